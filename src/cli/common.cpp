@@ -1,0 +1,162 @@
+#include "cli/common.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "render/escape.hpp"
+
+namespace fs = std::filesystem;
+
+namespace rawhttp::cli {
+
+void ReqInputOptions::add_to(CLI::App& cmd) {
+    cmd.add_option("FILE", file, "the .req file: a path, - for standard input, or a name from 'rawhttp gallery'")
+        ->required();
+    cmd.add_option("--var", vars, "set a variable: --var name=value (wins over @name in the file); repeatable");
+    cmd.add_option("--eol", eol, "line endings of the head: crlf (default), lf, keep (wins over @eol)")
+        ->check(CLI::IsMember({"crlf", "lf", "keep"}));
+}
+
+void TargetOptions::add_to(CLI::App& cmd) {
+    cmd.add_option("--to", to, "connect to HOST[:PORT] (else @target, else the Host header; port 80)");
+    cmd.add_option("--unix-socket", unix_socket, "connect to this Unix socket instead of TCP");
+    auto* t = cmd.add_flag("--tls", tls, "use TLS (default when the port is 443)");
+    cmd.add_flag("--no-tls", no_tls, "never use TLS, even on port 443")->excludes(t);
+}
+
+client::DestinationOverrides TargetOptions::overrides() const {
+    client::DestinationOverrides o;
+    if (!to.empty()) o.to = to;
+    if (!unix_socket.empty()) o.unix_socket = unix_socket;
+    if (tls) o.tls = true;
+    if (no_tls) o.tls = false;
+    return o;
+}
+
+std::vector<std::string> gallery_dirs() {
+    std::vector<std::string> dirs;
+    if (const char* env = std::getenv("RAWHTTP_GALLERY"); env && *env) dirs.emplace_back(env);
+    // Next to the installed binary: PREFIX/bin/rawhttp -> PREFIX/share/rawhttp/requests.
+    std::error_code ec;
+    fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) dirs.push_back((exe.parent_path().parent_path() / "share/rawhttp/requests").string());
+    dirs.emplace_back(RAWHTTP_INSTALLED_GALLERY);
+    dirs.emplace_back(RAWHTTP_SOURCE_GALLERY);  // running from a build tree
+    return dirs;
+}
+
+namespace {
+
+std::optional<std::string> read_whole(const std::string& path, std::string& why) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        why = std::strerror(errno);
+        return std::nullopt;
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    if (in.bad()) {
+        why = "read error";
+        return std::nullopt;
+    }
+    return ss.str();
+}
+
+}  // namespace
+
+Result<LoadedReq> load_req(const std::string& file) {
+    LoadedReq r;
+    if (file == "-") {
+        std::ostringstream ss;
+        ss << std::cin.rdbuf();
+        r.text = ss.str();
+        r.display_name = "<stdin>";
+        r.base_dir = ".";
+        return r;
+    }
+    std::error_code ec;
+    std::string why;
+    if (fs::is_directory(file, ec)) return make_error(ErrorKind::file, "'" + file + "' is a folder, not a .req file");
+    if (fs::exists(file, ec)) {
+        auto text = read_whole(file, why);
+        if (!text) return make_error(ErrorKind::file, "cannot read '" + file + "': " + why);
+        r.text = std::move(*text);
+        r.display_name = file;
+        fs::path parent = fs::path(file).parent_path();
+        r.base_dir = parent.empty() ? "." : parent.string();
+        return r;
+    }
+    // Not a path: look it up in the gallery (with or without ".req").
+    if (file.find('/') == std::string::npos) {
+        for (const auto& dir : gallery_dirs()) {
+            for (const std::string& name : {file, file + ".req"}) {
+                fs::path p = fs::path(dir) / name;
+                if (fs::is_regular_file(p, ec)) {
+                    auto text = read_whole(p.string(), why);
+                    if (!text) return make_error(ErrorKind::file, "cannot read '" + p.string() + "': " + why);
+                    r.text = std::move(*text);
+                    r.display_name = p.string();
+                    r.base_dir = dir;
+                    return r;
+                }
+            }
+        }
+        return make_error(ErrorKind::file, "cannot read '" + file +
+                                               "': no such file, and no such name in the gallery ('rawhttp gallery' lists it)");
+    }
+    return make_error(ErrorKind::file, "cannot read '" + file + "': No such file or directory");
+}
+
+Result<std::vector<ComposedRequest>> compose_file(const ReqInputOptions& in) {
+    auto loaded = load_req(in.file);
+    if (!loaded) return loaded.error();
+    ComposeOptions opts;
+    for (const auto& v : in.vars) {
+        auto eq = v.find('=');
+        if (eq == std::string::npos || eq == 0)
+            return make_error(ErrorKind::usage, "--var '" + v + "': expected name=value");
+        opts.vars[v.substr(0, eq)] = v.substr(eq + 1);
+    }
+    if (!in.eol.empty()) opts.eol = parse_eol(in.eol);
+    opts.file_name = loaded->display_name;
+    opts.base_dir = loaded->base_dir;
+    auto out = compose_requests(loaded->text, opts);
+    if (out.error) return make_error(ErrorKind::template_, out.error->to_string());
+    return std::move(out.requests);
+}
+
+void print_error(const std::string& message) {
+    render::Style s{render::want_color(2)};
+    std::string line = render::red("rawhttp:", s) + " " + message + "\n";
+    write_all_fd(2, line);
+}
+
+void print_note(const std::string& message) {
+    render::Style s{render::want_color(2)};
+    write_all_fd(2, render::dim("note: " + message, s) + "\n");
+}
+
+long long seconds_to_ms(double seconds) {
+    if (!(seconds >= 0) || seconds > 1e7) return -1;
+    return static_cast<long long>(seconds * 1000.0 + 0.5);
+}
+
+bool write_all_fd(int fd, std::string_view bytes) {
+    while (!bytes.empty()) {
+        ssize_t n = ::write(fd, bytes.data(), bytes.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return false;
+        }
+        bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+}
+
+}  // namespace rawhttp::cli

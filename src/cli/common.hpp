@@ -1,0 +1,66 @@
+// What the commands share: reading a .req (path, "-", or a gallery name),
+// turning --var/--eol into ComposeOptions, and printing messages.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "client/session.hpp"
+#include "compose/compose.hpp"
+#include "core/error.hpp"
+
+namespace rawhttp::cli {
+
+// Options every command that reads a .req takes.
+struct ReqInputOptions {
+    std::string file;
+    std::vector<std::string> vars;  // name=value
+    std::string eol;                // crlf|lf|keep, empty: the file's @eol or crlf
+    void add_to(CLI::App& cmd);
+};
+
+// Where-to-connect options (send, compare).
+struct TargetOptions {
+    std::string to;
+    std::string unix_socket;
+    bool tls = false;
+    bool no_tls = false;
+    void add_to(CLI::App& cmd);
+    client::DestinationOverrides overrides() const;
+};
+
+struct LoadedReq {
+    std::string text;
+    std::string display_name;  // for FILE:LINE:COLUMN
+    std::string base_dir;      // for {{file:...}}
+};
+
+// The folders searched for gallery names, in order.
+std::vector<std::string> gallery_dirs();
+
+// Reads FILE (a path, "-" for stdin, or a name in the gallery). Errors: file (exit 2).
+Result<LoadedReq> load_req(const std::string& file);
+
+// Composes the file with the command-line options. Errors: usage/template (exit 2).
+Result<std::vector<ComposedRequest>> compose_file(const ReqInputOptions& in);
+
+// "rawhttp: message" on stderr.
+void print_error(const std::string& message);
+// "note: message" on stderr (dim on a terminal).
+void print_note(const std::string& message);
+
+// Seconds from the command line ("2", "0.5") to milliseconds; -1 when invalid.
+long long seconds_to_ms(double seconds);
+
+// Writes all bytes to a file descriptor (stdout), retrying short writes.
+bool write_all_fd(int fd, std::string_view bytes);
+
+// The commands: each adds its subcommand; when it runs, it stores its exit code.
+void add_send_command(CLI::App& app, int& exit_code);
+void add_compose_command(CLI::App& app, int& exit_code);
+void add_serve_command(CLI::App& app, int& exit_code);
+void add_gallery_command(CLI::App& app, int& exit_code);
+
+}  // namespace rawhttp::cli

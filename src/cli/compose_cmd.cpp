@@ -1,0 +1,87 @@
+// rawhttp compose FILE.req: the exact bytes send would write; nothing goes on the network.
+#include <unistd.h>
+
+#include <memory>
+
+#include "cli/common.hpp"
+#include "render/escape.hpp"
+#include "render/json_output.hpp"
+#include "render/terminal_report.hpp"
+
+namespace rawhttp::cli {
+
+namespace {
+
+struct ComposeCmd {
+    ReqInputOptions in;
+    TargetOptions target;
+    bool json = false;
+    bool hex = false;
+    bool raw = false;
+
+    int run() {
+        auto reqs = compose_file(in);
+        if (!reqs) {
+            print_error(reqs.error().message);
+            return exit_code(reqs.error().kind);
+        }
+        if (json) {
+            render::json doc;
+            doc["requests"] = render::json::array();
+            for (const auto& r : *reqs) {
+                std::string where;
+                bool tls = false;
+                if (auto d = client::resolve_destination(r, target.overrides())) {
+                    where = d->display();
+                    tls = d->tls;
+                }
+                doc["requests"].push_back(render::composed_request_json(r, where, tls));
+            }
+            write_all_fd(1, render::dump(doc) + "\n");
+            return 0;
+        }
+        bool tty = ::isatty(1) == 1;
+        render::Style style{render::want_color(1)};
+        for (std::size_t i = 0; i < reqs->size(); ++i) {
+            const auto& r = (*reqs)[i];
+            for (const auto& n : r.notes) print_note("request " + std::to_string(i + 1) + " (line " +
+                                                    std::to_string(r.line) + "): " + n);
+            if (hex) {
+                write_all_fd(1, render::hexdump(r.bytes));
+            } else if (tty && !raw) {
+                // On a terminal: CR/LF visible, unsafe bytes escaped.
+                if (reqs->size() > 1)
+                    write_all_fd(1, render::dim("# request " + std::to_string(i + 1) + " (" +
+                                                    std::to_string(r.bytes.size()) + " bytes)",
+                                                style) +
+                                        "\n");
+                write_all_fd(1, render::escape_lines(r.bytes, style));
+            } else {
+                // Piped (or --raw): exactly the bytes, back to back as on the wire.
+                write_all_fd(1, r.bytes);
+            }
+        }
+        return 0;
+    }
+};
+
+}  // namespace
+
+void add_compose_command(CLI::App& app, int& exit_code) {
+    auto cmd = std::make_shared<ComposeCmd>();
+    CLI::App* sub = app.add_subcommand(
+        "compose",
+        "Print the exact bytes 'send' would write; nothing goes on the network.\n"
+        "On a terminal CR and LF are shown as \\r \\n; piped, the bytes are exact.\n\n"
+        "Example:\n"
+        "  rawhttp compose requests/post-json.req | xxd\n"
+        "  rawhttp compose get-google.req --eol lf --hex");
+    cmd->in.add_to(*sub);
+    cmd->target.add_to(*sub);
+    sub->add_flag("--json", cmd->json, "print {\"requests\": [...]} as JSON");
+    sub->add_flag("--hex", cmd->hex, "show the bytes as a hexdump");
+    sub->add_flag("--raw", cmd->raw, "write exact bytes even on a terminal");
+    sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });
+}
+
+}  // namespace rawhttp::cli

@@ -1,0 +1,244 @@
+// rawhttp send FILE.req: compose, connect, send, read, show raw and parsed views.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <memory>
+
+#include "cli/common.hpp"
+#include "render/escape.hpp"
+#include "render/json_output.hpp"
+#include "render/terminal_report.hpp"
+
+namespace rawhttp::cli {
+
+namespace {
+
+constexpr std::size_t kJsonBodyCap = 16 * 1024 * 1024;
+
+struct SendCmd {
+    ReqInputOptions in;
+    TargetOptions target;
+    bool json = false;
+    bool hex = false;
+    bool verbose = false;
+    bool timing = false;
+    bool trace = false;
+    bool fail = false;
+    bool pipeline = false;
+    std::string show;
+    std::string output;
+    double connect_timeout = 10;
+    double max_time = 0;
+    double idle_timeout = 30;
+    std::size_t max_head = 1 << 20;
+
+    int run();
+};
+
+// Streams each step of the session to the chosen outputs.
+class SendHooks : public client::SessionHooks {
+public:
+    SendHooks(const SendCmd& cmd, render::ReportOptions report, std::size_t count)
+        : cmd_(cmd), report_(std::move(report)), count_(count), t0_(std::chrono::steady_clock::now()) {
+        trace_style_.color = render::want_color(2);
+        stream_body_ = !cmd.json && !report_.escape_body && only_body(report_.sections);
+    }
+
+    int out_fd = -1;  // -o FILE
+    bool write_failed = false;
+    render::json exchanges = render::json::array();
+
+    void on_raw(const client::ExchangeResult& ex, std::string_view raw) override { cap(ex).add_raw(raw); }
+
+    void on_body(const client::ExchangeResult& ex, std::string_view b) override {
+        if (out_fd >= 0 && !write_failed && !write_all_fd(out_fd, b)) write_failed = true;
+        if (stream_body_) {
+            write_all_fd(1, b);
+            return;
+        }
+        cap(ex).add_body(b);
+    }
+
+    void on_socket_read(std::size_t conn, std::string_view b) override { trace_line(conn, "<", "read", b); }
+    void on_socket_write(std::size_t conn, std::string_view b) override { trace_line(conn, ">", "write", b); }
+
+    void on_exchange_done(const client::ExchangeResult& ex) override {
+        auto& c = cap(ex);
+        if (cmd_.json) {
+            exchanges.push_back(render::exchange_json(ex, c.body, c.body_truncated()));
+        } else if (!stream_body_) {
+            write_all_fd(1, render::exchange_report(ex, c, report_, {}, count_));
+        }
+        captures_.erase(ex.index);
+    }
+
+private:
+    static bool only_body(const render::Sections& s) {
+        return s.body && !s.request && !s.connection && !s.raw && !s.parsed && !s.timing;
+    }
+
+    render::ExchangeCapture& cap(const client::ExchangeResult& ex) {
+        auto it = captures_.find(ex.index);
+        if (it == captures_.end()) {
+            it = captures_.emplace(ex.index, render::ExchangeCapture{}).first;
+            if (cmd_.json) it->second.body_cap = kJsonBodyCap;
+        }
+        return it->second;
+    }
+
+    void trace_line(std::size_t conn, const char* arrow, const char* what, std::string_view b) {
+        if (!cmd_.trace) return;
+        double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0_).count();
+        char head[96];
+        std::snprintf(head, sizeof head, "[%10.3f ms] #%zu %s %s %zu bytes\n", ms, conn, arrow, what, b.size());
+        std::string text = render::dim(head, trace_style_);
+        std::string prefix = std::string("  ") + arrow + " ";
+        text += cmd_.hex ? render::hexdump(b, "  ") : render::escape_lines(b, trace_style_, prefix);
+        write_all_fd(2, text);
+    }
+
+    const SendCmd& cmd_;
+    render::ReportOptions report_;
+    std::size_t count_;
+    std::chrono::steady_clock::time_point t0_;
+    render::Style trace_style_;
+    bool stream_body_ = false;
+    std::map<std::size_t, render::ExchangeCapture> captures_;
+};
+
+int SendCmd::run() {
+    render::ReportOptions report;
+    if (!show.empty()) {
+        if (auto err = render::parse_sections(show, report.sections)) {
+            print_error(*err);
+            return 2;
+        }
+    }
+    if (verbose) report.sections.request = true;
+    if (timing) report.sections.timing = true;
+    report.hex = hex;
+    report.style.color = render::want_color(1);
+    report.escape_body = ::isatty(1) == 1;
+
+    long long cto = seconds_to_ms(connect_timeout), mt = seconds_to_ms(max_time), idle = seconds_to_ms(idle_timeout);
+    if (cto < 0 || mt < 0 || idle < 0) {
+        print_error("--connect-timeout, --max-time and --idle-timeout take a number of seconds (0 or more)");
+        return 2;
+    }
+
+    auto reqs = compose_file(in);
+    if (!reqs) {
+        print_error(reqs.error().message);
+        return exit_code(reqs.error().kind);
+    }
+    std::vector<client::Destination> dests;
+    for (const auto& r : *reqs) {
+        auto d = client::resolve_destination(r, target.overrides());
+        if (!d) {
+            print_error(d.error().message);
+            return 2;
+        }
+        dests.push_back(*d);
+    }
+    if (!json) {
+        for (std::size_t i = 0; i < reqs->size(); ++i)
+            for (const auto& n : (*reqs)[i].notes)
+                print_note((reqs->size() > 1 ? "request " + std::to_string(i + 1) + ": " : std::string()) + n);
+    }
+
+    SendHooks hooks(*this, report, reqs->size());
+    if (!output.empty()) {
+        hooks.out_fd = ::open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (hooks.out_fd < 0) {
+            print_error("cannot write '" + output + "': " + std::strerror(errno));
+            return 2;
+        }
+    }
+
+    client::SessionOptions so;
+    so.connect_timeout = std::chrono::milliseconds(cto);
+    so.max_time = std::chrono::milliseconds(mt);
+    so.idle_timeout = std::chrono::milliseconds(idle);
+    so.pipeline = pipeline;
+    so.limits.max_head_bytes = max_head;
+    auto results = client::run_session(*reqs, dests, so, hooks);
+    if (hooks.out_fd >= 0) ::close(hooks.out_fd);
+
+    int code = 0;
+    for (const auto& ex : results) {
+        if (ex.error) {
+            code = exit_code(ex.error->kind);
+            break;
+        }
+    }
+    if (json) {
+        render::json doc;
+        doc["exchanges"] = hooks.exchanges;
+        render::json notes = render::json::array();
+        for (std::size_t i = 0; i < reqs->size(); ++i)
+            for (const auto& n : (*reqs)[i].notes)
+                notes.push_back((reqs->size() > 1 ? "request " + std::to_string(i + 1) + ": " : std::string()) + n);
+        doc["notes"] = notes;
+        write_all_fd(1, render::dump(doc) + "\n");
+    }
+    if (code != 0) {
+        for (const auto& ex : results)
+            if (ex.error) {
+                print_error(ex.error->message);
+                break;
+            }
+        return code;
+    }
+    if (hooks.write_failed) {
+        print_error("could not write the body to '" + output + "': " + std::strerror(errno));
+        return 23;
+    }
+    if (fail) {
+        for (const auto& ex : results) {
+            if (ex.response && ex.response->status >= 400) {
+                print_error("the server answered " + std::to_string(ex.response->status) + " (--fail)");
+                return 22;
+            }
+        }
+    }
+    return 0;
+}
+
+}  // namespace
+
+void add_send_command(CLI::App& app, int& exit_code) {
+    auto cmd = std::make_shared<SendCmd>();
+    CLI::App* sub = app.add_subcommand(
+        "send",
+        "Compose FILE.req, connect, send it over rawhttp's own socket, read the response,\n"
+        "and show the connection, the raw response (CR/LF visible) and the parsed view.\n\n"
+        "Examples:\n"
+        "  rawhttp send get-local.req --to 127.0.0.1:8080\n"
+        "  rawhttp send get-google.req -v --timing\n"
+        "  rawhttp send api.req --var token=abc --json | jq .exchanges[0].response.status\n"
+        "  rawhttp send big.req -o body.bin --show connection,parsed");
+    cmd->in.add_to(*sub);
+    cmd->target.add_to(*sub);
+    sub->add_flag("--json", cmd->json, "print one JSON document on stdout (see the README)");
+    sub->add_option("--show", cmd->show,
+                    "sections to show, comma-separated: request,connection,raw,parsed,body,timing,why (or all); "
+                    "default connection,raw,parsed,why");
+    sub->add_flag("-v,--verbose", cmd->verbose, "also show the request as sent");
+    sub->add_flag("--timing", cmd->timing, "show DNS, connect, TLS, written, first byte and total times");
+    sub->add_flag("--trace", cmd->trace, "show every socket read and write, with time and size, on stderr");
+    sub->add_flag("--hex", cmd->hex, "show bytes as a hexdump");
+    sub->add_option("-o,--output", cmd->output, "write the body (decoded from chunked) to FILE, streamed");
+    sub->add_flag("--fail", cmd->fail, "exit 22 when a status is 400 or more");
+    sub->add_flag("--pipeline", cmd->pipeline, "write every request before reading any response");
+    sub->add_option("--connect-timeout", cmd->connect_timeout, "seconds allowed for each connection attempt (default 10)");
+    sub->add_option("--max-time", cmd->max_time, "seconds allowed for the whole run (default: no limit)");
+    sub->add_option("--idle-timeout", cmd->idle_timeout,
+                    "seconds to wait for the next byte before giving up (default 30; 0: no limit)");
+    sub->add_option("--max-head-size", cmd->max_head, "largest response head accepted, in bytes (default 1048576)");
+    sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });
+}
+
+}  // namespace rawhttp::cli

@@ -1,0 +1,88 @@
+// rawhttp serve [HOST:]PORT: the embedded practice server.
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <memory>
+
+#include "cli/common.hpp"
+#include "net/transport.hpp"
+#include "server/practice_server.hpp"
+
+namespace rawhttp::cli {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_stop_signal(int) { g_stop.store(true); }
+
+struct ServeCmd {
+    std::string where = "127.0.0.1:8080";
+    double idle_timeout = 10;
+    bool quiet = false;
+    std::string port_file;
+
+    int run() {
+        // "8080" alone means 127.0.0.1:8080; "0" picks a free port.
+        std::string text = where;
+        if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) text = "127.0.0.1:" + text;
+        auto hp = net::parse_host_port(text);
+        if (!hp || !hp->port || *hp->port < 0 || *hp->port > 65535) {
+            print_error("serve: '" + where + "' is not [HOST:]PORT (for example 8080, 127.0.0.1:8080 or [::1]:8080)");
+            return 2;
+        }
+        long long idle = seconds_to_ms(idle_timeout);
+        if (idle <= 0) {
+            print_error("serve: --idle-timeout takes a number of seconds above 0");
+            return 2;
+        }
+        auto listener = net::listen_on(hp->host, *hp->port);
+        if (!listener) {
+            print_error(listener.error().message);
+            return exit_code(listener.error().kind) == 2 ? 2 : 7;
+        }
+        std::string address = listener->address;
+        if (!port_file.empty()) {
+            FILE* f = std::fopen(port_file.c_str(), "w");
+            if (!f) {
+                print_error("serve: cannot write --port-file '" + port_file + "'");
+                return 2;
+            }
+            std::fprintf(f, "%d\n", listener->port);
+            std::fclose(f);
+        }
+        std::cerr << "rawhttp serve: listening on http://" << address << "/  (pages: / /echo /status/N /bytes/N "
+                  << "/chunked/N /slow/N /redirect; Ctrl-C stops)\n";
+        std::signal(SIGINT, on_stop_signal);
+        std::signal(SIGTERM, on_stop_signal);
+        server::ServeOptions opts;
+        opts.idle_timeout = std::chrono::milliseconds(idle);
+        if (!quiet) opts.log = &std::cerr;
+        server::PracticeServer srv(std::move(*listener), opts);
+        srv.run(g_stop);
+        std::cerr << "rawhttp serve: stopped\n";
+        return 0;
+    }
+};
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, int& exit_code) {
+    auto cmd = std::make_shared<ServeCmd>();
+    CLI::App* sub = app.add_subcommand(
+        "serve",
+        "The embedded practice server: works offline, parses strictly, and its 400s say\n"
+        "which rule the request broke. Binds 127.0.0.1 unless told otherwise.\n"
+        "Pages: /  /echo (your exact request bytes)  /status/N  /bytes/N  /chunked/N  /slow/N  /redirect\n\n"
+        "Examples:\n"
+        "  rawhttp serve 8080\n"
+        "  rawhttp serve 0 --port-file /tmp/port     # any free port, written to a file\n"
+        "  rawhttp serve [::1]:8080 --idle-timeout 3");
+    sub->add_option("WHERE", cmd->where, "[HOST:]PORT to listen on (default 127.0.0.1:8080; port 0 = any free port)");
+    sub->add_option("--idle-timeout", cmd->idle_timeout,
+                    "seconds a client may pause mid-request before 408 Request Timeout (default 10)");
+    sub->add_flag("-q,--quiet", cmd->quiet, "do not log each request on stderr");
+    sub->add_option("--port-file", cmd->port_file, "write the port it listens on to this file (handy with port 0)");
+    sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });
+}
+
+}  // namespace rawhttp::cli

@@ -1,0 +1,584 @@
+#include "client/session.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace rawhttp::client {
+
+namespace {
+
+using net::Clock;
+
+double ms_since(Clock::time_point t0) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+// The receive buffer: bytes [start, end) are received and not yet consumed.
+// Reads go straight into its free space (no copy); it only grows for a head
+// that does not fit, and never beyond the head limit plus one read.
+class RecvBuffer {
+public:
+    static constexpr std::size_t kReadSize = 256 * 1024;
+
+    std::string_view view() const { return {data_.data() + start_, end_ - start_}; }
+    std::size_t size() const { return end_ - start_; }
+    void consume(std::size_t n) {
+        start_ += n;
+        if (start_ == end_) start_ = end_ = 0;
+    }
+    // Free space for one read, after moving unconsumed bytes to the front.
+    char* prepare(std::size_t& cap) {
+        if (data_.size() < kReadSize) data_.resize(kReadSize);
+        if (start_ > 0 && (data_.size() - end_) < kReadSize / 4) {
+            std::memmove(data_.data(), data_.data() + start_, end_ - start_);
+            end_ -= start_;
+            start_ = 0;
+        }
+        if (data_.size() - end_ < kReadSize / 4) data_.resize(data_.size() * 2);
+        cap = data_.size() - end_;
+        return data_.data() + end_;
+    }
+    void commit(std::size_t n) { end_ += n; }
+
+private:
+    std::vector<char> data_;
+    std::size_t start_ = 0, end_ = 0;
+};
+
+struct Connection {
+    std::unique_ptr<net::Transport> transport;
+    Destination destination;
+    std::size_t number = 0;
+    bool usable = false;
+    RecvBuffer buffer;
+};
+
+// Forwards socket-level traffic to the session hooks (for --trace).
+class TraceForwarder : public net::TransportObserver {
+public:
+    TraceForwarder(SessionHooks& hooks, std::size_t number) : hooks_(hooks), number_(number) {}
+    void on_read(std::string_view b) override { hooks_.on_socket_read(number_, b); }
+    void on_write(std::string_view b) override { hooks_.on_socket_write(number_, b); }
+
+private:
+    SessionHooks& hooks_;
+    std::size_t number_;
+};
+
+Fields copy_fields(const std::vector<http::HeaderField>& in) {
+    Fields out;
+    out.reserve(in.size());
+    for (const auto& f : in) out.emplace_back(std::string(f.name), std::string(f.value));
+    return out;
+}
+
+bool has_token(std::string_view list, std::string_view token) {
+    std::size_t pos = 0;
+    while (pos <= list.size()) {
+        std::size_t comma = list.find(',', pos);
+        if (comma == std::string_view::npos) comma = list.size();
+        std::string_view item = list.substr(pos, comma - pos);
+        while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+        while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+        if (http::iequals(item, token)) return true;
+        pos = comma + 1;
+    }
+    return false;
+}
+
+// Whether the server lets the connection live on after this response.
+bool response_keeps_alive(const Response& r) {
+    bool close = false, keep_alive = false;
+    for (const auto& [name, value] : r.headers) {
+        if (!http::iequals(name, "Connection")) continue;
+        if (has_token(value, "close")) close = true;
+        if (has_token(value, "keep-alive")) keep_alive = true;
+    }
+    if (close) return false;
+    if (r.version == "HTTP/1.0") return keep_alive;
+    return true;
+}
+
+// Whether the request asks the server to close after answering.
+bool request_closes(const ComposedRequest& req) {
+    std::string_view head(req.bytes.data(), std::min(req.head_bytes, req.bytes.size()));
+    std::size_t pos = head.find('\n');
+    while (pos != std::string_view::npos && pos + 1 < head.size()) {
+        std::size_t next = head.find('\n', pos + 1);
+        std::string_view line = head.substr(pos + 1, (next == std::string_view::npos ? head.size() : next) - pos - 1);
+        std::size_t colon = line.find(':');
+        if (colon != std::string_view::npos && http::iequals(line.substr(0, colon), "Connection") &&
+            has_token(line.substr(colon + 1), "close"))
+            return true;
+        pos = next;
+    }
+    return false;
+}
+
+// Could these bytes be the start of an HTTP/1.x status line?
+bool could_be_http(std::string_view b) {
+    constexpr std::string_view prefix = "HTTP/";
+    std::size_t n = std::min(b.size(), prefix.size());
+    return b.substr(0, n) == prefix.substr(0, n);
+}
+
+enum class ReadOutcome { done, failed, retry };
+
+class SessionRunner {
+public:
+    SessionRunner(const SessionOptions& o, SessionHooks& h) : options_(o), hooks_(h) {
+        if (o.max_time.count() > 0) deadline_ = net::Deadline::after(o.max_time);
+    }
+
+    std::vector<ExchangeResult> run(const std::vector<ComposedRequest>& requests,
+                                    const std::vector<Destination>& destinations) {
+        std::vector<ExchangeResult> results;
+        std::size_t i = 0;
+        while (i < requests.size()) {
+            if (options_.pipeline) {
+                std::size_t j = i + 1;
+                while (j < requests.size() && destinations[j] == destinations[i]) ++j;
+                bool ok = run_pipelined(requests, destinations, i, j, results);
+                i = j;
+                if (!ok && options_.stop_on_error) break;
+            } else {
+                results.push_back(run_one(requests[i], destinations[i], i));
+                bool failed = results.back().error.has_value();
+                hooks_.on_exchange_done(results.back());
+                ++i;
+                if (failed && options_.stop_on_error) break;
+            }
+        }
+        return results;
+    }
+
+private:
+    // The deadline of one read or write: --max-time, and the idle timeout.
+    net::Deadline io_deadline() const {
+        if (options_.idle_timeout.count() <= 0) return deadline_;
+        return net::Deadline::earliest(deadline_, net::Deadline::after(options_.idle_timeout));
+    }
+
+    // Opens a connection for `ex`, recording its info and timing.
+    bool open(ExchangeResult& ex) {
+        net::ConnectOptions co;
+        co.host = ex.destination.host;
+        co.port = ex.destination.port;
+        co.unix_socket = ex.destination.unix_socket;
+        co.connect_timeout = options_.connect_timeout;
+        co.deadline = deadline_;
+        if (ex.destination.tls) {
+            ex.error = make_error(ErrorKind::tls, "TLS is not available in this build of rawhttp");
+            return false;
+        }
+        auto t = net::connect(co);
+        if (!t) {
+            ex.error = t.error();
+            return false;
+        }
+        conn_ = std::make_unique<Connection>();
+        conn_->transport = std::move(*t);
+        conn_->destination = ex.destination;
+        conn_->number = ++connections_;
+        conn_->usable = true;
+        forwarder_ = std::make_unique<TraceForwarder>(hooks_, conn_->number);
+        conn_->transport->set_observer(forwarder_.get());
+        const auto& info = conn_->transport->info();
+        ex.connection = info;
+        ex.connection_number = conn_->number;
+        ex.reused_connection = false;
+        ex.timing.dns_ms = info.dns_ms;
+        ex.timing.connect_ms = info.connect_ms;
+        ex.timing.tls_ms = info.tls_ms;
+        hooks_.on_connected(ex, info);
+        return true;
+    }
+
+    bool attach(ExchangeResult& ex) {
+        if (conn_ && conn_->usable && conn_->destination == ex.destination) {
+            ex.connection = conn_->transport->info();
+            ex.connection_number = conn_->number;
+            ex.reused_connection = true;
+            return true;
+        }
+        conn_.reset();
+        return open(ex);
+    }
+
+    bool write_request(ExchangeResult& ex, const ComposedRequest& req, Clock::time_point t0) {
+        auto st = conn_->transport->write_all(req.bytes, io_deadline());
+        if (!st) {
+            ex.error = st.error();
+            conn_->usable = false;
+            return false;
+        }
+        ex.timing.written_ms = ms_since(t0);
+        hooks_.on_request_written(ex);
+        return true;
+    }
+
+    ExchangeResult run_one(const ComposedRequest& req, const Destination& dest, std::size_t index) {
+        for (int attempt = 0;; ++attempt) {
+            ExchangeResult ex;
+            ex.index = index;
+            ex.request = &req;
+            ex.destination = dest;
+            auto t0 = Clock::now();
+            if (!attach(ex)) {
+                ex.timing.total_ms = ms_since(t0);
+                return ex;
+            }
+            bool reused = ex.reused_connection;
+            if (!write_request(ex, req, t0)) {
+                if (reused && attempt == 0 && ex.error->kind == ErrorKind::send) {
+                    conn_.reset();
+                    continue;
+                }
+                ex.timing.total_ms = ms_since(t0);
+                return ex;
+            }
+            ReadOutcome r = read_response(ex, req, t0, /*may_retry=*/reused && attempt == 0);
+            if (r == ReadOutcome::retry) {
+                conn_.reset();
+                retry_note_ = true;
+                continue;
+            }
+            if (retry_note_) {
+                ex.notes.push_back("the server had closed the kept-alive connection; rawhttp reconnected and sent the request again");
+                retry_note_ = false;
+            }
+            ex.timing.total_ms = ms_since(t0);
+            return ex;
+        }
+    }
+
+    // Writes requests [i, j) back to back, then reads their responses in order.
+    bool run_pipelined(const std::vector<ComposedRequest>& requests, const std::vector<Destination>& dests,
+                       std::size_t i, std::size_t j, std::vector<ExchangeResult>& results) {
+        auto t0 = Clock::now();
+        std::vector<ExchangeResult> group;
+        for (std::size_t k = i; k < j; ++k) {
+            ExchangeResult ex;
+            ex.index = k;
+            ex.request = &requests[k];
+            ex.destination = dests[k];
+            group.push_back(std::move(ex));
+        }
+        if (!attach(group.front())) {
+            group.front().timing.total_ms = ms_since(t0);
+            results.push_back(std::move(group.front()));
+            hooks_.on_exchange_done(results.back());
+            return false;
+        }
+        for (std::size_t k = 0; k < group.size(); ++k) {
+            auto& ex = group[k];
+            if (k > 0) {
+                ex.connection = conn_->transport->info();
+                ex.connection_number = conn_->number;
+                ex.reused_connection = true;
+            }
+            if (!write_request(ex, requests[i + k], t0)) {
+                ex.timing.total_ms = ms_since(t0);
+                results.push_back(std::move(ex));
+                hooks_.on_exchange_done(results.back());
+                return false;
+            }
+        }
+        for (std::size_t k = 0; k < group.size(); ++k) {
+            auto& ex = group[k];
+            if (!conn_ || !conn_->usable) {
+                ex.error = make_error(ErrorKind::empty_reply,
+                                      "the connection ended before this pipelined request was answered");
+                ex.timing.total_ms = ms_since(t0);
+                results.push_back(std::move(ex));
+                hooks_.on_exchange_done(results.back());
+                return false;
+            }
+            read_response(ex, requests[i + k], t0, false);
+            ex.timing.total_ms = ms_since(t0);
+            bool failed = ex.error.has_value();
+            results.push_back(std::move(ex));
+            hooks_.on_exchange_done(results.back());
+            if (failed) return false;
+        }
+        return true;
+    }
+
+    // Reads into the connection buffer. Returns bytes read (0 at EOF) or an error.
+    Result<std::size_t> fill(ExchangeResult& ex, Clock::time_point t0) {
+        std::size_t cap = 0;
+        char* p = conn_->buffer.prepare(cap);
+        auto n = conn_->transport->read(p, cap, io_deadline());
+        if (n && *n > 0) {
+            conn_->buffer.commit(*n);
+            if (!ex.timing.first_byte_ms) ex.timing.first_byte_ms = ms_since(t0);
+        }
+        return n;
+    }
+
+    void fail(ExchangeResult& ex, Error e) {
+        // What arrived but was never parsed still belongs in the raw view.
+        if (!ex.response || !ex.response->head_complete) {
+            std::string_view rest = conn_->buffer.view();
+            if (!rest.empty()) hooks_.on_raw(ex, rest);
+            conn_->buffer.consume(rest.size());
+        }
+        ex.error = std::move(e);
+        if (ex.response) ex.response->complete = false;
+        conn_->usable = false;
+    }
+
+    ReadOutcome read_response(ExchangeResult& ex, const ComposedRequest& req, Clock::time_point t0, bool may_retry) {
+        auto& buf = conn_->buffer;
+        std::uint64_t received = 0;  // response bytes seen for this exchange
+        if (buf.size() > 0 && !ex.timing.first_byte_ms) ex.timing.first_byte_ms = ms_since(t0);
+
+        // --- heads: interim 1xx, then the final one
+        Response resp;
+        http::ResponseHead head;
+        std::size_t scan = 0;  // where to resume looking for the end of the head
+        for (;;) {
+            std::string_view v = buf.view();
+            if (!could_be_http(v)) {
+                ex.response.reset();
+                if (!resp.interim.empty()) ex.response = resp;
+                fail(ex, make_error(ErrorKind::malformed,
+                                    "the server's reply is not HTTP: it does not start with a status line "
+                                    "(\"HTTP/1.1 200 OK\"); it starts with " + quote_start(v)));
+                return ReadOutcome::done;
+            }
+            bool end_found = false;
+            if (v.size() > 1) {
+                std::size_t from = scan > 2 ? scan - 2 : 0;
+                for (std::size_t p = v.find('\n', from); p != std::string_view::npos; p = v.find('\n', p + 1)) {
+                    if ((p + 1 < v.size() && v[p + 1] == '\n') ||
+                        (p + 2 < v.size() && v[p + 1] == '\r' && v[p + 2] == '\n')) {
+                        end_found = true;
+                        break;
+                    }
+                }
+                scan = v.size();
+            }
+            if (end_found || v.size() > options_.limits.max_head_bytes) {
+                http::ParseError perr;
+                auto st = http::parse_response_head(v, head, perr, options_.limits);
+                if (st == http::ParseStatus::error) {
+                    if (!resp.interim.empty()) ex.response = resp;
+                    fail(ex, make_error(ErrorKind::malformed, "the server's reply could not be parsed as HTTP: " +
+                                                                  perr.message));
+                    return ReadOutcome::done;
+                }
+                if (st == http::ParseStatus::complete) {
+                    std::string_view raw = v.substr(0, head.head_bytes);
+                    hooks_.on_raw(ex, raw);
+                    received += raw.size();
+                    if (head.status >= 100 && head.status < 200 && head.status != 101) {
+                        InterimResponse ir{head.status, std::string(head.version), std::string(head.reason),
+                                           copy_fields(head.headers), std::string(raw)};
+                        resp.interim.push_back(std::move(ir));
+                        buf.consume(head.head_bytes);
+                        scan = 0;
+                        continue;
+                    }
+                    break;  // the final head; `head` views stay valid until buf is consumed
+                }
+            }
+            auto n = fill(ex, t0);
+            if (!n) {
+                if (may_retry && received == 0 && buf.size() == 0 && n.error().kind == ErrorKind::receive)
+                    return ReadOutcome::retry;
+                if (!resp.interim.empty()) ex.response = resp;
+                fail(ex, n.error());
+                return ReadOutcome::done;
+            }
+            if (*n == 0) {
+                std::size_t got = received + buf.size();
+                if (got == 0) {
+                    if (may_retry) return ReadOutcome::retry;
+                    fail(ex, make_error(ErrorKind::empty_reply,
+                                        "the server closed the connection without sending anything"));
+                    return ReadOutcome::done;
+                }
+                if (!resp.interim.empty()) ex.response = resp;
+                if (!could_be_http(buf.view())) continue;  // reported as malformed above
+                fail(ex, make_error(ErrorKind::partial,
+                                    "the server closed the connection after " + std::to_string(got) +
+                                        " bytes, before the response head ended (no empty line)"));
+                return ReadOutcome::done;
+            }
+        }
+
+        // --- the final head
+        resp.version = std::string(head.version);
+        resp.status = head.status;
+        resp.reason = std::string(head.reason);
+        resp.headers = copy_fields(head.headers);
+        resp.raw_head = std::string(buf.view().substr(0, head.head_bytes));
+        resp.head_complete = true;
+        http::ParseError ferr;
+        auto framing = http::response_framing(head, req.method, ferr);
+        buf.consume(head.head_bytes);
+        ex.response = std::move(resp);
+        Response& r = *ex.response;
+        if (!framing) {
+            fail(ex, make_error(ErrorKind::malformed, "the response's body length cannot be determined: " + ferr.message));
+            return ReadOutcome::done;
+        }
+        r.framing = framing->framing;
+        r.content_length = framing->length;
+        hooks_.on_head(ex);
+
+        // --- the body
+        switch (framing->framing) {
+            case http::Framing::none: break;
+            case http::Framing::content_length: {
+                std::uint64_t need = framing->length;
+                while (need > 0) {
+                    if (buf.size() == 0) {
+                        auto n = fill(ex, t0);
+                        if (!n) { fail(ex, n.error()); return ReadOutcome::done; }
+                        if (*n == 0) {
+                            fail(ex, make_error(ErrorKind::partial,
+                                                "the server closed the connection after " + std::to_string(r.body_bytes) +
+                                                    " of " + std::to_string(framing->length) + " body bytes (Content-Length)"));
+                            return ReadOutcome::done;
+                        }
+                    }
+                    std::string_view v = buf.view();
+                    std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(need, v.size()));
+                    deliver(ex, v.substr(0, take), v.substr(0, take));
+                    buf.consume(take);
+                    need -= take;
+                }
+                break;
+            }
+            case http::Framing::chunked: {
+                http::ChunkedDecoder dec;
+                while (!dec.done()) {
+                    std::string_view v = buf.view();
+                    if (!v.empty()) {
+                        auto step = dec.feed(v);
+                        if (step.error) {
+                            hooks_.on_raw(ex, v.substr(0, step.consumed));
+                            fail(ex, make_error(ErrorKind::malformed, "malformed chunked body: " + dec.error_message()));
+                            return ReadOutcome::done;
+                        }
+                        if (step.consumed > 0) {
+                            hooks_.on_raw(ex, v.substr(0, step.consumed));
+                            if (!step.data.empty()) deliver(ex, step.data, {});
+                            buf.consume(step.consumed);
+                            continue;
+                        }
+                    }
+                    auto n = fill(ex, t0);
+                    if (!n) { fail(ex, n.error()); return ReadOutcome::done; }
+                    if (*n == 0) {
+                        fail(ex, make_error(ErrorKind::partial,
+                                            "the server closed the connection in the middle of the chunked body (after " +
+                                                std::to_string(r.body_bytes) + " body bytes; no last chunk \"0\" and empty line)"));
+                        return ReadOutcome::done;
+                    }
+                }
+                for (const auto& t : dec.trailers()) r.trailers.push_back(t);
+                break;
+            }
+            case http::Framing::close: {
+                for (;;) {
+                    std::string_view v = buf.view();
+                    if (!v.empty()) {
+                        deliver(ex, v, v);
+                        buf.consume(v.size());
+                    }
+                    auto n = fill(ex, t0);
+                    if (!n) { fail(ex, n.error()); return ReadOutcome::done; }
+                    if (*n == 0) break;
+                }
+                conn_->usable = false;
+                break;
+            }
+        }
+        r.complete = true;
+        if (!response_keeps_alive(r) || request_closes(req)) conn_->usable = false;
+        return ReadOutcome::done;
+    }
+
+    void deliver(ExchangeResult& ex, std::string_view decoded, std::string_view raw) {
+        if (!raw.empty()) hooks_.on_raw(ex, raw);
+        ex.response->body_bytes += decoded.size();
+        hooks_.on_body(ex, decoded);
+    }
+
+    static std::string quote_start(std::string_view v) {
+        std::string out = "\"";
+        for (char c : v.substr(0, 24)) {
+            unsigned char u = static_cast<unsigned char>(c);
+            if (u >= 0x20 && u < 0x7f && c != '"' && c != '\\') out += c;
+            else {
+                static const char* hex = "0123456789abcdef";
+                out += "\\x";
+                out += hex[u >> 4];
+                out += hex[u & 15];
+            }
+        }
+        out += v.size() > 24 ? "...\"" : "\"";
+        return out;
+    }
+
+    const SessionOptions& options_;
+    SessionHooks& hooks_;
+    net::Deadline deadline_;
+    std::unique_ptr<Connection> conn_;
+    std::unique_ptr<TraceForwarder> forwarder_;
+    std::size_t connections_ = 0;
+    bool retry_note_ = false;
+};
+
+}  // namespace
+
+std::string Destination::display() const {
+    if (unix_socket) return "unix:" + *unix_socket;
+    if (host.find(':') != std::string::npos) return "[" + host + "]:" + std::to_string(port);
+    return host + ":" + std::to_string(port);
+}
+
+std::vector<ExchangeResult> run_session(const std::vector<ComposedRequest>& requests,
+                                        const std::vector<Destination>& destinations,
+                                        const SessionOptions& options, SessionHooks& hooks) {
+    SessionRunner runner(options, hooks);
+    return runner.run(requests, destinations);
+}
+
+Result<Destination> resolve_destination(const ComposedRequest& request, const DestinationOverrides& o) {
+    Destination d;
+    std::optional<std::string> where;
+    std::string from;
+    if (o.to) { where = o.to; from = "--to"; }
+    else if (request.target) { where = request.target; from = "@target"; }
+    else if (request.host_header) { where = request.host_header; from = "the Host header"; }
+    d.tls = o.tls.value_or(request.tls.value_or(false));
+    if (o.unix_socket) {
+        d.unix_socket = o.unix_socket;
+        d.host = where ? *where : "localhost";
+        return d;
+    }
+    if (!where || where->empty()) {
+        return make_error(ErrorKind::usage,
+                          "request " + std::string("on line ") + std::to_string(request.line) +
+                              " has no destination: add a Host header, '@target = HOST[:PORT]', or use --to HOST[:PORT]");
+    }
+    auto hp = net::parse_host_port(*where);
+    if (!hp || hp->host.empty() || (hp->port && (*hp->port < 1 || *hp->port > 65535))) {
+        return make_error(ErrorKind::usage, "cannot connect to '" + *where + "' (from " + from +
+                                                "): expected HOST[:PORT] with a port from 1 to 65535");
+    }
+    d.host = hp->host;
+    if (hp->port) {
+        d.port = *hp->port;
+        if (!o.tls && !request.tls && d.port == 443) d.tls = true;
+    } else {
+        d.port = d.tls ? 443 : 80;
+    }
+    return d;
+}
+
+}  // namespace rawhttp::client

@@ -1,0 +1,120 @@
+// A client session: sends composed requests over connections it opens (one per
+// destination, reused while the server keeps it alive), reads each response
+// incrementally, and reports every step to hooks. Knows nothing of rendering.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compose/compose.hpp"
+#include "core/error.hpp"
+#include "http/message.hpp"
+#include "net/transport.hpp"
+
+namespace rawhttp::client {
+
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+struct InterimResponse {
+    int status = 0;
+    std::string version;
+    std::string reason;
+    Fields headers;
+    std::string raw_head;
+};
+
+// What was parsed of a response: owned copies of the head (small), counts of
+// the body (the body itself goes to the hooks, streamed).
+struct Response {
+    std::string version;
+    int status = 0;
+    std::string reason;
+    Fields headers;
+    std::vector<InterimResponse> interim;
+    std::optional<http::Framing> framing;  // unset when framing could not be decided
+    std::uint64_t content_length = 0;      // for framing content-length
+    std::string raw_head;                  // final head exactly as received, with its empty line
+    std::uint64_t body_bytes = 0;          // decoded body bytes received
+    Fields trailers;
+    bool complete = false;
+    bool head_complete = false;            // false: only interim responses were parsed
+};
+
+struct Timing {
+    std::optional<double> dns_ms;      // null when the connection was reused
+    std::optional<double> connect_ms;
+    std::optional<double> tls_ms;
+    std::optional<double> written_ms;  // request fully written
+    std::optional<double> first_byte_ms;
+    double total_ms = 0;
+};
+
+// Where a request goes.
+struct Destination {
+    std::string host;
+    int port = 80;
+    bool tls = false;
+    std::optional<std::string> unix_socket;
+    std::string display() const;  // "host:port" or "unix:PATH"
+    bool operator==(const Destination&) const = default;
+};
+
+struct ExchangeResult {
+    std::size_t index = 0;              // 0-based request index in the file
+    const ComposedRequest* request = nullptr;
+    Destination destination;
+    std::size_t connection_number = 0;  // 1-based: which connection carried it
+    bool reused_connection = false;
+    std::optional<net::ConnectionInfo> connection;
+    std::optional<Response> response;   // null when nothing was parsed
+    Timing timing;
+    std::optional<Error> error;
+    std::vector<std::string> notes;     // e.g. "the server closed the kept-alive connection; reconnected"
+};
+
+// Receives every step as it happens (for streaming output and --trace).
+class SessionHooks {
+public:
+    virtual ~SessionHooks() = default;
+    virtual void on_connected(const ExchangeResult&, const net::ConnectionInfo&) {}
+    virtual void on_request_written(const ExchangeResult&) {}
+    // The response's raw bytes as the parser consumes them (exactly this
+    // exchange's bytes: what is left for a pipelined next response is not here).
+    virtual void on_raw(const ExchangeResult&, std::string_view raw) { (void)raw; }
+    // Every read and write on a socket, as it happens (for --trace).
+    virtual void on_socket_read(std::size_t connection_number, std::string_view bytes) { (void)connection_number; (void)bytes; }
+    virtual void on_socket_write(std::size_t connection_number, std::string_view bytes) { (void)connection_number; (void)bytes; }
+    virtual void on_head(const ExchangeResult&) {}
+    virtual void on_body(const ExchangeResult&, std::string_view decoded) { (void)decoded; }
+    virtual void on_exchange_done(const ExchangeResult&) {}
+};
+
+struct SessionOptions {
+    std::chrono::milliseconds connect_timeout{0};   // 0: none beyond max_time
+    std::chrono::milliseconds max_time{0};          // 0: no limit (whole session)
+    std::chrono::milliseconds idle_timeout{0};      // 0: no limit; else each read/write must progress within it
+    bool pipeline = false;                          // write every request before reading
+    http::HeadLimits limits;
+    bool stop_on_error = true;                      // like curl: the first failure ends the run
+};
+
+// Sends each request to its destination and reads its response.
+std::vector<ExchangeResult> run_session(const std::vector<ComposedRequest>& requests,
+                                        const std::vector<Destination>& destinations,
+                                        const SessionOptions& options, SessionHooks& hooks);
+
+// Where a request goes: --to, else @target, else its Host header. The port
+// defaults to 80, or 443 with TLS. Errors are usage errors (nothing sent).
+struct DestinationOverrides {
+    std::optional<std::string> to;           // --to HOST[:PORT]
+    std::optional<std::string> unix_socket;  // --unix-socket PATH
+    std::optional<bool> tls;                 // --tls / --no-tls
+};
+Result<Destination> resolve_destination(const ComposedRequest& request, const DestinationOverrides& overrides);
+
+}  // namespace rawhttp::client

@@ -1,0 +1,68 @@
+// The .req composer: turns the text of a .req file into the exact bytes of
+// each request. Knows nothing of sockets; reads only the files a {{file:...}}
+// names and the environment variables an {{env:...}} names.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace rawhttp {
+
+enum class Eol { crlf, lf, keep };
+
+std::optional<Eol> parse_eol(std::string_view name);  // "crlf" | "lf" | "keep"
+std::string_view eol_name(Eol eol);
+
+struct ComposeOptions {
+    // --var name=value: wins over @name in the file.
+    std::map<std::string, std::string, std::less<>> vars;
+    // --eol: wins over @eol in the file. Default crlf.
+    std::optional<Eol> eol;
+    // Shown in error messages as FILE:LINE:COLUMN ("-" for stdin shows "<stdin>").
+    std::string file_name;
+    // Folder that {{file:PATH}} is relative to (the .req file's folder).
+    std::string base_dir = ".";
+    // Reads an environment variable; defaults to ::getenv. Replaceable in tests.
+    std::function<std::optional<std::string>(const std::string&)> getenv;
+    // Reads a whole file; defaults to reading from disk. Replaceable in tests.
+    std::function<std::optional<std::string>(const std::string&)> read_file;
+};
+
+struct ComposedRequest {
+    std::string bytes;               // exactly what goes on the wire
+    std::vector<std::string> notes;  // every change from the file's literal text
+    std::size_t line = 0;            // 1-based line of the request line in the file
+    std::string method;              // first token of the request line ("HEAD" matters to framing)
+    std::optional<std::string> host_header;  // value of the first Host field, if any
+    std::optional<std::string> target;       // @target in effect for this request
+    std::optional<bool> tls;                 // @tls in effect for this request
+    Eol eol = Eol::crlf;                     // line-ending mode used
+    std::size_t head_bytes = 0;              // bytes of the head, including its empty line if any
+};
+
+// A template error: FILE:LINE:COLUMN, columns count bytes from 1.
+struct ComposeError {
+    std::string file;
+    std::size_t line = 0;
+    std::size_t column = 0;
+    std::string message;
+    std::string to_string() const;  // "FILE:LINE:COLUMN: message"
+};
+
+struct ComposeOutput {
+    std::vector<ComposedRequest> requests;
+    std::optional<ComposeError> error;  // set => requests is empty: nothing may be sent
+};
+
+// Composes every request of the file (split on ### lines). Any error anywhere
+// stops everything: the result then holds the error and no request.
+ComposeOutput compose_requests(std::string_view text, const ComposeOptions& options);
+
+}  // namespace rawhttp

@@ -1,0 +1,186 @@
+#include "render/escape.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace rawhttp::render {
+
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+// Length of the valid UTF-8 sequence starting at s[i] (2-4), or 0 if invalid.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+    auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    unsigned char c = b(i);
+    std::size_t n;
+    if (c >= 0xc2 && c <= 0xdf) n = 2;
+    else if (c >= 0xe0 && c <= 0xef) n = 3;
+    else if (c >= 0xf0 && c <= 0xf4) n = 4;
+    else return 0;
+    if (i + n > s.size()) return 0;
+    for (std::size_t k = 1; k < n; ++k)
+        if ((b(i + k) & 0xc0) != 0x80) return 0;
+    unsigned char c1 = b(i + 1);
+    if (c == 0xe0 && c1 < 0xa0) return 0;  // overlong
+    if (c == 0xed && c1 > 0x9f) return 0;  // surrogates
+    if (c == 0xf0 && c1 < 0x90) return 0;  // overlong
+    if (c == 0xf4 && c1 > 0x8f) return 0;  // beyond U+10FFFF
+    // C1 controls (U+0080-U+009F) can act as terminal controls: escape them.
+    if (c == 0xc2 && c1 < 0xa0) return 0;
+    return n;
+}
+
+void append_escape(std::string& out, unsigned char c) {
+    switch (c) {
+        case '\r': out += "\\r"; return;
+        case '\n': out += "\\n"; return;
+        case '\t': out += "\\t"; return;
+        case '\0': out += "\\0"; return;
+        case 0x1b: out += "\\e"; return;
+        case '\\': out += "\\\\"; return;
+        default:
+            out += "\\x";
+            out += kHex[c >> 4];
+            out += kHex[c & 15];
+    }
+}
+
+// Appends bytes, escaping what is unsafe; markers coloured when asked.
+void escape_into(std::string& out, std::string_view s, const Style& style, bool lines, std::string_view prefix) {
+    const char* on = style.color ? "\x1b[2;36m" : "";
+    const char* off = style.color ? "\x1b[0m" : "";
+    bool at_line_start = true;
+    for (std::size_t i = 0; i < s.size();) {
+        if (lines && at_line_start) {
+            out += prefix;
+            at_line_start = false;
+        }
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c < 0x7f && c != '\\') {
+            // Copy the whole run of plain ASCII at once.
+            std::size_t j = i;
+            while (j < s.size()) {
+                unsigned char d = static_cast<unsigned char>(s[j]);
+                if (d < 0x20 || d >= 0x7f || d == '\\') break;
+                ++j;
+            }
+            out.append(s.data() + i, j - i);
+            i = j;
+            continue;
+        }
+        if (c >= 0x80) {
+            if (std::size_t n = utf8_sequence(s, i)) {
+                out.append(s.data() + i, n);
+                i += n;
+                continue;
+            }
+        }
+        if (c == '\\') {
+            out += "\\\\";
+            ++i;
+            continue;
+        }
+        out += on;
+        append_escape(out, c);
+        out += off;
+        if (lines && c == '\n') {
+            out += '\n';
+            at_line_start = true;
+        }
+        ++i;
+    }
+}
+
+std::string wrap(std::string_view text, const char* code, const Style& style) {
+    if (!style.color) return std::string(text);
+    std::string out = code;
+    out += text;
+    out += "\x1b[0m";
+    return out;
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c < 0x80) { ++i; continue; }
+        std::size_t n = 0;
+        if (c >= 0xc2 && c <= 0xdf) n = 2;
+        else if (c >= 0xe0 && c <= 0xef) n = 3;
+        else if (c >= 0xf0 && c <= 0xf4) n = 4;
+        else return false;
+        if (i + n > s.size()) return false;
+        for (std::size_t k = 1; k < n; ++k)
+            if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return false;
+        unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
+        if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 > 0x9f) || (c == 0xf0 && c1 < 0x90) ||
+            (c == 0xf4 && c1 > 0x8f))
+            return false;
+        i += n;
+    }
+    return true;
+}
+
+std::string escape_inline(std::string_view bytes, const Style& style) {
+    std::string out;
+    out.reserve(bytes.size() + 8);
+    escape_into(out, bytes, style, false, "");
+    return out;
+}
+
+std::string escape_lines(std::string_view bytes, const Style& style, std::string_view prefix) {
+    std::string out;
+    out.reserve(bytes.size() + bytes.size() / 8 + 8);
+    escape_into(out, bytes, style, true, prefix);
+    if (!out.empty() && out.back() != '\n') out += '\n';
+    return out;
+}
+
+std::string hexdump(std::string_view bytes, std::string_view prefix, std::size_t base) {
+    std::string out;
+    for (std::size_t off = 0; off < bytes.size(); off += 16) {
+        char line[96];
+        int n = std::snprintf(line, sizeof line, "%08zx  ", base + off);
+        out += prefix;
+        out.append(line, static_cast<std::size_t>(n));
+        for (std::size_t k = 0; k < 16; ++k) {
+            if (off + k < bytes.size()) {
+                unsigned char c = static_cast<unsigned char>(bytes[off + k]);
+                out += kHex[c >> 4];
+                out += kHex[c & 15];
+                out += ' ';
+            } else {
+                out += "   ";
+            }
+            if (k == 7) out += ' ';
+        }
+        out += " |";
+        for (std::size_t k = 0; k < 16 && off + k < bytes.size(); ++k) {
+            unsigned char c = static_cast<unsigned char>(bytes[off + k]);
+            out += (c >= 0x20 && c < 0x7f) ? static_cast<char>(c) : '.';
+        }
+        out += "|\n";
+    }
+    return out;
+}
+
+std::string dim(std::string_view t, const Style& s) { return wrap(t, "\x1b[2m", s); }
+std::string bold(std::string_view t, const Style& s) { return wrap(t, "\x1b[1m", s); }
+std::string red(std::string_view t, const Style& s) { return wrap(t, "\x1b[31m", s); }
+std::string green(std::string_view t, const Style& s) { return wrap(t, "\x1b[32m", s); }
+std::string yellow(std::string_view t, const Style& s) { return wrap(t, "\x1b[33m", s); }
+std::string cyan(std::string_view t, const Style& s) { return wrap(t, "\x1b[36m", s); }
+
+bool want_color(int fd) {
+    if (std::getenv("NO_COLOR") && *std::getenv("NO_COLOR")) return false;
+    const char* term = std::getenv("TERM");
+    if (term && std::strcmp(term, "dumb") == 0) return false;
+    return ::isatty(fd) == 1;
+}
+
+}  // namespace rawhttp::render

@@ -1,0 +1,270 @@
+"""rawhttp send and compose, end to end: the built binary over real loopback
+sockets, against the practice server and small scripted servers."""
+import json
+import os
+import pty
+import select
+import socket
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness as h  # noqa: E402
+
+REQ = os.path.join(h.SOURCE_DIR, "requests")
+
+
+def test_get_local_shows_raw_and_parsed(tmp):
+    with h.PracticeServer() as srv:
+        rc, out, err = h.run(["send", os.path.join(REQ, "get-local.req"), "--var", "port=%d" % srv.port])
+    text = out.decode()
+    h.eq(rc, 0, "exit code")
+    h.check("raw response" in text and "parsed" in text, "both views are shown:\n" + text)
+    h.check("< HTTP/1.1 200 OK\\r\\n" in text, "the raw status line with CR LF visible:\n" + text)
+    h.check("status      200" in text, "the parsed status:\n" + text)
+    h.check("local      127.0.0.1:" in text, "the local address and ephemeral port:\n" + text)
+
+
+def test_json_shape_matches_contract(tmp):
+    with h.PracticeServer() as srv:
+        rc, doc, err = h.run_json(["send", os.path.join(REQ, "get-local.req"), "--var", "port=%d" % srv.port])
+    h.eq(rc, 0, "exit code")
+    h.eq(sorted(doc), ["exchanges", "notes"], "top-level keys")
+    ex = doc["exchanges"][0]
+    for k in ("request", "connection", "response", "timing", "error"):
+        h.check(k in ex, "exchange has %s" % k)
+    h.eq(ex["error"], None, "error")
+    req = ex["request"]
+    h.eq(req["bytes"], len(req["text"].encode()), "request bytes")
+    h.check(req["text"].startswith("GET / HTTP/1.1\r\nHost: 127.0.0.1:"), "request text: %r" % req["text"])
+    conn = ex["connection"]
+    h.eq(conn["remote"], "127.0.0.1:%d" % srv.port, "remote")
+    lhost, lport = conn["local"].rsplit(":", 1)
+    h.check(lhost == "127.0.0.1" and 0 < int(lport) < 65536, "local %r" % conn["local"])
+    h.eq(conn["tls"], None, "tls")
+    r = ex["response"]
+    h.eq((r["version"], r["status"], r["reason"]), ("HTTP/1.1", 200, "OK"), "status line")
+    h.check(all(isinstance(p, list) and len(p) == 2 for p in r["headers"]), "headers are pairs")
+    h.eq(r["framing"], "content-length", "framing")
+    h.eq(r["body_bytes"], len(r["body"].encode()), "body_bytes")
+    h.check(r["raw_head"].startswith("HTTP/1.1 200 OK\r\n") and r["raw_head"].endswith("\r\n\r\n"), "raw_head")
+    h.eq(r["complete"], True, "complete")
+    h.eq(r["interim"], [], "interim")
+    t = ex["timing"]
+    for k in ("dns_ms", "connect_ms", "tls_ms", "first_byte_ms", "total_ms"):
+        h.check(k in t, "timing has %s" % k)
+    h.check(0 <= t["connect_ms"] <= t["first_byte_ms"] <= t["total_ms"], "timing ordered: %r" % t)
+
+
+def test_echo_receives_exactly_what_compose_prints(tmp):
+    req = os.path.join(REQ, "post-json.req")
+    rc, composed, _ = h.run(["compose", req, "--var", "port=1"])
+    h.eq(rc, 0, "compose exit")
+    with h.PracticeServer() as srv:
+        rc, doc, _ = h.run_json(["send", req, "--var", "port=1", "--to", srv.address])
+    h.eq(rc, 0, "send exit")
+    body = doc["exchanges"][0]["response"]["body"].encode("latin-1")
+    h.eq(body, composed, "bytes the server received")
+
+
+def test_keep_alive_two_requests_one_connection(tmp):
+    with h.PracticeServer() as srv:
+        rc, doc, _ = h.run_json(["send", os.path.join(REQ, "keep-alive.req"), "--var", "port=%d" % srv.port])
+    h.eq(rc, 0, "exit")
+    exs = doc["exchanges"]
+    h.eq(len(exs), 2, "exchanges")
+    h.eq([e["connection"]["number"] for e in exs], [1, 1], "connection numbers")
+    h.eq([e["connection"]["reused"] for e in exs], [False, True], "reused")
+    h.eq(exs[1]["connection"]["local"], exs[0]["connection"]["local"], "same local port")
+    h.eq(exs[1]["response"]["status"], 204, "second status")
+    h.eq(exs[1]["response"]["framing"], "none", "204 has no body")
+
+
+def test_pipeline_writes_all_then_reads(tmp):
+    req = h.write_req(tmp, "GET /status/200 HTTP/1.1\nHost: x\n\n###\nGET /bytes/5 HTTP/1.1\nHost: x\n\n"
+                           "###\nGET /chunked/7 HTTP/1.1\nHost: x\nConnection: close\n\n")
+    with h.PracticeServer() as srv:
+        rc, doc, _ = h.run_json(["send", req, "--to", srv.address, "--pipeline"])
+    h.eq(rc, 0, "exit")
+    h.eq([e["response"]["status"] for e in doc["exchanges"]], [200, 200, 200], "statuses")
+    h.eq([e["response"]["body_bytes"] for e in doc["exchanges"]][1:], [5, 7], "bodies")
+    h.eq({e["connection"]["number"] for e in doc["exchanges"]}, {1}, "one connection")
+
+
+def test_output_file_gets_dechunked_body_streamed(tmp):
+    out = os.path.join(tmp, "body.bin")
+    req = h.write_req(tmp, "GET /chunked/300000 HTTP/1.1\nHost: x\n\n")
+    with h.PracticeServer() as srv:
+        rc, text, _ = h.run(["send", req, "--to", srv.address, "-o", out, "--show", "parsed"])
+    h.eq(rc, 0, "exit")
+    h.eq(os.path.getsize(out), 300000, "file size")
+    h.check(b"chunked" in text, "the parsed view names the framing")
+
+
+def test_show_body_piped_is_exact(tmp):
+    req = h.write_req(tmp, "GET /echo HTTP/1.1\nHost: x\nX-Bytes: a\tb\n\n")
+    with h.PracticeServer() as srv:
+        rc, out, _ = h.run(["send", req, "--to", srv.address, "--show", "body"])
+    h.eq(rc, 0, "exit")
+    h.eq(out, b"GET /echo HTTP/1.1\r\nHost: x\r\nX-Bytes: a\tb\r\n\r\n", "exact body on a pipe")
+
+
+def test_fail_flag_gives_22(tmp):
+    req = h.write_req(tmp, "GET /status/404 HTTP/1.1\nHost: x\n\n")
+    with h.PracticeServer() as srv:
+        rc, _, _ = h.run(["send", req, "--to", srv.address])
+        h.eq(rc, 0, "any status is success without --fail")
+        rc, _, err = h.run(["send", req, "--to", srv.address, "--fail"])
+    h.eq(rc, 22, "--fail exit")
+    h.check(b"404" in err, "message names the status")
+
+
+def test_connection_refused_is_7_with_one_line(tmp):
+    port = h.free_port()
+    req = h.write_req(tmp, "GET / HTTP/1.1\nHost: 127.0.0.1:%d\n\n" % port)
+    t0 = time.monotonic()
+    rc, out, err = h.run(["send", req], timeout=15)
+    h.eq(rc, 7, "exit")
+    h.check(time.monotonic() - t0 < 5, "quick")
+    lines = err.decode().strip().splitlines()
+    h.eq(len(lines), 1, "one line on stderr (%r)" % err)
+    h.check(lines[0].startswith("rawhttp: ") and "refused" in lines[0], "says the connection was refused: %r" % err)
+
+
+def test_unresolvable_host_is_6(tmp):
+    req = h.write_req(tmp, "GET / HTTP/1.1\nHost: no-such-host.invalid\n\n")
+    rc, doc, err = h.run_json(["send", req], timeout=30)
+    h.eq(rc, 6, "exit")
+    h.eq(doc["exchanges"][0]["error"]["kind"], "resolve", "error kind")
+
+
+def test_template_error_sends_nothing(tmp):
+    with h.ScriptedServer([b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"]) as srv:
+        req = h.write_req(tmp, "GET / HTTP/1.1\nHost: 127.0.0.1:%d\nX: {{nope}}\n\n" % srv.port)
+        rc, out, err = h.run(["send", req])
+        h.eq(rc, 2, "exit")
+        h.check(b"t.req:3:" in err, "FILE:LINE:COLUMN in %r" % err)
+        h.eq(out, b"", "nothing on stdout")
+    h.eq(srv.received, [], "no connection was made")
+
+
+def test_max_time_bounds_a_silent_server(tmp):
+    with h.ScriptedServer([b"HTTP/1.1 200 OK\r\nContent-Le"], close="hold") as srv:
+        req = h.write_req(tmp, "GET / HTTP/1.1\nHost: 127.0.0.1:%d\n\n" % srv.port)
+        t0 = time.monotonic()
+        rc, doc, _ = h.run_json(["send", req, "--max-time", "1"])
+        took = time.monotonic() - t0
+    h.eq(rc, 28, "exit")
+    h.eq(doc["exchanges"][0]["error"]["kind"], "timeout", "kind")
+    h.check(took < 4, "bounded by --max-time (took %.1fs)" % took)
+
+
+def test_ipv6_loopback(tmp):
+    try:
+        s = socket.socket(socket.AF_INET6)
+        s.bind(("::1", 0))
+        s.close()
+    except OSError:
+        raise h.Skip("::1 is not configured on this machine")
+    with h.ScriptedServer([b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nv6"], family=socket.AF_INET6) as srv:
+        req = h.write_req(tmp, "GET / HTTP/1.1\nHost: [::1]:%d\n\n" % srv.port)
+        rc, doc, _ = h.run_json(["send", req])
+    h.eq(rc, 0, "exit")
+    h.eq(doc["exchanges"][0]["connection"]["remote"], "[::1]:%d" % srv.port, "remote")
+    h.eq(doc["exchanges"][0]["response"]["body"], "v6", "body")
+
+
+def test_unix_socket(tmp):
+    path = os.path.join(tmp, "s.sock")
+    srv = socket.socket(socket.AF_UNIX)
+    srv.bind(path)
+    srv.listen(1)
+    srv.settimeout(10)
+    got = []
+
+    def serve():
+        c, _ = srv.accept()
+        c.settimeout(5)
+        got.append(c.recv(65536))
+        c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nunix")
+        c.close()
+    import threading
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    req = h.write_req(tmp, "GET / HTTP/1.1\nHost: localhost\n\n")
+    rc, doc, _ = h.run_json(["send", req, "--unix-socket", path])
+    t.join(5)
+    srv.close()
+    h.eq(rc, 0, "exit")
+    h.eq(doc["exchanges"][0]["response"]["body"], "unix", "body")
+    h.eq(got, [b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"], "bytes received")
+
+
+def test_gallery_name_works_from_anywhere(tmp):
+    rc, out, _ = h.run(["compose", "get-google.req"], cwd=tmp)
+    h.eq(rc, 0, "exit")
+    h.eq(out, b"GET / HTTP/1.1\r\nHost: www.google.com\r\n\r\n", "the classic lesson's bytes")
+    rc, out, _ = h.run(["gallery"], cwd=tmp)
+    h.eq(rc, 0, "gallery exit")
+    h.check(b"get-google.req" in out and b"the netcat lesson as a file" in out, "gallery lists lessons")
+
+
+def test_missing_file_is_2(tmp):
+    rc, out, err = h.run(["send", os.path.join(tmp, "nope.req")])
+    h.eq(rc, 2, "exit")
+    h.check(b"nope.req" in err, "names the file")
+
+
+def test_bad_option_is_2_with_hint(tmp):
+    rc, out, err = h.run(["send", "x.req", "--no-such-option"])
+    h.eq(rc, 2, "exit")
+    h.check(b"--help" in err, "points at --help: %r" % err)
+
+
+def test_every_command_has_help_with_example(tmp):
+    rc, out, _ = h.run(["--help"])
+    h.eq(rc, 0, "exit")
+    for cmd in ("send", "compose", "serve", "gallery"):
+        h.check(cmd.encode() in out, "%s listed" % cmd)
+        rc, out2, _ = h.run([cmd, "--help"])
+        h.eq(rc, 0, "%s --help exit" % cmd)
+        h.check(b"Example" in out2, "%s --help has an example" % cmd)
+
+
+def test_terminal_never_gets_raw_escape_sequences(tmp):
+    evil = (b"HTTP/1.1 200 \x1b[31mRED\x1b]0;pwned\x07\r\nX-Evil: \x1b[2J\xff\xfe\r\n"
+            b"Content-Length: 12\r\n\r\n\x1b[1mbold\x9b\x07\xc0\x80!!")
+    with h.ScriptedServer([evil]) as srv:
+        req = h.write_req(tmp, "GET / HTTP/1.1\nHost: 127.0.0.1:%d\n\n" % srv.port)
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execv(h.RAWHTTP, [h.RAWHTTP, "send", req, "--show", "all"])
+        out = b""
+        end = time.monotonic() + 10
+        while time.monotonic() < end:
+            r, _, _ = select.select([fd], [], [], 0.5)
+            if not r:
+                if os.waitpid(pid, os.WNOHANG)[0]:
+                    break
+                continue
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
+    # Colours of rawhttp's own are allowed (CSI ... m); nothing the server sent may pass.
+    h.check(b"\x1b]" not in out and b"\x1b[2J" not in out and b"\x07" not in out, "raw control bytes reached the terminal")
+    h.check(b"\xff" not in out and b"\x9b" not in out, "invalid UTF-8 / C1 reached the terminal")
+    h.check(b"\x1b[31mRED" not in out and b"\x1b[1mbold" not in out, "server escape sequences passed through")
+    h.check(b"\\e[31mRED" in out and b"\\e[1mbold" in out, "escape sequences shown escaped: %r" % out[:600])
+
+
+if __name__ == "__main__":
+    h.main(globals())
