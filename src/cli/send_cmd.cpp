@@ -34,6 +34,8 @@ struct SendCmd {
     double max_time = 0;
     double idle_timeout = 30;
     std::size_t max_head = 1 << 20;
+    bool insecure = false;
+    std::string cacert;
 
     int run();
 };
@@ -146,7 +148,8 @@ int SendCmd::run() {
     if (!json) {
         for (std::size_t i = 0; i < reqs->size(); ++i)
             for (const auto& n : (*reqs)[i].notes)
-                print_note((reqs->size() > 1 ? "request " + std::to_string(i + 1) + ": " : std::string()) + n);
+                if (verbose || !std::string_view(n).starts_with(kRoutineCrlfNote))
+                    print_note((reqs->size() > 1 ? "request " + std::to_string(i + 1) + ": " : std::string()) + n);
     }
 
     SendHooks hooks(*this, report, reqs->size());
@@ -164,6 +167,8 @@ int SendCmd::run() {
     so.idle_timeout = std::chrono::milliseconds(idle);
     so.pipeline = pipeline;
     so.limits.max_head_bytes = max_head;
+    so.tls_verify = !insecure;
+    if (!cacert.empty()) so.ca_file = cacert;
     auto results = client::run_session(*reqs, dests, so, hooks);
     if (hooks.out_fd >= 0) ::close(hooks.out_fd);
 
@@ -237,6 +242,8 @@ void add_send_command(CLI::App& app, int& exit_code) {
     sub->add_option("--max-time", cmd->max_time, "seconds allowed for the whole run (default: no limit)");
     sub->add_option("--idle-timeout", cmd->idle_timeout,
                     "seconds to wait for the next byte before giving up (default 30; 0: no limit)");
+    sub->add_flag("-k,--insecure", cmd->insecure, "TLS: do not verify the server's certificate and name");
+    sub->add_option("--cacert", cmd->cacert, "TLS: trust the CA certificates in this PEM file");
     sub->add_option("--max-head-size", cmd->max_head, "largest response head accepted, in bytes (default 1048576)");
     sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });
 }

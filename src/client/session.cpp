@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "tls/tls_transport.hpp"
+
 namespace rawhttp::client {
 
 namespace {
@@ -167,14 +169,20 @@ private:
         co.unix_socket = ex.destination.unix_socket;
         co.connect_timeout = options_.connect_timeout;
         co.deadline = deadline_;
-        if (ex.destination.tls) {
-            ex.error = make_error(ErrorKind::tls, "TLS is not available in this build of rawhttp");
-            return false;
-        }
         auto t = net::connect(co);
         if (!t) {
             ex.error = t.error();
             return false;
+        }
+        if (ex.destination.tls) {
+            ex.connection = (*t)->info();  // the TCP part worked: show it even if TLS fails
+            net::TlsOptions tls{ex.destination.server_name, options_.tls_verify, options_.ca_file};
+            auto secured = net::start_tls(std::move(*t), tls, deadline_);
+            if (!secured) {
+                ex.error = secured.error();
+                return false;
+            }
+            t = std::move(secured);
         }
         conn_ = std::make_unique<Connection>();
         conn_->transport = std::move(*t);
@@ -556,6 +564,9 @@ Result<Destination> resolve_destination(const ComposedRequest& request, const De
     else if (request.target) { where = request.target; from = "@target"; }
     else if (request.host_header) { where = request.host_header; from = "the Host header"; }
     d.tls = o.tls.value_or(request.tls.value_or(false));
+    if (request.host_header) {
+        if (auto h = net::parse_host_port(*request.host_header)) d.server_name = h->host;
+    }
     if (o.unix_socket) {
         d.unix_socket = o.unix_socket;
         d.host = where ? *where : "localhost";
@@ -572,6 +583,7 @@ Result<Destination> resolve_destination(const ComposedRequest& request, const De
                                                 "): expected HOST[:PORT] with a port from 1 to 65535");
     }
     d.host = hp->host;
+    if (d.server_name.empty()) d.server_name = d.host;
     if (hp->port) {
         d.port = *hp->port;
         if (!o.tls && !request.tls && d.port == 443) d.tls = true;

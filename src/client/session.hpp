@@ -60,6 +60,7 @@ struct Destination {
     int port = 80;
     bool tls = false;
     std::optional<std::string> unix_socket;
+    std::string server_name;  // TLS SNI and certificate name: the Host header's host, else `host`
     std::string display() const;  // "host:port" or "unix:PATH"
     bool operator==(const Destination&) const = default;
 };
@@ -101,6 +102,8 @@ struct SessionOptions {
     bool pipeline = false;                          // write every request before reading
     http::HeadLimits limits;
     bool stop_on_error = true;                      // like curl: the first failure ends the run
+    bool tls_verify = true;                         // --insecure turns it off
+    std::optional<std::string> ca_file;             // --cacert FILE
 };
 
 // Sends each request to its destination and reads its response.

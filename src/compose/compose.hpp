@@ -35,6 +35,10 @@ struct ComposeOptions {
     std::function<std::optional<std::string>(const std::string&)> read_file;
 };
 
+// The note for the default mode's routine LF -> CRLF conversion starts with
+// this; send shows it only with -v (compose and --json always show it).
+inline constexpr std::string_view kRoutineCrlfNote = "LF line breaks sent as CRLF";
+
 struct ComposedRequest {
     std::string bytes;               // exactly what goes on the wire
     std::vector<std::string> notes;  // every change from the file's literal text

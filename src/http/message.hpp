@@ -54,6 +54,7 @@ struct RequestHead {
     int major = 0, minor = 0;
     std::vector<HeaderField> headers;
     std::size_t head_bytes = 0;
+    std::size_t line_offset = 0;  // where the request line starts (after skipped empty lines)
 };
 
 // Strict request-head parser for the servers (serve, listen): CRLF only,
@@ -111,6 +112,9 @@ private:
     State state_ = State::size;
     std::uint64_t remaining_ = 0;
     int size_digits_ = 0;
+    std::size_t ext_bytes_ = 0;      // chunk-extension bytes on this size line (bounded)
+    bool ext_semicolon_ = false;     // a ';' has started the extensions
+    std::size_t trailer_bytes_ = 0;  // trailer section bytes so far (bounded)
     std::string line_;  // a trailer line being collected (bounded)
     std::string error_;
     std::vector<std::pair<std::string, std::string>> trailers_;

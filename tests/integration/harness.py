@@ -232,3 +232,157 @@ def main(module_globals):
     tail = ", %d skipped" % skipped if skipped else ""
     print("%d passed, %d failed%s" % (passed, failed, tail))
     sys.exit(1 if failed else 0)
+
+
+# ---------------------------------------------------------------- real servers
+def _wait_port(port, proc, what, timeout=10):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError("%s exited at start (rc=%s)" % (what, proc.returncode))
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError("%s did not start listening on 127.0.0.1:%d" % (what, port))
+
+
+def make_tls_cert(folder, name="localhost"):
+    """A self-signed CA and a server certificate for `name` (and 127.0.0.1),
+    made with the openssl command. Returns (ca_pem, cert_pem, key_pem)."""
+    if not shutil.which("openssl"):
+        raise Skip("the openssl command is not installed")
+    ca_key, ca = os.path.join(folder, "ca.key"), os.path.join(folder, "ca.pem")
+    key, csr, cert = (os.path.join(folder, n) for n in ("server.key", "server.csr", "server.pem"))
+    ext = os.path.join(folder, "ext.cnf")
+    with open(ext, "w") as f:
+        f.write("subjectAltName=DNS:%s,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n" % name)
+    def sh(*args):
+        subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+    sh("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key, "-out", ca,
+       "-days", "2", "-subj", "/CN=rawhttp test CA")
+    sh("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=%s" % name)
+    sh("openssl", "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial", "-out", cert,
+       "-days", "2", "-extfile", ext)
+    return ca, cert, key
+
+
+class Nginx:
+    """Debian's nginx on 127.0.0.1 with a configuration of its own in a temp
+    folder. `tls=(cert, key)` adds a TLS listener (self.tls_port)."""
+
+    def __init__(self, tls=None, locations=None):
+        exe = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+        if not exe:
+            raise Skip("nginx is not installed (scripts/setup-deps test installs it)")
+        self.dir = tempfile.mkdtemp(prefix="rawhttp-nginx-")
+        self.port = free_port()
+        self.tls_port = free_port() if tls else None
+        for d in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            os.makedirs(os.path.join(self.dir, d))
+        tls_server = ""
+        if tls:
+            tls_server = """
+    server {
+        listen 127.0.0.1:%d ssl;
+        server_name localhost;
+        ssl_certificate %s;
+        ssl_certificate_key %s;
+        location / { return 200 "hello over tls\\n"; }
+    }""" % (self.tls_port, tls[0], tls[1])
+        locs = locations or 'location / { return 200 "ok\\n"; }'
+        conf = """daemon off;
+master_process off;
+worker_processes 1;
+pid %(d)s/nginx.pid;
+error_log %(d)s/error.log;
+events { worker_connections 256; }
+http {
+    access_log %(d)s/access.log;
+    client_body_temp_path %(d)s/body;
+    proxy_temp_path %(d)s/proxy;
+    fastcgi_temp_path %(d)s/fastcgi;
+    uwsgi_temp_path %(d)s/uwsgi;
+    scgi_temp_path %(d)s/scgi;
+    default_type text/plain;
+    server {
+        listen 127.0.0.1:%(port)d;
+        server_name localhost;
+        %(locs)s
+    }%(tls)s
+}
+""" % {"d": self.dir, "port": self.port, "locs": locs, "tls": tls_server}
+        self.conf = os.path.join(self.dir, "nginx.conf")
+        with open(self.conf, "w") as f:
+            f.write(conf)
+        self.proc = subprocess.Popen([exe, "-c", self.conf, "-p", self.dir, "-e", os.path.join(self.dir, "error.log")],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        _wait_port(self.port, self.proc, "nginx")
+        if self.tls_port:
+            _wait_port(self.tls_port, self.proc, "nginx (tls)")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *a):
+        self.stop()
+
+
+NODE_SERVER = r"""
+const http = require('http');
+const srv = http.createServer({insecureHTTPParser: false}, (req, res) => {
+  const chunks = [];
+  req.on('data', c => chunks.push(c));
+  req.on('end', () => { res.setHeader('Content-Type', 'text/plain'); res.end('ok\n'); });
+});
+srv.listen(0, '127.0.0.1', () => { console.log(srv.address().port); });
+process.on('SIGTERM', () => process.exit(0));
+"""
+
+
+class NodeServer:
+    """Node's strict `http` module on 127.0.0.1 (a free port)."""
+
+    def __init__(self, script=NODE_SERVER):
+        exe = shutil.which("node")
+        if not exe:
+            raise Skip("node is not installed (scripts/setup-deps test installs nodejs)")
+        self.proc = subprocess.Popen([exe, "-e", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     start_new_session=True)
+        r, _, _ = select_readable(self.proc.stdout, 10)
+        line = self.proc.stdout.readline() if r else b""
+        if not line.strip().isdigit():
+            self.stop()
+            raise AssertionError("node server did not start: %r" % line)
+        self.port = int(line)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *a):
+        self.stop()
+
+
+def select_readable(f, timeout):
+    import select
+    return select.select([f], [], [], timeout)

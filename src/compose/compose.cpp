@@ -1,0 +1,637 @@
+// The .req composer. The file is read as source lines (content + terminator);
+// each request is a preamble (blank lines, comments, @definitions), a head up
+// to the first empty line and a body up to the next ### line or the end.
+// Everything after the preamble is literal except {{...}} expressions.
+//
+// Linear in the input: every scan moves forward, expression ends are searched
+// only once, and {{content_length}} is spliced in a single pass at the end.
+#include "compose/compose.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <utility>
+
+namespace rawhttp {
+
+std::optional<Eol> parse_eol(std::string_view name) {
+    auto eq = [&](std::string_view want) {
+        if (name.size() != want.size()) return false;
+        for (std::size_t i = 0; i < name.size(); ++i) {
+            char c = name[i];
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+            if (c != want[i]) return false;
+        }
+        return true;
+    };
+    if (eq("crlf")) return Eol::crlf;
+    if (eq("lf")) return Eol::lf;
+    if (eq("keep")) return Eol::keep;
+    return std::nullopt;
+}
+
+std::string_view eol_name(Eol eol) {
+    switch (eol) {
+        case Eol::crlf: return "crlf";
+        case Eol::lf: return "lf";
+        case Eol::keep: return "keep";
+    }
+    return "crlf";
+}
+
+std::string ComposeError::to_string() const {
+    std::string name = file;
+    if (name.empty()) name = "<input>";
+    else if (name == "-") name = "<stdin>";
+    return name + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message;
+}
+
+namespace {
+
+struct Line {
+    std::string_view content;
+    std::string_view term;  // "\r\n", "\n" or "" (last line without newline)
+    std::size_t number = 0;  // 1-based
+};
+
+std::vector<Line> split_lines(std::string_view text) {
+    std::vector<Line> lines;
+    std::size_t pos = 0;
+    std::size_t number = 1;
+    while (pos < text.size()) {
+        std::size_t nl = text.find('\n', pos);
+        Line ln;
+        ln.number = number++;
+        if (nl == std::string_view::npos) {
+            ln.content = text.substr(pos);
+            ln.term = {};
+            pos = text.size();
+        } else if (nl > pos && text[nl - 1] == '\r') {
+            ln.content = text.substr(pos, nl - 1 - pos);
+            ln.term = text.substr(nl - 1, 2);
+            pos = nl + 1;
+        } else {
+            ln.content = text.substr(pos, nl - pos);
+            ln.term = text.substr(nl, 1);
+            pos = nl + 1;
+        }
+        lines.push_back(ln);
+    }
+    return lines;
+}
+
+bool is_ws(char c) { return c == ' ' || c == '\t'; }
+
+std::string_view trim(std::string_view s) {
+    auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; };
+    while (!s.empty() && space(s.front())) s.remove_prefix(1);
+    while (!s.empty() && space(s.back())) s.remove_suffix(1);
+    return s;
+}
+
+bool is_name_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+           c == '.';
+}
+
+bool is_name(std::string_view s) {
+    if (s.empty()) return false;
+    for (char c : s)
+        if (!is_name_char(c)) return false;
+    return true;
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+        if (x != y) return false;
+    }
+    return true;
+}
+
+// Text from the file quoted in a message: control and non-ASCII bytes escaped,
+// long text cut.
+std::string show(std::string_view s, std::size_t limit = 60) {
+    static const char digits[] = "0123456789abcdef";
+    std::string out;
+    std::size_t n = 0;
+    for (char ch : s) {
+        if (n++ == limit) {
+            out += "...";
+            break;
+        }
+        auto c = static_cast<unsigned char>(ch);
+        if (c == '\r') out += "\\r";
+        else if (c == '\n') out += "\\n";
+        else if (c == '\t') out += "\\t";
+        else if (c < 0x20 || c >= 0x7f) {
+            out += "\\x";
+            out += digits[c >> 4];
+            out += digits[c & 15];
+        } else {
+            out += ch;
+        }
+    }
+    return out;
+}
+
+std::optional<std::string> default_getenv(const std::string& name) {
+    const char* v = std::getenv(name.c_str());
+    if (!v) return std::nullopt;
+    return std::string(v);
+}
+
+std::optional<std::string> default_read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::string data;
+    char buf[1 << 16];
+    for (;;) {
+        in.read(buf, sizeof buf);
+        std::streamsize got = in.gcount();
+        if (got > 0) data.append(buf, static_cast<std::size_t>(got));
+        if (!in) break;
+    }
+    // A read error (a folder, say) sets badbit; the end of the file only eof/fail.
+    if (in.bad()) return std::nullopt;
+    return data;
+}
+
+struct Escape {
+    std::string_view name;
+    std::string_view bytes;
+};
+
+constexpr Escape kEscapes[] = {
+    {"CR", "\r"}, {"LF", "\n"}, {"CRLF", "\r\n"}, {"TAB", "\t"}, {"SP", " "}, {std::string_view("NUL"), std::string_view("\0", 1)},
+};
+
+const Escape* find_escape(std::string_view name) {
+    for (const auto& e : kEscapes)
+        if (e.name == name) return &e;
+    return nullptr;
+}
+
+// How many line breaks ("\r\n" or "\n") end s, counting at most two.
+int trailing_breaks(std::string_view s) {
+    int n = 0;
+    while (n < 2 && !s.empty() && s.back() == '\n') {
+        s.remove_suffix(1);
+        if (!s.empty() && s.back() == '\r') s.remove_suffix(1);
+        ++n;
+    }
+    return n;
+}
+
+std::string_view break_name(std::string_view term) {
+    return term == "\r\n" ? "CRLF" : "LF";
+}
+
+enum class Where { definition, head, body };
+
+std::string plural(std::size_t n, std::string_view one, std::string_view many) {
+    return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
+class Composer {
+public:
+    Composer(std::string_view text, const ComposeOptions& options) : opt_(options), lines_(split_lines(text)) {
+        getenv_ = opt_.getenv ? opt_.getenv : default_getenv;
+        read_file_ = opt_.read_file ? opt_.read_file : default_read_file;
+    }
+
+    ComposeOutput run() {
+        ComposeOutput out;
+        std::size_t i = 0;
+        const std::size_t n = lines_.size();
+        while (i < n) {
+            // Preamble.
+            while (i < n) {
+                int kind = preamble_line(lines_[i]);
+                if (kind < 0) return failed();
+                if (kind == 0) break;  // the request line
+                ++i;
+            }
+            if (i >= n) break;  // only preamble left: an empty request, ignored
+            ComposedRequest req;
+            std::size_t next = 0;
+            if (!request(i, req, next)) return failed();
+            out.requests.push_back(std::move(req));
+            i = next;
+        }
+        if (out.requests.empty()) {
+            fail(n == 0 ? 1 : n, 1,
+                 "no request line found: after the blank lines, comments and @name = value definitions, "
+                 "write a request line such as 'GET / HTTP/1.1'");
+            return failed();
+        }
+        return out;
+    }
+
+private:
+    const ComposeOptions& opt_;
+    std::vector<Line> lines_;
+    std::function<std::optional<std::string>(const std::string&)> getenv_;
+    std::function<std::optional<std::string>(const std::string&)> read_file_;
+    std::map<std::string, std::string, std::less<>> defs_;
+    std::optional<Eol> file_eol_;
+    std::size_t file_eol_line_ = 0;
+    std::optional<std::string> target_;
+    std::optional<bool> tls_;
+    std::optional<ComposeError> error_;
+
+    bool fail(std::size_t line, std::size_t column, std::string message) {
+        if (!error_) error_ = ComposeError{opt_.file_name, line, column, std::move(message)};
+        return false;
+    }
+
+    ComposeOutput failed() {
+        ComposeOutput out;
+        out.error = error_;
+        return out;
+    }
+
+    static bool is_separator(const Line& ln) {
+        std::string_view c = ln.content;
+        if (c.size() < 3 || c.substr(0, 3) != "###") return false;
+        return c.size() == 3 || is_ws(c[3]);
+    }
+
+    // 1: a preamble line (consumed), 0: the request line, -1: an error.
+    int preamble_line(const Line& ln) {
+        std::string_view c = ln.content;
+        std::size_t s = 0;
+        while (s < c.size() && (is_ws(c[s]) || c[s] == '\r' || c[s] == '\f' || c[s] == '\v')) ++s;
+        if (s == c.size()) return 1;  // blank
+        if (c[s] == '#') return 1;
+        if (c.substr(s, 2) == "//") return 1;
+        if (c[s] != '@') return 0;
+        return definition(ln, s) ? 1 : -1;
+    }
+
+    bool definition(const Line& ln, std::size_t at) {
+        std::string_view c = ln.content;
+        std::size_t name_begin = at + 1;
+        std::size_t name_end = name_begin;
+        while (name_end < c.size() && is_name_char(c[name_end])) ++name_end;
+        if (name_end == name_begin)
+            return fail(ln.number, at + 1,
+                        "a preamble line starting with '@' must be a definition '@name = value' "
+                        "(names use letters, digits, '_', '-' and '.')");
+        std::string name(c.substr(name_begin, name_end - name_begin));
+        std::size_t k = name_end;
+        while (k < c.size() && is_ws(c[k])) ++k;
+        if (k >= c.size() || c[k] != '=')
+            return fail(ln.number, k + 1, "expected '=' after '@" + show(name) + "': write '@" + show(name) + " = value'");
+        std::size_t v = k + 1;
+        std::size_t v_end = c.size();
+        auto space = [](char ch) { return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\f' || ch == '\v'; };
+        while (v < v_end && space(c[v])) ++v;
+        while (v_end > v && space(c[v_end - 1])) --v_end;
+        std::string value;
+        if (!expand(c.substr(v, v_end - v), v, ln.number, Where::definition, value, nullptr)) return false;
+        std::size_t vcol = v + 1;
+        if (name == "eol") {
+            auto e = parse_eol(trim(value));
+            if (!e)
+                return fail(ln.number, vcol, "@eol must be crlf, lf or keep, not '" + show(value) + "'");
+            file_eol_ = e;
+            file_eol_line_ = ln.number;
+        } else if (name == "tls") {
+            std::string_view t = trim(value);
+            if (iequals(t, "true")) tls_ = true;
+            else if (iequals(t, "false")) tls_ = false;
+            else return fail(ln.number, vcol, "@tls must be true or false, not '" + show(value) + "'");
+        } else if (name == "target") {
+            std::string_view t = trim(value);
+            if (t.empty()) return fail(ln.number, vcol, "@target needs a value: '@target = HOST[:PORT]'");
+            target_ = std::string(t);
+        }
+        defs_[std::move(name)] = std::move(value);
+        return true;
+    }
+
+    // Expands the {{...}} expressions of `text` (which starts at byte `offset`
+    // of its source line) onto `out`. In the head, {{content_length}} writes
+    // nothing and records its position in `marks`.
+    bool expand(std::string_view text, std::size_t offset, std::size_t line, Where where, std::string& out,
+                std::vector<std::size_t>* marks) {
+        std::size_t pos = 0;
+        const std::size_t n = text.size();
+        while (pos < n) {
+            std::size_t b = text.find("{{", pos);
+            if (b == std::string_view::npos) {
+                out.append(text.substr(pos));
+                return true;
+            }
+            // In a run of braces the expression starts at the last two: "{{{x}}}" is "{" + x + "}".
+            std::size_t e = b;
+            while (e < n && text[e] == '{') ++e;
+            std::size_t start = e - 2;
+            out.append(text.substr(pos, start - pos));
+            std::size_t col = offset + start + 1;
+            std::size_t p = start + 2;
+            std::size_t q = p;
+            while (q < n && is_ws(text[q])) ++q;
+            if (q < n && text[q] == '"') {
+                std::size_t close = text.find('"', q + 1);
+                if (close == std::string_view::npos)
+                    return fail(line, col,
+                                "unterminated literal: {{\"text\"}} needs its closing '\"}}' on the same line");
+                std::size_t r = close + 1;
+                while (r < n && is_ws(text[r])) ++r;
+                if (text.substr(r, 2) != "}}")
+                    return fail(line, col,
+                                "expected '}}' right after the closing quote of {{\"" +
+                                    show(text.substr(q + 1, close - q - 1)) +
+                                    "\"}} (a literal cannot contain '\"'; write {{hex:22}} for one)");
+                out.append(text.substr(q + 1, close - q - 1));
+                pos = r + 2;
+                continue;
+            }
+            std::size_t close = text.find("}}", p);
+            if (close == std::string_view::npos)
+                return fail(line, col,
+                            "unterminated '{{': no '}}' on this line (an expression ends on its line; "
+                            "write {{\"{{\"}} for two literal braces)");
+            std::string_view inner = trim(text.substr(p, close - p));
+            if (!evaluate(inner, line, col, where, out, marks)) return false;
+            pos = close + 2;
+        }
+        return true;
+    }
+
+    bool evaluate(std::string_view inner, std::size_t line, std::size_t col, Where where, std::string& out,
+                  std::vector<std::size_t>* marks) {
+        if (inner.empty())
+            return fail(line, col, "empty expression '{{}}': write a variable name, or an escape such as {{CRLF}}");
+        if (const Escape* esc = find_escape(inner)) {
+            out.append(esc->bytes);
+            return true;
+        }
+        if (inner == "content_length") {
+            if (where == Where::body)
+                return fail(line, col,
+                            "{{content_length}} cannot be used in the body, whose length it is; "
+                            "use it in the head (Content-Length: {{content_length}})");
+            if (where == Where::definition || !marks)
+                return fail(line, col,
+                            "{{content_length}} is only known in the request head, not in a definition; "
+                            "write it in the head (Content-Length: {{content_length}})");
+            marks->push_back(out.size());
+            return true;
+        }
+        std::size_t colon = inner.find(':');
+        if (colon != std::string_view::npos) {
+            std::string_view kind = trim(inner.substr(0, colon));
+            std::string_view arg = trim(inner.substr(colon + 1));
+            if (kind == "env") return env(arg, line, col, out);
+            if (kind == "hex") return hex(arg, line, col, out);
+            if (kind == "file") return file(arg, line, col, out);
+            return unknown(inner, line, col);
+        }
+        if (!is_name(inner)) return unknown(inner, line, col);
+        if (auto it = opt_.vars.find(inner); it != opt_.vars.end()) {
+            out.append(it->second);
+            return true;
+        }
+        if (auto it = defs_.find(inner); it != defs_.end()) {
+            out.append(it->second);
+            return true;
+        }
+        std::string name = show(inner);
+        std::string msg = "undefined variable '" + name + "': define it with '@" + name + " = ...' or '--var " + name +
+                          "=...'";
+        std::string upper(inner);
+        for (char& ch : upper)
+            if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+        if (find_escape(upper)) msg += " (escapes are upper case: {{" + upper + "}})";
+        return fail(line, col, std::move(msg));
+    }
+
+    bool unknown(std::string_view inner, std::size_t line, std::size_t col) {
+        return fail(line, col,
+                    "unknown expression '{{" + show(inner) +
+                        "}}': write a variable name, env:NAME, file:PATH, hex:HEX, \"text\", "
+                        "CR, LF, CRLF, TAB, SP, NUL or content_length");
+    }
+
+    bool env(std::string_view name, std::size_t line, std::size_t col, std::string& out) {
+        if (name.empty()) return fail(line, col, "{{env:}} needs a name: {{env:NAME}}");
+        auto v = getenv_(std::string(name));
+        if (!v)
+            return fail(line, col,
+                        "environment variable '" + show(name) + "' is not set: export it, or use a variable "
+                        "('--var name=...') instead");
+        out.append(*v);
+        return true;
+    }
+
+    bool hex(std::string_view digits, std::size_t line, std::size_t col, std::string& out) {
+        bool good = digits.size() >= 2 && digits.size() % 2 == 0;
+        for (std::size_t i = 0; good && i < digits.size(); ++i)
+            if (hex_value(digits[i]) < 0) good = false;
+        if (!good)
+            return fail(line, col,
+                        "bad {{hex:" + show(digits) +
+                            "}}: write an even number (at least 2) of hex digits, two per byte, as in {{hex:0d0a}}");
+        for (std::size_t i = 0; i < digits.size(); i += 2)
+            out.push_back(static_cast<char>(hex_value(digits[i]) * 16 + hex_value(digits[i + 1])));
+        return true;
+    }
+
+    bool file(std::string_view path, std::size_t line, std::size_t col, std::string& out) {
+        if (path.empty()) return fail(line, col, "{{file:}} needs a path: {{file:PATH}} (relative to the .req file)");
+        std::string full;
+        if (path.front() == '/' || opt_.base_dir.empty() || opt_.base_dir == ".") {
+            full = std::string(path);
+        } else {
+            full = opt_.base_dir;
+            if (full.back() != '/') full += '/';
+            full.append(path);
+        }
+        auto data = read_file_(full);
+        if (!data) {
+            std::string msg = "cannot read '" + show(full, 200) + "' for {{file:" + show(path, 200) +
+                              "}}: no such file, or not readable";
+            if (path.front() != '/') msg += " (PATH is relative to the .req file's folder)";
+            return fail(line, col, std::move(msg));
+        }
+        out.append(*data);
+        return true;
+    }
+
+    // Composes the request whose request line is lines_[first]; `next` is
+    // the index where the next request's preamble starts.
+    bool request(std::size_t first, ComposedRequest& req, std::size_t& next) {
+        const std::size_t n = lines_.size();
+        std::size_t head_end = first;
+        while (head_end < n && !lines_[head_end].content.empty() && !is_separator(lines_[head_end])) ++head_end;
+        const bool has_blank = head_end < n && lines_[head_end].content.empty();
+        std::size_t body_begin = has_blank ? head_end + 1 : head_end;
+        std::size_t body_end = body_begin;
+        if (has_blank)
+            while (body_end < n && !is_separator(lines_[body_end])) ++body_end;
+        const bool by_separator = body_end < n;
+        next = by_separator ? body_end + 1 : n;
+
+        const Eol mode = opt_.eol ? *opt_.eol : (file_eol_ ? *file_eol_ : Eol::crlf);
+        req.eol = mode;
+        req.line = lines_[first].number;
+        req.target = target_;
+        req.tls = tls_;
+        if (opt_.eol && file_eol_ && *opt_.eol != *file_eol_)
+            req.notes.push_back("--eol " + std::string(eol_name(*opt_.eol)) + " wins over '@eol = " +
+                                std::string(eol_name(*file_eol_)) + "' (line " + std::to_string(file_eol_line_) + ")");
+
+        // Head.
+        std::string head;
+        std::vector<std::size_t> marks;
+        std::size_t converted = 0;
+        std::string_view dropped_head_term;
+        auto write_break = [&](std::string_view term) {
+            switch (mode) {
+                case Eol::crlf:
+                    head += "\r\n";
+                    if (term == "\n") ++converted;
+                    break;
+                case Eol::lf:
+                    head += "\n";
+                    if (term == "\r\n") ++converted;
+                    break;
+                case Eol::keep: head.append(term); break;
+            }
+        };
+        for (std::size_t idx = first; idx < head_end; ++idx) {
+            const Line& ln = lines_[idx];
+            if (!expand(ln.content, 0, ln.number, Where::head, head, &marks)) return false;
+            if (!has_blank && idx + 1 == head_end && mode != Eol::keep) {
+                dropped_head_term = ln.term;
+                continue;
+            }
+            write_break(ln.term);
+        }
+        if (has_blank) write_break(lines_[head_end].term);
+
+        // Body: its own bytes, minus the last line break before ### or the end.
+        std::string body;
+        std::string_view dropped_body_term;
+        for (std::size_t idx = body_begin; idx < body_end; ++idx) {
+            const Line& ln = lines_[idx];
+            if (!expand(ln.content, 0, ln.number, Where::body, body, nullptr)) return false;
+            if (idx + 1 == body_end) dropped_body_term = ln.term;
+            else body.append(ln.term);
+        }
+
+        // {{content_length}}, now that the body is known.
+        if (!marks.empty()) {
+            std::string len = std::to_string(body.size());
+            std::string spliced;
+            spliced.reserve(head.size() + marks.size() * len.size());
+            std::size_t from = 0;
+            for (std::size_t m : marks) {
+                spliced.append(head, from, m - from);
+                spliced += len;
+                from = m;
+            }
+            spliced.append(head, from, std::string::npos);
+            head = std::move(spliced);
+        }
+
+        if (converted > 0) {
+            if (mode == Eol::crlf)
+                req.notes.push_back(std::string(kRoutineCrlfNote) + " on " + plural(converted, "line", "lines") +
+                                    " of the head");
+            else
+                req.notes.push_back("CRLF line breaks sent as LF on " + plural(converted, "line", "lines") +
+                                    " of the head");
+        }
+
+        // A head without its terminating empty line.
+        if (!has_blank) {
+            int ends = trailing_breaks(head);
+            if (mode == Eol::keep) {
+                if (ends < 2)
+                    req.notes.push_back(
+                        "the head has no terminating empty line and keep mode adds none: a server will wait for it");
+            } else {
+                std::string_view br = mode == Eol::crlf ? "\r\n" : "\n";
+                std::string_view brn = mode == Eol::crlf ? "CRLF" : "LF";
+                if (ends < 2) {
+                    int add = 2 - ends;
+                    for (int k = 0; k < add; ++k) head.append(br);
+                    std::string what = add == 2 ? std::string(brn) + " " + std::string(brn) : std::string(brn);
+                    req.notes.push_back("no empty line ends the head: added " + what +
+                                        (add == 2 ? " (ending the last line, then the empty line)" : " (the empty line)"));
+                } else if (!dropped_head_term.empty()) {
+                    req.notes.push_back("the " + std::string(break_name(dropped_head_term)) +
+                                        " after the last head line was not sent: the head already ends with an empty line");
+                }
+            }
+        }
+
+        if (!dropped_body_term.empty() && !body.empty()) {
+            std::string_view bn = break_name(dropped_body_term);
+            std::string where = by_separator ? "before ###" : "at the end of the file";
+            req.notes.push_back("the " + std::string(bn) + " " + where +
+                                " is the editor's, not the body's, and was not sent (write {{" + std::string(bn) +
+                                "}} to send one)");
+        }
+
+        req.head_bytes = head.size();
+        req.method = method_of(head);
+        req.host_header = host_of(head);
+        head.reserve(head.size() + body.size());
+        head.append(body);
+        req.bytes = std::move(head);
+        return true;
+    }
+
+    static std::string method_of(std::string_view head) {
+        std::size_t s = 0;
+        while (s < head.size() && (head[s] == '\r' || head[s] == '\n')) ++s;
+        std::size_t e = s;
+        while (e < head.size() && head[e] != ' ' && head[e] != '\t' && head[e] != '\r' && head[e] != '\n') ++e;
+        return std::string(head.substr(s, e - s));
+    }
+
+    // The trimmed value of the first Host field of a composed head.
+    static std::optional<std::string> host_of(std::string_view head) {
+        std::size_t pos = head.find('\n');
+        if (pos == std::string_view::npos) return std::nullopt;
+        ++pos;  // skip the request line
+        while (pos < head.size()) {
+            std::size_t nl = head.find('\n', pos);
+            std::string_view ln = head.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+            if (!ln.empty() && ln.back() == '\r') ln.remove_suffix(1);
+            if (ln.empty()) break;  // the end of the head
+            std::size_t colon = ln.find(':');
+            if (colon != std::string_view::npos) {
+                std::string_view name = ln.substr(0, colon);
+                while (!name.empty() && is_ws(name.back())) name.remove_suffix(1);
+                if (iequals(name, "host")) return std::string(trim(ln.substr(colon + 1)));
+            }
+            if (nl == std::string_view::npos) break;
+            pos = nl + 1;
+        }
+        return std::nullopt;
+    }
+};
+
+}  // namespace
+
+ComposeOutput compose_requests(std::string_view text, const ComposeOptions& options) {
+    Composer composer(text, options);
+    return composer.run();
+}
+
+}  // namespace rawhttp

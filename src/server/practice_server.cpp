@@ -1,0 +1,1326 @@
+// The practice server: one thread, an epoll event loop over non-blocking
+// sockets, per-connection input and output buffers, and a timer set for idle
+// timeouts, lingering closes and the /slow drip. Nothing here ever blocks or
+// sleeps; a slow or vanished client costs one buffer, never the loop.
+#include "server/practice_server.hpp"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <optional>
+#include <set>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "http/message.hpp"
+
+namespace rawhttp::server {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using TimePoint = Clock::time_point;
+using std::chrono::milliseconds;
+
+constexpr std::size_t kReadChunk = 64 * 1024;
+constexpr std::size_t kReadCap = kMaxHeadBytes + kReadChunk;  // unconsumed input kept at most
+constexpr std::size_t kOutHigh = 256 * 1024;  // above this, take no new request
+constexpr std::size_t kFillLow = 64 * 1024;   // refill generated bodies below this
+constexpr std::size_t kFillChunk = 64 * 1024;
+constexpr std::size_t kChunkSize = 1024;      // /chunked/N chunk size
+constexpr milliseconds kDripInterval{100};
+constexpr milliseconds kLingerMax{2000};
+constexpr milliseconds kTick{100};            // the stop flag is checked this often
+constexpr int kMaxEvents = 512;
+constexpr int kMaxAcceptsPerWake = 512;
+constexpr int kMaxReadsPerWake = 4;
+constexpr std::size_t kEarlyParse = 4096;  // heads this short are re-parsed on every read
+constexpr std::size_t kKeepCapacity = 256 * 1024;  // larger idle buffers are released
+
+constexpr std::string_view kMethods[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"};
+constexpr std::string_view kAllow = "GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS";
+
+// 64 printable bytes, the repeating content of /bytes, /chunked and /slow.
+constexpr std::string_view kPattern = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_\n";
+static_assert(kPattern.size() == 64);
+
+const std::string& pattern_block() {
+    static const std::string block = [] {
+        std::string s;
+        s.reserve(kFillChunk + kPattern.size());
+        while (s.size() < kFillChunk + kPattern.size()) s.append(kPattern);
+        return s;
+    }();
+    return block;
+}
+
+// ------------------------------------------------------------ text helpers
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+// Comma-separated list elements, trimmed, lowercased, parameters dropped.
+std::vector<std::string> list_tokens(std::string_view v) {
+    std::vector<std::string> out;
+    while (!v.empty()) {
+        auto comma = v.find(',');
+        std::string_view item = v.substr(0, comma);
+        auto semi = item.find(';');
+        item = trim(item.substr(0, semi));
+        if (!item.empty()) out.push_back(lower(item));
+        if (comma == std::string_view::npos) break;
+        v.remove_prefix(comma + 1);
+    }
+    return out;
+}
+
+// Bytes from the network made safe to show: CR, LF, TAB and anything not
+// printable ASCII become escapes.
+std::string escape(std::string_view s) {
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    out.reserve(s.size());
+    for (unsigned char c : s) {
+        if (c == '\r') {
+            out += "\\r";
+        } else if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (c == '\\') {
+            out += "\\\\";
+        } else if (c < 0x20 || c >= 0x7f) {
+            out += "\\x";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
+std::string escape_limited(std::string_view s, std::size_t max = 200) {
+    if (s.size() <= max) return escape(s);
+    return escape(s.substr(0, max)) + "...";
+}
+
+std::optional<std::uint64_t> parse_number(std::string_view s) {
+    if (s.empty() || s.size() > 12) return std::nullopt;
+    std::uint64_t v = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9') return std::nullopt;
+        v = v * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    return v;
+}
+
+std::string hex_size(std::uint64_t n) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%llx", static_cast<unsigned long long>(n));
+    return buf;
+}
+
+// An RFC section for a parser message that does not name one itself.
+std::string rule_reference(std::string_view message) {
+    if (message.find("RFC") != std::string_view::npos) return "";
+    std::string m = lower(message);
+    auto has = [&](std::string_view w) { return m.find(w) != std::string::npos; };
+    if (has("bare lf") || has("bare cr") || has("crlf") || has("line ending") || has("line end") || has("\\n") ||
+        has("\\r"))
+        return "RFC 9112 section 2.2 (every line of a request head ends with CRLF)";
+    if (has("fold")) return "RFC 9112 section 5.2 (obsolete line folding is not allowed)";
+    if (has("colon") && (has("whitespace") || has("space")))
+        return "RFC 9112 section 5.1 (no whitespace between a field name and its colon)";
+    if (has("before the first") || has("first header") || has("first field"))
+        return "RFC 9112 section 2.2 (no whitespace between the request line and the first field)";
+    if (has("version")) return "RFC 9112 section 2.3 (HTTP-version = \"HTTP/\" DIGIT \".\" DIGIT)";
+    if (has("method")) return "RFC 9112 section 3.1 (the method is a token)";
+    if (has("target") || has("uri")) return "RFC 9112 section 3.2 (the request target)";
+    if (has("request line") || has("request-line"))
+        return "RFC 9112 section 3 (request-line = method SP request-target SP HTTP-version)";
+    if (has("field name") || has("header name") || has("token"))
+        return "RFC 9110 section 5.1 (field names are tokens)";
+    if (has("field value") || has("header value") || has("value"))
+        return "RFC 9110 section 5.5 (field values: visible characters, SP and HTAB)";
+    if (has("too many") || has("too long") || has("too large") || has("limit"))
+        return "RFC 9112 section 2.3 and RFC 6585 section 5 (servers limit what they accept)";
+    return "RFC 9112 section 2 (the message format)";
+}
+
+// The line holding `offset`, escaped, with a caret under the offending byte.
+std::string point_at(std::string_view buf, std::size_t offset, std::size_t& line, std::size_t& column) {
+    offset = std::min(offset, buf.size());
+    line = 1;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < offset; ++i) {
+        if (buf[i] == '\n') {
+            ++line;
+            start = i + 1;
+        }
+    }
+    column = offset - start + 1;
+    std::size_t end = buf.find('\n', offset);
+    end = end == std::string_view::npos ? buf.size() : end + 1;
+    // A window of the line around the offending byte.
+    std::size_t from = start, to = end;
+    std::string lead, tail;
+    if (offset - from > 60) {
+        from = offset - 60;
+        lead = "...";
+    }
+    if (to - offset > 60) {
+        to = offset + 60;
+        tail = "...";
+    }
+    std::string shown = lead + escape(buf.substr(from, offset - from));
+    std::size_t caret = shown.size();
+    shown += escape(buf.substr(offset, to - offset)) + tail;
+    std::string prefix = "  line " + std::to_string(line) + ": ";
+    return prefix + shown + "\n" + std::string(prefix.size() + caret, ' ') + "^\n";
+}
+
+// IMF-fixdate for the Date header, in the C locale whatever the process's.
+std::string http_date(std::time_t t) {
+    static const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    std::tm tm{};
+    ::gmtime_r(&t, &tm);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday % 7], tm.tm_mday,
+                  months[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    return buf;
+}
+
+void raise_fd_limit() {
+    rlimit rl{};
+    if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= rl.rlim_max) return;
+    rlimit want = rl;
+    want.rlim_cur = rl.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &want) != 0 && rl.rlim_cur < 65536) {
+        want.rlim_cur = std::min<rlim_t>(65536, rl.rlim_max);
+        ::setrlimit(RLIMIT_NOFILE, &want);
+    }
+}
+
+// ------------------------------------------------------------- the model
+
+enum class Phase { head, body, linger };
+enum class GenKind { none, bytes, chunked, slow };
+
+// What a response body is generated from, in pieces, as the socket drains.
+struct Generator {
+    GenKind kind = GenKind::none;
+    std::uint64_t remaining = 0;
+    std::uint64_t offset = 0;
+};
+
+// The request being read, copied out of the input buffer (whose views die
+// when it grows).
+struct Request {
+    std::string method, target, line;
+    int minor = 1;
+    bool keep_alive = true;
+    bool echo = false;
+    std::string echo_bytes;  // /echo: the head and the raw body, as received
+    http::Framing framing = http::Framing::none;
+    std::uint64_t declared = 0;   // Content-Length
+    std::uint64_t remaining = 0;  // Content-Length bytes still to come
+    std::uint64_t body_bytes = 0;
+    http::ChunkedDecoder chunked;
+};
+
+struct Conn {
+    std::uint64_t id = 0;
+    int fd = -1;
+    std::string peer;
+    bool dead = false;
+
+    std::string in;
+    std::size_t in_pos = 0;   // first unconsumed byte
+    std::size_t scan_pos = 0; // next byte to look at for a new line
+
+    std::string out;
+    std::size_t out_pos = 0;
+
+    Phase phase = Phase::head;
+    Request req;
+    Generator gen;
+    bool close_after = false;  // close once the queued output is written
+    bool peer_closed = false;  // FIN received
+
+    TimePoint last_progress;
+    TimePoint drip_at;
+    TimePoint linger_until;
+    std::optional<TimePoint> timer_at;
+    std::uint32_t events = 0;
+
+    std::size_t avail() const { return in.size() - in_pos; }
+    std::size_t out_pending() const { return out.size() - out_pos; }
+};
+
+// A response to queue: status, headers and either a body or a generator.
+struct Response {
+    int status = 200;
+    std::string content_type = "text/plain; charset=utf-8";
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+    GenKind gen = GenKind::none;
+    std::uint64_t gen_length = 0;
+    bool close = false;     // close the connection after it
+    std::string interim;    // raw 1xx responses sent before it
+    std::string log_status; // what the log shows, when not just the status
+    bool close_delimited = false;  // no Content-Length: the body ends at close
+};
+
+enum class Step { need_more, handled };
+enum class IoResult { ok, blocked, error };
+
+bool no_body_status(int status) { return (status >= 100 && status < 200) || status == 204 || status == 304; }
+
+}  // namespace
+
+// ====================================================================== Impl
+
+struct PracticeServer::Impl {
+    net::Listener listener;
+    ServeOptions options;
+    int epfd = -1;
+    std::uint64_t next_id = 1;
+    std::unordered_map<std::uint64_t, std::unique_ptr<Conn>> conns;
+    std::vector<std::uint64_t> graveyard;
+    std::set<std::pair<TimePoint, std::uint64_t>> timers;
+    TimePoint now = Clock::now();
+    bool listener_active = false;
+    std::optional<TimePoint> accept_resume_at;
+    std::time_t date_time = 0;
+    std::string date;
+    std::vector<char> scratch = std::vector<char>(kReadChunk);
+
+    Impl(net::Listener l, ServeOptions o) : listener(std::move(l)), options(std::move(o)) {
+        if (options.idle_timeout.count() <= 0) options.idle_timeout = milliseconds(10000);
+        if (options.max_connections == 0) options.max_connections = 1;
+    }
+
+    ~Impl() {
+        close_all();
+        if (epfd >= 0) ::close(epfd);
+        if (listener.fd >= 0) ::close(listener.fd);
+    }
+
+    // ------------------------------------------------------------ the loop
+
+    void run(const std::atomic<bool>& stop) {
+        raise_fd_limit();
+        std::signal(SIGPIPE, SIG_IGN);
+        if (epfd < 0) epfd = ::epoll_create1(EPOLL_CLOEXEC);
+        if (epfd < 0) return;
+        set_listener(true);
+        std::vector<epoll_event> events(kMaxEvents);
+        while (!stop.load()) {
+            now = Clock::now();
+            int timeout = static_cast<int>(kTick.count());
+            if (!timers.empty()) {
+                auto until = timers.begin()->first - now;
+                auto ms = std::chrono::ceil<milliseconds>(until).count();
+                timeout = static_cast<int>(std::clamp<long long>(ms, 0, timeout));
+            }
+            int n = ::epoll_wait(epfd, events.data(), kMaxEvents, timeout);
+            if (n < 0 && errno != EINTR) break;
+            now = Clock::now();
+            for (int i = 0; i < n; ++i) {
+                std::uint64_t id = events[i].data.u64;
+                if (id == 0) {
+                    accept_all();
+                    continue;
+                }
+                auto it = conns.find(id);
+                if (it == conns.end() || it->second->dead) continue;
+                on_event(*it->second, events[i].events);
+            }
+            run_timers();
+            maybe_resume_accepting();
+            reap();
+        }
+        close_all();
+        set_listener(false);
+    }
+
+    void set_listener(bool on) {
+        if (epfd < 0 || listener.fd < 0 || on == listener_active) return;
+        if (on) {
+            epoll_event ev{};
+            ev.events = EPOLLIN;
+            ev.data.u64 = 0;
+            if (::epoll_ctl(epfd, EPOLL_CTL_ADD, listener.fd, &ev) != 0) return;
+        } else {
+            ::epoll_ctl(epfd, EPOLL_CTL_DEL, listener.fd, nullptr);
+        }
+        listener_active = on;
+    }
+
+    void maybe_resume_accepting() {
+        if (listener_active || conns.size() >= options.max_connections) return;
+        if (accept_resume_at && now < *accept_resume_at) return;
+        accept_resume_at.reset();
+        set_listener(true);
+    }
+
+    void accept_all() {
+        for (int i = 0; i < kMaxAcceptsPerWake; ++i) {
+            if (conns.size() >= options.max_connections) {
+                set_listener(false);  // the kernel's backlog holds the rest
+                return;
+            }
+            sockaddr_storage ss{};
+            socklen_t len = sizeof ss;
+            int fd = ::accept4(listener.fd, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+            if (fd < 0) {
+                int e = errno;
+                if (e == EINTR || e == ECONNABORTED || e == EPROTO) continue;
+                if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM) {
+                    // Out of descriptors: stop listening for a moment rather
+                    // than spin on a listener that stays readable.
+                    set_listener(false);
+                    accept_resume_at = now + kTick;
+                }
+                return;
+            }
+            int one = 1;
+            ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+            auto c = std::make_unique<Conn>();
+            c->id = next_id++;
+            c->fd = fd;
+            c->peer = net::format_address(&ss, len);
+            c->last_progress = now;
+            epoll_event ev{};
+            ev.events = EPOLLIN;
+            ev.data.u64 = c->id;
+            if (::epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
+                ::close(fd);
+                continue;
+            }
+            c->events = EPOLLIN;
+            Conn& ref = *c;
+            conns.emplace(c->id, std::move(c));
+            arm_timer(ref);
+        }
+    }
+
+    void on_event(Conn& c, std::uint32_t ev) {
+        if (ev & EPOLLIN) on_readable(c);
+        if (c.dead) return;
+        if (ev & (EPOLLERR | EPOLLHUP)) {
+            // Reset, or both directions closed: nobody is left to answer.
+            close_conn(c);
+            return;
+        }
+        if (ev & EPOLLOUT) pump(c);
+    }
+
+    void on_readable(Conn& c) {
+        for (int i = 0; i < kMaxReadsPerWake; ++i) {
+            if (c.phase != Phase::linger && !wants_read(c)) break;
+            ssize_t n = ::recv(c.fd, scratch.data(), scratch.size(), 0);
+            if (n > 0) {
+                c.last_progress = now;
+                if (c.phase == Phase::linger) continue;  // draining before close: discard
+                compact_input(c);
+                c.in.append(scratch.data(), static_cast<std::size_t>(n));
+                continue;
+            }
+            if (n == 0) {
+                c.peer_closed = true;
+                break;
+            }
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+            close_conn(c);  // reset or other failure: close quietly
+            return;
+        }
+        if (c.phase == Phase::linger) {
+            if (c.peer_closed) close_conn(c);
+            return;
+        }
+        pump(c);
+    }
+
+    bool wants_read(const Conn& c) const {
+        if (c.peer_closed) return false;
+        if (c.phase == Phase::linger) return true;
+        if (c.close_after) return false;
+        return c.avail() < kReadCap;
+    }
+
+    void compact_input(Conn& c) {
+        if (c.in_pos == 0) return;
+        if (c.in_pos == c.in.size()) {
+            if (c.in.capacity() > kKeepCapacity) std::string().swap(c.in);
+            c.in.clear();
+            c.in_pos = 0;
+            c.scan_pos = 0;
+        } else if (c.in_pos >= kReadChunk && c.in_pos * 2 >= c.in.size()) {
+            c.in.erase(0, c.in_pos);
+            c.scan_pos = c.scan_pos > c.in_pos ? c.scan_pos - c.in_pos : 0;
+            c.in_pos = 0;
+        }
+    }
+
+    // Takes requests, writes what is queued, until nothing more can happen
+    // without the network or a timer.
+    void pump(Conn& c) {
+        for (;;) {
+            if (c.dead) return;
+            bool progressed = false;
+            while (c.phase != Phase::linger && !c.close_after && c.gen.kind == GenKind::none &&
+                   c.out_pending() < kOutHigh) {
+                Step s = handle_input(c);
+                if (c.dead) return;
+                if (s == Step::need_more) break;
+                progressed = true;
+            }
+            bool had_gen = c.gen.kind == GenKind::bytes || c.gen.kind == GenKind::chunked;
+            IoResult r = flush(c);
+            if (r == IoResult::error) {
+                close_conn(c);  // the client went away mid-response
+                return;
+            }
+            if (had_gen && c.gen.kind == GenKind::none) progressed = true;
+            if (r == IoResult::ok && c.close_after && c.gen.kind == GenKind::none) {
+                start_linger(c);
+                return;
+            }
+            if (!progressed || r == IoResult::blocked) break;
+        }
+        compact_input(c);
+        update_interest(c);
+        arm_timer(c);
+    }
+
+    IoResult flush(Conn& c) {
+        for (;;) {
+            if (c.out_pending() < kFillLow) fill(c);
+            std::size_t pending = c.out_pending();
+            if (pending == 0) {
+                if (c.out.capacity() > kKeepCapacity) std::string().swap(c.out);
+                c.out.clear();
+                c.out_pos = 0;
+                return IoResult::ok;
+            }
+            ssize_t n = ::send(c.fd, c.out.data() + c.out_pos, pending, MSG_NOSIGNAL);
+            if (n > 0) {
+                c.out_pos += static_cast<std::size_t>(n);
+                c.last_progress = now;
+                continue;
+            }
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+                if (c.out_pos >= kFillChunk && c.out_pos * 2 >= c.out.size()) {
+                    c.out.erase(0, c.out_pos);
+                    c.out_pos = 0;
+                }
+                return IoResult::blocked;
+            }
+            return IoResult::error;
+        }
+    }
+
+    // Appends generated body bytes (/bytes, /chunked) up to a bounded amount.
+    void fill(Conn& c) {
+        Generator& g = c.gen;
+        if (g.kind != GenKind::bytes && g.kind != GenKind::chunked) return;
+        if (c.out_pos > 0) {  // drop what was sent, so the buffer stays bounded
+            c.out.erase(0, c.out_pos);
+            c.out_pos = 0;
+        }
+        const std::string& block = pattern_block();
+        while (c.out_pending() < kOutHigh && g.kind != GenKind::none) {
+            if (g.remaining == 0) {
+                if (g.kind == GenKind::chunked) c.out += "0\r\n\r\n";
+                g.kind = GenKind::none;
+                break;
+            }
+            std::size_t n = static_cast<std::size_t>(
+                std::min<std::uint64_t>(g.remaining, g.kind == GenKind::chunked ? kChunkSize : kFillChunk));
+            std::size_t at = static_cast<std::size_t>(g.offset % kPattern.size());
+            if (g.kind == GenKind::chunked) {
+                c.out += hex_size(n);
+                c.out += "\r\n";
+                c.out.append(block.data() + at, n);
+                c.out += "\r\n";
+            } else {
+                c.out.append(block.data() + at, n);
+            }
+            g.offset += n;
+            g.remaining -= n;
+        }
+    }
+
+    void drip(Conn& c) {
+        Generator& g = c.gen;
+        if (g.kind != GenKind::slow) return;
+        if (g.remaining > 0) {
+            c.out += kPattern[g.offset % kPattern.size()];
+            ++g.offset;
+            --g.remaining;
+        }
+        if (g.remaining == 0) {
+            g.kind = GenKind::none;
+        } else {
+            c.drip_at = now + kDripInterval;
+        }
+    }
+
+    void update_interest(Conn& c) {
+        if (c.dead) return;
+        std::uint32_t ev = 0;
+        if (wants_read(c)) ev |= EPOLLIN;
+        if (c.phase != Phase::linger && c.out_pending() > 0) ev |= EPOLLOUT;
+        if (ev == c.events) return;
+        epoll_event e{};
+        e.events = ev;
+        e.data.u64 = c.id;
+        ::epoll_ctl(epfd, EPOLL_CTL_MOD, c.fd, &e);
+        c.events = ev;
+    }
+
+    // One timer entry per connection, never later than its next deadline; it
+    // may fire early (the idle clock moved on) and is then re-armed.
+    void arm_timer(Conn& c) {
+        if (c.dead) return;
+        TimePoint want;
+        if (c.phase == Phase::linger) {
+            want = c.linger_until;
+        } else {
+            want = c.last_progress + options.idle_timeout;
+            if (c.gen.kind == GenKind::slow) want = std::min(want, c.drip_at);
+        }
+        if (c.timer_at && *c.timer_at <= want) return;
+        if (c.timer_at) timers.erase({*c.timer_at, c.id});
+        timers.insert({want, c.id});
+        c.timer_at = want;
+    }
+
+    void run_timers() {
+        while (!timers.empty() && timers.begin()->first <= now) {
+            std::uint64_t id = timers.begin()->second;
+            timers.erase(timers.begin());
+            auto it = conns.find(id);
+            if (it == conns.end() || it->second->dead) continue;
+            Conn& c = *it->second;
+            c.timer_at.reset();
+            on_timer(c);
+        }
+    }
+
+    void on_timer(Conn& c) {
+        if (c.phase == Phase::linger) {
+            if (now >= c.linger_until) {
+                close_conn(c);
+            } else {
+                arm_timer(c);
+            }
+            return;
+        }
+        if (c.gen.kind == GenKind::slow && now >= c.drip_at) {
+            drip(c);
+            pump(c);
+            if (c.dead) return;
+        }
+        if (now >= c.last_progress + options.idle_timeout) {
+            on_idle(c);
+            return;
+        }
+        arm_timer(c);
+    }
+
+    void on_idle(Conn& c) {
+        if (c.out_pending() > 0 || c.gen.kind != GenKind::none) {
+            close_conn(c);  // the client stopped reading its response
+            return;
+        }
+        if (c.phase == Phase::body || c.avail() > 0) {
+            request_timeout(c);
+            pump(c);
+            return;
+        }
+        close_conn(c);  // an idle keep-alive connection
+    }
+
+    void start_linger(Conn& c) {
+        // Closing with unread input would make the kernel send a reset that
+        // can destroy the response before the client reads it: half-close,
+        // then drain what the client still sends, for a short while.
+        if (c.peer_closed) {
+            close_conn(c);
+            return;
+        }
+        ::shutdown(c.fd, SHUT_WR);
+        c.phase = Phase::linger;
+        c.linger_until = now + std::min<milliseconds>(kLingerMax, options.idle_timeout);
+        c.in.clear();
+        c.in.shrink_to_fit();
+        c.in_pos = c.scan_pos = 0;
+        update_interest(c);
+        arm_timer(c);
+    }
+
+    void close_conn(Conn& c) {
+        if (c.dead) return;
+        c.dead = true;
+        ::epoll_ctl(epfd, EPOLL_CTL_DEL, c.fd, nullptr);
+        ::close(c.fd);
+        c.fd = -1;
+        if (c.timer_at) timers.erase({*c.timer_at, c.id});
+        c.timer_at.reset();
+        graveyard.push_back(c.id);
+    }
+
+    void reap() {
+        for (auto id : graveyard) conns.erase(id);
+        graveyard.clear();
+    }
+
+    void close_all() {
+        for (auto& [id, c] : conns) close_conn(*c);
+        reap();
+        timers.clear();
+    }
+
+    const std::string& date_header() {
+        std::time_t t = std::time(nullptr);
+        if (t != date_time || date.empty()) {
+            date_time = t;
+            date = http_date(t);
+        }
+        return date;
+    }
+
+    void log(const Conn& c, std::string_view line, std::string_view status) {
+        if (!options.log) return;
+        std::string s = c.peer + " \"" + escape_limited(line) + "\" " + std::string(status) + "\n";
+        options.log->write(s.data(), static_cast<std::streamsize>(s.size()));
+        options.log->flush();
+    }
+
+    // ------------------------------------------------------- request input
+
+    Step handle_input(Conn& c) {
+        if (c.phase == Phase::head) return handle_head(c);
+        if (c.phase == Phase::body) return handle_body(c);
+        return Step::need_more;
+    }
+
+    Step handle_head(Conn& c) {
+        // RFC 9112 section 2.2: ignore empty lines before a request line.
+        while (c.avail() >= 2 && c.in[c.in_pos] == '\r' && c.in[c.in_pos + 1] == '\n') c.in_pos += 2;
+        std::size_t avail = c.avail();
+        if (avail == 0) {
+            if (c.peer_closed) {
+                c.close_after = true;  // the client is done: close after what is queued
+                return Step::handled;
+            }
+            return Step::need_more;
+        }
+        // The parser is stateless: re-parse from the request's start, but only
+        // when a new line has arrived since the last try.
+        std::size_t from = std::max(c.scan_pos, c.in_pos);
+        bool new_line = from < c.in.size() && std::memchr(c.in.data() + from, '\n', c.in.size() - from) != nullptr;
+        c.scan_pos = c.in.size();
+        // Short heads are parsed on every read, so that garbage with no line
+        // end (a TLS handshake, say) is answered at once, not after a timeout.
+        if (!new_line && avail > kEarlyParse && avail < kMaxHeadBytes && !c.peer_closed) return Step::need_more;
+
+        std::string_view view(c.in.data() + c.in_pos, std::min(avail, kMaxHeadBytes));
+        http::RequestHead head;
+        http::ParseError err;
+        http::HeadLimits limits;
+        limits.max_head_bytes = kMaxHeadBytes + 1;  // the size check is ours, on the view
+        http::ParseStatus st = http::parse_request_head(view, head, err, limits);
+        if (st == http::ParseStatus::incomplete) {
+            if (avail >= kMaxHeadBytes) return head_too_large(c, view);
+            if (c.peer_closed) return truncated_head(c, view);
+            return Step::need_more;
+        }
+        if (st == http::ParseStatus::error) return bad_head(c, view, err);
+        return begin_request(c, head, view);
+    }
+
+    Step begin_request(Conn& c, const http::RequestHead& head, std::string_view view) {
+        Request r;
+        r.method = std::string(head.method);
+        r.target = std::string(head.target);
+        std::string_view first = view.substr(0, view.find_first_of("\r\n"));
+        r.line = std::string(first);
+        r.minor = head.minor;
+
+        if (head.major != 1) return unsupported_version(c, r.line, head.version);
+
+        // Host: exactly one in HTTP/1.1, at most one in HTTP/1.0.
+        int hosts = 0;
+        bool conn_close = false, conn_keep_alive = false;
+        std::vector<std::string> codings;
+        bool has_te = false, has_cl = false;
+        std::optional<std::string> expect;
+        for (const auto& f : head.headers) {
+            if (http::iequals(f.name, "Host")) ++hosts;
+            if (http::iequals(f.name, "Connection")) {
+                for (const auto& t : list_tokens(f.value)) {
+                    if (t == "close") conn_close = true;
+                    if (t == "keep-alive") conn_keep_alive = true;
+                }
+            }
+            if (http::iequals(f.name, "Transfer-Encoding")) {
+                has_te = true;
+                for (auto& t : list_tokens(f.value)) codings.push_back(std::move(t));
+            }
+            if (http::iequals(f.name, "Content-Length")) has_cl = true;
+            if (http::iequals(f.name, "Expect")) expect = lower(trim(f.value));
+        }
+        r.keep_alive = head.minor >= 1 ? !conn_close : (conn_keep_alive && !conn_close);
+
+        if (hosts == 0 && head.minor >= 1) {
+            return reject(c, r.line, 400,
+                          "Host header missing \xe2\x80\x94 RFC 9112 section 3.2\n\n"
+                          "A client MUST send a Host header field in every HTTP/1.1 request, and a server\n"
+                          "MUST answer 400 (Bad Request) to an HTTP/1.1 request that lacks one.\n"
+                          "Add a line like this one to the head:\n\n  Host: localhost\n");
+        }
+        if (hosts > 1) {
+            return reject(c, r.line, 400,
+                          "more than one Host header (" + std::to_string(hosts) +
+                              ") \xe2\x80\x94 RFC 9112 section 3.2\n\n"
+                              "A server MUST answer 400 (Bad Request) to a request with more than one Host\n"
+                              "field line: which one would it believe? Keep exactly one.\n");
+        }
+
+        // Transfer-Encoding rules (RFC 9112 sections 6.1 and 6.3).
+        if (has_te) {
+            if (has_cl) {
+                return reject(c, r.line, 400,
+                              "Content-Length and Transfer-Encoding together \xe2\x80\x94 RFC 9112 section 6.1\n\n"
+                              "A sender MUST NOT send a Content-Length header field in a message that has\n"
+                              "a Transfer-Encoding. Two framings in one message are how requests get\n"
+                              "smuggled past proxies (RFC 9112 section 11.2), so this server rejects it\n"
+                              "and closes the connection. Send one or the other.\n");
+            }
+            if (head.minor == 0) {
+                return reject(c, r.line, 400,
+                              "Transfer-Encoding in an HTTP/1.0 request \xe2\x80\x94 RFC 9112 section 6.1\n\n"
+                              "HTTP/1.0 has no transfer codings: a server MUST treat an HTTP/1.0 message\n"
+                              "with Transfer-Encoding as having faulty framing, and close the connection.\n"
+                              "Use HTTP/1.1, or send the body with Content-Length.\n");
+            }
+            if (codings.empty() || codings.back() != "chunked") {
+                return reject(c, r.line, 400,
+                              "Transfer-Encoding does not end with chunked \xe2\x80\x94 RFC 9112 section 6.3\n\n"
+                              "In a request, chunked must be the final transfer coding; otherwise the\n"
+                              "body's length cannot be determined, and the server MUST answer 400 (Bad\n"
+                              "Request) and close the connection. Codings received: " +
+                                  (codings.empty() ? std::string("(none)") : join(codings)) + "\n");
+            }
+            for (std::size_t i = 0; i + 1 < codings.size(); ++i) {
+                if (codings[i] == "chunked") {
+                    return reject(c, r.line, 400,
+                                  "chunked applied more than once \xe2\x80\x94 RFC 9112 section 6.1\n\n"
+                                  "A sender MUST NOT apply the chunked transfer coding more than once.\n");
+                }
+                Response resp;
+                resp.status = 501;
+                resp.close = true;
+                resp.body = "501 Not Implemented\n\ntransfer coding '" + escape_limited(codings[i], 60) +
+                            "' is not implemented \xe2\x80\x94 RFC 9112 section 6.1\n\n"
+                            "A server that receives a transfer coding it does not understand SHOULD\n"
+                            "answer 501 (Not Implemented). This server only understands chunked.\n";
+                queue(c, nullptr, r.line, std::move(resp));
+                return Step::handled;
+            }
+        }
+
+        http::ParseError ferr;
+        auto framing = http::request_framing(head, ferr);
+        if (!framing) {
+            std::string ref = rule_reference(ferr.message);
+            if (ref.empty() || ref.find("section 2 ") != std::string::npos)
+                ref = "RFC 9112 section 6.3 and RFC 9110 section 8.6 (Content-Length = 1*DIGIT)";
+            std::string where;
+            if (ferr.offset > 0 && ferr.offset < head.head_bytes) {
+                std::size_t line = 0, column = 0;
+                where = "\n" + point_at(view.substr(0, head.head_bytes), ferr.offset, line, column);
+            }
+            return reject(c, r.line, 400,
+                          "the body's framing is invalid: " + ferr.message +
+                              (ferr.message.find("RFC") == std::string::npos ? "\n  see " + ref : std::string()) +
+                              "\n" + where +
+                              "\nA server MUST answer 400 and close the connection when it cannot tell\n"
+                              "where a request body ends (RFC 9112 section 6.3).\n");
+        }
+        r.framing = framing->framing;
+        r.declared = r.remaining = framing->framing == http::Framing::content_length ? framing->length : 0;
+        if (r.framing == http::Framing::content_length && r.declared == 0) r.framing = http::Framing::none;
+        if (r.framing == http::Framing::close) r.framing = http::Framing::none;  // requests never end at close
+
+        if (expect && *expect != "100-continue") {
+            return reject(c, r.line, 417,
+                          "Expect: " + escape_limited(*expect, 60) +
+                              " is not an expectation this server knows \xe2\x80\x94 RFC 9110 section 10.1.1\n\n"
+                              "The only expectation defined is 100-continue.\n");
+        }
+
+        std::string path = path_of(r.target);
+        r.echo = path == "/echo";
+        if (r.echo && r.framing == http::Framing::content_length && r.declared > kMaxEchoBody) {
+            return reject(c, r.line, 413,
+                          "the body is too large for /echo \xe2\x80\x94 RFC 9110 section 15.5.14\n\n"
+                          "/echo holds the request in memory, so its body is capped at " +
+                              std::to_string(kMaxEchoBody) + " bytes (16 MiB);\nthis one declared Content-Length: " +
+                              std::to_string(r.declared) + ".\n");
+        }
+        if (r.echo) r.echo_bytes.assign(view.data(), head.head_bytes);
+        c.in_pos += head.head_bytes;
+        c.req = std::move(r);
+        if (c.req.framing == http::Framing::none) return finish_request(c);
+        // RFC 9110 section 10.1.1: a client that sent Expect: 100-continue
+        // waits for this interim response before sending the body.
+        if (expect && head.minor >= 1 && c.avail() == 0) c.out += "HTTP/1.1 100 Continue\r\n\r\n";
+        c.phase = Phase::body;
+        return handle_body(c);
+    }
+
+    static std::string join(const std::vector<std::string>& v) {
+        std::string s;
+        for (const auto& x : v) {
+            if (!s.empty()) s += ", ";
+            s += escape_limited(x, 60);
+        }
+        return s;
+    }
+
+    Step handle_body(Conn& c) {
+        Request& r = c.req;
+        if (r.framing == http::Framing::content_length) {
+            std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(c.avail(), r.remaining));
+            if (r.echo) r.echo_bytes.append(c.in.data() + c.in_pos, n);
+            c.in_pos += n;
+            r.remaining -= n;
+            r.body_bytes += n;
+            if (r.remaining == 0) return finish_request(c);
+            if (c.peer_closed) {
+                return reject(c, r.line, 400,
+                              "the body ended early \xe2\x80\x94 RFC 9112 section 6.2\n\n"
+                              "Content-Length announced " + std::to_string(r.declared) + " bytes, but the client "
+                              "closed its side after " + std::to_string(r.body_bytes) + ".\n");
+            }
+            return Step::need_more;
+        }
+        // chunked
+        while (c.avail() > 0) {
+            std::string_view in(c.in.data() + c.in_pos, c.avail());
+            auto step = r.chunked.feed(in);
+            if (r.echo) {
+                r.echo_bytes.append(in.data(), step.consumed);
+                if (r.echo_bytes.size() > kMaxHeadBytes + kMaxEchoBody) {
+                    return reject(c, r.line, 413,
+                                  "the body is too large for /echo \xe2\x80\x94 RFC 9110 section 15.5.14\n\n"
+                                  "/echo holds the request in memory, so its body is capped at " +
+                                      std::to_string(kMaxEchoBody) + " bytes (16 MiB).\n");
+                }
+            }
+            c.in_pos += step.consumed;
+            r.body_bytes += step.data.size();
+            if (step.error) {
+                std::string msg = r.chunked.error_message();
+                return reject(c, r.line, 400,
+                              "the chunked body is malformed: " + (msg.empty() ? std::string("bad chunk") : msg) +
+                                  (msg.find("RFC") == std::string::npos ? "\n  see RFC 9112 section 7.1 (chunk = "
+                                                                          "chunk-size [ chunk-ext ] CRLF chunk-data CRLF)"
+                                                                        : std::string()) +
+                                  "\n");
+            }
+            if (step.done || r.chunked.done()) return finish_request(c);
+            if (step.consumed == 0) break;
+        }
+        if (c.peer_closed) {
+            return reject(c, r.line, 400,
+                          "the chunked body ended early \xe2\x80\x94 RFC 9112 section 7.1\n\n"
+                          "The client closed its side before the last chunk (0 CRLF, then an empty line).\n");
+        }
+        return Step::need_more;
+    }
+
+    Step finish_request(Conn& c) {
+        c.phase = Phase::head;
+        c.scan_pos = c.in_pos;  // the next request may already be buffered
+        Request r = std::move(c.req);
+        c.req = Request{};
+        respond(c, r);
+        return Step::handled;
+    }
+
+    // ----------------------------------------------------------- errors
+
+    // A final error response; the connection closes after it.
+    Step reject(Conn& c, const std::string& line, int status, std::string explanation) {
+        Response resp;
+        resp.status = status;
+        resp.close = true;
+        std::string reason(http::status_reason(status));
+        resp.body = std::to_string(status) + " " + reason + "\n\n" + std::move(explanation);
+        if (status == 400) resp.body += "\n`rawhttp lint FILE.req` explains every rule before anything is sent.\n";
+        queue(c, nullptr, line, std::move(resp));
+        return Step::handled;
+    }
+
+    Step bad_head(Conn& c, std::string_view view, const http::ParseError& err) {
+        std::string_view first = view.substr(0, view.find_first_of("\r\n"));
+        // "GET / HTTP/2.0": well-formed, just not a version spoken here.
+        auto sp = first.rfind(' ');
+        if (sp != std::string_view::npos) {
+            std::string_view v = first.substr(sp + 1);
+            if (v.size() == 8 && v.substr(0, 5) == "HTTP/" && v[5] >= '0' && v[5] <= '9' && v[6] == '.' &&
+                v[7] >= '0' && v[7] <= '9' && v[5] != '1') {
+                return unsupported_version(c, std::string(first), v);
+            }
+        }
+        std::size_t line = 0, column = 0;
+        std::string pointer = point_at(view, err.offset, line, column);
+        std::string ref = rule_reference(err.message);
+        std::string body =
+            "rawhttp serve parses requests strictly, and this one broke a rule:\n\n  " +
+            (err.message.empty() ? std::string("malformed request head") : err.message) + "\n  at line " +
+            std::to_string(line) + ", column " + std::to_string(column) + " (byte " + std::to_string(err.offset) +
+            " of the request)\n" + (ref.empty() ? std::string() : "  see " + ref + "\n") + "\n" + pointer +
+            "\nThe request was not processed, and the connection is closed.\n";
+        return reject(c, std::string(first), 400, std::move(body));
+    }
+
+    Step unsupported_version(Conn& c, const std::string& line, std::string_view version) {
+        std::string v = escape_limited(version, 20);
+        std::string body = v + " is not supported here \xe2\x80\x94 RFC 9110 section 15.6.6\n\n"
+                               "This server speaks HTTP/1.1 (and HTTP/1.0) over plain text; it answers 505\n"
+                               "(HTTP Version Not Supported) to any other major version.\n";
+        if (line.rfind("PRI * HTTP/2.0", 0) == 0) {
+            body += "\"PRI * HTTP/2.0\" is the HTTP/2 connection preface (RFC 9113 section 3.4):\n"
+                    "this server does not speak HTTP/2.\n";
+        }
+        return reject(c, line, 505, std::move(body));
+    }
+
+    Step head_too_large(Conn& c, std::string_view view) {
+        std::string_view first = view.substr(0, std::min<std::size_t>(view.find_first_of("\r\n"), 200));
+        return reject(c, std::string(first), 431,
+                      "the request head is too large \xe2\x80\x94 RFC 6585 section 5\n\n"
+                      "This server reads at most " +
+                          std::to_string(kMaxHeadBytes) +
+                          " bytes (1 MiB) of request head, and more than that\narrived without the "
+                          "empty line that ends a head (RFC 9112 section 2.1).\n");
+    }
+
+    Step truncated_head(Conn& c, std::string_view view) {
+        std::string_view first = view.substr(0, view.find_first_of("\r\n"));
+        return reject(c, std::string(first), 400,
+                      "the request head never ended \xe2\x80\x94 RFC 9112 section 2.1\n\n"
+                      "The client closed its side after " +
+                          std::to_string(view.size()) +
+                          " bytes, before the empty line (CRLF CRLF)\nthat ends a request head.\n");
+    }
+
+    void request_timeout(Conn& c) {
+        std::string what;
+        if (c.phase == Phase::body) {
+            what = c.req.framing == http::Framing::content_length
+                       ? "Its head arrived, and " + std::to_string(c.req.body_bytes) + " of the " +
+                             std::to_string(c.req.declared) + " body bytes announced by Content-Length."
+                       : "Its head arrived, and part of a chunked body, without the last chunk.";
+        } else {
+            what = std::to_string(c.avail()) +
+                   " bytes of it arrived, but not the empty line\n(CRLF CRLF) that ends a request head.";
+        }
+        std::string line = c.req.line;
+        if (c.phase != Phase::body) {
+            std::string_view pending(c.in.data() + c.in_pos, c.avail());
+            line = std::string(pending.substr(0, std::min<std::size_t>(pending.find_first_of("\r\n"), 200)));
+        }
+        c.phase = Phase::head;
+        c.req = Request{};
+        Response resp;
+        resp.status = 408;
+        resp.close = true;
+        resp.body = "408 Request Timeout\n\nThe request was not finished within " +
+                    std::to_string(options.idle_timeout.count()) + " ms of the last byte received.\n" + what +
+                    "\n\nRFC 9110 section 15.5.9: the server did not receive a complete request in the time\n"
+                    "it was prepared to wait, and closes the connection.\n";
+        queue(c, nullptr, line, std::move(resp));
+    }
+
+    // ------------------------------------------------------------- pages
+
+    // The path of an origin-form or absolute-form target, without the query.
+    static std::string path_of(std::string_view target) {
+        if (!target.empty() && target.front() != '/') {
+            auto scheme = target.find("://");
+            if (scheme == std::string_view::npos) return std::string(target);
+            auto slash = target.find('/', scheme + 3);
+            target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
+        }
+        auto q = target.find_first_of("?#");
+        return std::string(target.substr(0, q));
+    }
+
+    std::string page_list() const {
+        return "Pages:\n\n"
+               "  /            this page\n"
+               "  /echo        your exact request bytes (head and body) as the response body\n"
+               "  /status/N    a response with status N (100-599)\n"
+               "  /bytes/N     N bytes with Content-Length (N up to 1073741824)\n"
+               "  /chunked/N   N bytes in chunks of up to 1024 bytes (Transfer-Encoding: chunked)\n"
+               "  /slow/N      N bytes with Content-Length, dripped one byte every 100 ms\n"
+               "  /redirect    302 Found with Location: /, as many home pages answer\n";
+    }
+
+    std::string home_page() const {
+        std::string port = std::to_string(listener.port);
+        return "rawhttp serve: the practice server of rawhttp\n\n"
+               "This is rawhttp's embedded practice server, a target for learning HTTP/1.1 on\n"
+               "the wire. It parses requests strictly: a malformed request gets a 400 whose body\n"
+               "names the rule it broke and the RFC section. Keep-alive and pipelining work; a\n"
+               "client that pauses mid-request for " +
+               std::to_string(options.idle_timeout.count()) + " ms gets 408 Request Timeout.\n\n" + page_list() +
+               "\nMethods: GET HEAD POST PUT DELETE PATCH OPTIONS.\n\n"
+               "Try:\n"
+               "  printf 'GET /echo HTTP/1.1\\r\\nHost: localhost\\r\\n\\r\\n' | nc localhost " +
+               port + "\n  rawhttp chat localhost " + port + "\n";
+    }
+
+    void respond(Conn& c, const Request& r) {
+        Response resp;
+        std::string path = path_of(r.target);
+        bool known_method = std::find(std::begin(kMethods), std::end(kMethods), r.method) != std::end(kMethods);
+        bool origin_or_absolute = !r.target.empty() && (r.target.front() == '/' || r.target.find("://") != std::string::npos);
+
+        if (!known_method) {
+            resp.status = 501;
+            resp.headers.push_back({"Allow", std::string(kAllow)});
+            resp.body = "501 Not Implemented\n\nThe method " + escape_limited(r.method, 40) +
+                        " is not implemented here \xe2\x80\x94 RFC 9110 section 9.1\n\n"
+                        "A server that receives a method it does not recognize or implement SHOULD\n"
+                        "answer 501 (Not Implemented). This server implements " +
+                        std::string(kAllow) + ".\n";
+            if (r.method == "CONNECT") resp.body += "CONNECT opens a tunnel through a proxy: this is not a proxy.\n";
+        } else if (r.target == "*") {
+            if (r.method == "OPTIONS") {
+                resp.status = 204;
+                resp.headers.push_back({"Allow", std::string(kAllow)});
+            } else {
+                resp.status = 400;
+                resp.close = true;
+                resp.body = "400 Bad Request\n\nThe asterisk target \"*\" is only for OPTIONS \xe2\x80\x94 "
+                            "RFC 9112 section 3.2.4\n";
+            }
+        } else if (!origin_or_absolute) {
+            resp.status = 400;
+            resp.close = true;
+            resp.body = "400 Bad Request\n\nThe request target \"" + escape_limited(r.target, 100) +
+                        "\" is neither a path starting with / nor an absolute URI \xe2\x80\x94 RFC 9112 section 3.2\n\n"
+                        "Origin form (GET /index.html HTTP/1.1) is what a client sends to a server;\n"
+                        "absolute form (GET http://host/ HTTP/1.1) is for proxies; authority form\n"
+                        "(host:port) is only for CONNECT.\n";
+        } else if (path == "/echo") {
+            resp.content_type = "text/plain";
+            resp.body = r.echo_bytes;
+        } else if (r.method == "OPTIONS" && is_known_page(path)) {
+            resp.status = 204;
+            resp.headers.push_back({"Allow", std::string(kAllow)});
+        } else if (path == "/") {
+            resp.body = home_page();
+        } else if (path == "/redirect") {
+            resp.status = 302;
+            resp.headers.push_back({"Location", "/"});
+            resp.body = "302 Found: the page you want is at /\n";
+        } else if (auto n = number_after(path, "/status/")) {
+            status_page(*n, r, resp);
+        } else if (auto b = number_after(path, "/bytes/")) {
+            if (generated_size_ok(*b, path, resp)) {
+                resp.content_type = "text/plain";
+                resp.gen = GenKind::bytes;
+                resp.gen_length = *b;
+            }
+        } else if (auto k = number_after(path, "/chunked/")) {
+            if (!generated_size_ok(*k, path, resp)) {
+                // a 404 explaining the limit
+            } else if (r.minor == 0) {
+                // RFC 9112 section 6.1: no Transfer-Encoding to an HTTP/1.0
+                // client; the body ends when the connection closes instead.
+                resp.content_type = "text/plain";
+                resp.gen = GenKind::bytes;
+                resp.gen_length = *k;
+                resp.close = true;
+                resp.close_delimited = true;
+                resp.headers.push_back({"X-Rawhttp-Note", "HTTP/1.0 has no chunked coding: body delimited by close"});
+            } else {
+                resp.content_type = "text/plain";
+                resp.gen = GenKind::chunked;
+                resp.gen_length = *k;
+            }
+        } else if (auto s = number_after(path, "/slow/")) {
+            if (generated_size_ok(*s, path, resp)) {
+                resp.content_type = "text/plain";
+                resp.gen = GenKind::slow;
+                resp.gen_length = *s;
+            }
+        } else {
+            resp.status = 404;
+            resp.body = "404 Not Found\n\nNothing lives at " + escape_limited(r.target, 200) + " on this server.\n\n" +
+                        page_list();
+        }
+        queue(c, &r, r.line, std::move(resp));
+    }
+
+    static bool is_known_page(const std::string& path) {
+        if (path == "/" || path == "/echo" || path == "/redirect") return true;
+        for (std::string_view p : {"/status/", "/bytes/", "/chunked/", "/slow/"}) {
+            if (number_after(path, p)) return true;
+        }
+        return false;
+    }
+
+    static std::optional<std::uint64_t> number_after(const std::string& path, std::string_view prefix) {
+        if (path.size() <= prefix.size() || path.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
+        return parse_number(std::string_view(path).substr(prefix.size()));
+    }
+
+    bool generated_size_ok(std::uint64_t n, const std::string& path, Response& resp) const {
+        if (n <= kMaxGeneratedBody) return true;
+        resp.status = 404;
+        resp.body = "404 Not Found\n\n" + escape_limited(path, 100) + ": N is at most " +
+                    std::to_string(kMaxGeneratedBody) + " (1 GiB) on this server.\n\n" + page_list();
+        return false;
+    }
+
+    void status_page(std::uint64_t n, const Request& r, Response& resp) const {
+        if (n < 100 || n > 599) {
+            resp.status = 404;
+            resp.body = "404 Not Found\n\n/status/N takes a status code from 100 to 599; " + std::to_string(n) +
+                        " is not one.\n\n" + page_list();
+            return;
+        }
+        int code = static_cast<int>(n);
+        if (code < 200) {
+            // A 1xx is interim, never final: send it, then a final 200.
+            if (code == 101 || r.minor == 0) {
+                resp.body = "200 OK instead of " + std::to_string(code) + ": " +
+                            (code == 101 ? "101 Switching Protocols only answers an Upgrade request "
+                                           "(RFC 9110 section 15.2.2).\n"
+                                         : "a server MUST NOT send a 1xx response to an HTTP/1.0 client "
+                                           "(RFC 9110 section 15.2).\n");
+                resp.log_status = "200";
+                return;
+            }
+            std::string reason(http::status_reason(code));
+            resp.interim = "HTTP/1.1 " + std::to_string(code) + " " + reason + "\r\nServer: rawhttp-serve\r\n\r\n";
+            resp.body = "200 OK, after a " + std::to_string(code) + (reason.empty() ? "" : " " + reason) +
+                        " interim response: a 1xx is never a final answer (RFC 9110 section 15.2).\n";
+            resp.log_status = std::to_string(code) + "+200";
+            return;
+        }
+        resp.status = code;
+        if (no_body_status(code)) return;
+        std::string reason(http::status_reason(code));
+        resp.body = std::to_string(code) + (reason.empty() ? "" : " " + reason) + "\n" +
+                    std::string(http::status_meaning(code)) + "\n";
+        switch (code) {
+            case 401: resp.headers.push_back({"WWW-Authenticate", "Basic realm=\"rawhttp practice\""}); break;
+            case 405: resp.headers.push_back({"Allow", std::string(kAllow)}); break;
+            case 407: resp.headers.push_back({"Proxy-Authenticate", "Basic realm=\"rawhttp practice\""}); break;
+            case 426: resp.headers.push_back({"Upgrade", "HTTP/2.0"}); break;
+            default:
+                if (code >= 300 && code < 400 && code != 300) resp.headers.push_back({"Location", "/"});
+                break;
+        }
+    }
+
+    // Writes a response's head (and body, unless HEAD) into the output.
+    void queue(Conn& c, const Request* r, const std::string& line, Response resp) {
+        bool head_only = r && r->method == "HEAD";
+        bool close = resp.close || !r || !r->keep_alive;
+        std::string reason(http::status_reason(resp.status));
+        std::string h;
+        h.reserve(256);
+        h += resp.interim;
+        h += "HTTP/1.1 " + std::to_string(resp.status) + " " + reason + "\r\n";
+        h += "Date: " + date_header() + "\r\n";
+        h += "Server: rawhttp-serve\r\n";
+        bool chunked = resp.gen == GenKind::chunked;
+        bool close_delimited = resp.close_delimited;
+        if (!no_body_status(resp.status)) {
+            h += "Content-Type: " + resp.content_type + "\r\n";
+            if (chunked) {
+                h += "Transfer-Encoding: chunked\r\n";
+            } else if (!close_delimited) {
+                std::uint64_t len = resp.gen != GenKind::none ? resp.gen_length : resp.body.size();
+                h += "Content-Length: " + std::to_string(len) + "\r\n";
+            }
+        }
+        for (const auto& [name, value] : resp.headers) h += name + ": " + value + "\r\n";
+        if (close) {
+            h += "Connection: close\r\n";
+        } else if (r && r->minor == 0) {
+            h += "Connection: keep-alive\r\n";
+        }
+        h += "\r\n";
+        c.out += h;
+        if (!head_only && !no_body_status(resp.status)) {
+            if (resp.gen != GenKind::none) {
+                c.gen = Generator{resp.gen, resp.gen_length, 0};
+                if (resp.gen == GenKind::slow) {
+                    c.drip_at = now + kDripInterval;
+                    if (resp.gen_length == 0) c.gen.kind = GenKind::none;
+                }
+            } else {
+                c.out += resp.body;
+            }
+        }
+        if (close) c.close_after = true;
+        log(c, line, resp.log_status.empty() ? std::to_string(resp.status) : resp.log_status);
+    }
+};
+
+// ============================================================ PracticeServer
+
+PracticeServer::PracticeServer(net::Listener listener, ServeOptions options)
+    : impl_(std::make_unique<Impl>(std::move(listener), std::move(options))) {}
+
+PracticeServer::~PracticeServer() = default;
+
+void PracticeServer::run(const std::atomic<bool>& stop) { impl_->run(stop); }
+
+std::uint16_t PracticeServer::port() const { return static_cast<std::uint16_t>(impl_->listener.port); }
+
+const std::string& PracticeServer::address() const { return impl_->listener.address; }
+
+}  // namespace rawhttp::server

@@ -1,0 +1,56 @@
+// The practice server behind `rawhttp serve`: one thread, one event loop
+// (epoll, non-blocking sockets, timers), many clients. It parses strictly and
+// its error responses explain which rule a request broke.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "net/transport.hpp"
+
+namespace rawhttp::server {
+
+struct ServeOptions {
+    // A client that has sent part of a request and then nothing for this long
+    // gets 408 Request Timeout; an idle keep-alive connection is just closed;
+    // a client that stops reading a response this long is dropped.
+    std::chrono::milliseconds idle_timeout{10000};
+    // Beyond this many open connections, new ones wait in the kernel's backlog.
+    std::size_t max_connections = 4096;
+    // One line per request: client address, request line, status. Null: quiet.
+    std::ostream* log = nullptr;
+};
+
+// Limits of the pages, for callers and tests.
+inline constexpr std::uint64_t kMaxGeneratedBody = 1ull << 30;  // /bytes, /chunked, /slow
+inline constexpr std::size_t kMaxEchoBody = 16u << 20;          // /echo → 413 beyond
+inline constexpr std::size_t kMaxHeadBytes = 1u << 20;          // → 431 beyond
+
+class PracticeServer {
+public:
+    // Takes ownership of the listening socket (closed by the destructor).
+    // Clients may connect as soon as the listener exists; run() serves them.
+    PracticeServer(net::Listener listener, ServeOptions options = {});
+    ~PracticeServer();
+    PracticeServer(const PracticeServer&) = delete;
+    PracticeServer& operator=(const PracticeServer&) = delete;
+
+    // Serves until `stop` becomes true (checked at least every 100 ms), then
+    // closes every client connection and returns. Raises the soft
+    // RLIMIT_NOFILE to the hard limit first.
+    void run(const std::atomic<bool>& stop);
+
+    std::uint16_t port() const;
+    const std::string& address() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rawhttp::server

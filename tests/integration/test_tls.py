@@ -1,0 +1,109 @@
+"""TLS over rawhttp's own transport, against Debian's nginx on 127.0.0.1 with a
+certificate made by openssl in the test set-up; timing figures."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness as h  # noqa: E402
+
+_nginx = None
+_ca = None
+
+
+def nginx(tmp):
+    global _nginx, _ca
+    if _nginx is None:
+        folder = os.path.join(os.environ.get("TMPDIR", "/tmp"), "rawhttp-tls-%d" % os.getpid())
+        os.makedirs(folder, exist_ok=True)
+        _ca, cert, key = h.make_tls_cert(folder)
+        _nginx = h.Nginx(tls=(cert, key))
+    return _nginx
+
+
+def tls_req(tmp, port, host="localhost"):
+    return h.write_req(tmp, "GET / HTTP/1.1\nHost: %s:%d\nConnection: close\n\n" % (host, port))
+
+
+def test_tls_with_cacert_succeeds_and_shows_version(tmp):
+    n = nginx(tmp)
+    req = tls_req(tmp, n.tls_port)
+    rc, doc, err = h.run_json(["send", req, "--to", "127.0.0.1:%d" % n.tls_port, "--tls", "--cacert", _ca])
+    h.eq(rc, 0, "exit (stderr %r)" % err)
+    ex = doc["exchanges"][0]
+    h.eq(ex["response"]["body"], "hello over tls\n", "body")
+    tls = ex["connection"]["tls"]
+    h.check(tls and tls["version"].startswith("TLS"), "tls version: %r" % tls)
+    h.check(tls["cipher"], "cipher named")
+    h.check(ex["timing"]["tls_ms"] is not None and ex["timing"]["tls_ms"] >= 0, "tls_ms")
+
+
+def test_tls_by_at_tls_in_the_file(tmp):
+    n = nginx(tmp)
+    req = h.write_req(tmp, "@tls = true\n\nGET / HTTP/1.1\nHost: localhost:%d\n\n" % n.tls_port)
+    rc, doc, _ = h.run_json(["send", req, "--to", "127.0.0.1:%d" % n.tls_port, "--cacert", _ca])
+    h.eq(rc, 0, "exit")
+    h.eq(doc["exchanges"][0]["response"]["status"], 200, "status")
+
+
+def test_tls_unknown_ca_is_60_with_advice(tmp):
+    n = nginx(tmp)
+    req = tls_req(tmp, n.tls_port)
+    rc, doc, err = h.run_json(["send", req, "--to", "127.0.0.1:%d" % n.tls_port, "--tls"])
+    h.eq(rc, 60, "exit")
+    h.eq(doc["exchanges"][0]["error"]["kind"], "tls", "kind")
+    h.check(b"--cacert" in err and b"--insecure" in err, "says what to do: %r" % err)
+
+
+def test_tls_wrong_name_is_60(tmp):
+    n = nginx(tmp)
+    req = tls_req(tmp, n.tls_port, host="not-the-cert-name.test")
+    rc, _, err = h.run(["send", req, "--to", "127.0.0.1:%d" % n.tls_port, "--tls", "--cacert", _ca])
+    h.eq(rc, 60, "exit (%r)" % err)
+
+
+def test_tls_insecure_skips_verification(tmp):
+    n = nginx(tmp)
+    req = tls_req(tmp, n.tls_port)
+    rc, doc, _ = h.run_json(["send", req, "--to", "127.0.0.1:%d" % n.tls_port, "--tls", "--insecure"])
+    h.eq(rc, 0, "exit")
+    h.eq(doc["exchanges"][0]["response"]["status"], 200, "status")
+
+
+def test_tls_against_plain_port_is_35(tmp):
+    n = nginx(tmp)
+    req = tls_req(tmp, n.port)
+    rc, doc, err = h.run_json(["send", req, "--to", "127.0.0.1:%d" % n.port, "--tls", "--insecure"], timeout=20)
+    h.eq(rc, 35, "exit (%r)" % err)
+    h.eq(doc["exchanges"][0]["error"]["kind"], "tls", "kind")
+
+
+def test_timing_present_nonnegative_ordered(tmp):
+    n = nginx(tmp)
+    req = h.write_req(tmp, "GET / HTTP/1.1\nHost: localhost\n\n")
+    rc, doc, _ = h.run_json(["send", req, "--to", "127.0.0.1:%d" % n.port])
+    h.eq(rc, 0, "exit")
+    t = doc["exchanges"][0]["timing"]
+    for k in ("dns_ms", "connect_ms", "written_ms", "first_byte_ms", "total_ms"):
+        h.check(isinstance(t[k], (int, float)) and t[k] >= 0, "%s = %r" % (k, t[k]))
+    h.check(t["connect_ms"] <= t["written_ms"] <= t["first_byte_ms"] <= t["total_ms"], "ordered: %r" % t)
+    rc, out, _ = h.run(["send", req, "--to", "127.0.0.1:%d" % n.port, "--timing"])
+    h.check(b"first byte" in out and b"total" in out, "--timing shows the figures")
+
+
+def test_trace_shows_each_read_and_write(tmp):
+    n = nginx(tmp)
+    req = h.write_req(tmp, "GET / HTTP/1.1\nHost: localhost\nConnection: close\n\n")
+    rc, out, err = h.run(["send", req, "--to", "127.0.0.1:%d" % n.port, "--trace", "--show", "parsed"])
+    h.eq(rc, 0, "exit")
+    text = err.decode()
+    h.check("> write 54 bytes" in text, "the write with its size: %s" % text)
+    h.check("< read" in text and " ms]" in text, "reads with timestamps: %s" % text)
+    h.check("> GET / HTTP/1.1\\r\\n" in text, "the bytes, escaped: %s" % text)
+
+
+if __name__ == "__main__":
+    try:
+        h.main(globals())
+    finally:
+        if _nginx:
+            _nginx.stop()
