@@ -1,6 +1,7 @@
 #include "client/session.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 #include "tls/tls_transport.hpp"
@@ -216,7 +217,7 @@ private:
     bool write_request(ExchangeResult& ex, const ComposedRequest& req, Clock::time_point t0) {
         auto st = conn_->transport->write_all(req.bytes, io_deadline());
         if (!st) {
-            ex.error = st.error();
+            ex.error = explain(st.error());
             conn_->usable = false;
             return false;
         }
@@ -324,7 +325,25 @@ private:
         return n;
     }
 
+    // Says which limit a timeout hit, so the user knows which option to raise.
+    Error explain(Error e) const {
+        if (e.kind != ErrorKind::timeout) return e;
+        if (deadline_.passed()) {
+            e.message += " (--max-time " + seconds(options_.max_time) + " reached)";
+        } else if (options_.idle_timeout.count() > 0) {
+            e.message += " (nothing moved for " + seconds(options_.idle_timeout) + ": --idle-timeout)";
+        }
+        return e;
+    }
+
+    static std::string seconds(std::chrono::milliseconds ms) {
+        char b[32];
+        std::snprintf(b, sizeof b, "%g s", static_cast<double>(ms.count()) / 1000.0);
+        return b;
+    }
+
     void fail(ExchangeResult& ex, Error e) {
+        e = explain(std::move(e));
         // What arrived but was never parsed still belongs in the raw view.
         if (!ex.response || !ex.response->head_complete) {
             std::string_view rest = conn_->buffer.view();
@@ -372,8 +391,10 @@ private:
                 auto st = http::parse_response_head(v, head, perr, options_.limits);
                 if (st == http::ParseStatus::error) {
                     if (!resp.interim.empty()) ex.response = resp;
+                    std::string hint = v.size() > options_.limits.max_head_bytes
+                                           ? " (--max-head-size raises the limit)" : "";
                     fail(ex, make_error(ErrorKind::malformed, "the server's reply could not be parsed as HTTP: " +
-                                                                  perr.message));
+                                                                  perr.message + hint));
                     return ReadOutcome::done;
                 }
                 if (st == http::ParseStatus::complete) {

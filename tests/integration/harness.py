@@ -48,6 +48,55 @@ def run(args, timeout=20, stdin=None, env=None, cwd=None):
     return p.returncode, out, err
 
 
+def run_measured(args, timeout=30, env=None):
+    """Runs rawhttp; returns (rc, stdout, stderr, seconds, peak RSS in KiB)."""
+    e = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "NO_COLOR": "1"}
+    for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+        if k in os.environ:
+            e[k] = os.environ[k]
+    if env:
+        e.update(env)
+    # Peak memory comes from GNU time: a child forked from this Python process
+    # would count Python's own pages in its high-water mark.
+    gnu_time = "/usr/bin/time"
+    if not os.path.exists(gnu_time):
+        raise Skip("GNU time (/usr/bin/time) is not installed: scripts/setup-deps test installs it")
+    out_f, err_f = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+    rss_file = tempfile.NamedTemporaryFile(delete=False)
+    rss_file.close()
+    t0 = time.monotonic()
+    p = subprocess.Popen([gnu_time, "-q", "-f", "%M", "-o", rss_file.name, RAWHTTP] + list(args),
+                         stdin=subprocess.DEVNULL, stdout=out_f, stderr=err_f, env=e, start_new_session=True)
+    deadline = t0 + timeout
+    while True:
+        pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() > deadline:
+            os.killpg(p.pid, signal.SIGKILL)
+            os.wait4(p.pid, 0)
+            raise AssertionError("rawhttp %s did not finish within %ss" % (" ".join(args), timeout))
+        time.sleep(0.01)
+    took = time.monotonic() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    out_f.seek(0)
+    err_f.seek(0)
+    with open(rss_file.name) as f:
+        lines = [l for l in f.read().split() if l.isdigit()]
+    os.unlink(rss_file.name)
+    rss = int(lines[-1]) if lines else 0
+    return p.returncode, out_f.read(), err_f.read(), took, rss
+
+
+def asan_build():
+    """Sanitizer builds use much more memory; memory bounds are checked on normal builds."""
+    try:
+        with open(RAWHTTP, "rb") as f:
+            return b"__asan_init" in f.read()
+    except OSError:
+        return False
+
+
 def run_json(args, timeout=20, **kw):
     rc, out, err = run(list(args) + ["--json"], timeout=timeout, **kw)
     try:
@@ -169,6 +218,8 @@ class ScriptedServer:
                 for piece in self.responses:
                     if isinstance(piece, float):
                         time.sleep(piece)
+                    elif callable(piece):
+                        piece(c)  # writes what it likes (endless streams stop on the client's close)
                     else:
                         c.sendall(piece)
                 if self.close == "reset":
