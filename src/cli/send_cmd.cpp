@@ -34,6 +34,7 @@ struct SendCmd {
     double max_time = 0;
     double idle_timeout = 30;
     std::size_t max_head = 1 << 20;
+    std::size_t max_headers = 1000;
     bool insecure = false;
     std::string cacert;
 
@@ -167,6 +168,7 @@ int SendCmd::run() {
     so.idle_timeout = std::chrono::milliseconds(idle);
     so.pipeline = pipeline;
     so.limits.max_head_bytes = max_head;
+    so.limits.max_headers = max_headers;
     so.tls_verify = !insecure;
     if (!cacert.empty()) so.ca_file = cacert;
     auto results = client::run_session(*reqs, dests, so, hooks);
@@ -242,6 +244,7 @@ void add_send_command(CLI::App& app, int& exit_code) {
     sub->add_option("--max-time", cmd->max_time, "seconds allowed for the whole run (default: no limit)");
     sub->add_option("--idle-timeout", cmd->idle_timeout,
                     "seconds to wait for the next byte before giving up (default 30; 0: no limit)");
+    sub->add_option("--max-headers", cmd->max_headers, "most header fields accepted in a response head (default 1000)");
     sub->add_flag("-k,--insecure", cmd->insecure, "TLS: do not verify the server's certificate and name");
     sub->add_option("--cacert", cmd->cacert, "TLS: trust the CA certificates in this PEM file");
     sub->add_option("--max-head-size", cmd->max_head, "largest response head accepted, in bytes (default 1048576)");

@@ -76,6 +76,10 @@ def test_too_many_headers_is_8(tmp):
         rc, doc, err = h.run_json(["send", req_for(tmp, srv.port), "--max-time", "10"])
     h.eq(rc, 8, "exit")
     h.check("header fields" in doc["exchanges"][0]["error"]["message"], "names the limit")
+    with h.ScriptedServer([resp]) as srv:
+        rc, doc, err = h.run_json(["send", req_for(tmp, srv.port), "--max-time", "10", "--max-headers", "30000"])
+    h.eq(rc, 0, "accepted with --max-headers 30000")
+    h.eq(len(doc["exchanges"][0]["response"]["headers"]), 20001, "every field")
 
 
 def test_never_ending_body_respects_max_time_and_memory(tmp):
