@@ -527,7 +527,9 @@ private:
             }
         }
         r.complete = true;
-        if (!response_keeps_alive(r) || request_closes(req)) conn_->usable = false;
+        // After 101 or a 2xx to CONNECT the connection speaks another protocol.
+        bool switched = r.status == 101 || (req.method == "CONNECT" && r.status / 100 == 2);
+        if (switched || !response_keeps_alive(r) || request_closes(req)) conn_->usable = false;
         return ReadOutcome::done;
     }
 

@@ -1,0 +1,173 @@
+// run_session against small scripted servers on 127.0.0.1 (real sockets).
+#include <doctest/doctest.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "client/session.hpp"
+
+using namespace rawhttp;
+using namespace rawhttp::client;
+
+namespace {
+
+// Accepts connections one after another; on each, for every request head it
+// reads (up to an empty line) it sends the next scripted answer. After
+// `answers_per_connection` answers it closes the connection (0: never).
+class ScriptedServer {
+public:
+    ScriptedServer(std::vector<std::string> answers, std::size_t answers_per_connection)
+        : answers_(std::move(answers)), per_conn_(answers_per_connection) {
+        auto l = net::listen_on("127.0.0.1", 0);
+        REQUIRE(l.ok());
+        listener_ = *l;
+        thread_ = std::thread([this] { serve(); });
+    }
+    ~ScriptedServer() {
+        stop_ = true;
+        thread_.join();
+        ::close(listener_.fd);
+    }
+    int port() const { return listener_.port; }
+    std::atomic<int> connections{0};
+    std::string received;  // every byte, all connections
+
+private:
+    void serve() {
+        std::size_t next = 0;
+        while (!stop_ && next < answers_.size()) {
+            pollfd p{listener_.fd, POLLIN, 0};
+            if (::poll(&p, 1, 50) <= 0) continue;
+            int fd = ::accept(listener_.fd, nullptr, nullptr);
+            if (fd < 0) continue;
+            ++connections;
+            std::size_t on_this = 0;
+            std::string buf;
+            while (!stop_ && next < answers_.size() && (per_conn_ == 0 || on_this < per_conn_)) {
+                std::size_t end = buf.find("\r\n\r\n");
+                if (end != std::string::npos) {
+                    buf.erase(0, end + 4);
+                    const std::string& a = answers_[next++];
+                    (void)!::send(fd, a.data(), a.size(), MSG_NOSIGNAL);
+                    ++on_this;
+                    continue;
+                }
+                pollfd c{fd, POLLIN, 0};
+                if (::poll(&c, 1, 50) <= 0) continue;
+                char tmp[4096];
+                ssize_t n = ::recv(fd, tmp, sizeof tmp, 0);
+                if (n <= 0) break;
+                buf.append(tmp, static_cast<std::size_t>(n));
+                received.append(tmp, static_cast<std::size_t>(n));
+            }
+            ::close(fd);
+        }
+    }
+
+    std::vector<std::string> answers_;
+    std::size_t per_conn_;
+    net::Listener listener_;
+    std::atomic<bool> stop_{false};
+    std::thread thread_;
+};
+
+std::vector<ComposedRequest> requests(std::initializer_list<const char*> methods_and_paths) {
+    std::vector<ComposedRequest> out;
+    for (const char* mp : methods_and_paths) {
+        ComposedRequest r;
+        std::string s = mp;
+        r.method = s.substr(0, s.find(' '));
+        r.bytes = s + " HTTP/1.1\r\nHost: t\r\n\r\n";
+        r.head_bytes = r.bytes.size();
+        out.push_back(r);
+    }
+    return out;
+}
+
+std::vector<ExchangeResult> run(ScriptedServer& srv, const std::vector<ComposedRequest>& reqs, bool pipeline = false) {
+    std::vector<Destination> dests(reqs.size(), Destination{"127.0.0.1", srv.port(), false, {}, "127.0.0.1"});
+    SessionOptions o;
+    o.max_time = std::chrono::milliseconds(5000);
+    o.pipeline = pipeline;
+    SessionHooks hooks;
+    return run_session(reqs, dests, o, hooks);
+}
+
+const std::string ok3 = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc";
+
+}  // namespace
+
+TEST_CASE("session: keep-alive reuses one connection") {
+    ScriptedServer srv({ok3, ok3, ok3}, 0);
+    auto res = run(srv, requests({"GET /1", "GET /2", "GET /3"}));
+    REQUIRE(res.size() == 3);
+    for (const auto& ex : res) {
+        CHECK_FALSE(ex.error.has_value());
+        CHECK(ex.connection_number == 1);
+    }
+    CHECK_FALSE(res[0].reused_connection);
+    CHECK(res[2].reused_connection);
+    CHECK(srv.connections == 1);
+}
+
+TEST_CASE("session: a server that closes a kept-alive connection gets the request again on a new one") {
+    // The server answers one request per connection, without saying Connection: close.
+    ScriptedServer srv({ok3, ok3}, 1);
+    auto res = run(srv, requests({"GET /1", "GET /2"}));
+    REQUIRE(res.size() == 2);
+    CHECK_FALSE(res[1].error.has_value());
+    CHECK(res[1].connection_number == 2);
+    REQUIRE(res[1].notes.size() == 1);
+    CHECK(res[1].notes[0].find("reconnected") != std::string::npos);
+    CHECK(srv.connections == 2);
+}
+
+TEST_CASE("session: Connection: close in the response means a new connection next time, without a retry note") {
+    std::string closing = "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 3\r\n\r\nabc";
+    ScriptedServer srv({closing, ok3}, 1);
+    auto res = run(srv, requests({"GET /1", "GET /2"}));
+    REQUIRE(res.size() == 2);
+    CHECK_FALSE(res[1].error.has_value());
+    CHECK(res[1].connection_number == 2);
+    CHECK(res[1].notes.empty());
+}
+
+TEST_CASE("session: pipelining writes every request before the first answer") {
+    ScriptedServer srv({ok3, "HTTP/1.1 204 No Content\r\n\r\n", ok3}, 0);
+    auto res = run(srv, requests({"GET /1", "GET /2", "GET /3"}), true);
+    REQUIRE(res.size() == 3);
+    CHECK(res[1].response->status == 204);
+    CHECK(res[2].response->body_bytes == 3);
+    CHECK(srv.connections == 1);
+}
+
+TEST_CASE("session: HEAD's Content-Length does not swallow the next response") {
+    ScriptedServer srv({"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n", ok3}, 0);
+    auto res = run(srv, requests({"HEAD /", "GET /"}));
+    REQUIRE(res.size() == 2);
+    CHECK(res[0].response->framing == http::Framing::none);
+    CHECK(res[0].response->body_bytes == 0);
+    CHECK(res[1].response->body_bytes == 3);
+}
+
+TEST_CASE("session: after 101 Switching Protocols the connection is not reused") {
+    ScriptedServer srv({"HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n", ok3}, 1);
+    auto res = run(srv, requests({"GET /up", "GET /next"}));
+    REQUIRE(res.size() == 2);
+    CHECK(res[0].response->status == 101);
+    CHECK(res[1].connection_number == 2);
+    CHECK(res[1].notes.empty());
+}
+
+TEST_CASE("session: the first failure ends the run, like curl") {
+    ScriptedServer srv({"HTTP/1.1 200 OK\r\nContent-Length: 0x5\r\n\r\n", ok3}, 0);
+    auto res = run(srv, requests({"GET /1", "GET /2"}));
+    REQUIRE(res.size() == 1);
+    REQUIRE(res[0].error.has_value());
+    CHECK(res[0].error->kind == ErrorKind::malformed);
+}
