@@ -437,3 +437,74 @@ class NodeServer:
 def select_readable(f, timeout):
     import select
     return select.select([f], [], [], timeout)
+
+
+class Recorder:
+    """Records every byte clients send (all connections, in order) and answers
+    each request head (each CRLF CRLF or LF LF) with a minimal 200, keeping
+    the connection open, so multi-request files can be checked byte for byte."""
+
+    ANSWER = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.received = b""
+        self.connections = 0
+        self._stop = False
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        import select
+        clients = []
+        pending = {}
+        while not self._stop:
+            r, _, _ = select.select([self.sock] + clients, [], [], 0.1)
+            for s in r:
+                if s is self.sock:
+                    try:
+                        c, _ = self.sock.accept()
+                        clients.append(c)
+                        pending[c] = b""
+                        self.connections += 1
+                    except OSError:
+                        pass
+                    continue
+                try:
+                    data = s.recv(65536)
+                except OSError:
+                    data = b""
+                if not data:
+                    clients.remove(s)
+                    s.close()
+                    continue
+                self.received += data
+                pending[s] += data
+                while True:
+                    ends = [i for i in (pending[s].find(b"\r\n\r\n"), pending[s].find(b"\n\n")) if i >= 0]
+                    if not ends:
+                        break
+                    cut = min(ends)
+                    pending[s] = pending[s][cut + (4 if pending[s][cut:cut + 4] == b"\r\n\r\n" else 2):]
+                    try:
+                        s.sendall(self.ANSWER)
+                    except OSError:
+                        break
+        for c in clients:
+            c.close()
+
+    def stop(self):
+        self._stop = True
+        self.thread.join(timeout=5)
+        self.sock.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *a):
+        self.stop()
