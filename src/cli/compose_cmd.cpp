@@ -69,8 +69,8 @@ struct ComposeCmd {
 
 void add_compose_command(CLI::App& app, int& exit_code) {
     auto cmd = std::make_shared<ComposeCmd>();
-    CLI::App* sub = app.add_subcommand(
-        "compose",
+    CLI::App* sub = app.add_subcommand("compose", "print the exact bytes send would write; nothing goes on the network");
+    sub->footer(
         "Print the exact bytes 'send' would write; nothing goes on the network.\n"
         "On a terminal CR and LF are shown as \\r \\n; piped, the bytes are exact.\n\n"
         "Example:\n"
