@@ -3,6 +3,7 @@
 // (every single split point, byte by byte, and pseudo-random pieces) decodes
 // to exactly what one feed of the whole input gives: same body, same
 // done/error outcome and message, same bytes consumed, same trailers.
+#include "fuzz_support.hpp"
 #include "http/message.hpp"
 
 #include <cstdint>
@@ -15,16 +16,10 @@
 #include <vector>
 
 using namespace rawhttp::http;
+using fuzz_support::inside;
+using fuzz_support::is_tchar;
 
 namespace {
-
-#define FUZZ_CHECK(cond)                                                                   \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            __builtin_printf("check failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
-            std::abort();                                                                  \
-        }                                                                                  \
-    } while (0)
 
 struct Decoded {
     std::string body;

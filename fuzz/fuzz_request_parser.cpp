@@ -4,6 +4,7 @@
 // only, printable target), the limits hold, and the result is a function of
 // the prefix read: incomplete up to some length, then the same answer for
 // every longer prefix.
+#include "fuzz_support.hpp"
 #include "http/message.hpp"
 
 #include <algorithm>
@@ -15,26 +16,10 @@
 #include <vector>
 
 using namespace rawhttp::http;
+using fuzz_support::inside;
+using fuzz_support::is_tchar;
 
 namespace {
-
-#define FUZZ_CHECK(cond)                                                                   \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            __builtin_printf("check failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
-            std::abort();                                                                  \
-        }                                                                                  \
-    } while (0)
-
-bool is_tchar(unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
-}
-
-bool inside(std::string_view outer, std::string_view part, std::size_t limit) {
-    if (part.empty()) return true;
-    return part.data() >= outer.data() && part.data() + part.size() <= outer.data() + limit;
-}
 
 struct Result {
     ParseStatus status;
@@ -122,7 +107,7 @@ Summary summarize(const Result& r) {
     return s;
 }
 
-bool same(const Summary& a, const Summary& b) {
+bool operator==(const Summary& a, const Summary& b) {
     return a.status == b.status && a.message == b.message && a.offset == b.offset && a.head_bytes == b.head_bytes &&
            a.status_code == b.status_code && a.spans == b.spans;
 }
@@ -139,38 +124,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     const std::string_view buf(reinterpret_cast<const char*>(data + 1), size - 1);
 
-    const Summary full = summarize(run(buf, lim));
-
-    // Prefix consistency: incomplete, then one answer for all longer prefixes.
-    std::vector<std::size_t> ks;
-    if (buf.size() <= 300) {
-        for (std::size_t k = 0; k <= buf.size(); ++k) ks.push_back(k);
-    } else {
-        for (std::size_t i = 0; i <= 64; ++i) ks.push_back(buf.size() * i / 64);
-        if (full.status == ParseStatus::complete) {
-            ks.push_back(full.head_bytes - 1);
-            ks.push_back(full.head_bytes);
-        }
-        std::sort(ks.begin(), ks.end());
-    }
-    bool decided = false;
-    Summary first;
-    for (std::size_t k : ks) {
-        const Summary s = summarize(run(buf.substr(0, k), lim));
-        if (s.status == ParseStatus::incomplete) {
-            FUZZ_CHECK(!decided);
-            continue;
-        }
-        if (!decided) {
-            decided = true;
-            first = s;
-        }
-        FUZZ_CHECK(same(s, first));
-    }
-    if (decided) FUZZ_CHECK(same(first, full));
-    if (full.status == ParseStatus::complete) {
-        FUZZ_CHECK(summarize(run(buf.substr(0, full.head_bytes), lim)).status == ParseStatus::complete);
-        FUZZ_CHECK(summarize(run(buf.substr(0, full.head_bytes - 1), lim)).status == ParseStatus::incomplete);
-    }
+    fuzz_support::check_prefix_consistency(buf, [&](std::string_view prefix) { return summarize(run(prefix, lim)); });
     return 0;
 }

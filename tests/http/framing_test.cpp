@@ -1,4 +1,5 @@
 #include "http/message.hpp"
+#include "http/test_support.hpp"
 
 #include <doctest/doctest.h>
 
@@ -41,7 +42,7 @@ ReqFraming req_framing(std::string head_text) {
     return r;
 }
 
-bool has(const std::string& hay, std::string_view needle) { return hay.find(needle) != std::string::npos; }
+using http_test::has;
 
 }  // namespace
 

@@ -1,4 +1,5 @@
 #include "http/message.hpp"
+#include "http/test_support.hpp"
 
 #include <doctest/doctest.h>
 
@@ -7,17 +8,10 @@
 #include <string>
 
 using namespace rawhttp::http;
+using http_test::has;
+using ExactReq = http_test::Exact;
 
 namespace {
-
-struct ExactReq {
-    explicit ExactReq(std::string_view s) : bytes(new char[s.size() ? s.size() : 1]), size(s.size()) {
-        if (!s.empty()) std::memcpy(bytes.get(), s.data(), s.size());
-    }
-    std::string_view view() const { return {bytes.get(), size}; }
-    std::unique_ptr<char[]> bytes;
-    std::size_t size;
-};
 
 struct ParsedReq {
     ParseStatus status;
@@ -30,8 +24,6 @@ ParsedReq parse_req(std::string_view s, const HeadLimits& limits = {}) {
     p.status = parse_request_head(s, p.head, p.err, limits);
     return p;
 }
-
-bool has(const std::string& hay, std::string_view needle) { return hay.find(needle) != std::string::npos; }
 
 void check_req_every_prefix(std::string_view whole, std::size_t expected_head_bytes) {
     ExactReq full(whole);

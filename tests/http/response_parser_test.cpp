@@ -1,4 +1,5 @@
 #include "http/message.hpp"
+#include "http/test_support.hpp"
 
 #include <doctest/doctest.h>
 
@@ -8,19 +9,10 @@
 #include <vector>
 
 using namespace rawhttp::http;
+using http_test::has;
+using Exact = http_test::Exact;
 
 namespace {
-
-// A heap copy of exactly `s.size()` bytes (no terminating NUL), so that the
-// sanitizers catch any read past the end of what was "received".
-struct Exact {
-    explicit Exact(std::string_view s) : bytes(new char[s.size() ? s.size() : 1]), size(s.size()) {
-        if (!s.empty()) std::memcpy(bytes.get(), s.data(), s.size());
-    }
-    std::string_view view() const { return {bytes.get(), size}; }
-    std::unique_ptr<char[]> bytes;
-    std::size_t size;
-};
 
 struct Parsed {
     ParseStatus status;
