@@ -62,5 +62,7 @@ void add_send_command(CLI::App& app, int& exit_code);
 void add_compose_command(CLI::App& app, int& exit_code);
 void add_serve_command(CLI::App& app, int& exit_code);
 void add_gallery_command(CLI::App& app, int& exit_code);
+void add_listen_command(CLI::App& app, int& exit_code);
+void add_chat_command(CLI::App& app, int& exit_code);
 
 }  // namespace rawhttp::cli

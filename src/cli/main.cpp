@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
     rawhttp::cli::add_compose_command(app, exit_code);
     rawhttp::cli::add_serve_command(app, exit_code);
     rawhttp::cli::add_gallery_command(app, exit_code);
+    rawhttp::cli::add_listen_command(app, exit_code);
+    rawhttp::cli::add_chat_command(app, exit_code);
 
     try {
         app.parse(argc, argv);

@@ -1,0 +1,133 @@
+// rawhttp chat HOST PORT: the interactive netcat/telnet role (Alice's side).
+// Each line typed goes out with CRLF (--eol lf: a bare LF); the bytes that
+// arrive are shown as they arrive, escaped, line breaks kept; Ctrl-D
+// half-closes and keeps showing until the other side closes; Ctrl-C leaves.
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <memory>
+
+#include "cli/common.hpp"
+#include "net/transport.hpp"
+#include "render/escape.hpp"
+#include "server/conversation.hpp"
+
+namespace rawhttp::cli {
+
+namespace {
+
+std::atomic<bool> g_chat_stop{false};
+extern "C" void on_chat_signal(int) { g_chat_stop.store(true); }
+
+std::string plural(std::uint64_t n, std::string_view word) {
+    return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
+}
+
+struct ChatCmd {
+    std::string host;
+    int port = 0;
+    std::string eol = "crlf";
+    bool hex = false;
+    bool verbose = false;
+    bool trace = false;
+    bool quiet = false;
+    double connect_timeout = 10;
+    double max_time = 0;
+
+    int run() {
+        long long cto = seconds_to_ms(connect_timeout), mt = seconds_to_ms(max_time);
+        if (cto < 0 || mt < 0) {
+            print_error("chat: --connect-timeout and --max-time take a number of seconds (0 or more)");
+            return 2;
+        }
+        if (port < 1 || port > 65535) {
+            print_error("chat: PORT must be 1-65535, not " + std::to_string(port));
+            return 2;
+        }
+        std::string h = host;
+        if (h.size() > 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+        net::ConnectOptions co;
+        co.host = h;
+        co.port = port;
+        co.connect_timeout = std::chrono::milliseconds(cto);
+        co.deadline = mt > 0 ? net::Deadline::after(std::chrono::milliseconds(mt)) : net::Deadline::never();
+        std::signal(SIGINT, on_chat_signal);
+        std::signal(SIGTERM, on_chat_signal);
+        auto conn = net::connect(co);
+        if (!conn) {
+            print_error("chat: " + conn.error().message);
+            return exit_code(conn.error().kind);
+        }
+        net::Transport& t = **conn;
+        render::Style note_style{render::want_color(2)};
+        const bool tty_in = ::isatty(0) == 1;
+        if (!quiet) {
+            std::cerr << render::dim("connected to " + t.info().remote + " from " + t.info().local +
+                                         " (your address and ephemeral port); each line " +
+                                         (tty_in ? "you type" : "read") + " goes out with " +
+                                         (eol == "lf" ? "LF" : "CRLF") + (tty_in ? "; Ctrl-D half-closes, Ctrl-C leaves" : ""),
+                                     note_style)
+                      << "\n";
+        }
+        server::ConversationPrinting p;
+        p.style = render::Style{render::want_color(1)};
+        p.note_style = note_style;
+        p.hex = hex;
+        p.show_sent = verbose;
+        p.trace = trace;
+        if (quiet) p.note_fd = -1;
+        server::PrintingHooks hooks(p);
+        server::ConversationOptions o;
+        o.bare_lf = eol == "lf";
+        o.send_partial_lines = tty_in;
+        o.deadline = co.deadline;
+        auto end = server::converse(t, o, hooks, g_chat_stop);
+        hooks.finish();
+        if (!end) {
+            print_error("chat: " + end.error().message);
+            return exit_code(end.error().kind);
+        }
+        if (*end == server::ConversationEnd::stopped) {
+            if (!quiet) std::cerr << render::dim("left the conversation (Ctrl-C)", note_style) << "\n";
+            return 130;
+        }
+        if (!quiet)
+            std::cerr << render::dim(t.info().remote + " closed the connection (" + plural(hooks.received(), "byte") +
+                                         " received, " + plural(hooks.sent(), "byte") + " sent)",
+                                     note_style)
+                      << "\n";
+        return 0;
+    }
+};
+
+}  // namespace
+
+void add_chat_command(CLI::App& app, int& exit_code) {
+    auto cmd = std::make_shared<ChatCmd>();
+    CLI::App* sub = app.add_subcommand("chat", "the interactive netcat/telnet role: type lines, they go out with CRLF, see what arrives");
+    sub->footer(
+        "Like `nc -C HOST PORT` or telnet: each line you type goes out with CRLF (--eol lf:\n"
+        "a bare LF, like nc without -C); the bytes that arrive are shown as they arrive, with\n"
+        "CR and LF visible and control bytes escaped. Ctrl-D half-closes (sends FIN) and keeps\n"
+        "showing what arrives until the other side closes; Ctrl-C leaves. Lines may also be\n"
+        "piped in. Exit 0 when the other side closes, 6/7 when the host cannot be resolved\n"
+        "or connected to, 130 on Ctrl-C.\n\n"
+        "Examples:\n"
+        "  rawhttp chat 127.0.0.1 8080           # then type: GET / HTTP/1.1, Host: x, empty line\n"
+        "  printf 'GET / HTTP/1.1\\nHost: x\\n\\n' | rawhttp chat 127.0.0.1 8080\n"
+        "  rawhttp chat 127.0.0.1 3000           # Alice, while Bob runs: rawhttp listen 3000 --chat");
+    sub->add_option("HOST", cmd->host, "host name or address to connect to")->required();
+    sub->add_option("PORT", cmd->port, "port")->required();
+    sub->add_option("--eol", cmd->eol, "end each line with crlf (default) or lf")->check(CLI::IsMember({"crlf", "lf"}));
+    sub->add_flag("--hex", cmd->hex, "show what arrives as a hexdump");
+    sub->add_flag("-v,--verbose", cmd->verbose, "also show each line sent, CR/LF visible (> lines)");
+    sub->add_flag("--trace", cmd->trace, "show every socket read and write, with time and size, on stderr");
+    sub->add_flag("-q,--quiet", cmd->quiet, "no notes on stderr (connected, closed)");
+    sub->add_option("--connect-timeout", cmd->connect_timeout, "seconds allowed for connecting (default 10)");
+    sub->add_option("--max-time", cmd->max_time, "seconds for the whole conversation, then exit 28 (default: no limit)");
+    sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });
+}
+
+}  // namespace rawhttp::cli

@@ -1,0 +1,485 @@
+// rawhttp listen [HOST:]PORT: the `nc -l` role. Accepts clients one at a
+// time and shows what each sent: its address and ephemeral port, the exact
+// bytes (CR/LF visible, or a hexdump), the parsed request and the findings;
+// answers per --respond; --save writes the capture as a .req that `send`
+// replays byte for byte. --chat: Bob's side of a two-way conversation.
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "cli/common.hpp"
+#include "compose/req_writer.hpp"
+#include "net/transport.hpp"
+#include "render/escape.hpp"
+#include "server/conversation.hpp"
+#include "server/listen_session.hpp"
+
+namespace rawhttp::cli {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_listen_signal(int) { g_stop.store(true); }
+
+constexpr std::size_t kShowCap = 64 * 1024;  // bytes of one client's stream shown on screen
+
+std::string utc_now() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    ::gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+std::string plural(std::uint64_t n, std::string_view word) {
+    return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
+}
+
+std::string fmt_ms(double ms) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.1f ms", ms);
+    return b;
+}
+
+// --save FILE for the n-th client: FILE itself for the first, then FILE-2.req, FILE-3.req, ...
+std::string numbered(const std::string& path, std::size_t n) {
+    if (n <= 1) return path;
+    std::size_t slash = path.rfind('/');
+    std::size_t dot = path.rfind('.');
+    if (dot == std::string::npos || (slash != std::string::npos && dot < slash) || dot == 0 ||
+        (slash != std::string::npos && dot == slash + 1))
+        return path + "-" + std::to_string(n);
+    return path.substr(0, dot) + "-" + std::to_string(n) + path.substr(dot);
+}
+
+// ---------------------------------------------------------------- lint
+// LINT CALL SITE: the lint module (src/lint/lint.hpp, being written beside
+// this command) is not in the tree yet. When it lands, this is the one place
+// to call it: rawhttp::lint::lint_request(request_bytes, ...), and format each
+// finding as "SEVERITY  line L, column C  ID  MESSAGE (RFC ..., a strict server answers NNN)".
+// Until then listen shows the strict parser's findings only.
+std::vector<std::string> lint_lines(std::string_view request_bytes, const render::Style& s) {
+    (void)request_bytes;
+    (void)s;
+    return {};
+}
+constexpr bool kLintAvailable = false;
+
+std::string framing_words(const server::ParsedRequest& r) {
+    switch (r.framing) {
+        case http::Framing::content_length:
+            return "Content-Length: " + plural(r.content_length, "byte") + " (" + std::to_string(r.body_bytes) +
+                   " received)";
+        case http::Framing::chunked: return "chunked (Transfer-Encoding), " + plural(r.body_bytes, "byte") + " received";
+        case http::Framing::close:
+        case http::Framing::none: return "none (no Content-Length, not chunked)";
+    }
+    return "";
+}
+
+struct ListenCmd {
+    std::string where;
+    std::string respond = "ok";
+    bool once = false;
+    bool hex = false;
+    bool chat = false;
+    std::string save;
+    std::string port_file;
+    std::string eol = "crlf";
+    bool verbose = false;
+    double idle_timeout = 30;
+    double max_time = 0;
+    double linger = 2;
+
+    int run();
+    int run_chat(net::Listener& listener, const net::Deadline& deadline);
+    bool save_capture(std::string_view bytes, const std::string& peer, const std::string& listener_address,
+                      std::size_t number);
+};
+
+// Prints each step of a client, as it happens.
+class Printer : public server::ListenHooks {
+public:
+    Printer(const ListenCmd& cmd, render::Style style, std::string mode)
+        : cmd_(cmd), s_(style), mode_(std::move(mode)), view_(style, "  > ", cmd.hex) {}
+
+    void on_connected(const net::ConnectionInfo& info) override {
+        out(render::bold("client " + info.remote + " connected", s_) +
+            render::dim("  (to " + info.local + "; " + info.remote + " is its address and ephemeral port)", s_) +
+            "\n\n");
+    }
+
+    void on_bytes(std::string_view bytes, bool after_request) override {
+        if (after_request && !after_heading_) {
+            out(view_.finish());
+            out("\n" + render::bold("more bytes from the client, after the request", s_) + "\n");
+            after_heading_ = true;
+            view_ = server::StreamView(s_, "  > ", cmd_.hex);
+        } else if (!after_request && !heading_) {
+            out(render::bold(cmd_.hex ? "received (hexdump)" : "received (CR and LF shown as \\r \\n)", s_) + "\n");
+            heading_ = true;
+        }
+        heading_ = true;
+        if (shown_ >= kShowCap) {
+            hidden_ += bytes.size();
+            return;
+        }
+        std::string_view part = bytes.substr(0, std::min<std::size_t>(bytes.size(), kShowCap - shown_));
+        shown_ += part.size();
+        hidden_ += bytes.size() - part.size();
+        out(view_.feed(part));
+    }
+
+    void on_request(const server::ClientReport& rep) override {
+        out(view_.finish());
+        flush_hidden();
+        if (rep.received == 0) {
+            out(render::dim("  (nothing received: " + describe_end(rep) + ")", s_) + "\n\n");
+            return;
+        }
+        out("\n");
+        const auto& r = rep.request;
+        std::string state = rep.request_complete ? "complete" : render::yellow("incomplete", s_) + ": " + describe_end(rep);
+        std::string how = r.strict ? "" : ", read leniently: a strict server rejects it";
+        out(render::bold("request", s_) + " (" + plural(rep.request_bytes, "byte") + ", " + state + how + ")\n");
+        if (r.has_head) {
+            auto field = [&](const char* name, const std::string& v) {
+                std::string shown = v.empty() ? render::dim("(none)", s_) : render::escape_inline(v, s_);
+                out(std::string("  ") + name + std::string(12 - std::char_traits<char>::length(name), ' ') + shown + "\n");
+            };
+            field("method", r.method);
+            field("target", r.target);
+            field("version", r.version);
+            out("  headers     " + std::to_string(r.headers.size()) + "\n");
+            std::size_t width = 0;
+            for (const auto& [n, v] : r.headers) width = std::max(width, std::min<std::size_t>(n.size(), 32));
+            std::size_t k = 0;
+            for (const auto& [n, v] : r.headers) {
+                std::string name = render::escape_inline(n, s_);
+                std::string pad = name.size() < width ? std::string(width - name.size(), ' ') : "";
+                char idx[16];
+                std::snprintf(idx, sizeof idx, "%4zu  ", ++k);
+                out("  " + render::dim(idx, s_) + render::cyan(name, s_) + pad + "  " + render::escape_inline(v, s_) +
+                    "\n");
+            }
+            if (r.head_complete) out("  body        " + framing_words(r) + "\n");
+            else out("  body        " + render::dim("(the head never ended)", s_) + "\n");
+        } else {
+            out("  " + render::dim("no request line: only empty lines arrived", s_) + "\n");
+        }
+        out("\n" + render::bold("findings", s_) + "\n");
+        std::size_t count = 0;
+        for (const auto& f : rep.findings) {
+            std::string where = f.line ? "line " + std::to_string(f.line) + ", column " + std::to_string(f.column)
+                                       : "byte " + std::to_string(f.offset + 1);
+            out("  " + render::red("parse", s_) + "  " + where + ": " + render::escape_inline(f.message, s_) + "\n");
+            ++count;
+        }
+        std::string_view request_bytes(rep.captured);
+        request_bytes = request_bytes.substr(0, std::min<std::uint64_t>(rep.request_bytes, request_bytes.size()));
+        for (const auto& line : lint_lines(request_bytes, s_)) {
+            out("  " + line + "\n");
+            ++count;
+        }
+        if (count == 0) {
+            out("  " + render::green("none", s_) + ": a strict HTTP/1.1 parser accepts this request" +
+                (kLintAvailable ? "" : render::dim(" (lint checks: not built in yet)", s_)) + "\n");
+        }
+        out("\n");
+    }
+
+    void on_response(std::string_view bytes) override {
+        out(view_.finish());
+        flush_hidden();
+        out(render::bold("response sent", s_) + " (--respond " + mode_ + ", " + plural(bytes.size(), "byte") + ")\n");
+        std::string_view part = bytes.substr(0, std::min<std::size_t>(bytes.size(), kShowCap));
+        if (cmd_.hex) out(render::hexdump(part, "  "));
+        else out(render::escape_lines(part, s_, "  < "));
+        if (part.size() < bytes.size())
+            out(render::dim("  ... " + std::to_string(bytes.size() - part.size()) + " more bytes not shown", s_) + "\n");
+        out("\n");
+    }
+
+    void on_closed(const server::ClientReport& rep) override {
+        std::string tail = view_.finish();
+        out(tail);
+        flush_hidden();
+        if (after_heading_) out("\n");
+        out(render::dim("client " + rep.connection.remote + ": " + (rep.closed.empty() ? "closed" : rep.closed) + " (" +
+                            plural(rep.received, "byte") + " received in " + fmt_ms(rep.duration_ms) + ")",
+                        s_) +
+            "\n");
+    }
+
+    void reset() {
+        heading_ = after_heading_ = false;
+        shown_ = hidden_ = 0;
+        view_ = server::StreamView(s_, "  > ", cmd_.hex);
+    }
+
+private:
+    static std::string describe_end(const server::ClientReport& rep) {
+        if (rep.ended == "client closed") return "the client closed the connection";
+        if (rep.ended == "idle") return "the client went quiet (--idle-timeout)";
+        if (rep.ended == "deadline") return "--max-time was reached";
+        if (rep.ended == "stopped") return "listen was stopped";
+        if (rep.ended == "error") return rep.error ? rep.error->message : "receiving failed";
+        return rep.ended;
+    }
+    void flush_hidden() {
+        if (hidden_ == 0) return;
+        out(render::dim("  ... " + std::to_string(hidden_) + " more bytes not shown (--save FILE keeps them all)", s_) +
+            "\n");
+        hidden_ = 0;
+    }
+    static void out(const std::string& s) {
+        if (!s.empty()) write_all_fd(1, s);
+    }
+
+    const ListenCmd& cmd_;
+    render::Style s_;
+    std::string mode_;
+    server::StreamView view_;
+    bool heading_ = false, after_heading_ = false;
+    std::size_t shown_ = 0;
+    std::uint64_t hidden_ = 0;
+};
+
+bool ListenCmd::save_capture(std::string_view bytes, const std::string& peer, const std::string& listener_address,
+                             std::size_t number) {
+    std::string path = numbered(save, number);
+    if (bytes.empty()) {
+        print_note("nothing was received from " + peer + ": " + path + " not written");
+        return true;
+    }
+    ReqWriterOptions wo;
+    wo.peer = peer;
+    wo.time = utc_now();
+    wo.target = listener_address;
+    std::string text = write_req(bytes, wo);
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    if (f) f.write(text.data(), static_cast<std::streamsize>(text.size()));
+    f.close();
+    if (!f) {
+        print_error("listen: cannot write --save '" + path + "': " + std::strerror(errno));
+        return false;
+    }
+    render::Style s{render::want_color(1)};
+    write_all_fd(1, render::dim("saved " + plural(bytes.size(), "byte") + " as " + path +
+                                    " (replay them byte for byte: rawhttp send " + path + " --to HOST:PORT)",
+                                s) +
+                        "\n");
+    return true;
+}
+
+int ListenCmd::run() {
+    std::string text = where;
+    if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) text = "127.0.0.1:" + text;
+    auto hp = net::parse_host_port(text);
+    if (!hp || !hp->port) {
+        print_error("listen: '" + where + "' is not [HOST:]PORT (for example 3000, 127.0.0.1:3000 or [::1]:3000)");
+        return 2;
+    }
+    long long idle = seconds_to_ms(idle_timeout), mt = seconds_to_ms(max_time), lg = seconds_to_ms(linger);
+    if (idle < 0 || mt < 0 || lg < 0) {
+        print_error("listen: --idle-timeout, --max-time and --linger take a number of seconds (0 or more)");
+        return 2;
+    }
+    server::ListenOptions opts;
+    if (respond == "ok") {
+        opts.respond = server::RespondMode::ok;
+    } else if (respond == "echo") {
+        opts.respond = server::RespondMode::echo;
+    } else if (respond == "none") {
+        opts.respond = server::RespondMode::none;
+    } else {
+        std::ifstream f(respond, std::ios::binary);
+        if (!f) {
+            print_error("listen: --respond takes ok, echo, none or a FILE whose bytes are sent; cannot read '" +
+                        respond + "': " + std::strerror(errno));
+            return 2;
+        }
+        std::ostringstream ss;
+        ss << f.rdbuf();
+        opts.respond = server::RespondMode::file;
+        opts.file_response = ss.str();
+    }
+    opts.idle_timeout = std::chrono::milliseconds(idle);
+    opts.linger = std::chrono::milliseconds(lg);
+    net::Deadline deadline = mt > 0 ? net::Deadline::after(std::chrono::milliseconds(mt)) : net::Deadline::never();
+    opts.deadline = deadline;
+
+    auto listener = net::listen_on(hp->host, *hp->port, 16);
+    if (!listener) {
+        print_error("listen: " + listener.error().message);
+        return exit_code(listener.error().kind) == 2 ? 2 : 7;
+    }
+    if (!port_file.empty()) {
+        // Written whole, then renamed, so a reader never sees half a number.
+        std::string tmp = port_file + ".tmp";
+        FILE* f = std::fopen(tmp.c_str(), "w");
+        if (!f || std::fprintf(f, "%d\n", listener->port) < 0 || std::fclose(f) != 0 ||
+            std::rename(tmp.c_str(), port_file.c_str()) != 0) {
+            print_error("listen: cannot write --port-file '" + port_file + "'");
+            ::close(listener->fd);
+            return 2;
+        }
+    }
+    std::signal(SIGINT, on_listen_signal);
+    std::signal(SIGTERM, on_listen_signal);
+
+    if (chat) {
+        int rc = run_chat(*listener, deadline);
+        ::close(listener->fd);
+        return rc;
+    }
+
+    std::string mode = opts.respond == server::RespondMode::file ? respond : std::string(respond);
+    std::cerr << "rawhttp listen: listening on " << listener->address << " (like nc -l; --respond " << mode
+              << (once ? "; --once" : "") << "; Ctrl-C stops)\n"
+              << "  try: curl http://" << listener->address << "/   or   rawhttp chat "
+              << (listener->address.rfind(':') != std::string::npos
+                      ? listener->address.substr(0, listener->address.rfind(':')) + " " +
+                            listener->address.substr(listener->address.rfind(':') + 1)
+                      : listener->address)
+              << "\n";
+
+    render::Style style{render::want_color(1)};
+    Printer printer(*this, style, mode);
+    std::size_t clients = 0;
+    int code = 0;
+    for (;;) {
+        auto client = server::accept_client(*listener, deadline, g_stop);
+        if (!client) {
+            print_error("listen: " + client.error().message);
+            code = exit_code(client.error().kind);
+            break;
+        }
+        if (!*client) break;  // stopped
+        ++clients;
+        printer.reset();
+        server::ClientReport rep = server::handle_client(**client, opts, printer, g_stop);
+        client->reset();
+        if (!save.empty() && !save_capture(rep.captured, rep.connection.remote, listener->address, clients)) {
+            code = 23;
+            break;
+        }
+        if (rep.captured_truncated())
+            print_note("only the first " + std::to_string(rep.captured.size()) + " of " + std::to_string(rep.received) +
+                       " bytes were kept");
+        if (rep.error && rep.error->kind == ErrorKind::timeout) {
+            print_error("listen: " + rep.error->message);
+            code = 28;
+            break;
+        }
+        if (once || g_stop.load()) break;
+        write_all_fd(1, "\n");
+    }
+    ::close(listener->fd);
+    return code;
+}
+
+int ListenCmd::run_chat(net::Listener& listener, const net::Deadline& deadline) {
+    std::cerr << "rawhttp listen --chat: waiting on " << listener.address
+              << " for one client (then each line you type goes out with " << (eol == "lf" ? "LF" : "CRLF")
+              << "; Ctrl-D half-closes, Ctrl-C leaves)\n";
+    auto client = server::accept_client(listener, deadline, g_stop);
+    if (!client) {
+        print_error("listen: " + client.error().message);
+        return exit_code(client.error().kind);
+    }
+    if (!*client) return 130;
+    ::close(listener.fd);  // one conversation: nobody else gets in
+    listener.fd = -1;
+    net::Transport& t = **client;
+    render::Style style{render::want_color(1)};
+    render::Style note_style{render::want_color(2)};
+    std::cerr << render::bold("client " + t.info().remote + " connected", note_style)
+              << render::dim("  (to " + t.info().local + "; type to answer, what the client sends shows as < lines)",
+                             note_style)
+              << "\n";
+    server::ConversationPrinting p;
+    p.style = style;
+    p.note_style = note_style;
+    p.hex = hex;
+    p.show_sent = verbose;
+    server::PrintingHooks hooks(p);
+    if (!save.empty()) hooks.capture_cap = 16u << 20;
+    server::ConversationOptions co;
+    co.bare_lf = eol == "lf";
+    co.send_partial_lines = ::isatty(0) == 1;
+    co.deadline = deadline;
+    co.end_on_peer_close = false;  // a client's FIN is a half-close: Bob may still answer
+    auto end = server::converse(t, co, hooks, g_stop);
+    hooks.finish();
+    int code = 0;
+    if (!end) {
+        print_error("listen: " + end.error().message);
+        code = exit_code(end.error().kind);
+    } else if (*end == server::ConversationEnd::peer_closed) {
+        std::cerr << render::dim("client " + t.info().remote + " closed the connection (" +
+                                     plural(hooks.received(), "byte") + " received, " + plural(hooks.sent(), "byte") +
+                                     " sent)",
+                                 note_style)
+                  << "\n";
+    } else {
+        std::cerr << render::dim("left the conversation (Ctrl-C)", note_style) << "\n";
+        code = 130;
+    }
+    if (!save.empty() && !save_capture(hooks.captured, t.info().remote, listener.address, 1)) return 23;
+    return code;
+}
+
+}  // namespace
+
+void add_listen_command(CLI::App& app, int& exit_code) {
+    auto cmd = std::make_shared<ListenCmd>();
+    CLI::App* sub = app.add_subcommand("listen", "the nc -l role: accept clients, show exactly what each sent, parsed; answer; save it as a .req");
+    sub->footer(
+        "Like `nc -l PORT`, but it shows what each client sent: its address and ephemeral\n"
+        "port, the exact bytes with CR and LF visible, the parsed request, and what a strict\n"
+        "server would reject. Clients are served one at a time. Binds 127.0.0.1 unless told\n"
+        "otherwise; a bare number is a port on 127.0.0.1; port 0 picks a free one.\n\n"
+        "--respond: ok (default: a small 200 OK with Connection: close once the request is\n"
+        "complete, so curl finishes), echo (a 200 whose body is the request's exact bytes),\n"
+        "none (answer nothing and wait for the client to close, like nc), or a FILE whose\n"
+        "bytes are sent verbatim.\n"
+        "--save FILE.req writes what the first client sent as a .req that `rawhttp send`\n"
+        "replays byte for byte; later clients go to FILE-2.req, FILE-3.req, ...\n"
+        "--chat: Bob's side of the netcat lesson: wait for one client, then type lines to it\n"
+        "(each goes out with CRLF) while what it sends is shown as it arrives.\n\n"
+        "Examples:\n"
+        "  rawhttp listen 8080                          # then: curl http://127.0.0.1:8080/\n"
+        "  rawhttp listen 8080 --once --save curl.req   # capture what curl sends ...\n"
+        "  rawhttp send curl.req --to 127.0.0.1:8081    # ... and replay it byte for byte\n"
+        "  rawhttp listen 3000 --respond none --hex     # nc -l 3000, with a hexdump\n"
+        "  rawhttp listen 3000 --chat                   # Bob; Alice runs: rawhttp chat 127.0.0.1 3000");
+    sub->add_option("WHERE", cmd->where, "[HOST:]PORT to listen on (a bare number: 127.0.0.1:PORT; port 0: any free port)")
+        ->required();
+    sub->add_option("--respond", cmd->respond, "what to answer: ok (default), echo, none, or FILE (its bytes, verbatim)");
+    sub->add_flag("--once", cmd->once, "exit after the first client");
+    sub->add_flag("--hex", cmd->hex, "show the bytes as a hexdump");
+    sub->add_option("--save", cmd->save, "write the capture as a .req that send replays byte for byte (then FILE-2.req, ...)");
+    sub->add_flag("--chat", cmd->chat, "a two-way conversation with the first client (Bob's side of the netcat lesson)");
+    sub->add_option("--eol", cmd->eol, "--chat: end each typed line with crlf (default) or lf")
+        ->check(CLI::IsMember({"crlf", "lf"}));
+    sub->add_flag("-v,--verbose", cmd->verbose, "--chat: also show each line sent, CR/LF visible");
+    sub->add_option("--port-file", cmd->port_file, "write the port it listens on to this file (handy with port 0)");
+    sub->add_option("--idle-timeout", cmd->idle_timeout,
+                    "seconds of silence after which an incomplete request is taken as ended (default 30; 0: wait)");
+    sub->add_option("--linger", cmd->linger, "seconds to wait for the client to close after the response (default 2)");
+    sub->add_option("--max-time", cmd->max_time, "seconds for the whole run, then exit 28 (default: no limit)");
+    sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });
+}
+
+}  // namespace rawhttp::cli

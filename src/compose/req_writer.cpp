@@ -1,0 +1,257 @@
+// The .req writer. It mirrors the composer's reading of a file (see
+// compose.cpp): lines end at LF, a CR right before the LF belongs to the line
+// break; the preamble swallows blank, '#', '//' and '@' lines before the
+// request line; the head ends at the first empty line; a "###" line starts
+// another request; in keep mode each head line break is sent as written; the
+// body is its lines with their breaks, minus the last line's break.
+#include "compose/req_writer.hpp"
+
+#include <cstddef>
+#include <vector>
+
+namespace rawhttp {
+
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+// Length of the valid UTF-8 sequence at s[i] (2-4), or 0: invalid, or a C1
+// control (U+0080-U+009F), which is written as hex so the file stays safe to
+// show on a terminal.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+    auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    unsigned char c = b(i);
+    std::size_t n;
+    if (c >= 0xc2 && c <= 0xdf) n = 2;
+    else if (c >= 0xe0 && c <= 0xef) n = 3;
+    else if (c >= 0xf0 && c <= 0xf4) n = 4;
+    else return 0;
+    if (i + n > s.size()) return 0;
+    for (std::size_t k = 1; k < n; ++k)
+        if ((b(i + k) & 0xc0) != 0x80) return 0;
+    unsigned char c1 = b(i + 1);
+    if (c == 0xe0 && c1 < 0xa0) return 0;  // overlong
+    if (c == 0xed && c1 > 0x9f) return 0;  // surrogates
+    if (c == 0xf0 && c1 < 0x90) return 0;  // overlong
+    if (c == 0xf4 && c1 > 0x8f) return 0;  // beyond U+10FFFF
+    if (c == 0xc2 && c1 < 0xa0) return 0;  // C1 control
+    return n;
+}
+
+// One line of the captured bytes: its content and its break.
+struct DataLine {
+    std::string_view content;  // without the break (and without a CR right before the LF)
+    std::string_view term;     // "\r\n", "\n", or "" for a last line without LF
+};
+
+std::vector<DataLine> split(std::string_view data) {
+    std::vector<DataLine> lines;
+    std::size_t pos = 0;
+    while (pos < data.size()) {
+        std::size_t nl = data.find('\n', pos);
+        if (nl == std::string_view::npos) {
+            lines.push_back({data.substr(pos), {}});
+            break;
+        }
+        if (nl > pos && data[nl - 1] == '\r')
+            lines.push_back({data.substr(pos, nl - 1 - pos), data.substr(nl - 1, 2)});
+        else
+            lines.push_back({data.substr(pos, nl - pos), data.substr(nl, 1)});
+        pos = nl + 1;
+    }
+    return lines;
+}
+
+std::string break_expr(std::string_view term) { return term == "\r\n" ? "{{CRLF}}" : "{{LF}}"; }
+
+enum class Part { request_line, head, body };
+
+// Writes a line's content so that the composer reads back exactly `c`.
+std::string escape_content(std::string_view c, Part part) {
+    std::string out;
+    out.reserve(c.size() + 16);
+    // Bytes collected for one {{...}} run.
+    std::string run;
+    bool run_all_named = true;
+    auto flush = [&] {
+        if (run.empty()) return;
+        if (run_all_named) {
+            for (char ch : run) {
+                if (ch == '\r') out += "{{CR}}";
+                else if (ch == '\t') out += "{{TAB}}";
+                else if (ch == ' ') out += "{{SP}}";
+                else out += "{{NUL}}";
+            }
+        } else {
+            out += "{{hex:";
+            for (char ch : run) {
+                auto u = static_cast<unsigned char>(ch);
+                out += kHex[u >> 4];
+                out += kHex[u & 15];
+            }
+            out += "}}";
+        }
+        run.clear();
+        run_all_named = true;
+    };
+    auto special = [&](char ch) {
+        run += ch;
+        if (ch != '\r' && ch != '\t' && ch != ' ' && ch != '\0') run_all_named = false;
+    };
+
+    for (std::size_t i = 0; i < c.size();) {
+        auto u = static_cast<unsigned char>(c[i]);
+        // A line start the composer would read differently.
+        if (i == 0) {
+            bool escape_first = false;
+            if (part == Part::request_line) {
+                // The preamble swallows blank lines, comments and definitions
+                // (after leading whitespace): make the first byte an expression.
+                escape_first = u == ' ' || u == '\t' || u == '\r' || u == '\f' || u == '\v' || u == '#' ||
+                               u == '@' || c.substr(0, 2) == "//";
+            } else {
+                escape_first = c.substr(0, 3) == "###";  // would start the next request
+            }
+            if (escape_first) {
+                special(c[0]);
+                if (u == '#' || u == '@' || u == '/') run_all_named = false;
+                ++i;
+                continue;
+            }
+        }
+        // Trailing whitespace: an editor may strip it.
+        if (i + 1 == c.size() && (u == ' ' || u == '\t')) {
+            special(c[i]);
+            ++i;
+            continue;
+        }
+        if (u == '{') {
+            flush();
+            if (i + 1 < c.size() && c[i + 1] == '{') {
+                out += "{{\"{{\"}}";
+                i += 2;
+            } else {
+                // A lone '{' stays: before an expression it reads as "{" + the
+                // expression ("{{{CR}}" is "{" then CR), which the composer does.
+                out += '{';
+                ++i;
+            }
+            continue;
+        }
+        if (u == '\t' && part == Part::body) {
+            flush();
+            out += '\t';
+            ++i;
+            continue;
+        }
+        if (u < 0x20 || u == 0x7f) {
+            special(c[i]);
+            ++i;
+            continue;
+        }
+        if (u >= 0x80) {
+            if (std::size_t n = utf8_sequence(c, i)) {
+                flush();
+                out.append(c.substr(i, n));
+                i += n;
+            } else {
+                special(c[i]);
+                ++i;
+            }
+            continue;
+        }
+        flush();
+        out += c[i];
+        ++i;
+    }
+    flush();
+    return out;
+}
+
+// Text for a comment or a definition: one line, no control bytes, no "{{".
+std::string clean(std::string_view s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        auto u = static_cast<unsigned char>(s[i]);
+        if (u < 0x20 || u == 0x7f) out += '?';
+        else if (u == '{' && i + 1 < s.size() && s[i + 1] == '{') out += "{ ";
+        else out += s[i];
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string write_req(std::string_view data, const ReqWriterOptions& options) {
+    std::vector<DataLine> lines = split(data);
+    // The file's own line breaks follow the request's first one, so that a
+    // CRLF request gives a file with CRLF throughout (an editor sees one style).
+    std::string nl = "\n";
+    if (std::size_t first_lf = data.find('\n'); first_lf != std::string_view::npos && first_lf > 0 &&
+                                                 data[first_lf - 1] == '\r')
+        nl = "\r\n";
+
+    // The head: the request line and the lines up to the first empty one.
+    std::size_t i = 0;
+    std::string lead;  // empty lines before the request line, written as expressions
+    while (i < lines.size() && lines[i].content.empty() && !lines[i].term.empty()) lead += break_expr(lines[i++].term);
+    std::string body_text;
+    std::string head_text;
+    bool head_terminated = false;
+    bool ends_without_break = false;
+    if (i == lines.size()) {
+        head_text = lead;  // only line breaks: one line of expressions, no break after it
+        ends_without_break = !lead.empty();
+    } else {
+        head_text = lead + escape_content(lines[i].content, lead.empty() ? Part::request_line : Part::head);
+        head_text += lines[i].term;
+        ends_without_break = lines[i].term.empty();
+        ++i;
+        for (; i < lines.size(); ++i) {
+            const DataLine& ln = lines[i];
+            if (ln.content.empty() && !ln.term.empty()) {
+                head_text += ln.term;  // the empty line that ends the head
+                head_terminated = true;
+                ++i;
+                break;
+            }
+            head_text += escape_content(ln.content, Part::head);
+            head_text += ln.term;
+            ends_without_break = ln.term.empty();
+        }
+        // The body: its lines with their breaks; the last line's break as an
+        // expression, since the composer takes the file's final break as the editor's.
+        for (; i < lines.size(); ++i) {
+            const DataLine& ln = lines[i];
+            body_text += escape_content(ln.content, Part::body);
+            if (i + 1 < lines.size()) body_text += ln.term;
+            else if (!ln.term.empty()) body_text += break_expr(ln.term);
+        }
+        if (!body_text.empty()) body_text += nl;  // the editor's final newline, not sent
+    }
+
+    std::string out;
+    out += "# captured by " + clean(options.source);
+    if (!options.peer.empty()) out += " from " + clean(options.peer);
+    if (!options.time.empty()) out += " at " + clean(options.time);
+    out += nl;
+    if (data.empty()) {
+        out += "# nothing was received: there is no request to replay" + nl;
+        return out;
+    }
+    out += "# the bytes are exact: @eol = keep sends each line break as written (" +
+           std::string(nl == "\r\n" ? "CRLF here" : "LF here") + "), and {{...}} writes the bytes" + nl;
+    out += "# the file cannot hold plainly (control bytes, invalid UTF-8, \"{{\", the body's final line break)" + nl;
+    if (!head_terminated && ends_without_break)
+        out += "# the head has no terminating empty line and the file ends without a newline: keep it so" + nl;
+    else if (!head_terminated)
+        out += "# the head has no terminating empty line: a server would wait for one" + nl;
+    if (!options.target.empty()) out += "@target = " + clean(options.target) + nl;
+    out += "@eol = keep" + nl;
+    out += nl;
+    out += head_text;
+    out += body_text;
+    return out;
+}
+
+}  // namespace rawhttp
