@@ -1,24 +1,26 @@
 #include "tls/tls_transport.hpp"
 
 #include <arpa/inet.h>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
 #include <poll.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 
+#include "tls/openssl_lib.hpp"
+
 namespace rawhttp::net {
 
 namespace {
 
+// OpenSSL's functions, loaded by start_tls before any TlsTransport exists.
+const tls::OpenSslApi* ossl = nullptr;
+
 std::string openssl_errors() {
     std::string out;
-    while (unsigned long e = ERR_get_error()) {
+    while (unsigned long e = ossl->ERR_get_error()) {
         char buf[256];
-        ERR_error_string_n(e, buf, sizeof buf);
+        ossl->ERR_error_string_n(e, buf, sizeof buf);
         if (!out.empty()) out += "; ";
         out += buf;
     }
@@ -47,36 +49,36 @@ public:
         : tcp_(std::move(tcp)), ctx_(ctx), ssl_(ssl), info_(tcp_->info()) {}
     ~TlsTransport() override {
         if (ssl_) {
-            SSL_shutdown(ssl_);  // best effort close_notify; never waits
-            SSL_free(ssl_);
+            ossl->SSL_shutdown(ssl_);  // best effort close_notify; never waits
+            ossl->SSL_free(ssl_);
         }
-        if (ctx_) SSL_CTX_free(ctx_);
+        if (ctx_) ossl->SSL_CTX_free(ctx_);
     }
 
     Result<std::size_t> read(char* buf, std::size_t cap, const Deadline& deadline) override {
         for (;;) {
-            ERR_clear_error();
-            int n = SSL_read(ssl_, buf, static_cast<int>(std::min<std::size_t>(cap, 1 << 30)));
+            ossl->ERR_clear_error();
+            int n = ossl->SSL_read(ssl_, buf, static_cast<int>(std::min<std::size_t>(cap, 1 << 30)));
             if (n > 0) {
                 if (observer_) observer_->on_read({buf, static_cast<std::size_t>(n)});
                 return static_cast<std::size_t>(n);
             }
-            int err = SSL_get_error(ssl_, n);
+            int err = ossl->SSL_get_error(ssl_, n);
             if (err == SSL_ERROR_ZERO_RETURN) return std::size_t{0};  // close_notify
             if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
                 if (!wait_for(fd(), err, deadline))
                     return make_error(ErrorKind::timeout, "timed out waiting for data from the server (TLS)");
                 continue;
             }
-            if (err == SSL_ERROR_SYSCALL && ERR_peek_error() == 0 && errno == 0) {
+            if (err == SSL_ERROR_SYSCALL && ossl->ERR_peek_error() == 0 && errno == 0) {
                 // The peer closed TCP without close_notify: many servers do; treat as end of stream.
                 return std::size_t{0};
             }
             if (err == SSL_ERROR_SSL) {
                 // OpenSSL 3 reports an unexpected EOF this way.
-                unsigned long e = ERR_peek_error();
+                unsigned long e = ossl->ERR_peek_error();
                 if (ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
-                    ERR_clear_error();
+                    ossl->ERR_clear_error();
                     return std::size_t{0};
                 }
             }
@@ -88,14 +90,14 @@ public:
     Status write_all(std::string_view bytes, const Deadline& deadline) override {
         std::string_view rest = bytes;
         while (!rest.empty()) {
-            ERR_clear_error();
-            int n = SSL_write(ssl_, rest.data(), static_cast<int>(std::min<std::size_t>(rest.size(), 1 << 30)));
+            ossl->ERR_clear_error();
+            int n = ossl->SSL_write(ssl_, rest.data(), static_cast<int>(std::min<std::size_t>(rest.size(), 1 << 30)));
             if (n > 0) {
                 if (observer_) observer_->on_write(rest.substr(0, static_cast<std::size_t>(n)));
                 rest.remove_prefix(static_cast<std::size_t>(n));
                 continue;
             }
-            int err = SSL_get_error(ssl_, n);
+            int err = ossl->SSL_get_error(ssl_, n);
             if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
                 if (!wait_for(fd(), err, deadline))
                     return make_error(ErrorKind::timeout, "timed out sending the request (TLS)");
@@ -108,7 +110,7 @@ public:
     }
 
     void shutdown_write() override {
-        SSL_shutdown(ssl_);
+        ossl->SSL_shutdown(ssl_);
         tcp_->shutdown_write();
     }
     const ConnectionInfo& info() const override { return info_; }
@@ -127,55 +129,59 @@ private:
 Result<std::unique_ptr<Transport>> start_tls(std::unique_ptr<Transport> tcp, const TlsOptions& o,
                                              const Deadline& deadline) {
     auto t0 = Clock::now();
-    SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+    auto api = tls::openssl(ErrorKind::tls);
+    if (!api) return api.error();
+    ossl = *api;
+    SSL_CTX* ctx = ossl->SSL_CTX_new(ossl->TLS_client_method());
     if (!ctx) return make_error(ErrorKind::tls, "cannot set up TLS: " + openssl_errors());
-    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+    ossl->SSL_CTX_ctrl(ctx, SSL_CTRL_SET_MIN_PROTO_VERSION, TLS1_2_VERSION, nullptr);
     if (o.verify) {
-        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+        ossl->SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
         if (o.ca_file) {
-            if (SSL_CTX_load_verify_locations(ctx, o.ca_file->c_str(), nullptr) != 1) {
+            if (ossl->SSL_CTX_load_verify_locations(ctx, o.ca_file->c_str(), nullptr) != 1) {
                 std::string why = openssl_errors();
-                SSL_CTX_free(ctx);
+                ossl->SSL_CTX_free(ctx);
                 return make_error(ErrorKind::tls, "cannot read the CA certificates in '" + *o.ca_file + "': " + why);
             }
         } else {
-            SSL_CTX_set_default_verify_paths(ctx);
+            ossl->SSL_CTX_set_default_verify_paths(ctx);
         }
     } else {
-        SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
+        ossl->SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
     }
     static const unsigned char alpn[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
-    SSL_CTX_set_alpn_protos(ctx, alpn, sizeof alpn);
+    ossl->SSL_CTX_set_alpn_protos(ctx, alpn, sizeof alpn);
 
-    SSL* ssl = SSL_new(ctx);
+    SSL* ssl = ossl->SSL_new(ctx);
     if (!ssl) {
-        SSL_CTX_free(ctx);
+        ossl->SSL_CTX_free(ctx);
         return make_error(ErrorKind::tls, "cannot set up TLS: " + openssl_errors());
     }
-    SSL_set_fd(ssl, tcp->fd());
+    ossl->SSL_set_fd(ssl, tcp->fd());
     bool ip = is_ip_literal(o.server_name);
-    if (!o.server_name.empty() && !ip) SSL_set_tlsext_host_name(ssl, o.server_name.c_str());  // SNI
+    if (!o.server_name.empty() && !ip) ossl->SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                       const_cast<char*>(o.server_name.c_str()));  // SNI
     if (o.verify && !o.server_name.empty()) {
-        X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
-        if (ip) X509_VERIFY_PARAM_set1_ip_asc(param, o.server_name.c_str());
-        else X509_VERIFY_PARAM_set1_host(param, o.server_name.c_str(), 0);
+        X509_VERIFY_PARAM* param = ossl->SSL_get0_param(ssl);
+        if (ip) ossl->X509_VERIFY_PARAM_set1_ip_asc(param, o.server_name.c_str());
+        else ossl->X509_VERIFY_PARAM_set1_host(param, o.server_name.c_str(), 0);
     }
     auto transport = std::make_unique<TlsTransport>(std::move(tcp), ctx, ssl);
     for (;;) {
-        ERR_clear_error();
-        int r = SSL_connect(ssl);
+        ossl->ERR_clear_error();
+        int r = ossl->SSL_connect(ssl);
         if (r == 1) break;
-        int err = SSL_get_error(ssl, r);
+        int err = ossl->SSL_get_error(ssl, r);
         if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
             if (!wait_for(transport->fd(), err, deadline))
                 return make_error(ErrorKind::timeout, "the TLS handshake timed out");
             continue;
         }
-        long vr = SSL_get_verify_result(ssl);
+        long vr = ossl->SSL_get_verify_result(ssl);
         if (o.verify && vr != X509_V_OK) {
             return make_error(ErrorKind::tls_verify,
                               "the server's certificate could not be verified: " +
-                                  std::string(X509_verify_cert_error_string(vr)) +
+                                  std::string(ossl->X509_verify_cert_error_string(vr)) +
                                   " (use --cacert FILE to trust its CA, or --insecure to skip the check)");
         }
         std::string why = openssl_errors();
@@ -185,8 +191,8 @@ Result<std::unique_ptr<Transport>> start_tls(std::unique_ptr<Transport> tcp, con
         return make_error(ErrorKind::tls, "the TLS handshake with " + o.server_name + " failed: " + why);
     }
     auto& info = transport->mutable_info();
-    info.tls_version = SSL_get_version(ssl);
-    info.tls_cipher = SSL_get_cipher_name(ssl);
+    info.tls_version = ossl->SSL_get_version(ssl);
+    info.tls_cipher = ossl->SSL_CIPHER_get_name(ossl->SSL_get_current_cipher(ssl));
     info.tls_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     return std::unique_ptr<Transport>(std::move(transport));
 }
