@@ -9,34 +9,14 @@
 #include <cstddef>
 #include <vector>
 
+#include "core/utf8.hpp"
+
 namespace rawhttp {
 
 namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
 
-// Length of the valid UTF-8 sequence at s[i] (2-4), or 0: invalid, or a C1
-// control (U+0080-U+009F), which is written as hex so the file stays safe to
-// show on a terminal.
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-    auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    unsigned char c = b(i);
-    std::size_t n;
-    if (c >= 0xc2 && c <= 0xdf) n = 2;
-    else if (c >= 0xe0 && c <= 0xef) n = 3;
-    else if (c >= 0xf0 && c <= 0xf4) n = 4;
-    else return 0;
-    if (i + n > s.size()) return 0;
-    for (std::size_t k = 1; k < n; ++k)
-        if ((b(i + k) & 0xc0) != 0x80) return 0;
-    unsigned char c1 = b(i + 1);
-    if (c == 0xe0 && c1 < 0xa0) return 0;  // overlong
-    if (c == 0xed && c1 > 0x9f) return 0;  // surrogates
-    if (c == 0xf0 && c1 < 0x90) return 0;  // overlong
-    if (c == 0xf4 && c1 > 0x8f) return 0;  // beyond U+10FFFF
-    if (c == 0xc2 && c1 < 0xa0) return 0;  // C1 control
-    return n;
-}
 
 // One line of the captured bytes: its content and its break.
 struct DataLine {
@@ -150,7 +130,7 @@ std::string escape_content(std::string_view c, Part part) {
             continue;
         }
         if (u >= 0x80) {
-            if (std::size_t n = utf8_sequence(c, i)) {
+            if (std::size_t n = utf8::sequence_length(c, i, /*allow_c1=*/false)) {
                 flush();
                 out.append(c.substr(i, n));
                 i += n;

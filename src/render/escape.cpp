@@ -6,33 +6,14 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/utf8.hpp"
+
 namespace rawhttp::render {
 
 namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
 
-// Length of the valid UTF-8 sequence starting at s[i] (2-4), or 0 if invalid.
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-    auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    unsigned char c = b(i);
-    std::size_t n;
-    if (c >= 0xc2 && c <= 0xdf) n = 2;
-    else if (c >= 0xe0 && c <= 0xef) n = 3;
-    else if (c >= 0xf0 && c <= 0xf4) n = 4;
-    else return 0;
-    if (i + n > s.size()) return 0;
-    for (std::size_t k = 1; k < n; ++k)
-        if ((b(i + k) & 0xc0) != 0x80) return 0;
-    unsigned char c1 = b(i + 1);
-    if (c == 0xe0 && c1 < 0xa0) return 0;  // overlong
-    if (c == 0xed && c1 > 0x9f) return 0;  // surrogates
-    if (c == 0xf0 && c1 < 0x90) return 0;  // overlong
-    if (c == 0xf4 && c1 > 0x8f) return 0;  // beyond U+10FFFF
-    // C1 controls (U+0080-U+009F) can act as terminal controls: escape them.
-    if (c == 0xc2 && c1 < 0xa0) return 0;
-    return n;
-}
 
 void append_escape(std::string& out, unsigned char c) {
     switch (c) {
@@ -73,7 +54,7 @@ void escape_into(std::string& out, std::string_view s, const Style& style, bool 
             continue;
         }
         if (c >= 0x80) {
-            if (std::size_t n = utf8_sequence(s, i)) {
+            if (std::size_t n = utf8::sequence_length(s, i, /*allow_c1=*/false)) {
                 out.append(s.data() + i, n);
                 i += n;
                 continue;
@@ -105,26 +86,7 @@ std::string wrap(std::string_view text, const char* code, const Style& style) {
 
 }  // namespace
 
-bool is_valid_utf8(std::string_view s) {
-    for (std::size_t i = 0; i < s.size();) {
-        unsigned char c = static_cast<unsigned char>(s[i]);
-        if (c < 0x80) { ++i; continue; }
-        std::size_t n = 0;
-        if (c >= 0xc2 && c <= 0xdf) n = 2;
-        else if (c >= 0xe0 && c <= 0xef) n = 3;
-        else if (c >= 0xf0 && c <= 0xf4) n = 4;
-        else return false;
-        if (i + n > s.size()) return false;
-        for (std::size_t k = 1; k < n; ++k)
-            if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return false;
-        unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
-        if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 > 0x9f) || (c == 0xf0 && c1 < 0x90) ||
-            (c == 0xf4 && c1 > 0x8f))
-            return false;
-        i += n;
-    }
-    return true;
-}
+bool is_valid_utf8(std::string_view s) { return utf8::is_valid(s); }
 
 std::string escape_inline(std::string_view bytes, const Style& style) {
     std::string out;
