@@ -207,8 +207,10 @@ Result<CurlPlan> plan_curl_request(const ComposedRequest& request, const client:
         p.headers = file_headers;
         if (mode == CurlMode::exact) {
             // Remove what libcurl adds on its own, so only the file's headers go.
-            for (std::string_view own : {"Host", "Accept", "Expect", "Content-Type", "Content-Length"})
-                if (!names.count(lower(own))) p.headers.push_back(std::string(own) + ":");
+            std::vector<std::string_view> own = {"Host", "Accept"};
+            if (p.send_body) own.insert(own.end(), {"Expect", "Content-Type", "Content-Length"});
+            for (std::string_view name : own)
+                if (!names.count(lower(name))) p.headers.push_back(std::string(name) + ":");
         } else {
             p.user_agent = "curl/" + std::string(curl_version);
         }
@@ -506,7 +508,10 @@ Result<CurlRun> run_curl_session(const std::vector<ComposedRequest>& requests,
             ex.timing.connect_ms = std::max(0.0, conn - dns);
             if (destinations[i].tls && app > 0) ex.timing.tls_ms = std::max(0.0, app - conn);
         }
-        ex.timing.written_ms = t.written_ms;
+        // All on libcurl's clock: "written" is its pretransfer time (the request
+        // is about to go out), as first byte and total are its own.
+        double pre = us(CURLINFO_PRETRANSFER_TIME_T);
+        if (t.written_ms) ex.timing.written_ms = pre > 0 ? pre : *t.written_ms;
         if (t.answer_started && first > 0) ex.timing.first_byte_ms = first;
         if (total > 0) ex.timing.total_ms = total;
 

@@ -505,7 +505,16 @@ std::size_t ExchangeComparison::difference_count() const {
 
 ExchangeComparison compare_exchange(SideSummary rawhttp, SideSummary curl, bool strict) {
     ExchangeComparison e;
-    e.request = diff_requests(rawhttp.request, curl.request);
+    // A side that failed before writing (no connection) has nothing to diff.
+    bool a_wrote = rawhttp.timing.written_ms || !rawhttp.error;
+    bool b_wrote = !curl.request.empty() && (curl.timing.written_ms || !curl.error);
+    if (rawhttp.sent && curl.sent && a_wrote && b_wrote) {
+        e.request = diff_requests(rawhttp.request, curl.request);
+    } else {
+        e.request.compared = false;
+        e.request.rawhttp_head_bytes = rawhttp.request.size();
+        e.request.curl_head_bytes = curl.request.size();
+    }
     e.response = compare_responses(rawhttp, curl, strict);
     e.rawhttp = std::move(rawhttp);
     e.curl = std::move(curl);
@@ -593,7 +602,15 @@ std::string render_text(const ComparisonReport& r, const TextOptions& o) {
             out += "  curl's request (" + plural(e.curl.request.size(), "byte") + "):\n" +
                    render::hexdump(e.curl.request, "    ");
         }
-        if (e.request.identical) {
+        if (!e.request.compared) {
+            auto wrote = [](const SideSummary& side) {
+                if (!side.sent) return std::string("sent nothing (an earlier exchange failed)");
+                if (side.request.empty() || (side.error && !side.timing.written_ms))
+                    return "wrote nothing" + (side.error ? " (" + std::string(kind_name(side.error->kind)) + ")" : std::string());
+                return "wrote " + plural(side.request.size(), "byte");
+            };
+            out += "  nothing to diff: rawhttp " + wrote(e.rawhttp) + ", curl " + wrote(e.curl) + "\n";
+        } else if (e.request.identical) {
             out += "  " + render::green("curl sent exactly the same " + plural(e.rawhttp.request.size(), "byte"), s) + "\n";
         } else {
             out += "  what curl did differently:\n";
@@ -620,8 +637,17 @@ std::string render_text(const ComparisonReport& r, const TextOptions& o) {
         std::string ba = e.rawhttp.response ? body_words(*e.rawhttp.response, e.rawhttp.body_sha256) : "-";
         std::string bb = e.curl.response ? body_words(*e.curl.response, e.curl.body_sha256) : "-";
         out += row("body", ba, bb);
-        out += row("outcome", error_words(e.rawhttp).substr(0, 34), error_words(e.curl).substr(0, 34));
-        if (e.response.differences.empty()) {
+        auto outcome = [](const SideSummary& side) {
+            if (!side.sent) return std::string("not sent");
+            return side.error ? std::string(kind_name(side.error->kind)) + " (exit " + std::to_string(exit_code(side.error->kind)) + ")"
+                              : std::string("completed");
+        };
+        out += row("outcome", outcome(e.rawhttp), outcome(e.curl));
+        if (e.rawhttp.error) out += "  " + render::dim("rawhttp: " + esc(e.rawhttp.error->message), s) + "\n";
+        if (e.curl.error) out += "  " + render::dim("curl: " + esc(e.curl.error->message), s) + "\n";
+        if (e.response.differences.empty() && e.rawhttp.error && e.curl.error) {
+            out += "  both failed alike (" + std::string(kind_name(e.rawhttp.error->kind)) + ")\n";
+        } else if (e.response.differences.empty()) {
             out += "  " + render::green("the same status, headers, framing and body", s) + "\n";
         } else {
             out += "  differences:\n";
@@ -657,6 +683,13 @@ std::string render_text(const ComparisonReport& r, const TextOptions& o) {
     for (const auto& e : r.exchanges) {
         req += e.request.changes.size();
         resp += e.response.differences.size() + (e.response.strict ? e.response.volatile_differences.size() : 0);
+    }
+    for (const auto& e : r.exchanges) {
+        if (e.rawhttp.error && e.curl.error) {
+            out += render::yellow("both failed", s) + ": " + std::string(kind_name(e.rawhttp.error->kind)) + " (rawhttp), " +
+                   std::string(kind_name(e.curl.error->kind)) + " (curl)\n";
+            return out;
+        }
     }
     if (r.match()) {
         out += render::green("match", s) + ": rawhttp and curl sent the same bytes and got the same answers\n";
@@ -745,6 +778,7 @@ json render_json(const ComparisonReport& r) {
         rq["rawhttp"] = side_request_json(e.rawhttp);
         rq["curl"] = side_request_json(e.curl);
         rq["identical"] = e.request.identical;
+        rq["compared"] = e.request.compared;
         rq["body_equal"] = e.request.body_equal;
         json lines = json::array();
         for (const auto& l : e.request.lines) {

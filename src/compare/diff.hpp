@@ -54,6 +54,9 @@ struct RequestDiff {
     std::size_t rawhttp_body_bytes = 0, curl_body_bytes = 0;
     bool body_equal = true;
     bool identical = true;  // the two byte strings are equal
+    // false when a side wrote nothing (it failed before sending): there is
+    // nothing to diff, and the outcome is compared with the responses.
+    bool compared = true;
     std::vector<RequestChange> changes;
 };
 
