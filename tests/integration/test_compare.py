@@ -3,7 +3,10 @@ server received them, the diff naming curl's additions, stability against the
 practice server and nginx, the JSON shapes and the exit codes."""
 import glob
 import os
+import socket
 import sys
+import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -219,5 +222,88 @@ def test_help_has_examples(tmp):
     h.check(b"--via" in out, "send --help mentions --via")
 
 
+_tls = {}
+
+
+def _tls_nginx():
+    if not _tls:
+        folder = tempfile.mkdtemp(prefix="rawhttp-compare-tls-")
+        ca, cert, key = h.make_tls_cert(folder)
+        _tls["ca"] = ca
+        _tls["nginx"] = h.Nginx(tls=(cert, key))
+    return _tls["nginx"], _tls["ca"]
+
+
+def test_tls_compare_and_send_via_curl(tmp):
+    n, ca = _tls_nginx()
+    req = h.write_req(tmp, "GET / HTTP/1.1\nHost: localhost:%d\n\n" % n.tls_port)
+    to = ["--to", "127.0.0.1:%d" % n.tls_port, "--tls"]
+    rc, doc, err = _compare([req] + to + ["--cacert", ca])
+    h.eq(rc, 0, "verified with --cacert: exit (stderr %r)" % err)
+    e = doc["exchanges"][0]
+    h.eq(e["responses"]["curl"]["status"], 200, "curl status")
+    h.check(e["timing"]["curl"]["tls_ms"] is not None, "curl's TLS time: %r" % e["timing"]["curl"])
+    rc, doc, err = h.run_json(["send", req, "--via", "curl", "--cacert", ca] + to)
+    h.eq(rc, 0, "send --via curl over TLS (stderr %r)" % err)
+    tls = doc["exchanges"][0]["connection"]["tls"]
+    h.check(tls and tls["version"].startswith("TLS") and tls["cipher"], "TLS version and cipher: %r" % tls)
+    h.eq(doc["exchanges"][0]["response"]["body"], "hello over tls\n", "body")
+    # An unknown CA: both refuse, exit 60; -k: both accept.
+    rc, doc, err = _compare([req] + to)
+    h.eq(rc, 60, "unknown CA exit")
+    h.eq(doc["exchanges"][0]["responses"]["curl"]["error"]["kind"], "tls", "curl side kind")
+    rc, doc, err = _compare([req, "-k"] + to)
+    h.eq(rc, 0, "--insecure exit (stderr %r)" % err)
+
+
+def test_timeout_is_exit_28(tmp):
+    with h.PracticeServer() as srv:
+        req = h.write_req(tmp, "GET /slow/5 HTTP/1.1\nHost: 127.0.0.1:%d\n\n" % srv.port)
+        rc, out, err = h.run(["send", req, "--via", "curl", "--max-time", "0.5"])
+        h.eq(rc, 28, "send --via curl --max-time (stderr %r)" % err)
+        rc, doc, err = h.run_json(["compare", req, "--max-time", "0.5"])
+        h.eq(rc, 28, "compare --max-time")
+        h.eq(doc["exchanges"][0]["responses"]["curl"]["error"]["kind"], "timeout", "curl side")
+
+
+def test_unix_socket(tmp):
+    path = os.path.join(tmp, "s.sock")
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    srv.bind(path)
+    srv.listen(4)
+    srv.settimeout(10)
+    received = []
+
+    def serve():
+        for _ in range(2):
+            try:
+                c, _ = srv.accept()
+            except OSError:
+                return
+            c.settimeout(5)
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = c.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+            received.append(data)
+            c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n")
+            c.close()
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    rc, doc, err = _compare([os.path.join(REQ, "get-local.req"), "--unix-socket", path])
+    t.join(timeout=5)
+    srv.close()
+    h.eq(rc, 0, "exit (stderr %r)" % err)
+    h.eq(len(received), 2, "both sides connected to the socket")
+    h.eq(received[1], doc["exchanges"][0]["requests"]["curl"]["text"].encode(), "libcurl's bytes")
+    h.eq(doc["exchanges"][0]["responses"]["curl"]["connection"]["remote"], "unix:" + path, "curl's remote")
+
+
 if __name__ == "__main__":
-    h.main(globals())
+    try:
+        h.main(globals())
+    finally:
+        if _tls:
+            _tls["nginx"].stop()
