@@ -215,7 +215,7 @@ Result<CurlPlan> plan_curl_request(const ComposedRequest& request, const client:
             p.user_agent = "curl/" + std::string(curl_version);
         }
     }
-    if (p.tls && !p.http10)
+    if (p.tls && !p.http10 && mode == CurlMode::curl_default)
         p.notes.push_back("HTTP/1.1 is asked for over TLS (plain curl would offer HTTP/2 by ALPN)");
 
     // A curl command line that sends the same, for people to try.
