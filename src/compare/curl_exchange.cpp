@@ -428,8 +428,6 @@ Result<CurlRun> run_curl_session(const std::vector<ComposedRequest>& requests,
         t.reader = &reader;
         t.connection_number = connections + 1;
 
-        // Keeps live connections and caches, forgets the last request's options.
-        api.easy_reset(h);
         std::unique_ptr<curl_slist, SlistCloser> header_list(nullptr, SlistCloser{&api});
         for (const auto& hdr : plan.headers) {
             curl_slist* l = api.slist_append(header_list.get(), hdr.c_str());
@@ -514,6 +512,11 @@ Result<CurlRun> run_curl_session(const std::vector<ComposedRequest>& requests,
         if (t.written_ms) ex.timing.written_ms = pre > 0 ? pre : *t.written_ms;
         if (t.answer_started && first > 0) ex.timing.first_byte_ms = first;
         if (total > 0) ex.timing.total_ms = total;
+
+        // Nothing of this iteration (the error buffer, the callbacks' Transfer,
+        // the header lists) may be reachable from the handle once it ends; the
+        // kept-alive connection stays.
+        api.easy_reset(h);
 
         // rawhttp's parser judges the bytes; libcurl's code says how the transfer ended.
         auto parsed = reader.finish();
