@@ -222,6 +222,24 @@ def test_help_has_examples(tmp):
     h.check(b"--via" in out, "send --help mentions --via")
 
 
+def test_not_http_is_exit_8_on_both_paths(tmp):
+    with h.ScriptedServer([b"hello, this is not HTTP\n"], close="close", connections=2) as srv:
+        rc, doc, err = _compare([os.path.join(REQ, "get-local.req"), "--to", "127.0.0.1:%d" % srv.port])
+    h.eq(rc, 8, "exit (stderr %r)" % err)
+    e = doc["exchanges"][0]
+    h.eq((e["responses"]["rawhttp"]["error"]["kind"], e["responses"]["curl"]["error"]["kind"]),
+         ("malformed", "malformed"), "both sides")
+
+
+def test_control_bytes_in_the_diff_are_escaped(tmp):
+    req = h.write_req(tmp, "GET / HTTP/1.1\nHost: 127.0.0.1\nX-Evil: {{hex:1b5b324a}}\n\n")
+    with h.Recorder() as rec:
+        rc, out, err = h.run(["compare", req, "--to", "127.0.0.1:%d" % rec.port, "--curl-default"])
+    h.eq(rc, 1, "exit (stderr %r)" % err)
+    h.check(b"\x1b" not in out, "no raw ESC on stdout")
+    h.check(b"X-Evil: \\e[2J" in out, "the ESC shown escaped: %r" % out[-800:])
+
+
 _tls = {}
 
 
