@@ -64,5 +64,6 @@ void add_serve_command(CLI::App& app, int& exit_code);
 void add_gallery_command(CLI::App& app, int& exit_code);
 void add_listen_command(CLI::App& app, int& exit_code);
 void add_chat_command(CLI::App& app, int& exit_code);
+void add_compare_command(CLI::App& app, int& exit_code);
 
 }  // namespace rawhttp::cli

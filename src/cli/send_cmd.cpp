@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "cli/common.hpp"
+#include "compare/curl_exchange.hpp"
 #include "render/escape.hpp"
 #include "render/json_output.hpp"
 #include "render/terminal_report.hpp"
@@ -37,6 +38,9 @@ struct SendCmd {
     std::size_t max_headers = 1000;
     bool insecure = false;
     std::string cacert;
+    std::string via = "rawhttp";
+    bool curl_default = false;
+    bool curl_headers = false;
 
     int run();
 };
@@ -171,7 +175,27 @@ int SendCmd::run() {
     so.limits.max_headers = max_headers;
     so.tls_verify = !insecure;
     if (!cacert.empty()) so.ca_file = cacert;
-    auto results = client::run_session(*reqs, dests, so, hooks);
+    std::vector<client::ExchangeResult> results;
+    std::optional<compare::CurlRun> curl_run;  // owns the requests libcurl wrote, which results point to
+    if (via == "curl") {
+        auto mode = curl_default ? compare::CurlMode::curl_default
+                    : curl_headers ? compare::CurlMode::curl_headers
+                                   : compare::CurlMode::exact;
+        auto run = compare::run_curl_session(*reqs, dests, so, mode, hooks);
+        if (!run) {
+            if (hooks.out_fd >= 0) ::close(hooks.out_fd);
+            print_error(run.error().message);
+            return exit_code(run.error().kind);
+        }
+        curl_run = std::move(*run);
+        results = curl_run->results;
+    } else {
+        if (curl_default || curl_headers) {
+            print_error("--curl-default and --curl-headers go with --via curl");
+            return 2;
+        }
+        results = client::run_session(*reqs, dests, so, hooks);
+    }
     if (hooks.out_fd >= 0) ::close(hooks.out_fd);
 
     int code = 0;
@@ -226,7 +250,8 @@ void add_send_command(CLI::App& app, int& exit_code) {
         "  rawhttp send get-local.req --to 127.0.0.1:8080\n"
         "  rawhttp send get-google.req -v --timing\n"
         "  rawhttp send api.req --var token=abc --json | jq .exchanges[0].response.status\n"
-        "  rawhttp send big.req -o body.bin --show connection,parsed");
+        "  rawhttp send big.req -o body.bin --show connection,parsed\n"
+        "  rawhttp send get-local.req --via curl -v            # the same, through libcurl");
     cmd->in.add_to(*sub);
     cmd->target.add_to(*sub);
     sub->add_flag("--json", cmd->json, "print one JSON document on stdout (see the README)");
@@ -247,6 +272,14 @@ void add_send_command(CLI::App& app, int& exit_code) {
     sub->add_option("--max-headers", cmd->max_headers, "most header fields accepted in a response head (default 1000)");
     sub->add_flag("-k,--insecure", cmd->insecure, "TLS: do not verify the server's certificate and name");
     sub->add_option("--cacert", cmd->cacert, "TLS: trust the CA certificates in this PEM file");
+    sub->add_option("--via", cmd->via,
+                    "send through rawhttp's own socket (default) or through libcurl (what libcurl wrote is shown)")
+        ->check(CLI::IsMember({"rawhttp", "curl"}));
+    auto* cd = sub->add_flag("--curl-default", cmd->curl_default,
+                             "with --via curl: send what a plain `curl URL` sends for the same target");
+    sub->add_flag("--curl-headers", cmd->curl_headers,
+                  "with --via curl: keep the headers curl adds to the file's (User-Agent, Accept...)")
+        ->excludes(cd);
     sub->add_option("--max-head-size", cmd->max_head, "largest response head accepted, in bytes (default 1048576)");
     sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });
 }

@@ -45,21 +45,4 @@ Result<const OpenSslApi*> openssl(ErrorKind kind) {
     return &loaded.api;
 }
 
-Result<std::string> sha256_hex(std::string_view bytes) {
-    auto api = openssl(ErrorKind::usage);
-    if (!api) return api.error();
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if ((*api)->EVP_Digest(bytes.data(), bytes.size(), md, &len, (*api)->EVP_sha256(), nullptr) != 1)
-        return make_error(ErrorKind::usage, "SHA-256 failed");
-    static const char* hex = "0123456789abcdef";
-    std::string out;
-    out.reserve(len * 2);
-    for (unsigned i = 0; i < len; ++i) {
-        out += hex[md[i] >> 4];
-        out += hex[md[i] & 15];
-    }
-    return out;
-}
-
 }  // namespace rawhttp::tls

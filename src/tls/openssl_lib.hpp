@@ -8,9 +8,6 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
-#include <string>
-#include <string_view>
-
 #include "core/error.hpp"
 
 namespace rawhttp::tls {
@@ -23,7 +20,8 @@ struct OpenSslApi {
     X(SSL_connect) X(SSL_free) X(SSL_get0_param) X(SSL_get_current_cipher) X(SSL_CIPHER_get_name)    \
     X(SSL_get_error) X(SSL_get_verify_result) X(SSL_get_version) X(SSL_new) X(SSL_read) X(SSL_set_fd) \
     X(SSL_shutdown) X(SSL_write) X(TLS_client_method) X(X509_VERIFY_PARAM_set1_host)                 \
-    X(X509_VERIFY_PARAM_set1_ip_asc) X(X509_verify_cert_error_string) X(EVP_Digest) X(EVP_sha256)
+    X(X509_VERIFY_PARAM_set1_ip_asc) X(X509_verify_cert_error_string) X(EVP_sha256) X(EVP_MD_CTX_new) X(EVP_MD_CTX_free)        \
+    X(EVP_DigestInit_ex) X(EVP_DigestUpdate) X(EVP_DigestFinal_ex)
 #define RAWHTTP_OPENSSL_MEMBER(name) decltype(&::name) name = nullptr;
     RAWHTTP_OPENSSL_FUNCTIONS(RAWHTTP_OPENSSL_MEMBER)
 #undef RAWHTTP_OPENSSL_MEMBER
@@ -32,8 +30,5 @@ struct OpenSslApi {
 // The loaded library, or an error of kind `kind` saying what is missing and
 // which Debian package provides it. Loaded once; thread-safe.
 Result<const OpenSslApi*> openssl(ErrorKind kind = ErrorKind::tls);
-
-// SHA-256 of bytes as lowercase hex (for comparing bodies).
-Result<std::string> sha256_hex(std::string_view bytes);
 
 }  // namespace rawhttp::tls

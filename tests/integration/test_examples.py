@@ -24,8 +24,17 @@ def test_netcat_lesson(tmp):
     h.check("400" in out, "bare LF is rejected with a 400")
 
 
+def test_curl_lesson(tmp):
+    out = _run_example("curl-lesson.sh")
+    h.check("curl added User-Agent: curl/" in out, "the diff names curl's User-Agent")
+    h.check("curl added Accept: */*" in out, "the diff names curl's Accept")
+    h.check("match: rawhttp and curl sent the same bytes" in out, "the exact mode matches")
+    h.check("curl ended the request line with CR LF (rawhttp: a bare LF)" in out, "bare LF against CR LF")
+    h.check("400 Bad Request" in out, "the strict server rejects the bare LF request")
+
+
 def test_every_example_is_tested(tmp):
-    tested = {"netcat-lesson.sh"}
+    tested = {"netcat-lesson.sh", "curl-lesson.sh"}
     here = os.path.dirname(os.path.abspath(__file__))
     for f in glob.glob(os.path.join(here, "test_*.py")):
         if f.endswith("test_examples.py"):

@@ -1,0 +1,136 @@
+// rawhttp compare FILE.req: the same request through rawhttp's socket and
+// through libcurl; what each sent (diffed) and what came back (compared).
+#include <unistd.h>
+
+#include <memory>
+
+#include "cli/common.hpp"
+#include "compare/compare.hpp"
+#include "render/json_output.hpp"
+
+namespace rawhttp::cli {
+
+namespace {
+
+struct CompareCmd {
+    ReqInputOptions in;
+    TargetOptions target;
+    bool json = false;
+    bool strict = false;
+    bool curl_default = false;
+    bool curl_headers = false;
+    bool hex = false;
+    double connect_timeout = 10;
+    double max_time = 0;
+    double idle_timeout = 30;
+    bool insecure = false;
+    std::string cacert;
+
+    int run() {
+        long long cto = seconds_to_ms(connect_timeout), mt = seconds_to_ms(max_time), idle = seconds_to_ms(idle_timeout);
+        if (cto < 0 || mt < 0 || idle < 0) {
+            print_error("--connect-timeout, --max-time and --idle-timeout take a number of seconds (0 or more)");
+            return 2;
+        }
+        auto reqs = compose_file(in);
+        if (!reqs) {
+            print_error(reqs.error().message);
+            return exit_code(reqs.error().kind);
+        }
+        std::vector<client::Destination> dests;
+        for (const auto& r : *reqs) {
+            auto d = client::resolve_destination(r, target.overrides());
+            if (!d) {
+                print_error(d.error().message);
+                return 2;
+            }
+            dests.push_back(*d);
+        }
+
+        compare::CompareOptions o;
+        o.mode = curl_default ? compare::CurlMode::curl_default
+                 : curl_headers ? compare::CurlMode::curl_headers
+                                : compare::CurlMode::exact;
+        o.strict = strict;
+        o.file = in.file;
+        o.session.connect_timeout = std::chrono::milliseconds(cto);
+        o.session.max_time = std::chrono::milliseconds(mt);
+        o.session.idle_timeout = std::chrono::milliseconds(idle);
+        o.session.tls_verify = !insecure;
+        if (!cacert.empty()) o.session.ca_file = cacert;
+        auto report = compare::run_comparison(*reqs, dests, o);
+        if (!report) {
+            print_error(report.error().message);
+            return exit_code(report.error().kind);
+        }
+        // The composer's notes (LF sent as CRLF...) concern both sides alike.
+        std::vector<std::string> notes;
+        for (std::size_t i = 0; i < reqs->size(); ++i)
+            for (const auto& n : (*reqs)[i].notes)
+                notes.push_back((reqs->size() > 1 ? "request " + std::to_string(i + 1) + ": " : std::string()) + n);
+        report->notes.insert(report->notes.begin(), notes.begin(), notes.end());
+
+        int code = compare::comparison_exit_code(*report);
+        if (json) {
+            write_all_fd(1, render::dump(compare::render_json(*report)) + "\n");
+        } else {
+            compare::TextOptions t;
+            t.style.color = render::want_color(1);
+            t.hex = hex;
+            write_all_fd(1, compare::render_text(*report, t));
+        }
+        if (code > 1) {
+            for (const auto& e : report->exchanges) {
+                if (e.rawhttp.error) {
+                    print_error(e.rawhttp.error->message);
+                    break;
+                }
+            }
+        }
+        return code;
+    }
+};
+
+}  // namespace
+
+void add_compare_command(CLI::App& app, int& exit_code) {
+    auto cmd = std::make_shared<CompareCmd>();
+    CLI::App* sub = app.add_subcommand(
+        "compare", "send FILE.req through rawhttp's socket and through libcurl; diff what was sent and what came back");
+    sub->footer(
+        "Send the same request through rawhttp's own socket and through the real libcurl,\n"
+        "then show (a) the two requests as a diff of lines, CR/LF visible, with what curl\n"
+        "added, removed or changed named plainly; (b) the two responses: status, headers\n"
+        "(volatile ones such as Date set apart unless --strict), framing, body size and\n"
+        "SHA-256; (c) the timing of both. What libcurl wrote is captured from its debug\n"
+        "callback, not guessed.\n\n"
+        "By default libcurl is asked to send the file as exactly as it can (its own Accept,\n"
+        "Expect, Content-Type... removed). --curl-headers keeps what curl adds to the file's\n"
+        "headers; --curl-default compares with what a plain `curl URL` sends for the same target.\n\n"
+        "Exit: 0 the exchanges match, 1 they differ, 2 usage; when both sides fail alike,\n"
+        "the error's code (7: could not connect, 28: timeout...).\n\n"
+        "Examples:\n"
+        "  rawhttp serve 8080 &\n"
+        "  rawhttp compare get-local.req                        # 0: libcurl can send it exactly\n"
+        "  rawhttp compare get-local.req --curl-default         # what does curl send? (User-Agent, Accept)\n"
+        "  rawhttp compare post-json.req --json | jq .match");
+    cmd->in.add_to(*sub);
+    cmd->target.add_to(*sub);
+    sub->add_flag("--json", cmd->json, "print one JSON document on stdout");
+    sub->add_flag("--strict", cmd->strict, "count volatile response headers (Date, Set-Cookie...) as differences");
+    auto* d = sub->add_flag("--curl-default", cmd->curl_default,
+                            "curl side: what a plain `curl URL` sends for the same target (curl's own headers)");
+    sub->add_flag("--curl-headers", cmd->curl_headers,
+                  "curl side: the file's headers plus what curl adds to them (User-Agent, Accept...)")
+        ->excludes(d);
+    sub->add_flag("--hex", cmd->hex, "also show both requests as hexdumps");
+    sub->add_option("--connect-timeout", cmd->connect_timeout, "seconds allowed for each connection attempt (default 10)");
+    sub->add_option("--max-time", cmd->max_time, "seconds allowed for each side's whole run (default: no limit)");
+    sub->add_option("--idle-timeout", cmd->idle_timeout,
+                    "seconds to wait for the next byte before giving up (default 30; 0: no limit)");
+    sub->add_flag("-k,--insecure", cmd->insecure, "TLS: do not verify the server's certificate and name");
+    sub->add_option("--cacert", cmd->cacert, "TLS: trust the CA certificates in this PEM file");
+    sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });
+}
+
+}  // namespace rawhttp::cli
