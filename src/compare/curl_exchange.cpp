@@ -300,6 +300,7 @@ long info_long(const CurlApi& api, CURL* h, CURLINFO what) {
 net::ConnectionInfo connection_info(Transfer& t) {
     const CurlApi& api = *t.api;
     net::ConnectionInfo info;
+    info.via_libcurl = true;
     if (t.ex->destination.unix_socket) {
         info.family = "unix";
         info.remote = "unix:" + *t.ex->destination.unix_socket;

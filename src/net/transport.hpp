@@ -49,6 +49,7 @@ struct ConnectionInfo {
     std::optional<double> tls_ms;
     std::optional<std::string> tls_version;  // set when TLS
     std::optional<std::string> tls_cipher;
+    bool via_libcurl = false;  // opened by libcurl (send --via curl, compare), not rawhttp's sockets
 };
 
 class Transport {

@@ -65,7 +65,8 @@ json exchange_json(const client::ExchangeResult& ex, std::string_view body, bool
                            {"resolved", c.resolved},
                            {"number", ex.connection_number},
                            {"reused", ex.reused_connection},
-                           {"tls", tls}};
+                           {"tls", tls},
+                           {"via", c.via_libcurl ? "curl" : "rawhttp"}};
     } else {
         j["connection"] = nullptr;
     }

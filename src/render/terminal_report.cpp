@@ -109,7 +109,8 @@ std::string exchange_report(const client::ExchangeResult& ex, const ExchangeCapt
         if (ex.connection) {
             const auto& c = *ex.connection;
             out += heading("connection #" + std::to_string(ex.connection_number) +
-                               (ex.reused_connection ? " (kept alive, reused)" : " (new)"),
+                               (ex.reused_connection ? " (kept alive, reused)" : " (new)") +
+                               (c.via_libcurl ? " via libcurl" : ""),
                            s);
             if (!ex.reused_connection) {
                 if (!c.resolved.empty() && c.family != "unix") {
