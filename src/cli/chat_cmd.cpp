@@ -12,6 +12,7 @@
 #include "cli/common.hpp"
 #include "net/transport.hpp"
 #include "render/escape.hpp"
+#include "render/trace.hpp"
 #include "server/conversation.hpp"
 
 namespace rawhttp::cli {
@@ -76,9 +77,10 @@ struct ChatCmd {
         p.note_style = note_style;
         p.hex = hex;
         p.show_sent = verbose;
-        p.trace = trace;
         if (quiet) p.note_fd = -1;
         server::PrintingHooks hooks(p);
+        render::TraceWriter tracer(2, hex, note_style);
+        if (trace) t.set_observer(&tracer);
         server::ConversationOptions o;
         o.bare_lf = eol == "lf";
         o.send_partial_lines = tty_in;
@@ -123,7 +125,7 @@ void add_chat_command(CLI::App& app, int& exit_code) {
     sub->add_option("--eol", cmd->eol, "end each line with crlf (default) or lf")->check(CLI::IsMember({"crlf", "lf"}));
     sub->add_flag("--hex", cmd->hex, "show what arrives as a hexdump");
     sub->add_flag("-v,--verbose", cmd->verbose, "also show each line sent, CR/LF visible (> lines)");
-    sub->add_flag("--trace", cmd->trace, "show every socket read and write, with time and size, on stderr");
+    sub->add_flag("--trace", cmd->trace, "show every socket read and write on stderr: time, direction, size and the bytes (escaped, or --hex)");
     sub->add_flag("-q,--quiet", cmd->quiet, "no notes on stderr (connected, closed)");
     sub->add_option("--connect-timeout", cmd->connect_timeout, "seconds allowed for connecting (default 10)");
     sub->add_option("--max-time", cmd->max_time, "seconds for the whole conversation, then exit 28 (default: no limit)");

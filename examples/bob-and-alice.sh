@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Bob and Alice: the other netcat lesson, offline.
+#
+# Bob runs `nc -l 3000`, Alice runs `nc localhost 3000`, and whatever one types
+# appears on the other's screen: TCP is just a two-way pipe of bytes. Here Bob
+# is `rawhttp listen --chat` and Alice is `rawhttp chat`, on 127.0.0.1. Their
+# "typing" is scripted (lines piped in, a pause between them), so this runs
+# without a terminal; run the two commands in two terminals to type yourself.
+#   - each line goes out with CRLF, and arrives shown as "< line\r\n";
+#   - when Alice's input ends (Ctrl-D on a terminal) her side half-closes (FIN):
+#     Bob is told, and can still answer; when Bob's input ends too, both exit.
+#
+# Run: examples/bob-and-alice.sh   (RAWHTTP=path/to/rawhttp to pick the binary)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RAWHTTP=${RAWHTTP:-build/rawhttp}
+export NO_COLOR=${NO_COLOR:-1}
+say() { printf '\n\033[1m## %s\033[0m\n' "$*"; }
+
+work=$(mktemp -d)
+bob=""
+trap '[ -n "$bob" ] && kill "$bob" 2>/dev/null; rm -rf "$work"' EXIT
+
+# Bob types a line once Alice is there, waits for her answer, then one more.
+bob_types() {
+    sleep 0.5
+    echo "Hi Alice, it's Bob. Can you read me?"
+    sleep 1
+    echo "Loud and clear. Bye!"
+}
+# Alice answers Bob, then presses Ctrl-D (her input ends).
+alice_types() {
+    sleep 1
+    echo "Hello Bob! Yes, every byte."
+}
+
+say "Bob:   rawhttp listen 127.0.0.1:0 --chat -v     (port 0: any free port)"
+bob_types | "$RAWHTTP" listen 127.0.0.1:0 --chat -v --port-file "$work/port" --max-time 30 \
+    >"$work/bob.out" 2>"$work/bob.err" &
+bob=$!
+for _ in $(seq 200); do [ -s "$work/port" ] && break; sleep 0.05; done
+port=$(cat "$work/port")
+
+say "Alice: rawhttp chat 127.0.0.1 $port -v"
+set +e
+alice_types | "$RAWHTTP" chat 127.0.0.1 "$port" -v --max-time 30 >"$work/alice.out" 2>"$work/alice.err"
+alice_rc=$?
+wait "$bob"
+bob_rc=$?
+bob=""
+set -e
+
+say "Bob's screen (> what he sent, < what arrived)"
+cat "$work/bob.err" "$work/bob.out"
+say "Alice's screen"
+cat "$work/alice.err" "$work/alice.out"
+say "exit codes: Bob $bob_rc, Alice $alice_rc (0: the other side closed, the conversation ended)"
+[ "$bob_rc" -eq 0 ] && [ "$alice_rc" -eq 0 ] || { echo "a side failed" >&2; exit 1; }
+grep -q "< Hello Bob! Yes, every byte.\\\\r\\\\n" "$work/bob.out" || { echo "Bob did not get Alice's line" >&2; exit 1; }
+grep -q "< Hi Alice, it's Bob. Can you read me?\\\\r\\\\n" "$work/alice.out" || { echo "Alice did not get Bob's line" >&2; exit 1; }
