@@ -19,7 +19,7 @@ say() { printf '\n\033[1m## %s\033[0m\n' "$*"; }
 
 work=$(mktemp -d)
 bob=""
-trap '[ -n "$bob" ] && kill "$bob" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'if [ -n "$bob" ]; then kill "$bob" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
 
 # Bob types a line once Alice is there, waits for her answer, then one more.
 bob_types() {
@@ -36,14 +36,14 @@ alice_types() {
 
 say "Bob:   rawhttp listen 127.0.0.1:0 --chat -v     (port 0: any free port)"
 bob_types | "$RAWHTTP" listen 127.0.0.1:0 --chat -v --port-file "$work/port" --max-time 30 \
-    >"$work/bob.out" 2>"$work/bob.err" &
+    >"$work/bob.out" 2>&1 &
 bob=$!
 for _ in $(seq 200); do [ -s "$work/port" ] && break; sleep 0.05; done
 port=$(cat "$work/port")
 
 say "Alice: rawhttp chat 127.0.0.1 $port -v"
 set +e
-alice_types | "$RAWHTTP" chat 127.0.0.1 "$port" -v --max-time 30 >"$work/alice.out" 2>"$work/alice.err"
+alice_types | "$RAWHTTP" chat 127.0.0.1 "$port" -v --max-time 30 >"$work/alice.out" 2>&1
 alice_rc=$?
 wait "$bob"
 bob_rc=$?
@@ -51,9 +51,9 @@ bob=""
 set -e
 
 say "Bob's screen (> what he sent, < what arrived)"
-cat "$work/bob.err" "$work/bob.out"
+cat "$work/bob.out"
 say "Alice's screen"
-cat "$work/alice.err" "$work/alice.out"
+cat "$work/alice.out"
 say "exit codes: Bob $bob_rc, Alice $alice_rc (0: the other side closed, the conversation ended)"
 [ "$bob_rc" -eq 0 ] && [ "$alice_rc" -eq 0 ] || { echo "a side failed" >&2; exit 1; }
 grep -q "< Hello Bob! Yes, every byte.\\\\r\\\\n" "$work/bob.out" || { echo "Bob did not get Alice's line" >&2; exit 1; }

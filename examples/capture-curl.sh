@@ -19,7 +19,7 @@ command -v curl >/dev/null || { echo "this walk-through needs curl (apt-get inst
 
 work=$(mktemp -d)
 pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$work"' EXIT
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
 
 say "1. rawhttp listen 127.0.0.1:0 --once --save curl.req, while curl posts a form to it"
 "$RAWHTTP" listen 127.0.0.1:0 --once --save "$work/curl.req" --port-file "$work/port" --max-time 30 \
