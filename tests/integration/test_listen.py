@@ -368,7 +368,7 @@ def test_trace_shows_every_read_and_write(tmp):
     with Listen(tmp, "--once", "--trace") as ls:
         s = connect(ls.port)
         s.sendall(b"GET / HTTP/1.1\r\n")
-        time.sleep(0.2)
+        time.sleep(0.3)
         s.sendall(b"Host: a\r\n\r\n")
         read_all(s)
         s.close()
@@ -377,7 +377,9 @@ def test_trace_shows_every_read_and_write(tmp):
     import re
     reads = re.findall(r"\[ *[0-9.]+ ms\] #1 < read (\d+) bytes", err)
     writes = re.findall(r"\[ *[0-9.]+ ms\] #1 > write (\d+) bytes", err)
-    h.eq(reads[:2], ["16", "11"], "each read with its size:\n" + err)
+    # Two writes 0.3 s apart are two reads (unless a loaded machine held listen back that long).
+    h.eq(sum(int(n) for n in reads), 27, "every byte read is traced, with its size:\n" + err)
+    h.check(reads[0] in ("16", "27"), "the first read is the first write:\n" + err)
     h.check(len(writes) >= 1, "the response write:\n" + err)
     h.check("  < GET / HTTP/1.1\\r\\n" in err and "  < Host: a\\r\\n" in err, "read bytes escaped:\n" + err)
     h.check("  > HTTP/1.1 200 OK\\r\\n" in err, "written bytes escaped:\n" + err)
