@@ -4,7 +4,7 @@
 # Bob runs `nc -l 3000`, Alice runs `nc localhost 3000`, and whatever one types
 # appears on the other's screen: TCP is just a two-way pipe of bytes. Here Bob
 # is `rawhttp listen --chat` and Alice is `rawhttp chat`, on 127.0.0.1. Their
-# "typing" is scripted (lines piped in, a pause between them), so this runs
+# "typing" is scripted (lines piped in, each after the other's), so this runs
 # without a terminal; run the two commands in two terminals to type yourself.
 #   - each line goes out with CRLF, and arrives shown as "< line\r\n";
 #   - when Alice's input ends (Ctrl-D on a terminal) her side half-closes (FIN):
@@ -14,23 +14,31 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RAWHTTP=${RAWHTTP:-build/rawhttp}
-export NO_COLOR=${NO_COLOR:-1}
-say() { printf '\n\033[1m## %s\033[0m\n' "$*"; }
+say() {  # a heading, bold on a terminal
+    if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then printf '\n\033[1m## %s\033[0m\n' "$*"; else printf '\n## %s\n' "$*"; fi
+}
 
 work=$(mktemp -d)
 bob=""
 trap 'if [ -n "$bob" ]; then kill "$bob" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
 
-# Bob types a line once Alice is there, waits for her answer, then one more.
+# Each waits to read the other's line before answering, as people do.
+# (wait_for FILE TEXT: until TEXT shows on that screen, for 10 s at most.)
+wait_for() {
+    for _ in $(seq 200); do grep -qF -- "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
+    echo "(gave up waiting for: $2)" >&2
+    return 1
+}
+# Bob greets Alice once she is connected; after her answer and her Ctrl-D, one last line.
 bob_types() {
-    sleep 0.5
+    wait_for "$work/bob.out" "connected"
     echo "Hi Alice, it's Bob. Can you read me?"
-    sleep 1
+    wait_for "$work/bob.out" "the other side sent FIN"
     echo "Loud and clear. Bye!"
 }
-# Alice answers Bob, then presses Ctrl-D (her input ends).
+# Alice answers Bob, then presses Ctrl-D (her input ends: FIN).
 alice_types() {
-    sleep 1
+    wait_for "$work/alice.out" "Can you read me?"
     echo "Hello Bob! Yes, every byte."
 }
 

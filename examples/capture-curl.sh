@@ -13,8 +13,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RAWHTTP=${RAWHTTP:-build/rawhttp}
-export NO_COLOR=${NO_COLOR:-1}
-say() { printf '\n\033[1m## %s\033[0m\n' "$*"; }
+say() {  # a heading, bold on a terminal
+    if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then printf '\n\033[1m## %s\033[0m\n' "$*"; else printf '\n## %s\n' "$*"; fi
+}
 command -v curl >/dev/null || { echo "this walk-through needs curl (apt-get install curl)" >&2; exit 1; }
 
 work=$(mktemp -d)
