@@ -54,13 +54,14 @@ struct ChatCmd {
         co.port = port;
         co.connect_timeout = std::chrono::milliseconds(cto);
         co.deadline = mt > 0 ? net::Deadline::after(std::chrono::milliseconds(mt)) : net::Deadline::never();
-        std::signal(SIGINT, on_chat_signal);
-        std::signal(SIGTERM, on_chat_signal);
         auto conn = net::connect(co);
         if (!conn) {
             print_error("chat: " + conn.error().message);
             return exit_code(conn.error().kind);
         }
+        // Only now: Ctrl-C during a slow connect keeps its default (leave at once).
+        std::signal(SIGINT, on_chat_signal);
+        std::signal(SIGTERM, on_chat_signal);
         net::Transport& t = **conn;
         render::Style note_style{render::want_color(2)};
         const bool tty_in = ::isatty(0) == 1;

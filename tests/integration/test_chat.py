@@ -97,6 +97,51 @@ def test_max_time_is_28(tmp):
     h.eq(rc, 28, "exit")
 
 
+def test_ctrl_c_during_a_slow_connect_leaves_at_once(tmp):
+    # A listener whose backlog is full: the kernel drops further SYNs, so a
+    # connect to it hangs (on loopback, without any network).
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(0)
+    port = srv.getsockname()[1]
+    fillers = []
+    try:
+        for _ in range(4):
+            f = socket.socket()
+            f.setblocking(False)
+            try:
+                f.connect(("127.0.0.1", port))
+            except BlockingIOError:
+                pass
+            fillers.append(f)
+        time.sleep(0.2)
+        p = subprocess.Popen([h.RAWHTTP, "chat", "127.0.0.1", str(port), "--connect-timeout", "20"],
+                             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             start_new_session=True)
+        time.sleep(0.7)
+        if p.poll() is not None:
+            p.stdin.close()
+            p.stderr.close()
+            raise h.Skip("this kernel did not hold the connect (exit %s)" % p.returncode)
+        t0 = time.monotonic()
+        p.send_signal(signal.SIGINT)
+        try:
+            p.wait(timeout=5)
+        finally:
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+            p.stdin.close()
+            p.stderr.close()
+        took = time.monotonic() - t0
+    finally:
+        for f in fillers:
+            f.close()
+        srv.close()
+    h.check(took < 2, "Ctrl-C ended the connect at once (%.1fs)" % took)
+    h.check(p.returncode in (-signal.SIGINT, 130), "exit %s" % p.returncode)
+
+
 def test_listen_chat_with_piped_input_both_ways(tmp):
     """Bob (listen --chat) and Alice (chat), both with piped input."""
     portfile = os.path.join(tmp, "pf")
