@@ -74,6 +74,12 @@ def test_connection_refused_is_7_and_bad_port_is_2(tmp):
     h.eq(rc, 2, "bad port")
 
 
+def test_help_has_examples(tmp):
+    rc, out, err = h.run(["chat", "--help"])
+    h.eq(rc, 0, "exit")
+    h.check(b"Examples:" in out and b"--eol" in out and b"--trace" in out and b"Ctrl-D" in out, "help: %r" % out)
+
+
 def test_max_time_is_28(tmp):
     srv = socket.socket()
     srv.bind(("127.0.0.1", 0))
