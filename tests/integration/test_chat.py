@@ -154,7 +154,7 @@ def test_listen_chat_with_piped_input_both_ways(tmp):
     b_out_path, b_err_path = os.path.join(tmp, "bob.out"), os.path.join(tmp, "bob.err")
     with open(b_out_path, "wb") as bo, open(b_err_path, "wb") as be:
         bob = subprocess.Popen([h.RAWHTTP, "listen", "127.0.0.1:0", "--chat", "--port-file", portfile,
-                                "--max-time", "15", "--trace"], stdin=subprocess.PIPE, stdout=bo, stderr=be,
+                                "--max-time", "15", "--trace", "--save", os.path.join(tmp, "alice.req")], stdin=subprocess.PIPE, stdout=bo, stderr=be,
                                start_new_session=True, env=dict(os.environ, NO_COLOR="1"))
     try:
         end = time.monotonic() + 10
@@ -174,6 +174,8 @@ def test_listen_chat_with_piped_input_both_ways(tmp):
     h.eq(bob.returncode, 0, "Bob's exit; stderr %r" % b_err)
     h.check(b"< hello Alice\\r\\n" in a_out, "Alice saw Bob's line: %r" % a_out)
     h.check(b"< hi Bob\\r\\n" in b_out, "Bob saw Alice's line: %r" % b_out)
+    rc, composed, err = h.run(["compose", os.path.join(tmp, "alice.req")])
+    h.eq((rc, composed), (0, b"hi Bob\r\n"), "--save kept what Alice sent, exact (%r)" % err)
     h.check(re.search(rb"\] > write 13 bytes\n  > hello Alice\\r\\n\n", b_err) and
             re.search(rb"\] < read 8 bytes\n  < hi Bob\\r\\n\n", b_err), "Bob's --trace: %r" % b_err)
 
