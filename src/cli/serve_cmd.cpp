@@ -2,8 +2,8 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cstdio>
 #include <csignal>
+#include <cstdio>
 #include <iostream>
 #include <memory>
 
