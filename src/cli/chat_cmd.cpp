@@ -12,6 +12,7 @@
 #include "cli/common.hpp"
 #include "net/transport.hpp"
 #include "render/escape.hpp"
+#include "render/trace.hpp"
 #include "server/conversation.hpp"
 
 namespace rawhttp::cli {
@@ -53,13 +54,14 @@ struct ChatCmd {
         co.port = port;
         co.connect_timeout = std::chrono::milliseconds(cto);
         co.deadline = mt > 0 ? net::Deadline::after(std::chrono::milliseconds(mt)) : net::Deadline::never();
-        std::signal(SIGINT, on_chat_signal);
-        std::signal(SIGTERM, on_chat_signal);
         auto conn = net::connect(co);
         if (!conn) {
             print_error("chat: " + conn.error().message);
             return exit_code(conn.error().kind);
         }
+        // Only now: Ctrl-C during a slow connect keeps its default (leave at once).
+        std::signal(SIGINT, on_chat_signal);
+        std::signal(SIGTERM, on_chat_signal);
         net::Transport& t = **conn;
         render::Style note_style{render::want_color(2)};
         const bool tty_in = ::isatty(0) == 1;
@@ -76,9 +78,10 @@ struct ChatCmd {
         p.note_style = note_style;
         p.hex = hex;
         p.show_sent = verbose;
-        p.trace = trace;
         if (quiet) p.note_fd = -1;
         server::PrintingHooks hooks(p);
+        render::TraceWriter tracer(2, hex, note_style);
+        if (trace) t.set_observer(&tracer);
         server::ConversationOptions o;
         o.bare_lf = eol == "lf";
         o.send_partial_lines = tty_in;
@@ -123,7 +126,7 @@ void add_chat_command(CLI::App& app, int& exit_code) {
     sub->add_option("--eol", cmd->eol, "end each line with crlf (default) or lf")->check(CLI::IsMember({"crlf", "lf"}));
     sub->add_flag("--hex", cmd->hex, "show what arrives as a hexdump");
     sub->add_flag("-v,--verbose", cmd->verbose, "also show each line sent, CR/LF visible (> lines)");
-    sub->add_flag("--trace", cmd->trace, "show every socket read and write, with time and size, on stderr");
+    sub->add_flag("--trace", cmd->trace, "show every socket read and write on stderr: time, direction, size and the bytes (escaped, or --hex)");
     sub->add_flag("-q,--quiet", cmd->quiet, "no notes on stderr (connected, closed)");
     sub->add_option("--connect-timeout", cmd->connect_timeout, "seconds allowed for connecting (default 10)");
     sub->add_option("--max-time", cmd->max_time, "seconds for the whole conversation, then exit 28 (default: no limit)");

@@ -20,6 +20,7 @@
 #include "compose/req_writer.hpp"
 #include "net/transport.hpp"
 #include "render/escape.hpp"
+#include "render/trace.hpp"
 #include "server/conversation.hpp"
 #include "server/listen_session.hpp"
 
@@ -97,6 +98,7 @@ struct ListenCmd {
     std::string port_file;
     std::string eol = "crlf";
     bool verbose = false;
+    bool trace = false;
     double idle_timeout = 30;
     double max_time = 0;
     double linger = 2;
@@ -356,6 +358,7 @@ int ListenCmd::run() {
 
     render::Style style{render::want_color(1)};
     Printer printer(*this, style, mode);
+    render::TraceWriter tracer(2, hex, render::Style{render::want_color(2)});
     std::size_t clients = 0;
     int code = 0;
     for (;;) {
@@ -368,6 +371,10 @@ int ListenCmd::run() {
         if (!*client) break;  // stopped
         ++clients;
         printer.reset();
+        if (trace) {
+            tracer.set_label("#" + std::to_string(clients));  // the n-th client, as send numbers connections
+            (*client)->set_observer(&tracer);
+        }
         server::ClientReport rep = server::handle_client(**client, opts, printer, g_stop);
         client->reset();
         if (!save.empty() && !save_capture(rep.captured, rep.connection.remote, listener->address, clients)) {
@@ -404,6 +411,8 @@ int ListenCmd::run_chat(net::Listener& listener, const net::Deadline& deadline) 
     net::Transport& t = **client;
     render::Style style{render::want_color(1)};
     render::Style note_style{render::want_color(2)};
+    render::TraceWriter tracer(2, hex, note_style);
+    if (trace) t.set_observer(&tracer);
     std::cerr << render::bold("client " + t.info().remote + " connected", note_style)
               << render::dim("  (to " + t.info().local + "; type to answer, what the client sends shows as < lines)",
                              note_style)
@@ -457,7 +466,10 @@ void add_listen_command(CLI::App& app, int& exit_code) {
         "--save FILE.req writes what the first client sent as a .req that `rawhttp send`\n"
         "replays byte for byte; later clients go to FILE-2.req, FILE-3.req, ...\n"
         "--chat: Bob's side of the netcat lesson: wait for one client, then type lines to it\n"
-        "(each goes out with CRLF) while what it sends is shown as it arrives.\n\n"
+        "(each goes out with CRLF) while what it sends is shown as it arrives.\n"
+        "--trace: every socket read and write on stderr, with its time, size and bytes.\n\n"
+        "Exit: 0 (stopped with Ctrl-C, or --once done), 2 usage, 7 cannot listen (the port\n"
+        "is in use, say), 23 --save cannot be written, 28 --max-time, 130 Ctrl-C in --chat.\n\n"
         "Examples:\n"
         "  rawhttp listen 8080                          # then: curl http://127.0.0.1:8080/\n"
         "  rawhttp listen 8080 --once --save curl.req   # capture what curl sends ...\n"
@@ -474,6 +486,8 @@ void add_listen_command(CLI::App& app, int& exit_code) {
     sub->add_option("--eol", cmd->eol, "--chat: end each typed line with crlf (default) or lf")
         ->check(CLI::IsMember({"crlf", "lf"}));
     sub->add_flag("-v,--verbose", cmd->verbose, "--chat: also show each line sent, CR/LF visible");
+    sub->add_flag("--trace", cmd->trace,
+                  "show every socket read and write on stderr: time, direction, size and the bytes (escaped, or --hex)");
     sub->add_option("--port-file", cmd->port_file, "write the port it listens on to this file (handy with port 0)");
     sub->add_option("--idle-timeout", cmd->idle_timeout,
                     "seconds of silence after which an incomplete request is taken as ended (default 30; 0: wait)");

@@ -12,6 +12,7 @@
 #include "render/escape.hpp"
 #include "render/json_output.hpp"
 #include "render/terminal_report.hpp"
+#include "render/trace.hpp"
 
 namespace rawhttp::cli {
 
@@ -69,8 +70,8 @@ public:
         cap(ex).add_body(b);
     }
 
-    void on_socket_read(std::size_t conn, std::string_view b) override { trace_line(conn, "<", "read", b); }
-    void on_socket_write(std::size_t conn, std::string_view b) override { trace_line(conn, ">", "write", b); }
+    void on_socket_read(std::size_t conn, std::string_view b) override { trace_line(conn, render::TraceDirection::read, b); }
+    void on_socket_write(std::size_t conn, std::string_view b) override { trace_line(conn, render::TraceDirection::write, b); }
 
     void on_exchange_done(const client::ExchangeResult& ex) override {
         auto& c = cap(ex);
@@ -96,15 +97,10 @@ private:
         return it->second;
     }
 
-    void trace_line(std::size_t conn, const char* arrow, const char* what, std::string_view b) {
+    void trace_line(std::size_t conn, render::TraceDirection direction, std::string_view b) {
         if (!cmd_.trace) return;
         double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0_).count();
-        char head[96];
-        std::snprintf(head, sizeof head, "[%10.3f ms] #%zu %s %s %zu bytes\n", ms, conn, arrow, what, b.size());
-        std::string text = render::dim(head, trace_style_);
-        std::string prefix = std::string("  ") + arrow + " ";
-        text += cmd_.hex ? render::hexdump(b, "  ") : render::escape_lines(b, trace_style_, prefix);
-        write_all_fd(2, text);
+        write_all_fd(2, render::trace_entry(ms, "#" + std::to_string(conn), direction, b, cmd_.hex, trace_style_));
     }
 
     const SendCmd& cmd_;
@@ -260,7 +256,7 @@ void add_send_command(CLI::App& app, int& exit_code) {
                     "default connection,raw,parsed,why");
     sub->add_flag("-v,--verbose", cmd->verbose, "also show the request as sent");
     sub->add_flag("--timing", cmd->timing, "show DNS, connect, TLS, written, first byte and total times");
-    sub->add_flag("--trace", cmd->trace, "show every socket read and write, with time and size, on stderr");
+    sub->add_flag("--trace", cmd->trace, "show every socket read and write on stderr: time, direction, size and the bytes (escaped, or --hex)");
     sub->add_flag("--hex", cmd->hex, "show bytes as a hexdump");
     sub->add_option("-o,--output", cmd->output, "write the body (decoded from chunked) to FILE, streamed");
     sub->add_flag("--fail", cmd->fail, "exit 22 when a status is 400 or more");

@@ -1,6 +1,9 @@
 // rawhttp serve [HOST:]PORT: the embedded practice server.
+#include <unistd.h>
+
 #include <atomic>
 #include <csignal>
+#include <cstdio>
 #include <iostream>
 #include <memory>
 
@@ -42,13 +45,15 @@ struct ServeCmd {
         }
         std::string address = listener->address;
         if (!port_file.empty()) {
-            FILE* f = std::fopen(port_file.c_str(), "w");
-            if (!f) {
+            // Written whole, then renamed, so a reader never sees half a number.
+            std::string tmp = port_file + ".tmp";
+            FILE* f = std::fopen(tmp.c_str(), "w");
+            if (!f || std::fprintf(f, "%d\n", listener->port) < 0 || std::fclose(f) != 0 ||
+                std::rename(tmp.c_str(), port_file.c_str()) != 0) {
                 print_error("serve: cannot write --port-file '" + port_file + "'");
+                ::close(listener->fd);
                 return 2;
             }
-            std::fprintf(f, "%d\n", listener->port);
-            std::fclose(f);
         }
         std::cerr << "rawhttp serve: listening on http://" << address << "/  (pages: / /echo /status/N /bytes/N "
                   << "/chunked/N /slow/N /redirect; Ctrl-C stops)\n";

@@ -184,28 +184,17 @@ void write_fd(int fd, std::string_view s) {
 PrintingHooks::PrintingHooks(ConversationPrinting p)
     : p_(p),
       in_view_(p.style, p.hex ? "< " : render::dim("<", p.style) + " ", p.hex),
-      out_view_(p.style, p.hex ? "> " : render::dim(">", p.style) + " ", p.hex),
-      t0_(std::chrono::steady_clock::now()) {}
-
-void PrintingHooks::trace(const char* arrow, const char* what, std::size_t n) {
-    if (!p_.trace) return;
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0_).count();
-    char line[96];
-    std::snprintf(line, sizeof line, "[%10.3f ms] %s %s %zu bytes", ms, arrow, what, n);
-    write_fd(p_.note_fd, render::dim(line, p_.note_style) + "\n");
-}
+      out_view_(p.style, p.hex ? "> " : render::dim(">", p.style) + " ", p.hex) {}
 
 void PrintingHooks::on_received(std::string_view bytes) {
     received_ += bytes.size();
     if (captured.size() < capture_cap)
         captured.append(bytes.substr(0, std::min(bytes.size(), capture_cap - captured.size())));
-    trace("<", "read", bytes.size());
     write_fd(p_.out_fd, in_view_.feed(bytes));
 }
 
 void PrintingHooks::on_sent(std::string_view bytes) {
     sent_ += bytes.size();
-    trace(">", "write", bytes.size());
     if (!p_.show_sent) return;
     write_fd(p_.out_fd, in_view_.finish());  // end a partial received line first
     write_fd(p_.out_fd, out_view_.feed(bytes) + out_view_.finish());

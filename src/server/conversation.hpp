@@ -80,7 +80,8 @@ private:
 
 // Hooks that print the conversation: received bytes escaped on `out_fd` as
 // they arrive ("< " lines, or a hexdump), and with show_sent each line sent
-// ("> " lines); the half-close note and --trace lines on `note_fd`.
+// ("> " lines); the half-close note on `note_fd` (-1: none). --trace is the
+// transport's observer (render::TraceWriter), not these hooks.
 struct ConversationPrinting {
     int out_fd = 1;
     int note_fd = 2;
@@ -88,7 +89,6 @@ struct ConversationPrinting {
     render::Style note_style;
     bool hex = false;
     bool show_sent = false;
-    bool trace = false;
 };
 
 class PrintingHooks : public ConversationHooks {
@@ -107,12 +107,10 @@ public:
     std::size_t capture_cap = 0;
 
 private:
-    void trace(const char* arrow, const char* what, std::size_t n);
     ConversationPrinting p_;
     StreamView in_view_;
     StreamView out_view_;
     std::uint64_t received_ = 0, sent_ = 0;
-    std::chrono::steady_clock::time_point t0_;
 };
 
 }  // namespace rawhttp::server

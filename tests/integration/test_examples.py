@@ -1,6 +1,7 @@
 """Runs every walk-through in examples/ against the built binary, so they never rot."""
 import glob
 import os
+import shutil
 import subprocess
 import sys
 
@@ -33,8 +34,28 @@ def test_curl_lesson(tmp):
     h.check("400 Bad Request" in out, "the strict server rejects the bare LF request")
 
 
+def test_bob_and_alice(tmp):
+    out = _run_example("bob-and-alice.sh", timeout=60)
+    bob, _, alice = out.partition("Alice's screen")
+    h.check("< Hello Bob! Yes, every byte.\\r\\n" in bob, "Bob saw Alice's line:\n" + out)
+    h.check("< Hi Alice, it's Bob. Can you read me?\\r\\n" in alice and "< Loud and clear. Bye!\\r\\n" in alice,
+            "Alice saw Bob's lines:\n" + out)
+    h.check("the other side sent FIN" in bob, "Bob was told of Alice's half-close:\n" + out)
+    h.check("exit codes: Bob 0, Alice 0" in out, "both ended cleanly:\n" + out)
+
+
+def test_capture_curl(tmp):
+    if not shutil.which("curl"):
+        raise h.Skip("curl is not installed (scripts/setup-deps test installs it)")
+    out = _run_example("capture-curl.sh", timeout=60)
+    h.check("> POST /echo HTTP/1.1\\r\\n" in out and "> X-Lesson: netcat\\r\\n" in out, "listen showed curl's bytes")
+    h.check("@eol = keep" in out, "the saved .req is shown")
+    h.check("|POST /echo HTTP/|" in out and " 0d 0a" in out, "compose --hex shows the bytes, CR LF included")
+    h.check("a byte-for-byte replay" in out, "the replay matched the capture:\n" + out[-2000:])
+
+
 def test_every_example_is_tested(tmp):
-    tested = {"netcat-lesson.sh", "curl-lesson.sh"}
+    tested = {"netcat-lesson.sh", "curl-lesson.sh", "bob-and-alice.sh", "capture-curl.sh"}
     here = os.path.dirname(os.path.abspath(__file__))
     for f in glob.glob(os.path.join(here, "test_*.py")):
         if f.endswith("test_examples.py"):
