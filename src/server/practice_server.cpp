@@ -784,6 +784,11 @@ struct PracticeServer::Impl {
         std::string_view head_bytes = view.substr(0, head.head_bytes);
         if (hosts == 0 && head.minor >= 1) return reject_lint(c, r.line, head_bytes, "Host header missing");
         if (hosts > 1) return reject_lint(c, r.line, head_bytes, "more than one Host header");
+        // The target's form against the method (RFC 9112 section 3.2); CONNECT gets its 501 later.
+        bool origin_or_absolute =
+            !r.target.empty() && (r.target.front() == '/' || r.target.find("://") != std::string::npos);
+        if (r.method != "CONNECT" && (r.target == "*" ? r.method != "OPTIONS" : !origin_or_absolute))
+            return reject_lint(c, r.line, head_bytes, "the request target's form does not fit the method");
         if (has_te) {
             if (has_cl) return reject_lint(c, r.line, head_bytes, "Content-Length and Transfer-Encoding together");
             if (head.minor == 0) return reject_lint(c, r.line, head_bytes, "Transfer-Encoding in an HTTP/1.0 request");
@@ -1072,7 +1077,6 @@ struct PracticeServer::Impl {
         Response resp;
         std::string path = path_of(r.target);
         bool known_method = std::find(std::begin(kMethods), std::end(kMethods), r.method) != std::end(kMethods);
-        bool origin_or_absolute = !r.target.empty() && (r.target.front() == '/' || r.target.find("://") != std::string::npos);
 
         if (!known_method) {
             resp.status = 501;
@@ -1083,24 +1087,9 @@ struct PracticeServer::Impl {
                         "answer 501 (Not Implemented). This server implements " +
                         std::string(kAllow) + ".\n";
             if (r.method == "CONNECT") resp.body += "CONNECT opens a tunnel through a proxy: this is not a proxy.\n";
-        } else if (r.target == "*") {
-            if (r.method == "OPTIONS") {
-                resp.status = 204;
-                resp.headers.push_back({"Allow", std::string(kAllow)});
-            } else {
-                resp.status = 400;
-                resp.close = true;
-                resp.body = "400 Bad Request\n\nThe asterisk target \"*\" is only for OPTIONS \xe2\x80\x94 "
-                            "RFC 9112 section 3.2.4\n";
-            }
-        } else if (!origin_or_absolute) {
-            resp.status = 400;
-            resp.close = true;
-            resp.body = "400 Bad Request\n\nThe request target \"" + escape_limited(r.target, 100) +
-                        "\" is neither a path starting with / nor an absolute URI \xe2\x80\x94 RFC 9112 section 3.2\n\n"
-                        "Origin form (GET /index.html HTTP/1.1) is what a client sends to a server;\n"
-                        "absolute form (GET http://host/ HTTP/1.1) is for proxies; authority form\n"
-                        "(host:port) is only for CONNECT.\n";
+        } else if (r.target == "*") {  // only OPTIONS gets here (begin_request)
+            resp.status = 204;
+            resp.headers.push_back({"Allow", std::string(kAllow)});
         } else if (path == "/echo") {
             resp.content_type = "text/plain";
             resp.body = r.echo_bytes;

@@ -201,6 +201,7 @@ def test_lint_json_shape_and_exit_codes(tmp):
     tpl = h.write_req(tmp, "GET /{{nope}} HTTP/1.1\nHost: x\n\n", "tpl.req")
     rc, out, err = h.run(["lint", tpl])
     h.eq(rc, 2, "a template error exits 2")
+    err = err.decode(errors="replace")
     h.check("tpl.req:1:" in err, "the template error names file:line: %r" % err)
 
 
@@ -244,6 +245,8 @@ def test_serve_400_bodies_are_lint_findings(tmp):
         "broken-cl-and-te.req": "[content-length-with-transfer-encoding]",
         "broken-content-length.req": "[content-length-invalid]",
         "broken-target-no-slash.req": "[target-form]",
+        "broken-asterisk-get.req": "[target-asterisk]",
+        "broken-duplicate-host.req": "[host-repeated]",
         "broken-te-not-chunked.req": "[transfer-encoding-not-chunked]",
     }
     with h.PracticeServer() as srv:

@@ -129,7 +129,7 @@ TEST_CASE("lint: the version's syntax and support") {
 
 TEST_CASE("lint: the target's form against the method") {
     expect_one("GET index.html HTTP/1.1\r\nHost: h\r\n\r\n", "target-form", 1, 5, "400", Severity::error);
-    expect_one("GET * HTTP/1.1\r\nHost: h\r\n\r\n", "target-form", 1, 5, "400", Severity::error);
+    expect_one("GET * HTTP/1.1\r\nHost: h\r\n\r\n", "target-asterisk", 1, 5, "400", Severity::error);
     expect_one("CONNECT / HTTP/1.1\r\nHost: h\r\n\r\n", "target-form", 1, 9, "400", Severity::error);
     expect_one("CONNECT example.com HTTP/1.1\r\nHost: h\r\n\r\n", "target-form", 1, 9, "400", Severity::error);
     CHECK(find(lint("OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n"), "target-form") == nullptr);
