@@ -5,6 +5,8 @@
 #include "lint/lint.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdint>
 #include <optional>
 
 #include "http/chars.hpp"
@@ -43,77 +45,95 @@ constexpr Rule kRules[] = {
      "end every line of the head with CR LF (@eol = crlf, the default, or netcat's -C)"},
     {"bare-cr", E, "RFC 9112 §2.2", "400", "nginx and Node answer 400",
      "remove the CR, or follow it with LF to end the line"},
-    {"request-line-leading-whitespace", E, "RFC 9112 §3", "400", "",
+    {"request-line-leading-whitespace", E, "RFC 9112 §3", "400", "nginx and Node answer 400",
      "start the request line with the method, at the first byte"},
     {"request-line-spaces", W, "RFC 9112 §3", "400", "nginx and Node accept it; stricter servers answer 400",
      "separate method, target and version by exactly one space"},
     {"request-line-parts", E, "RFC 9112 §3", "400", "nginx and Node answer 400",
      "write exactly three parts: METHOD SP TARGET SP HTTP/1.1 (percent-encode a space in the target as %20)"},
-    {"method-invalid-char", E, "RFC 9112 §3.1", "400", "",
+    {"method-invalid-char", E, "RFC 9112 §3.1", "400", "nginx and Node answer 400",
      "a method is a token: letters, digits and !#$%&'*+-.^_`|~ only (usually uppercase, like GET)"},
-    {"method-unknown", W, "RFC 9110 §9.1", "400", "Node answers 400 to a method it does not know; nginx answers 405 to GET-only pages",
+    {"method-not-uppercase", E, "RFC 9110 §9.1", "400", "nginx and Node answer 400",
+     "write the method in uppercase letters, like GET; methods are case-sensitive"},
+    {"method-unknown", W, "RFC 9110 §9.1", "400", "Node answers 400 to a method it does not know; nginx accepts",
      "use a registered method (GET, HEAD, POST, PUT, DELETE, OPTIONS, ...); methods are case-sensitive"},
-    {"target-invalid-char", E, "RFC 9112 §3.2", "400", "",
+    {"target-invalid-char", E, "RFC 9112 §3.2", "400", "nginx and Node answer 400",
      "percent-encode the byte in the target (a space is %20)"},
-    {"target-uri-char", W, "RFC 3986 §2", "400", "Node answers 400 to some of these; nginx accepts",
+    {"target-uri-char", W, "RFC 3986 §2", "400", "nginx and Node accept it; stricter servers answer 400",
      "percent-encode the character (\" is %22, < is %3C, > is %3E, { is %7B, } is %7D, | is %7C)"},
     {"target-form", E, "RFC 9112 §3.2", "400", "nginx and Node answer 400",
      "an origin-form target starts with /: write /index.html, or an absolute URL http://host/path"},
+    {"options-asterisk", W, "RFC 9110 §9.3.7", "400", "nginx answers 400; Node accepts",
+     "ask OPTIONS about a path (OPTIONS / HTTP/1.1) when the server rejects the asterisk"},
+    {"connect-origin", E, "RFC 9110 §9.3.6", "400", "nginx answers 400; Node closes the connection",
+     "send CONNECT only to a proxy; ask an origin server with GET"},
     {"target-asterisk", E, "RFC 9112 §3.2.4", "400", "nginx answers 400; Node accepts",
      "use * only with OPTIONS; other methods take an origin-form target like /"},
     {"target-too-long", W, "RFC 9112 §3", "414", "nginx answers 414 past 8 KiB",
      "shorten the target; move data into a POST body"},
     {"version-invalid", E, "RFC 9112 §2.3", "400", "nginx and Node answer 400",
      "write the version exactly as HTTP/1.1 (uppercase, one digit on each side of the dot)"},
+    {"version-minor", W, "RFC 9110 §2.5", "400", "Node answers 400; nginx accepts it as HTTP/1.1",
+     "write HTTP/1.1"},
     {"version-unsupported", E, "RFC 9110 §15.6.6", "505", "nginx answers 505; Node accepts it as HTTP/1.1",
      "write HTTP/1.1: HTTP/2 and HTTP/3 are binary protocols, never a text request line"},
     {"whitespace-before-first-field", E, "RFC 9112 §2.2", "400", "nginx and Node answer 400",
      "remove the whitespace at the start of the line"},
     {"obs-fold", E, "RFC 9112 §5.2", "400", "nginx and Node answer 400",
      "join the continuation line to the field's value on one line"},
-    {"field-missing-colon", E, "RFC 9112 §5", "400", "",
+    {"field-missing-colon", E, "RFC 9112 §5", "400", "Node answers 400; nginx ignores the line",
      "write each field as Name: value"},
-    {"field-name-empty", E, "RFC 9110 §5.1", "400", "",
+    {"field-name-empty", E, "RFC 9110 §5.1", "400", "nginx and Node answer 400",
      "put the field's name before the colon"},
     {"space-before-colon", E, "RFC 9112 §5.1", "400", "nginx and Node answer 400",
      "remove the whitespace between the field name and the colon: Name: value"},
-    {"field-name-invalid-char", E, "RFC 9110 §5.1", "400", "",
+    {"field-name-invalid-char", E, "RFC 9110 §5.1", "400", "Node answers 400; nginx ignores the field",
      "a field name is a token: letters, digits and !#$%&'*+-.^_`|~ only"},
-    {"field-value-invalid-char", E, "RFC 9110 §5.5", "400", "nginx and Node answer 400",
+    {"field-value-invalid-char", E, "RFC 9110 §5.5", "400", "",
      "remove the control byte; field values are visible characters, SP and HTAB"},
     {"field-line-too-long", W, "RFC 9112 §5", "400", "nginx answers 400 past 8 KiB per line",
      "shorten the field; servers limit each line"},
-    {"head-too-large", W, "RFC 6585 §5", "431", "Node answers 431 past 16 KiB of head",
+    {"head-too-large", W, "RFC 6585 §5", "431", "Node answers 431 past 16 KiB of head; nginx accepts up to 32 KiB",
      "send fewer or shorter header fields"},
     {"host-missing", E, "RFC 9112 §3.2", "400", "nginx and Node answer 400",
      "add a Host field: Host: example.com"},
     {"host-repeated", E, "RFC 9112 §3.2", "400", "nginx answers 400; Node accepts",
      "keep exactly one Host field"},
-    {"host-invalid", E, "RFC 9112 §3.2", "400", "",
+    {"host-empty", W, "RFC 9112 §3.2", "400", "nginx answers 400; Node accepts",
+     "give Host the server's name, unless the target URI has no authority"},
+    {"host-invalid", E, "RFC 9112 §3.2", "400", "nginx answers 400; Node accepts",
      "write Host as host[:port], with no spaces, path or userinfo"},
     {"content-length-invalid", E, "RFC 9112 §6.3", "400", "nginx and Node answer 400",
      "write Content-Length as the body's size in decimal digits, nothing else"},
     {"content-length-conflict", E, "RFC 9112 §6.3", "400", "nginx and Node answer 400",
      "send one Content-Length, the body's exact size"},
-    {"content-length-repeated", W, "RFC 9110 §8.6", "400", "",
+    {"content-length-repeated", E, "RFC 9110 §8.6", "400", "nginx and Node answer 400",
      "send Content-Length once"},
     {"content-length-with-transfer-encoding", E, "RFC 9112 §6.1", "400", "nginx and Node answer 400",
      "send either Content-Length or Transfer-Encoding: chunked, never both"},
-    {"transfer-encoding-not-chunked", E, "RFC 9112 §6.3", "400", "Node answers 400; nginx answers 501",
+    {"transfer-encoding-not-chunked", E, "RFC 9112 §6.3", "400", "Node answers 400; nginx answers 501 to a coding it does not know",
      "end Transfer-Encoding with chunked, and send the body in chunks"},
-    {"transfer-encoding-chunked-twice", E, "RFC 9112 §6.1", "400", "",
+    {"transfer-encoding-chunked-twice", E, "RFC 9112 §6.1", "400", "Node answers 400; nginx answers 501",
      "apply chunked once, as the last coding"},
-    {"transfer-encoding-unknown", W, "RFC 9112 §6.1", "501", "nginx answers 501",
+    {"transfer-encoding-repeated", W, "RFC 9110 §5.3", "400", "nginx answers 400; Node accepts",
+     "list every coding in one Transfer-Encoding field: Transfer-Encoding: chunked"},
+    {"transfer-encoding-unknown", W, "RFC 9112 §6.1", "501", "nginx answers 501; Node accepts",
      "use only Transfer-Encoding: chunked in requests (compress the body with Content-Encoding instead)"},
-    {"transfer-encoding-http10", W, "RFC 9112 §6.1", "400", "",
+    {"transfer-encoding-http10", W, "RFC 9112 §6.1", "400", "nginx answers 400; Node accepts",
      "use HTTP/1.1 for a chunked body, or send Content-Length"},
     {"chunked-malformed", E, "RFC 9112 §7.1", "400", "nginx and Node answer 400",
      "write each chunk as: size in hex, CR LF, that many bytes, CR LF; end with 0 CR LF CR LF"},
+    {"chunked-bare-lf", W, "RFC 9112 §7.1", "400", "Node answers 400; nginx accepts",
+     "end every chunk-size line and chunk with CR LF"},
+    {"chunked-size-whitespace", W, "RFC 9112 §7.1", "400", "Node answers 400; nginx accepts",
+     "write the chunk size right before CR LF (or before ;ext), with no spaces"},
+    {"expect-unknown", W, "RFC 9110 §10.1.1", "417", "Node answers 417; nginx ignores it",
+     "send Expect: 100-continue or no Expect at all"},
     {"chunked-incomplete", E, "RFC 9112 §7.1", "timeout", "",
      "end the chunked body with the last chunk: 0 CR LF, then an empty line (CR LF)"},
     {"content-length-exceeds-body", E, "RFC 9112 §6.2", "timeout", "Node waits for the rest; nginx's return answers before reading any body",
      "set Content-Length to the body's size ({{content_length}} computes it)"},
-    {"body-extra-bytes", W, "RFC 9112 §6.3", "400", "",
+    {"body-extra-bytes", W, "RFC 9112 §6.3", "400", "Node answers 400; nginx answers 200, then 400 to the extra bytes",
      "set Content-Length to the body's size ({{content_length}} computes it); the rest is read as a next request"},
     {"body-without-framing", W, "RFC 9112 §6.3", "411", "Node answers 400, reading the body as a next request; nginx answers 200, then 400 to that next request",
      "add Content-Length: {{content_length}} (or Transfer-Encoding: chunked)"},
@@ -252,6 +272,7 @@ public:
         check_sizes();
         check_host();
         check_framing();
+        check_expect();
         if (!head_terminated_) {
             add("head-unterminated", b_.size(),
                 "the head has no terminating empty line, so the server waits for the rest of it (then times out "
@@ -270,16 +291,20 @@ private:
     int major_ = -1, minor_ = -1;
     std::vector<Finding> out_;
 
-    void add(std::string_view id, std::size_t offset, std::string message) {
+    // `servers` and `expect` override the rule's when the observed servers
+    // answer this case differently from the rule's usual one.
+    void add(std::string_view id, std::size_t offset, std::string message, std::string_view servers = {},
+             std::string_view expect = {}) {
         const Rule& r = rule(id);
         Finding f;
         f.id = std::string(r.id);
         f.severity = r.severity;
         f.offset = std::min(offset, b_.size());
         f.message = std::move(message);
-        if (!r.servers.empty()) f.message += " (" + std::string(r.servers) + ")";
+        std::string_view note = servers.empty() ? r.servers : servers;
+        if (!note.empty()) f.message += " (" + std::string(note) + ")";
         f.rfc = std::string(r.rfc);
-        f.expect_status = std::string(r.expect_status);
+        f.expect_status = std::string(expect.empty() ? r.expect_status : expect);
         f.fix = std::string(r.fix);
         out_.push_back(std::move(f));
     }
@@ -373,8 +398,12 @@ private:
                 extra_at = base + sp;
             }
         }
-        if (extra_space)
-            add("request-line-spaces", extra_at, "more than one space between the parts of the request line");
+        if (extra_space) {
+            bool trailing = extra_at + 1 >= base + rl.size() || rl.find_first_not_of(' ', extra_at - base) == std::string_view::npos;
+            add("request-line-spaces", extra_at,
+                trailing ? "a space at the end of the request line" : "more than one space between the parts of the request line",
+                trailing ? "Node answers 400; nginx accepts" : "");
+        }
         if (words.empty()) {
             add("request-line-parts", base, "the request line is empty or only whitespace");
             return;
@@ -411,12 +440,14 @@ private:
                 return;
             }
         if (!known_method(m)) {
+            // nginx takes only A-Z, - and _ in a method; Node only the methods it knows.
             bool upper = std::all_of(m.begin(), m.end(), [](char c) { return is_upper_alpha(c) || c == '-' || c == '_'; });
             std::string upper_m;
             for (char c : m) upper_m += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
             std::string hint = !upper && known_method(upper_m) ? "; methods are case-sensitive: did you mean " + upper_m + "?"
                                                                : "";
-            add("method-unknown", off, "'" + std::string(m).substr(0, 40) + "' is not a registered method" + hint);
+            add(upper ? "method-unknown" : "method-not-uppercase", off,
+                "'" + std::string(m).substr(0, 40) + "' is not a registered method" + hint);
         }
     }
 
@@ -425,8 +456,9 @@ private:
             unsigned char c = static_cast<unsigned char>(t[i]);
             if (c == '\r') continue;  // reported as bare-cr
             if (!is_target_byte(c)) {
-                add("target-invalid-char", off + i, "the target holds " + describe_byte(c) +
-                                                        ", which a request target may not contain");
+                add("target-invalid-char", off + i,
+                    "the target holds " + describe_byte(c) + ", which a request target may not contain",
+                    c >= 0x80 ? "Node answers 400; nginx accepts" : "");
                 return false;
             }
         }
@@ -444,17 +476,23 @@ private:
             }
         }
         if (method == "CONNECT") {
+            add("connect-origin", off - method.size() - 1,
+                "CONNECT asks for a tunnel, which only a proxy opens; an origin server refuses it");
             // authority-form: host:port, nothing else (RFC 9112 §3.2.3).
             std::size_t colon = t.rfind(':');
             bool ok = !t.empty() && t[0] != '/' && !has_scheme(t) && colon != std::string_view::npos &&
                       colon + 1 < t.size() && bad_host_byte(t) == std::string_view::npos;
             if (!ok)
-                add("target-form", off, "CONNECT takes the authority-form target host:port (like example.com:443), "
-                                        "not '" + std::string(t.substr(0, 60)) + "'");
+                add("target-form", off,
+                    "CONNECT takes the authority-form target host:port (like example.com:443), not '" +
+                        std::string(t.substr(0, 60)) + "'",
+                    "nginx answers 405; Node closes the connection");
             return;
         }
         if (t == "*") {
-            if (method != "OPTIONS")
+            if (method == "OPTIONS")
+                add("options-asterisk", off, "OPTIONS * asks about the server as a whole, which some servers refuse");
+            else
                 add("target-asterisk", off, "the asterisk-form target * is only for OPTIONS, not " +
                                             std::string(method.substr(0, 40)));
             return;
@@ -472,11 +510,17 @@ private:
         if (v.size() == 8 && v.substr(0, 5) == "HTTP/" && d(5) && v[6] == '.' && d(7)) {
             major_ = v[5] - '0';
             minor_ = v[7] - '0';
-            if (major_ != 1)
+            if (major_ >= 2)
                 add("version-unsupported", off,
-                    std::string(v) + (major_ >= 2 ? " in a text request line: HTTP/2 and later are binary and begin "
-                                                    "with a connection preface, never a text request"
-                                                  : " is not a version a server speaks in this format"));
+                    std::string(v) + " in a text request line: HTTP/2 and later are binary and begin with a "
+                                     "connection preface, never a text request",
+                    major_ == 2 && minor_ == 0 ? "" : "nginx answers 505; Node answers 400");
+            else if (major_ == 0)
+                add("version-unsupported", off,
+                    std::string(v) + " is not a version that has this request-line format (HTTP/0.9 had no version)",
+                    "nginx answers 400; Node accepts", "400");
+            else if (minor_ > 1)
+                add("version-minor", off, std::string(v) + ": no such version; a server treats it as HTTP/1.1");
             return;
         }
         std::string why = "'" + std::string(v.substr(0, 40)) + "' is not HTTP-version (\"HTTP/\" DIGIT \".\" DIGIT)";
@@ -531,7 +575,8 @@ private:
                     add("field-value-invalid-char", l.start + colon + 1 + i,
                         "the field value holds " + describe_byte(c) +
                             (c == 0 ? ", which is invalid and dangerous in a field value"
-                                    : ", a control byte no field value may contain"));
+                                    : ", a control byte no field value may contain"),
+                        c == 0 ? "nginx and Node answer 400" : "Node answers 400; nginx accepts");
                     break;
                 }
             }
@@ -556,7 +601,11 @@ private:
             }
         }
         std::size_t head = head_end_ - lines_[0].start;
-        if (head > kMaxHead) add("head-too-large", lines_[0].start, "the head is " + std::to_string(head) + " bytes");
+        if (head > kMaxHeadBoth)
+            add("head-too-large", lines_[0].start, "the head is " + std::to_string(head) + " bytes",
+                "Node answers 431; nginx answers 400 past 32 KiB");
+        else if (head > kMaxHead)
+            add("head-too-large", lines_[0].start, "the head is " + std::to_string(head) + " bytes");
     }
 
     std::vector<const Field*> named(std::string_view name) const {
@@ -577,11 +626,18 @@ private:
             add("host-repeated", hosts[1]->name_offset,
                 std::to_string(hosts.size()) + " Host fields: a server cannot tell which one is meant");
         for (const Field* h : hosts) {
+            if (h->value.empty() && major_ == 1 && minor_ >= 1)
+                add("host-empty", h->value_offset, "the Host field is empty");
             std::size_t bad = bad_host_byte(h->value);
-            if (bad != std::string_view::npos)
+            if (bad != std::string_view::npos) {
+                // nginx refuses whitespace, / and \ in a host; it lets other oddities through.
+                char c = h->value[bad];
+                bool nginx_rejects = c == ' ' || c == '\t' || c == '/' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
                 add("host-invalid", h->value_offset + bad,
                     "the Host value '" + std::string(h->value.substr(0, 60)) + "' is not host[:port] (" +
-                        describe_byte(static_cast<unsigned char>(h->value[bad])) + " here)");
+                        describe_byte(static_cast<unsigned char>(c)) + " here)",
+                    nginx_rejects ? "" : "nginx and Node accept it, though RFC 9112 requires a 400");
+            }
         }
     }
 
@@ -628,6 +684,9 @@ private:
                 if (!name.empty()) codings.emplace_back(lower(name), f->value_offset + at);
             }
         bool chunked = false;
+        if (tes.size() > 1)
+            add("transfer-encoding-repeated", tes[1]->name_offset,
+                std::to_string(tes.size()) + " Transfer-Encoding fields");
         if (!tes.empty()) {
             if (!cls.empty())
                 add("content-length-with-transfer-encoding", cls[0]->name_offset,
@@ -640,7 +699,8 @@ private:
             if (codings.empty() || codings.back().first != "chunked") {
                 add("transfer-encoding-not-chunked", tes[0]->value_offset,
                     "Transfer-Encoding '" + std::string(tes[0]->value.substr(0, 40)) +
-                        "' does not end with chunked, so the request body's length cannot be determined");
+                        "' does not end with chunked, so the request body's length cannot be determined",
+                    codings.empty() ? "nginx answers 501; Node accepts" : "");
             } else {
                 chunked = true;
             }
@@ -652,7 +712,7 @@ private:
                     break;
                 }
             for (const auto& [c, at] : codings)
-                if (c != "chunked") {
+                if (c != "chunked" && !(codings.size() == 1)) {
                     add("transfer-encoding-unknown", at,
                         "transfer coding '" + c.substr(0, 40) + "' is one few servers decode in a request");
                     break;
@@ -685,30 +745,97 @@ private:
         return s == "\r\n" || s == "\n";
     }
 
+    // Walks the chunked body (RFC 9112 §7.1) itself, to say where it breaks
+    // and to tell the leniencies servers differ on (bare LF, spaces after the
+    // size) from what no server accepts.
     void check_chunked(std::string_view body) {
-        http::ChunkedDecoder dec;
-        std::size_t at = 0;
-        while (at < body.size()) {
-            auto step = dec.feed(body.substr(at));
-            if (step.error) {
-                std::string msg = dec.error_message();
-                add("chunked-malformed", head_end_ + at + (step.consumed > 0 ? step.consumed - 1 : 0),
-                    "the chunked body is malformed: " + (msg.empty() ? std::string("bad chunk") : msg));
-                return;
+        const std::size_t base = head_end_;
+        bool bare_lf_seen = false, space_seen = false;
+        std::size_t pos = 0;
+        auto line_end = [&](std::size_t lf) {  // the CR before an LF, if any
+            if (lf > pos && body[lf - 1] == '\r') return lf - 1;
+            if (!bare_lf_seen) {
+                bare_lf_seen = true;
+                add("chunked-bare-lf", base + lf, "a line of the chunked body ends with a bare LF, not CR LF");
             }
-            at += step.consumed;
-            if (step.done || dec.done()) break;
-            if (step.consumed == 0) break;
-        }
-        if (!dec.done()) {
+            return lf;
+        };
+        auto incomplete = [&] {
             add("chunked-incomplete", b_.size(),
                 "the chunked body has no last chunk (0 CR LF, then an empty line): the server waits for it");
-            return;
+        };
+        for (;;) {
+            std::size_t lf = body.find('\n', pos);
+            if (lf == std::string_view::npos) return incomplete();
+            std::size_t end = line_end(lf);
+            std::string_view size_line = body.substr(pos, end - pos);
+            std::uint64_t size = 0;
+            std::size_t i = 0;
+            for (; i < size_line.size() && std::isxdigit(static_cast<unsigned char>(size_line[i])); ++i) {
+                if (i >= 15) {
+                    add("chunked-malformed", base + pos + i, "the chunk size has too many hex digits");
+                    return;
+                }
+                char c = size_line[i];
+                size = size * 16 + static_cast<std::uint64_t>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+            }
+            if (i == 0) {
+                add("chunked-malformed", base + pos,
+                    "the chunked body is malformed: expected a chunk size in hex, found " +
+                        (size_line.empty() ? std::string("an empty line")
+                                           : describe_byte(static_cast<unsigned char>(size_line[0]))));
+                return;
+            }
+            std::size_t j = i;
+            while (j < size_line.size() && is_ows(static_cast<unsigned char>(size_line[j]))) ++j;
+            if (j > i && !space_seen) {
+                space_seen = true;
+                add("chunked-size-whitespace", base + pos + i, "whitespace after the chunk size");
+            }
+            if (j < size_line.size() && size_line[j] != ';') {
+                add("chunked-malformed", base + pos + j,
+                    "the chunked body is malformed: " + describe_byte(static_cast<unsigned char>(size_line[j])) +
+                        " after the chunk size, where CR LF or ;extension belongs");
+                return;
+            }
+            pos = lf + 1;
+            if (size == 0) break;
+            if (body.size() - pos < size) return incomplete();
+            pos += static_cast<std::size_t>(size);
+            if (pos >= body.size()) return incomplete();
+            if (body.substr(pos, 2) == "\r\n") {
+                pos += 2;
+            } else if (body[pos] == '\n') {
+                line_end(pos);
+                pos += 1;
+            } else if (body.substr(pos) == "\r") {
+                return incomplete();
+            } else {
+                add("chunked-malformed", base + pos,
+                    "the chunked body is malformed: the chunk's data is longer than its size (" + std::to_string(size) +
+                        "); CR LF must follow it");
+                return;
+            }
         }
-        if (at < body.size() && !only_line_breaks(body.substr(at)))
-            add("body-extra-bytes", head_end_ + at,
-                std::to_string(body.size() - at) +
-                    " bytes after the last chunk are read as the start of a next request");
+        // Trailer section: field lines up to an empty line.
+        for (;;) {
+            std::size_t lf = body.find('\n', pos);
+            if (lf == std::string_view::npos) return incomplete();
+            std::size_t end = line_end(lf);
+            bool empty = end == pos;
+            pos = lf + 1;
+            if (empty) break;
+        }
+        if (pos < body.size() && !only_line_breaks(body.substr(pos)))
+            add("body-extra-bytes", base + pos,
+                std::to_string(body.size() - pos) + " bytes after the last chunk are read as the start of a next request");
+    }
+
+    void check_expect() {
+        for (const Field* f : named("Expect"))
+            if (lower(f->value) != "100-continue")
+                add("expect-unknown", f->value_offset,
+                    "Expect: " + std::string(f->value.substr(0, 40)) + " is not an expectation any server knows");
     }
 };
 

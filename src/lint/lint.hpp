@@ -47,6 +47,7 @@ bool has_error(const std::vector<Finding>& findings);
 inline constexpr std::size_t kMaxRequestLine = 8192;
 inline constexpr std::size_t kMaxFieldLine = 8192;
 inline constexpr std::size_t kMaxHead = 16384;
+inline constexpr std::size_t kMaxHeadBoth = 32768;  // nginx too (4 buffers of 8 KiB)
 
 }  // namespace rawhttp::lint
 
