@@ -129,7 +129,7 @@ constexpr Rule kRules[] = {
      "write the chunk size right before CR LF (or before ;ext), with no spaces"},
     {"expect-unknown", W, "RFC 9110 §10.1.1", "417", "Node answers 417; nginx ignores it",
      "send Expect: 100-continue or no Expect at all"},
-    {"chunked-incomplete", E, "RFC 9112 §7.1", "timeout", "",
+    {"chunked-incomplete", E, "RFC 9112 §7.1", "timeout", "Node waits for it; nginx's return answers before reading any body",
      "end the chunked body with the last chunk: 0 CR LF, then an empty line (CR LF)"},
     {"content-length-exceeds-body", E, "RFC 9112 §6.2", "timeout", "Node waits for the rest; nginx's return answers before reading any body",
      "set Content-Length to the body's size ({{content_length}} computes it)"},
@@ -294,11 +294,11 @@ private:
     // `servers` and `expect` override the rule's when the observed servers
     // answer this case differently from the rule's usual one.
     void add(std::string_view id, std::size_t offset, std::string message, std::string_view servers = {},
-             std::string_view expect = {}) {
+             std::string_view expect = {}, std::optional<Severity> severity = std::nullopt) {
         const Rule& r = rule(id);
         Finding f;
         f.id = std::string(r.id);
-        f.severity = r.severity;
+        f.severity = severity.value_or(r.severity);
         f.offset = std::min(offset, b_.size());
         f.message = std::move(message);
         std::string_view note = servers.empty() ? r.servers : servers;
@@ -603,7 +603,7 @@ private:
         std::size_t head = head_end_ - lines_[0].start;
         if (head > kMaxHeadBoth)
             add("head-too-large", lines_[0].start, "the head is " + std::to_string(head) + " bytes",
-                "Node answers 431; nginx answers 400 past 32 KiB");
+                "Node answers 431; nginx answers 400 past 32 KiB", "", Severity::error);
         else if (head > kMaxHead)
             add("head-too-large", lines_[0].start, "the head is " + std::to_string(head) + " bytes");
     }

@@ -155,6 +155,10 @@ TEST_CASE("lint: overlong targets and heads") {
     big += "\r\n";
     expect_one(big, "head-too-large", 1, 1, "431", Severity::warning);
     CHECK(find(lint(kOk), "head-too-large") == nullptr);
+    std::string huge = "GET / HTTP/1.1\r\nHost: h\r\n";
+    for (int i = 0; i < 10; ++i) huge += "X-" + std::to_string(i) + ": " + std::string(4000, 'v') + "\r\n";
+    huge += "\r\n";
+    expect_one(huge, "head-too-large", 1, 1, "431", Severity::error);  // past nginx's 32 KiB too
 }
 
 TEST_CASE("lint: Content-Length invalid, repeated, conflicting, not matching the body") {
