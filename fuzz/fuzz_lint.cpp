@@ -8,6 +8,7 @@
 #include "lint/lint.hpp"
 
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <string_view>
@@ -49,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         bool explained = false;
         for (const auto& f : found)
             if (f.severity == lint::Severity::error || f.expect_status == "400") explained = true;
-        if (!explained) __builtin_printf("parser: %s\n", err.message.c_str());
+        if (!explained) __builtin_fprintf(stderr, "parser: %s\n", err.message.c_str());
         FUZZ_CHECK(explained);
     }
     return 0;

@@ -256,11 +256,12 @@ public:
         std::size_t pos = 0;
         // RFC 9112 §2.2: a server SHOULD ignore empty lines before the request line.
         while (pos < b_.size()) {
-            if (b_[pos] == '\n') ++pos;
+            if (b_[pos] == '\n') bare_lfs_.push_back(pos++);
             else if (b_[pos] == '\r' && pos + 1 < b_.size() && b_[pos + 1] == '\n') pos += 2;
             else break;
         }
         if (pos >= b_.size()) {
+            check_line_endings();
             add("empty-request", pos, "no request line: only empty lines or nothing at all was sent, so the server "
                                       "keeps waiting for one");
             return finish();
@@ -288,6 +289,7 @@ private:
     bool head_terminated_ = false;
     std::size_t head_end_ = 0;  // offset just past the empty line
     std::vector<Field> fields_;
+    std::vector<std::size_t> bare_lfs_;  // offsets of LFs without CR in the head
     int major_ = -1, minor_ = -1;
     std::vector<Finding> out_;
 
@@ -352,8 +354,6 @@ private:
         }
         head_end_ = b_.size();
     }
-    std::vector<std::size_t> bare_lfs_;
-
     void check_line_endings() {
         if (!bare_lfs_.empty()) {
             std::string more = bare_lfs_.size() > 1

@@ -74,6 +74,7 @@ TEST_CASE("lint: bare LF and bare CR") {
     CHECK(find(lint(kOk), "bare-lf") == nullptr);
     // A CRLF request with one bare LF line in the middle.
     expect_one("GET / HTTP/1.1\r\nHost: h\nX: y\r\n\r\n", "bare-lf", 2, 8, "400", Severity::warning);
+    expect_one("\nGET / HTTP/1.1\r\nHost: h\r\n\r\n", "bare-lf", 1, 1, "400", Severity::warning);  // before the request line
     expect_one("GET / HTTP/1.1\r\nHost: h\r\nX: a\rb\r\n\r\n", "bare-cr", 3, 5, "400", Severity::error);
     CHECK(find(lint("GET / HTTP/1.1\r\nHost: h\r\nX: a\rb\r\n\r\n"), "field-value-invalid-char") == nullptr);
 }
