@@ -92,7 +92,10 @@ private:
             return lines;
         }
         for (const auto& f : found) {
-            std::string text = render::finding_text(f, report_.style);
+            // Lines of the .req file, as `lint` gives them (the request line's line + lines on the wire).
+            std::size_t file_line = ex.request->line + f.line - 1;
+            std::string text = render::finding_text(
+                f, report_.style, "line " + std::to_string(file_line) + ", column " + std::to_string(f.column));
             std::size_t start = 0;
             while (start < text.size()) {
                 std::size_t nl = text.find('\n', start);

@@ -367,5 +367,27 @@ def test_serve_400_bodies_are_lint_findings(tmp):
             h.check("RFC 91" in body, "%s: and the RFC section" % name)
 
 
+def test_listen_shows_lint_findings(tmp):
+    import subprocess
+    portfile = os.path.join(tmp, "port")
+    p = subprocess.Popen([h.RAWHTTP, "listen", "127.0.0.1:0", "--once", "--port-file", portfile],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                         env=dict(os.environ, NO_COLOR="1"), start_new_session=True)
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not (os.path.exists(portfile) and open(portfile).read().strip()):
+            time.sleep(0.02)
+        port = int(open(portfile).read())
+        status = first_status(port, b"GET / HTTP/1.1\r\nHost: x\r\nX-Trace : abc\r\n\r\n")
+        h.check(status.isdigit(), "listen answered: %s" % status)
+        out, _ = p.communicate(timeout=10)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    text = out.decode(errors="replace")
+    h.check("[space-before-colon]" in text and "RFC 9112 §5.1" in text, "listen shows lint's finding: %r" % text[-1500:])
+
+
 if __name__ == "__main__":
     h.main(globals())
