@@ -644,7 +644,9 @@ private:
     void check_framing() {
         // Content-Length: every member of every field must be the same 1*DIGIT.
         auto cls = named("Content-Length");
-        std::optional<std::uint64_t> length;
+        // The one length every Content-Length member agrees on (have_length), if any.
+        std::uint64_t length = 0;
+        bool have_length = false;
         bool cl_valid = !cls.empty();
         bool cl_conflict = false;
         std::size_t members = 0;
@@ -658,13 +660,16 @@ private:
                     cl_valid = false;
                     continue;
                 }
-                if (length && *length != *n && !cl_conflict) {
+                if (have_length && length != *n && !cl_conflict) {
                     add("content-length-conflict", f->value_offset + at,
-                        "Content-Length says both " + std::to_string(*length) + " and " + std::to_string(*n) +
+                        "Content-Length says both " + std::to_string(length) + " and " + std::to_string(*n) +
                             " bytes: where the body ends is ambiguous");
                     cl_conflict = true;
                 }
-                if (!length) length = n;
+                if (!have_length) {
+                    length = *n;
+                    have_length = true;
+                }
             }
         }
         if (members > 1 && cl_valid && !cl_conflict) {
@@ -672,7 +677,7 @@ private:
                 "Content-Length is given " + std::to_string(members) +
                     " times with the same value; a server may reject the repetition");
         }
-        if (!cl_valid || cl_conflict) length.reset();
+        if (!cl_valid || cl_conflict) have_length = false;
 
         // Transfer-Encoding: codings in order, across fields.
         auto tes = named("Transfer-Encoding");
@@ -725,14 +730,15 @@ private:
             check_chunked(body);
         } else if (!tes.empty()) {
             return;  // framing already broken; the body cannot be judged
-        } else if (length) {
-            if (body.size() < *length)
+        } else if (have_length) {
+            const std::uint64_t declared = length;
+            if (body.size() < declared)
                 add("content-length-exceeds-body", cls[0]->value_offset,
-                    "Content-Length announces " + std::to_string(*length) + " bytes but the body has " +
+                    "Content-Length announces " + std::to_string(declared) + " bytes but the body has " +
                         std::to_string(body.size()) + ": the server waits for the rest");
-            else if (body.size() > *length && !only_line_breaks(body.substr(*length)))
-                add("body-extra-bytes", head_end_ + *length,
-                    std::to_string(body.size() - *length) + " bytes after the " + std::to_string(*length) +
+            else if (body.size() > declared && !only_line_breaks(body.substr(declared)))
+                add("body-extra-bytes", head_end_ + declared,
+                    std::to_string(body.size() - declared) + " bytes after the " + std::to_string(declared) +
                         " that Content-Length announces are read as the start of a next request");
         } else if (cls.empty() && !body.empty() && !only_line_breaks(body)) {
             add("body-without-framing", head_end_,
