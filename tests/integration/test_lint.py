@@ -86,7 +86,6 @@ def observe():
 
 
 def server_versions():
-    _, nginx_v, _ = "", "", ""
     import subprocess
     try:
         p = subprocess.run(["nginx", "-v"], stderr=subprocess.PIPE, stdout=subprocess.PIPE, timeout=10)
