@@ -101,6 +101,10 @@ constexpr Rule kRules[] = {
      "keep exactly one Host field"},
     {"host-empty", W, "RFC 9112 §3.2", "400", "nginx answers 400; Node accepts",
      "give Host the server's name, unless the target URI has no authority"},
+    {"host-unusual", W, "RFC 3986 §3.2.2", "400", "nginx answers 400; Node accepts",
+     "write the host name with non-empty labels (example.com), then an optional :port"},
+    {"target-bad-percent", W, "RFC 3986 §2.1", "400", "nginx answers 400; Node accepts",
+     "write % as %25, or follow it with two hex digits"},
     {"host-invalid", E, "RFC 9112 §3.2", "400", "nginx answers 400; Node accepts",
      "write Host as host[:port], with no spaces, path or userinfo"},
     {"content-length-invalid", E, "RFC 9112 §6.3", "400", "nginx and Node answer 400",
@@ -417,7 +421,8 @@ private:
                 why = std::to_string(words.size()) +
                       " parts, not three: is there a space inside the target?";
             add("request-line-parts", words.size() > 3 ? words[2].offset - 1 : base + rl.size(),
-                "the request line has " + why);
+                "the request line has " + why,
+                words.size() == 2 ? "nginx answers in HTTP/0.9 style, a body with no status line; Node accepts" : "");
         }
         if (words.size() >= 3) check_version(words.back().text, words.back().offset);
         if (words.size() == 2 || words.size() == 3) check_target(words[0].text, words[1].text, words[1].offset);
@@ -467,6 +472,13 @@ private:
 
     void check_target(std::string_view method, std::string_view t, std::size_t off) {
         if (!check_target_bytes(t, off)) return;
+        for (std::size_t i = 0; i < t.size(); ++i) {
+            if (t[i] == '%' && !(i + 2 < t.size() && std::isxdigit(static_cast<unsigned char>(t[i + 1])) &&
+                                 std::isxdigit(static_cast<unsigned char>(t[i + 2])))) {
+                add("target-bad-percent", off + i, "a % in the target that does not start a %XX escape");
+                break;
+            }
+        }
         for (std::size_t i = 0; i < t.size(); ++i) {
             unsigned char c = static_cast<unsigned char>(t[i]);
             if (!uri_char(c)) {
@@ -629,6 +641,14 @@ private:
             if (h->value.empty() && major_ == 1 && minor_ >= 1)
                 add("host-empty", h->value_offset, "the Host field is empty");
             std::size_t bad = bad_host_byte(h->value);
+            if (bad == std::string_view::npos && !h->value.empty() && h->value[0] != '[') {
+                std::string_view name = h->value.substr(0, h->value.find(':'));
+                if (name.empty())
+                    add("host-unusual", h->value_offset, "the Host value has a port but no host name");
+                else if (name.front() == '.' || name.find("..") != std::string_view::npos)
+                    add("host-unusual", h->value_offset, "the host name '" + std::string(name.substr(0, 60)) +
+                                                            "' has an empty label (two dots, or a leading dot)");
+            }
             if (bad != std::string_view::npos) {
                 // nginx refuses whitespace, / and \ in a host; it lets other oddities through.
                 char c = h->value[bad];
@@ -684,9 +704,9 @@ private:
         std::vector<std::pair<std::string, std::size_t>> codings;
         for (const Field* f : tes)
             for (auto [m, at] : list_members(f->value)) {
-                std::string_view name = m.substr(0, m.find(';'));
-                name = trim_ows(name);
-                if (!name.empty()) codings.emplace_back(lower(name), f->value_offset + at);
+                // "chunked;q=1" is not chunked: chunked takes no parameters, and
+                // nginx (501) and Node (400) both refuse it.
+                if (!m.empty()) codings.emplace_back(lower(m), f->value_offset + at);
             }
         bool chunked = false;
         if (tes.size() > 1)

@@ -122,7 +122,7 @@ def agreement(name, v, rc, findings, strict_accept):
             problems.append("%s: lint exit %d with errors" % (name, rc))
     elif any(rej.values()):
         who = [s for s, r in rej.items() if r][0]
-        word = {"timeout": "waits", "close": "closes"}.get(v[who], "answers " + v[who])
+        word = {"timeout": "waits", "close": "closes", "garbage": "answers in HTTP/0.9"}.get(v[who], "answers " + v[who])
         want = "%s %s" % (SERVER_NAMES[who], word)
         if not any(want in f["message"] for f in findings):
             problems.append("%s: %s; no finding says '%s': %s" % (name, v, want, [f["message"] for f in findings]))
@@ -242,13 +242,67 @@ cases = {
  "head-40k": b"GET / HTTP/1.1\r\n" + H + b"".join(b"X-%d: %s\r\n" % (i, b"v"*4000) for i in range(10)) + b"\r\n",
  "expect-bad": b"GET / HTTP/1.1\r\n" + H + b"Expect: foo\r\n\r\n",
  "get-with-body-cl": b"GET / HTTP/1.1\r\n" + H + b"Content-Length: 5\r\n\r\nhello",
+ "host-port-only": b"GET / HTTP/1.1\r\nHost: :80\r\n\r\n",
+ "host-colon-noport": b"GET / HTTP/1.1\r\nHost: x:\r\n\r\n",
+ "host-ipv6": b"GET / HTTP/1.1\r\nHost: [::1]\r\n\r\n",
+ "host-dotdot": b"GET / HTTP/1.1\r\nHost: a..b\r\n\r\n",
+ "host-underscore": b"GET / HTTP/1.1\r\nHost: a_b\r\n\r\n",
+ "host-utf8": b"GET / HTTP/1.1\r\nHost: caf\xc3\xa9\r\n\r\n",
+ "host-two-ports": b"GET / HTTP/1.1\r\nHost: a:1:2\r\n\r\n",
+ "http09-two-part": b"GET /\r\n\r\n",
+ "space-before-version": b"GET /  HTTP/1.1\r\nHost: x\r\n\r\n",
+ "tab-first-field": b"GET / HTTP/1.1\r\n\tHost: x\r\n\r\n",
+ "nul-in-name": b"GET / HTTP/1.1\r\nHost: x\r\nX\x00Y: v\r\n\r\n",
+ "utf8-in-name": b"GET / HTTP/1.1\r\nHost: x\r\nX\xc3\xa9: v\r\n\r\n",
+ "cl-hex": b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0x5\r\n\r\nhello",
+ "cl-trailing-space": b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5 \r\n\r\nhello",
+ "cl-leading-zero": b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 005\r\n\r\nhello",
+ "cl-no-body": b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n",
+ "te-chunked-space": b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding:  chunked \r\n\r\n0\r\n\r\n",
+ "te-xchunked": b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n",
+ "te-chunked-param": b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked;q=1\r\n\r\n0\r\n\r\n",
+ "te-space-before-colon": b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n",
+ "chunk-upper-hex": b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nA\r\n0123456789\r\n0\r\n\r\n",
+ "chunk-neg": b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n-5\r\nhello\r\n0\r\n\r\n",
+ "chunk-huge": b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\nhello\r\n0\r\n\r\n",
+ "chunk-trailer": b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-T: 1\r\n\r\n",
+ "chunk-last-no-crlf": b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n",
+ "target-fragment": b"GET /a#b HTTP/1.1\r\nHost: x\r\n\r\n",
+ "target-pct-bad": b"GET /a%zz HTTP/1.1\r\nHost: x\r\n\r\n",
+ "target-query-only": b"GET ?a=b HTTP/1.1\r\nHost: x\r\n\r\n",
+ "target-double-slash": b"GET //a HTTP/1.1\r\nHost: x\r\n\r\n",
+ "target-https-abs": b"GET https://x/ HTTP/1.1\r\nHost: x\r\n\r\n",
+ "method-long": b"ABCDEFGHIJKLMNOPQRSTUVWXYZ / HTTP/1.1\r\nHost: x\r\n\r\n",
+ "method-dash": b"M-SEARCH / HTTP/1.1\r\nHost: x\r\n\r\n",
+ "version-lower-http10": b"GET / http/1.0\r\n\r\n",
+ "version-HTTP11-extra": b"GET / HTTP/1.1x\r\nHost: x\r\n\r\n",
+ "empty-line-lf-before": b"\nGET / HTTP/1.1\r\nHost: x\r\n\r\n",
+ "two-crlf-before": b"\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n",
+ "connection-close": b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+ "http10-host-dup": b"GET / HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n",
+ "head-only-cr-end": b"GET / HTTP/1.1\r\nHost: x\r\n\r",
 }
 
 
+def exact_req_text(data):
+    """.req text that composes (--eol keep) to exactly `data`: {{ escaped, leading
+    empty lines and a last CR as escapes, the editor's final newline where it is dropped."""
+    text = data.replace(b"{{", b'{{"{{"}}')
+    lead = len(text) - len(text.lstrip(b"\r\n"))  # empty lines before the request line: the preamble's
+    text = b"".join(b"{{CR}}" if c == 13 else b"{{LF}}" for c in text[:lead]) + text[lead:]
+    if text.endswith(b"\r"):  # a last CR would pair with a newline
+        text = text[:-1] + b"{{CR}}"
+    if b"\n\r\n" in data or b"\n\n" in data:
+        text += b"\n"  # a body's final newline is the editor's; a head's would be sent
+    return text
+
+
 def lint_bytes(data):
-    """lint on exact bytes: keep mode, {{ escaped, one final newline for the editor's."""
-    rc, out, err = h.run(["lint", "-", "--eol", "keep", "--json"],
-                         stdin=data.replace(b"{{", b'{{"{{"}}') + b"\n")
+    """lint on exact bytes (checked: compose gives them back)."""
+    text = exact_req_text(data)
+    rc, composed, _ = h.run(["compose", "-", "--eol", "keep"], stdin=text)
+    h.eq(composed, data, "composed bytes")
+    rc, out, err = h.run(["lint", "-", "--eol", "keep", "--json"], stdin=text)
     h.check(rc in (0, 1), "lint exit %d: %r" % (rc, err))
     return rc, json.loads(out)["findings"]
 

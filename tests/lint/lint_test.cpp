@@ -243,6 +243,18 @@ TEST_CASE("lint: findings come in byte order, several rules at once") {
     CHECK(find(fs, "bare-lf") != nullptr);
 }
 
+TEST_CASE("lint: what nginx alone refuses in Host and the target") {
+    expect_one("GET / HTTP/1.1\r\nHost: :80\r\n\r\n", "host-unusual", 2, 7, "400", Severity::warning);
+    expect_one("GET / HTTP/1.1\r\nHost: a..b\r\n\r\n", "host-unusual", 2, 7, "400", Severity::warning);
+    CHECK(lint("GET / HTTP/1.1\r\nHost: a.b:80\r\n\r\n").empty());
+    expect_one("GET /a%zz HTTP/1.1\r\nHost: x\r\n\r\n", "target-bad-percent", 1, 7, "400", Severity::warning);
+    expect_one("GET /a% HTTP/1.1\r\nHost: x\r\n\r\n", "target-bad-percent", 1, 7, "400", Severity::warning);
+    CHECK(lint("GET /a%20b%C3%A9 HTTP/1.1\r\nHost: x\r\n\r\n").empty());
+    // chunked takes no parameters: both nginx and Node refuse "chunked;q=1".
+    expect_one("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked;q=1\r\n\r\n0\r\n\r\n",
+               "transfer-encoding-not-chunked", 3, 20, "400", Severity::error);
+}
+
 TEST_CASE("lint: Expect other than 100-continue") {
     expect_one("GET / HTTP/1.1\r\nHost: h\r\nExpect: foo\r\n\r\n", "expect-unknown", 3, 9, "417", Severity::warning);
     CHECK(lint("POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-Continue\r\nContent-Length: 0\r\n\r\n").empty());
