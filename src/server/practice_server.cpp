@@ -843,15 +843,6 @@ struct PracticeServer::Impl {
         return handle_body(c);
     }
 
-    static std::string join(const std::vector<std::string>& v) {
-        std::string s;
-        for (const auto& x : v) {
-            if (!s.empty()) s += ", ";
-            s += escape_limited(x, 60);
-        }
-        return s;
-    }
-
     Step handle_body(Conn& c) {
         Request& r = c.req;
         if (r.framing == http::Framing::content_length) {
