@@ -46,6 +46,30 @@ std::string observed_verdicts(const std::string& path) {
     return "";
 }
 
+// For each line on the wire of the request whose request line is file line
+// `first` (1-based), the file line it comes from: one per file line, plus one
+// for each {{LF}} or {{CRLF}} the line writes. Exact unless a variable or a
+// {{file:...}} brings line breaks of its own.
+std::vector<std::size_t> wire_lines_to_file_lines(std::string_view text, std::size_t first) {
+    std::vector<std::size_t> map;
+    std::size_t line = 1, pos = 0;
+    while (pos <= text.size()) {
+        std::size_t nl = text.find('\n', pos);
+        std::string_view l = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+        if (line >= first) {
+            if (line > first && l.starts_with("###")) break;
+            std::size_t breaks = 1;
+            for (std::string_view esc : {"{{LF}}", "{{CRLF}}"})
+                for (std::size_t at = l.find(esc); at != std::string_view::npos; at = l.find(esc, at + 1)) ++breaks;
+            map.insert(map.end(), breaks, line);
+        }
+        if (nl == std::string_view::npos) break;
+        pos = nl + 1;
+        ++line;
+    }
+    return map;
+}
+
 struct LintCmd {
     ReqInputOptions in;
     bool json = false;
@@ -71,15 +95,18 @@ struct LintCmd {
         for (std::size_t i = 0; i < reqs->size(); ++i) {
             const auto& r = (*reqs)[i];
             auto found = lint::lint_request(r.bytes);
+            auto file_lines = wire_lines_to_file_lines(loaded->text, r.line);
             any_error = any_error || lint::has_error(found);
             if (reqs->size() > 1 && !json)
                 out += render::bold("request " + std::to_string(i + 1) + " (line " + std::to_string(r.line) + ")", s) +
                        "\n";
             for (const auto& f : found) {
-                // The composed bytes start at the request line: map their lines
-                // to the file's by offset (exact when each file line is one line
-                // on the wire; {{LF}} escapes or {{file:}} shift what follows).
-                std::size_t file_line = r.line + f.line - 1;
+                // The composed bytes start at the request line: their line N is
+                // the file line it was written on (past the map's end, counted on).
+                std::size_t file_line = f.line <= file_lines.size()
+                                            ? file_lines[f.line - 1]
+                                            : (file_lines.empty() ? r.line : file_lines.back()) + f.line -
+                                                  file_lines.size();
                 (f.severity == lint::Severity::error ? errors : warnings)++;
                 if (json) {
                     findings.push_back({{"id", f.id},
@@ -126,9 +153,9 @@ void add_lint_command(CLI::App& app, int& exit_code) {
         "what a strict server answers (400, 411, 414, 431, 501, 505 or a timeout) and a fix.\n"
         "Errors are what a conforming server must reject (or nginx and Node both reject);\n"
         "warnings are what some real servers reject. Nothing goes on the network.\n\n"
-        "LINE is the line in FILE of the composed line: the request line's line plus the\n"
-        "line breaks before the byte on the wire (exact unless a {{LF}} or {{file:...}}\n"
-        "adds line breaks the file does not have). COLUMN counts bytes from 1 on the wire.\n"
+        "LINE is the line of FILE the byte was written on (a {{LF}} or {{CRLF}} escape\n"
+        "stays on its line; a variable or {{file:...}} holding line breaks shifts what\n"
+        "follows). COLUMN counts bytes from 1 in the line as sent on the wire.\n"
         "For gallery files, the statuses nginx and Node answered are shown too.\n\n"
         "Exit status: 0 no error (warnings allowed), 1 an error, 2 a file or template error.\n\n"
         "Example:\n"

@@ -352,6 +352,12 @@ def test_lint_json_shape_and_exit_codes(tmp):
     sp = [f for f in doc["findings"] if f["id"] == "space-before-colon"][0]
     h.eq((sp["line"], sp["column"]), (4, 2), "space-before-colon position")
 
+    # {{CRLF}} escapes stay on the file line they are written on.
+    esc = h.write_req(tmp, "# c\nGET / HTTP/1.1{{CRLF}}Host: x{{CRLF}}X : y{{CRLF}}{{CRLF}}\n", "esc.req")
+    rc, doc, _ = h.run_json(["lint", esc])
+    h.eq([(f["id"], f["line"], f["column"]) for f in doc["findings"]], [("space-before-colon", 2, 2)],
+         "findings of a one-line request")
+
     warn = h.write_req(tmp, "GET / HTTP/1.1\nHost: x\n\n", "warn.req")
     rc, doc, _ = h.run_json(["lint", warn, "--eol", "lf"])
     h.eq(rc, 0, "warnings alone exit 0")
