@@ -116,6 +116,11 @@ Result<LoadedReq> load_req(const std::string& file) {
 Result<std::vector<ComposedRequest>> compose_file(const ReqInputOptions& in) {
     auto loaded = load_req(in.file);
     if (!loaded) return loaded.error();
+    return compose_loaded(*loaded, in);
+}
+
+Result<std::vector<ComposedRequest>> compose_loaded(const LoadedReq& loaded_req, const ReqInputOptions& in) {
+    const LoadedReq* loaded = &loaded_req;
     ComposeOptions opts;
     for (const auto& v : in.vars) {
         auto eq = v.find('=');

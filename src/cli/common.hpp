@@ -46,6 +46,9 @@ Result<LoadedReq> load_req(const std::string& file);
 // Composes the file with the command-line options. Errors: usage/template (exit 2).
 Result<std::vector<ComposedRequest>> compose_file(const ReqInputOptions& in);
 
+// Composes an already loaded file (so "-" is read once). Errors: usage/template (exit 2).
+Result<std::vector<ComposedRequest>> compose_loaded(const LoadedReq& loaded, const ReqInputOptions& in);
+
 // "rawhttp: message" on stderr.
 void print_error(const std::string& message);
 // "note: message" on stderr (dim on a terminal).
@@ -65,5 +68,6 @@ void add_gallery_command(CLI::App& app, int& exit_code);
 void add_listen_command(CLI::App& app, int& exit_code);
 void add_chat_command(CLI::App& app, int& exit_code);
 void add_compare_command(CLI::App& app, int& exit_code);
+void add_lint_command(CLI::App& app, int& exit_code);
 
 }  // namespace rawhttp::cli

@@ -18,9 +18,11 @@
 
 #include "cli/common.hpp"
 #include "compose/req_writer.hpp"
+#include "lint/lint.hpp"
 #include "net/transport.hpp"
 #include "render/escape.hpp"
 #include "render/trace.hpp"
+#include "render/lint_report.hpp"
 #include "server/conversation.hpp"
 #include "server/listen_session.hpp"
 
@@ -64,17 +66,20 @@ std::string numbered(const std::string& path, std::size_t n) {
 }
 
 // ---------------------------------------------------------------- lint
-// LINT CALL SITE: the lint module (src/lint/lint.hpp, being written beside
-// this command) is not in the tree yet. When it lands, this is the one place
-// to call it: rawhttp::lint::lint_request(request_bytes, ...), and format each
-// finding as "SEVERITY  line L, column C  ID  MESSAGE (RFC ..., a strict server answers NNN)".
-// Until then listen shows the strict parser's findings only.
+// What lint (src/lint/) finds in the captured request, one finding per entry,
+// formatted as everywhere else (render/lint_report).
 std::vector<std::string> lint_lines(std::string_view request_bytes, const render::Style& s) {
-    (void)request_bytes;
-    (void)s;
-    return {};
+    std::vector<std::string> lines;
+    for (const auto& f : lint::lint_request(request_bytes)) {
+        std::string text = render::finding_text(f, s);
+        if (!text.empty() && text.back() == '\n') text.pop_back();
+        // The caller indents the first line; indent the others alike.
+        for (std::size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 3))
+            text.replace(at, 1, "\n  ");
+        lines.push_back(text);
+    }
+    return lines;
 }
-constexpr bool kLintAvailable = false;
 
 std::string framing_words(const server::ParsedRequest& r) {
     switch (r.framing) {
@@ -194,8 +199,7 @@ public:
             ++count;
         }
         if (count == 0) {
-            out("  " + render::green("none", s_) + ": a strict HTTP/1.1 parser accepts this request" +
-                (kLintAvailable ? "" : render::dim(" (lint checks: not built in yet)", s_)) + "\n");
+            out("  " + render::green("none", s_) + ": a strict HTTP/1.1 parser accepts this request, and lint finds nothing\n");
         }
         out("\n");
     }

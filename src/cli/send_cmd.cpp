@@ -9,6 +9,8 @@
 
 #include "cli/common.hpp"
 #include "compare/curl_exchange.hpp"
+#include "lint/lint.hpp"
+#include "render/lint_report.hpp"
 #include "render/escape.hpp"
 #include "render/json_output.hpp"
 #include "render/terminal_report.hpp"
@@ -78,12 +80,38 @@ public:
         if (cmd_.json) {
             exchanges.push_back(render::exchange_json(ex, c.body, c.body_truncated()));
         } else if (!stream_body_) {
-            write_all_fd(1, render::exchange_report(ex, c, report_, {}, count_));
+            write_all_fd(1, render::exchange_report(ex, c, report_, why_lines(ex), count_));
         }
         captures_.erase(ex.index);
     }
 
 private:
+    // Send's "why": lint on the bytes actually sent, the findings that explain a 4xx/5xx.
+    std::vector<std::string> why_lines(const client::ExchangeResult& ex) const {
+        std::vector<std::string> lines;
+        if (!report_.sections.why || !ex.response || ex.response->status < 400 || !ex.request) return lines;
+        auto found = lint::findings_for_status(lint::lint_request(ex.request->bytes), ex.response->status);
+        if (found.empty()) {
+            lines.push_back("lint finds nothing in the request that explains " + std::to_string(ex.response->status) +
+                            ": the server's own rules decided (its body may say which)");
+            return lines;
+        }
+        for (const auto& f : found) {
+            // Lines of the .req file, as `lint` gives them (the request line's line + lines on the wire).
+            std::size_t file_line = ex.request->line + f.line - 1;
+            std::string text = render::finding_text(
+                f, report_.style, "line " + std::to_string(file_line) + ", column " + std::to_string(f.column));
+            std::size_t start = 0;
+            while (start < text.size()) {
+                std::size_t nl = text.find('\n', start);
+                if (nl == std::string::npos) nl = text.size();
+                lines.push_back(text.substr(start, nl - start));
+                start = nl + 1;
+            }
+        }
+        return lines;
+    }
+
     static bool only_body(const render::Sections& s) {
         return s.body && !s.request && !s.connection && !s.raw && !s.parsed && !s.timing;
     }

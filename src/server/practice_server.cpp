@@ -26,6 +26,8 @@
 #include <vector>
 
 #include "http/message.hpp"
+#include "lint/lint.hpp"
+#include "render/lint_report.hpp"
 
 namespace rawhttp::server {
 
@@ -143,33 +145,6 @@ std::string hex_size(std::uint64_t n) {
     char buf[24];
     std::snprintf(buf, sizeof buf, "%llx", static_cast<unsigned long long>(n));
     return buf;
-}
-
-// An RFC section for a parser message that does not name one itself.
-std::string rule_reference(std::string_view message) {
-    if (message.find("RFC") != std::string_view::npos) return "";
-    std::string m = lower(message);
-    auto has = [&](std::string_view w) { return m.find(w) != std::string::npos; };
-    if (has("bare lf") || has("bare cr") || has("crlf") || has("line ending") || has("line end") || has("\\n") ||
-        has("\\r"))
-        return "RFC 9112 section 2.2 (every line of a request head ends with CRLF)";
-    if (has("fold")) return "RFC 9112 section 5.2 (obsolete line folding is not allowed)";
-    if (has("colon") && (has("whitespace") || has("space")))
-        return "RFC 9112 section 5.1 (no whitespace between a field name and its colon)";
-    if (has("before the first") || has("first header") || has("first field"))
-        return "RFC 9112 section 2.2 (no whitespace between the request line and the first field)";
-    if (has("version")) return "RFC 9112 section 2.3 (HTTP-version = \"HTTP/\" DIGIT \".\" DIGIT)";
-    if (has("method")) return "RFC 9112 section 3.1 (the method is a token)";
-    if (has("target") || has("uri")) return "RFC 9112 section 3.2 (the request target)";
-    if (has("request line") || has("request-line"))
-        return "RFC 9112 section 3 (request-line = method SP request-target SP HTTP-version)";
-    if (has("field name") || has("header name") || has("token"))
-        return "RFC 9110 section 5.1 (field names are tokens)";
-    if (has("field value") || has("header value") || has("value"))
-        return "RFC 9110 section 5.5 (field values: visible characters, SP and HTAB)";
-    if (has("too many") || has("too long") || has("too large") || has("limit"))
-        return "RFC 9112 section 2.3 and RFC 6585 section 5 (servers limit what they accept)";
-    return "RFC 9112 section 2 (the message format)";
 }
 
 // The line holding `offset`, escaped, with a caret under the offending byte.
@@ -804,52 +779,23 @@ struct PracticeServer::Impl {
         }
         r.keep_alive = head.minor >= 1 ? !conn_close : (conn_keep_alive && !conn_close);
 
-        if (hosts == 0 && head.minor >= 1) {
-            return reject(c, r.line, 400,
-                          "Host header missing \xe2\x80\x94 RFC 9112 section 3.2\n\n"
-                          "A client MUST send a Host header field in every HTTP/1.1 request, and a server\n"
-                          "MUST answer 400 (Bad Request) to an HTTP/1.1 request that lacks one.\n"
-                          "Add a line like this one to the head:\n\n  Host: localhost\n");
-        }
-        if (hosts > 1) {
-            return reject(c, r.line, 400,
-                          "more than one Host header (" + std::to_string(hosts) +
-                              ") \xe2\x80\x94 RFC 9112 section 3.2\n\n"
-                              "A server MUST answer 400 (Bad Request) to a request with more than one Host\n"
-                              "field line: which one would it believe? Keep exactly one.\n");
-        }
-
-        // Transfer-Encoding rules (RFC 9112 sections 6.1 and 6.3).
+        // Host and Transfer-Encoding rules (RFC 9112 sections 3.2, 6.1, 6.3):
+        // the explanation is lint's, the same as `rawhttp lint` gives.
+        std::string_view head_bytes = view.substr(0, head.head_bytes);
+        if (hosts == 0 && head.minor >= 1) return reject_lint(c, r.line, head_bytes, "Host header missing");
+        if (hosts > 1) return reject_lint(c, r.line, head_bytes, "more than one Host header");
+        // The target's form against the method (RFC 9112 section 3.2); CONNECT gets its 501 later.
+        bool origin_or_absolute =
+            !r.target.empty() && (r.target.front() == '/' || r.target.find("://") != std::string::npos);
+        if (r.method != "CONNECT" && (r.target == "*" ? r.method != "OPTIONS" : !origin_or_absolute))
+            return reject_lint(c, r.line, head_bytes, "the request target's form does not fit the method");
         if (has_te) {
-            if (has_cl) {
-                return reject(c, r.line, 400,
-                              "Content-Length and Transfer-Encoding together \xe2\x80\x94 RFC 9112 section 6.1\n\n"
-                              "A sender MUST NOT send a Content-Length header field in a message that has\n"
-                              "a Transfer-Encoding. Two framings in one message are how requests get\n"
-                              "smuggled past proxies (RFC 9112 section 11.2), so this server rejects it\n"
-                              "and closes the connection. Send one or the other.\n");
-            }
-            if (head.minor == 0) {
-                return reject(c, r.line, 400,
-                              "Transfer-Encoding in an HTTP/1.0 request \xe2\x80\x94 RFC 9112 section 6.1\n\n"
-                              "HTTP/1.0 has no transfer codings: a server MUST treat an HTTP/1.0 message\n"
-                              "with Transfer-Encoding as having faulty framing, and close the connection.\n"
-                              "Use HTTP/1.1, or send the body with Content-Length.\n");
-            }
-            if (codings.empty() || codings.back() != "chunked") {
-                return reject(c, r.line, 400,
-                              "Transfer-Encoding does not end with chunked \xe2\x80\x94 RFC 9112 section 6.3\n\n"
-                              "In a request, chunked must be the final transfer coding; otherwise the\n"
-                              "body's length cannot be determined, and the server MUST answer 400 (Bad\n"
-                              "Request) and close the connection. Codings received: " +
-                                  (codings.empty() ? std::string("(none)") : join(codings)) + "\n");
-            }
+            if (has_cl) return reject_lint(c, r.line, head_bytes, "Content-Length and Transfer-Encoding together");
+            if (head.minor == 0) return reject_lint(c, r.line, head_bytes, "Transfer-Encoding in an HTTP/1.0 request");
+            if (codings.empty() || codings.back() != "chunked")
+                return reject_lint(c, r.line, head_bytes, "Transfer-Encoding does not end with chunked");
             for (std::size_t i = 0; i + 1 < codings.size(); ++i) {
-                if (codings[i] == "chunked") {
-                    return reject(c, r.line, 400,
-                                  "chunked applied more than once \xe2\x80\x94 RFC 9112 section 6.1\n\n"
-                                  "A sender MUST NOT apply the chunked transfer coding more than once.\n");
-                }
+                if (codings[i] == "chunked") return reject_lint(c, r.line, head_bytes, "chunked applied more than once");
                 Response resp;
                 resp.status = 501;
                 resp.close = true;
@@ -864,22 +810,7 @@ struct PracticeServer::Impl {
 
         http::ParseError ferr;
         auto framing = http::request_framing(head, ferr);
-        if (!framing) {
-            std::string ref = rule_reference(ferr.message);
-            if (ref.empty() || ref.find("section 2 ") != std::string::npos)
-                ref = "RFC 9112 section 6.3 and RFC 9110 section 8.6 (Content-Length = 1*DIGIT)";
-            std::string where;
-            if (ferr.offset > 0 && ferr.offset < head.head_bytes) {
-                std::size_t line = 0, column = 0;
-                where = "\n" + point_at(view.substr(0, head.head_bytes), ferr.offset, line, column);
-            }
-            return reject(c, r.line, 400,
-                          "the body's framing is invalid: " + ferr.message +
-                              (ferr.message.find("RFC") == std::string::npos ? "\n  see " + ref : std::string()) +
-                              "\n" + where +
-                              "\nA server MUST answer 400 and close the connection when it cannot tell\n"
-                              "where a request body ends (RFC 9112 section 6.3).\n");
-        }
+        if (!framing) return reject_lint(c, r.line, head_bytes, "the body's framing is invalid: " + ferr.message);
         r.framing = framing->framing;
         r.declared = r.remaining = framing->framing == http::Framing::content_length ? framing->length : 0;
         if (r.framing == http::Framing::content_length && r.declared == 0) r.framing = http::Framing::none;
@@ -910,15 +841,6 @@ struct PracticeServer::Impl {
         if (expect && head.minor >= 1 && c.avail() == 0) c.out += "HTTP/1.1 100 Continue\r\n\r\n";
         c.phase = Phase::body;
         return handle_body(c);
-    }
-
-    static std::string join(const std::vector<std::string>& v) {
-        std::string s;
-        for (const auto& x : v) {
-            if (!s.empty()) s += ", ";
-            s += escape_limited(x, 60);
-        }
-        return s;
     }
 
     Step handle_body(Conn& c) {
@@ -1007,16 +929,41 @@ struct PracticeServer::Impl {
                 return unsupported_version(c, std::string(first), v);
             }
         }
-        std::size_t line = 0, column = 0;
-        std::string pointer = point_at(view, err.offset, line, column);
-        std::string ref = rule_reference(err.message);
-        std::string body =
-            "rawhttp serve parses requests strictly, and this one broke a rule:\n\n  " +
-            (err.message.empty() ? std::string("malformed request head") : err.message) + "\n  at line " +
-            std::to_string(line) + ", column " + std::to_string(column) + " (byte " + std::to_string(err.offset) +
-            " of the request)\n" + (ref.empty() ? std::string() : "  see " + ref + "\n") + "\n" + pointer +
-            "\nThe request was not processed, and the connection is closed.\n";
+        std::string explanation = lint_explanation(view);
+        if (explanation.empty()) {
+            // lint saw nothing (it reads leniently): the strict parser's own words.
+            std::size_t line = 0, column = 0;
+            std::string pointer = point_at(view, err.offset, line, column);
+            explanation = "  " + (err.message.empty() ? std::string("malformed request head") : err.message) +
+                          "\n  at line " + std::to_string(line) + ", column " + std::to_string(column) + "\n\n" +
+                          pointer;
+        }
+        std::string body = "rawhttp serve parses requests strictly, and this one broke a rule:\n\n" + explanation +
+                           "\nThe request was not processed, and the connection is closed.\n";
         return reject(c, std::string(first), 400, std::move(body));
+    }
+
+    // lint's findings on a rejected head that explain a 400: its errors, and
+    // the warnings this strict server enforces. Empty when lint finds none.
+    static std::string lint_explanation(std::string_view head) {
+        lint::LintOptions opts;
+        opts.check_body = false;  // the body was never read
+        std::string out;
+        for (const auto& f : lint::lint_request(head, opts)) {
+            if (f.expect_status == "timeout") continue;  // the head's end may simply not have arrived
+            if (f.severity != lint::Severity::error && f.expect_status != "400") continue;
+            out += render::finding_text(f, {}, "", "  ");
+            out += render::finding_pointer(head, f, {}, "    | ");
+            out += "\n";
+        }
+        return out;
+    }
+
+    Step reject_lint(Conn& c, const std::string& line, std::string_view head, const std::string& fallback) {
+        std::string explanation = lint_explanation(head);
+        if (explanation.empty()) explanation = "  " + escape_limited(fallback, 200) + "\n";
+        return reject(c, line, 400, "rawhttp serve parses requests strictly, and this one broke a rule:\n\n" +
+                                        explanation + "\nThe request was not processed, and the connection is closed.\n");
     }
 
     Step unsupported_version(Conn& c, const std::string& line, std::string_view version) {
@@ -1121,7 +1068,6 @@ struct PracticeServer::Impl {
         Response resp;
         std::string path = path_of(r.target);
         bool known_method = std::find(std::begin(kMethods), std::end(kMethods), r.method) != std::end(kMethods);
-        bool origin_or_absolute = !r.target.empty() && (r.target.front() == '/' || r.target.find("://") != std::string::npos);
 
         if (!known_method) {
             resp.status = 501;
@@ -1132,24 +1078,9 @@ struct PracticeServer::Impl {
                         "answer 501 (Not Implemented). This server implements " +
                         std::string(kAllow) + ".\n";
             if (r.method == "CONNECT") resp.body += "CONNECT opens a tunnel through a proxy: this is not a proxy.\n";
-        } else if (r.target == "*") {
-            if (r.method == "OPTIONS") {
-                resp.status = 204;
-                resp.headers.push_back({"Allow", std::string(kAllow)});
-            } else {
-                resp.status = 400;
-                resp.close = true;
-                resp.body = "400 Bad Request\n\nThe asterisk target \"*\" is only for OPTIONS \xe2\x80\x94 "
-                            "RFC 9112 section 3.2.4\n";
-            }
-        } else if (!origin_or_absolute) {
-            resp.status = 400;
-            resp.close = true;
-            resp.body = "400 Bad Request\n\nThe request target \"" + escape_limited(r.target, 100) +
-                        "\" is neither a path starting with / nor an absolute URI \xe2\x80\x94 RFC 9112 section 3.2\n\n"
-                        "Origin form (GET /index.html HTTP/1.1) is what a client sends to a server;\n"
-                        "absolute form (GET http://host/ HTTP/1.1) is for proxies; authority form\n"
-                        "(host:port) is only for CONNECT.\n";
+        } else if (r.target == "*") {  // only OPTIONS gets here (begin_request)
+            resp.status = 204;
+            resp.headers.push_back({"Allow", std::string(kAllow)});
         } else if (path == "/echo") {
             resp.content_type = "text/plain";
             resp.body = r.echo_bytes;

@@ -54,8 +54,15 @@ def test_capture_curl(tmp):
     h.check("a byte-for-byte replay" in out, "the replay matched the capture:\n" + out[-2000:])
 
 
+def test_lint_lesson(tmp):
+    out = _run_example("lint-lesson.sh")
+    h.check("broken-space-before-colon.req" in out and "space-before-colon" in out, "the table has the lesson")
+    h.check("why the server may have answered 400" in out, "send's why section is shown")
+    h.check("RFC 9112 §5.1" in out, "the RFC section is named")
+
+
 def test_every_example_is_tested(tmp):
-    tested = {"netcat-lesson.sh", "curl-lesson.sh", "bob-and-alice.sh", "capture-curl.sh"}
+    tested = {"netcat-lesson.sh", "curl-lesson.sh", "bob-and-alice.sh", "capture-curl.sh", "lint-lesson.sh"}
     here = os.path.dirname(os.path.abspath(__file__))
     for f in glob.glob(os.path.join(here, "test_*.py")):
         if f.endswith("test_examples.py"):

@@ -437,15 +437,15 @@ TEST_CASE("serve: malformed requests get a 400 that names the rule, then a close
         const char* mention;
     };
     std::vector<Case> cases = {
-        {"bare LF", "GET / HTTP/1.1\nHost: localhost\n\n", "bare LF"},
-        {"space before colon", "GET / HTTP/1.1\r\nHost : localhost\r\n\r\n", "colon"},
-        {"no Host", "GET / HTTP/1.1\r\nUser-Agent: x\r\n\r\n", "Host header missing"},
-        {"two Hosts", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "more than one Host"},
+        {"bare LF", "GET / HTTP/1.1\nHost: localhost\n\n", "[bare-lf]"},
+        {"space before colon", "GET / HTTP/1.1\r\nHost : localhost\r\n\r\n", "[space-before-colon]"},
+        {"no Host", "GET / HTTP/1.1\r\nUser-Agent: x\r\n\r\n", "[host-missing]"},
+        {"two Hosts", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "[host-repeated]"},
         {"TE and CL", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\n",
-         "Content-Length and Transfer-Encoding"},
-        {"TE not ending in chunked", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n", "section 6.3"},
-        {"bad Content-Length", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1x\r\n\r\n", "Content-Length"},
-        {"double space", "GET  / HTTP/1.1\r\nHost: a\r\n\r\n", "RFC 9112 section 3"},
+         "[content-length-with-transfer-encoding]"},
+        {"TE not ending in chunked", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n", "RFC 9112 §6.3"},
+        {"bad Content-Length", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1x\r\n\r\n", "[content-length-invalid]"},
+        {"double space", "GET  / HTTP/1.1\r\nHost: a\r\n\r\n", "[request-line-spaces]"},
         {"bad chunk", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "chunked"},
     };
     for (const auto& k : cases) {
@@ -460,10 +460,10 @@ TEST_CASE("serve: malformed requests get a 400 that names the rule, then a close
         CHECK_MESSAGE(r->body.find(k.mention) != std::string::npos, r->body);
         CHECK(c.closed_by_server());
     }
-    // The parser's offset becomes a line and column in the explanation.
+    // lint's line and column are in the explanation.
     auto r = one_shot(s.port, "GET / HTTP/1.1\r\nHost : localhost\r\n\r\n");
     REQUIRE(r);
-    CHECK(r->body.find("at line 2, column 5") != std::string::npos);
+    CHECK(r->body.find("line 2, column 5: error [space-before-colon]") != std::string::npos);
 }
 
 TEST_CASE("serve: other refusals: 505, 501, 413, 431") {

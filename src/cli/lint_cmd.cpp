@@ -1,0 +1,171 @@
+// rawhttp lint FILE.req: what a strict server would reject, rule by rule, and
+// with which status; nothing goes on the network.
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "cli/common.hpp"
+#include "lint/lint.hpp"
+#include "render/escape.hpp"
+#include "render/json_output.hpp"
+#include "render/lint_report.hpp"
+
+namespace fs = std::filesystem;
+
+namespace rawhttp::cli {
+
+namespace {
+
+// What real servers answered this gallery file, from verdicts.json next to the
+// gallery (recorded by tests/integration/test_lint.py). Empty when the file is
+// not a gallery file or nothing was recorded.
+std::string observed_verdicts(const std::string& path) {
+    std::error_code ec;
+    fs::path file(path);
+    for (const auto& dir : gallery_dirs()) {
+        fs::path verdicts = fs::path(dir) / "verdicts.json";
+        if (!fs::is_regular_file(verdicts, ec)) continue;
+        fs::path parent = file.parent_path().empty() ? fs::path(".") : file.parent_path();
+        if (!fs::equivalent(parent, dir, ec)) continue;
+        std::ifstream in(verdicts);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        auto doc = render::json::parse(ss.str(), nullptr, false);
+        if (doc.is_discarded() || !doc.contains("verdicts")) return "";
+        auto it = doc["verdicts"].find(file.filename().string());
+        if (it == doc["verdicts"].end() || !it->is_object()) return "";
+        std::string out;
+        for (const auto& [server, status] : it->items()) {
+            if (!status.is_string()) continue;
+            if (!out.empty()) out += ", ";
+            out += (server == "node" ? std::string("Node") : server) + " " + status.get<std::string>();
+        }
+        return out;
+    }
+    return "";
+}
+
+// For each line on the wire of the request whose request line is file line
+// `first` (1-based), the file line it comes from: one per file line, plus one
+// for each {{LF}} or {{CRLF}} the line writes. Exact unless a variable or a
+// {{file:...}} brings line breaks of its own.
+std::vector<std::size_t> wire_lines_to_file_lines(std::string_view text, std::size_t first) {
+    std::vector<std::size_t> map;
+    std::size_t line = 1, pos = 0;
+    while (pos <= text.size()) {
+        std::size_t nl = text.find('\n', pos);
+        std::string_view l = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+        if (line >= first) {
+            if (line > first && l.starts_with("###")) break;
+            std::size_t breaks = 1;
+            for (std::string_view esc : {"{{LF}}", "{{CRLF}}"})
+                for (std::size_t at = l.find(esc); at != std::string_view::npos; at = l.find(esc, at + 1)) ++breaks;
+            map.insert(map.end(), breaks, line);
+        }
+        if (nl == std::string_view::npos) break;
+        pos = nl + 1;
+        ++line;
+    }
+    return map;
+}
+
+struct LintCmd {
+    ReqInputOptions in;
+    bool json = false;
+    bool quiet = false;
+
+    int run() {
+        auto loaded = load_req(in.file);
+        if (!loaded) {
+            print_error(loaded.error().message);
+            return exit_code(loaded.error().kind);
+        }
+        auto reqs = compose_loaded(*loaded, in);
+        if (!reqs) {
+            print_error(reqs.error().message);
+            return exit_code(reqs.error().kind);
+        }
+        bool any_error = false;
+        render::Style s{render::want_color(1)};
+        render::json findings = render::json::array();
+        std::string out;
+        std::size_t errors = 0, warnings = 0;
+        const std::string& name = loaded->display_name;
+        for (std::size_t i = 0; i < reqs->size(); ++i) {
+            const auto& r = (*reqs)[i];
+            auto found = lint::lint_request(r.bytes);
+            auto file_lines = wire_lines_to_file_lines(loaded->text, r.line);
+            any_error = any_error || lint::has_error(found);
+            if (reqs->size() > 1 && !json)
+                out += render::bold("request " + std::to_string(i + 1) + " (line " + std::to_string(r.line) + ")", s) +
+                       "\n";
+            for (const auto& f : found) {
+                // The composed bytes start at the request line: their line N is
+                // the file line it was written on (past the map's end, counted on).
+                std::size_t file_line = f.line <= file_lines.size()
+                                            ? file_lines[f.line - 1]
+                                            : (file_lines.empty() ? r.line : file_lines.back()) + f.line -
+                                                  file_lines.size();
+                (f.severity == lint::Severity::error ? errors : warnings)++;
+                if (json) {
+                    findings.push_back({{"id", f.id},
+                                        {"severity", std::string(lint::severity_name(f.severity))},
+                                        {"line", file_line},
+                                        {"column", f.column},
+                                        {"message", f.message},
+                                        {"rfc", f.rfc},
+                                        {"expect_status", f.expect_status}});
+                    continue;
+                }
+                if (quiet) continue;
+                out += render::finding_text(f, s, render::escape_inline(name, s) + ":" + std::to_string(file_line) +
+                                                      ":" + std::to_string(f.column));
+                out += render::finding_pointer(r.bytes, f, s, "    | ");
+            }
+        }
+        if (json) {
+            render::json doc;
+            doc["findings"] = findings;
+            write_all_fd(1, render::dump(doc) + "\n");
+            return any_error ? 1 : 0;
+        }
+        std::string seen = observed_verdicts(loaded->display_name);
+        if (!seen.empty()) out += render::dim("observed on real servers (verdicts.json): " + seen, s) + "\n";
+        if (errors + warnings == 0)
+            out += render::green("no findings", s) + ": a strict HTTP/1.1 server accepts this request\n";
+        else
+            out += std::to_string(errors) + (errors == 1 ? " error, " : " errors, ") + std::to_string(warnings) +
+                   (warnings == 1 ? " warning" : " warnings") + "\n";
+        write_all_fd(1, out);
+        return any_error ? 1 : 0;
+    }
+};
+
+}  // namespace
+
+void add_lint_command(CLI::App& app, int& exit_code) {
+    auto cmd = std::make_shared<LintCmd>();
+    CLI::App* sub = app.add_subcommand("lint", "explain what a strict server would reject, and with which status");
+    sub->footer(
+        "Compose FILE.req exactly as 'send' would, and check the bytes against RFC 9110/9112:\n"
+        "each finding gives FILE:LINE:COLUMN, error or warning, a rule id, the RFC section,\n"
+        "what a strict server answers (400, 411, 414, 431, 501, 505 or a timeout) and a fix.\n"
+        "Errors are what a conforming server must reject (or nginx and Node both reject);\n"
+        "warnings are what some real servers reject. Nothing goes on the network.\n\n"
+        "LINE is the line of FILE the byte was written on (a {{LF}} or {{CRLF}} escape\n"
+        "stays on its line; a variable or {{file:...}} holding line breaks shifts what\n"
+        "follows). COLUMN counts bytes from 1 in the line as sent on the wire.\n"
+        "For gallery files, the statuses nginx and Node answered are shown too.\n\n"
+        "Exit status: 0 no error (warnings allowed), 1 an error, 2 a file or template error.\n\n"
+        "Example:\n"
+        "  rawhttp lint broken-bare-lf.req\n"
+        "  rawhttp lint my.req --json | jq '.findings[].id'\n"
+        "  printf 'GET / HTTP/1.1\\n\\n' | rawhttp lint - --eol keep");
+    cmd->in.add_to(*sub);
+    sub->add_flag("--json", cmd->json, "print {\"findings\": [...]} as JSON");
+    sub->add_flag("-q,--quiet", cmd->quiet, "print only the summary line (the exit status tells)");
+    sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });
+}
+
+}  // namespace rawhttp::cli

@@ -1,0 +1,25 @@
+// How lint findings read, the same in `lint`, send's "why", listen and
+// serve's 400 bodies.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "lint/lint.hpp"
+#include "render/escape.hpp"
+
+namespace rawhttp::render {
+
+// "LOCATION: error [id] message" then indented "RFC ...; a strict server
+// answers N" and "fix: ...". LOCATION defaults to "line L, column C" (lint
+// passes FILE:LINE:COLUMN). Every line ends with LF and starts with `indent`.
+std::string finding_text(const lint::Finding& f, const Style& style, std::string_view location = "",
+                         std::string_view indent = "");
+
+// The line of `bytes` holding the finding, escaped, with a caret under the
+// byte: two lines, each starting with `indent`.
+std::string finding_pointer(std::string_view bytes, const lint::Finding& f, const Style& style,
+                            std::string_view indent = "");
+
+}  // namespace rawhttp::render
