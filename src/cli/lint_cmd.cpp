@@ -97,7 +97,7 @@ struct LintCmd {
             auto found = lint::lint_request(r.bytes);
             auto file_lines = wire_lines_to_file_lines(loaded->text, r.line);
             any_error = any_error || lint::has_error(found);
-            if (reqs->size() > 1 && !json)
+            if (reqs->size() > 1 && !json && !quiet)
                 out += render::bold("request " + std::to_string(i + 1) + " (line " + std::to_string(r.line) + ")", s) +
                        "\n";
             for (const auto& f : found) {
@@ -131,7 +131,7 @@ struct LintCmd {
             return any_error ? 1 : 0;
         }
         std::string seen = observed_verdicts(loaded->display_name);
-        if (!seen.empty()) out += render::dim("observed on real servers (verdicts.json): " + seen, s) + "\n";
+        if (!seen.empty() && !quiet) out += render::dim("observed on real servers (verdicts.json): " + seen, s) + "\n";
         if (errors + warnings == 0)
             out += render::green("no findings", s) + ": a strict HTTP/1.1 server accepts this request\n";
         else

@@ -390,6 +390,17 @@ def test_lint_shows_observed_verdicts_for_gallery_files(tmp):
             "the recorded verdicts are shown: %r" % text)
 
 
+def test_lint_quiet_prints_only_the_summary(tmp):
+    # -q is "only the summary line": no per-request headings, no verdicts line.
+    rc, out, _ = h.run(["lint", "-q", "broken-http2-text.req"])
+    h.eq(rc, 1, "exit")
+    h.eq(out.decode().strip().splitlines(), ["1 error, 0 warnings"], "lint -q on a gallery file")
+    two = h.write_req(tmp, "GET / HTTP/1.1\nHost: x\n\n###\nGET / HTTP/1.1\nHost: x\n\n", "two.req")
+    rc, out, _ = h.run(["lint", "-q", two])
+    h.eq(rc, 0, "exit")
+    h.eq(len(out.decode().strip().splitlines()), 1, "lint -q on two requests: %r" % out)
+
+
 # ---------------------------------------------------------------- one implementation
 def test_send_why_section_explains_serve_400(tmp):
     with h.PracticeServer() as srv:
