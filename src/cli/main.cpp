@@ -1,9 +1,51 @@
 // rawhttp: the command-line tool. Thin: each command lives in its own file and
 // calls the library's modules.
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <iostream>
+#include <regex>
+#include <string_view>
 
 #include "cli/common.hpp"
+
+namespace {
+
+// CLI11's parse errors, said in words a user acts on ("--show was given 2
+// times", not "At Most 1 required but received 2").
+std::string plain_parse_error(const CLI::ParseError& e, const CLI::App& app, int argc, char** argv) {
+    std::string what = e.what();
+    std::smatch m;
+    if (what == "A subcommand is required" && argc > 1) {
+        // `rawhttp bogus` or `rawhttp --bogus`: CLI11 only says a subcommand is missing.
+        std::string first = argv[1];
+        std::string names;
+        for (const auto* sub : app.get_subcommands({}))
+            names += (names.empty() ? "" : ", ") + sub->get_name();
+        if (first.starts_with("-")) return "unknown option '" + first + "': the commands are " + names;
+        return "unknown command '" + first + "': the commands are " + names;
+    }
+    if (std::regex_match(what, m, std::regex(R"((.+): At Most 1 required but received (\d+))")))
+        return m[1].str() + " was given " + m[2].str() + " times: give it once";
+    if (std::regex_match(what, m, std::regex(R"((.+): \d+ required \S+ missing)")))
+        return m[1].str() + " needs a value";
+    if (std::regex_match(what, m, std::regex(R"(Could not convert: (.+) = (.*))")))
+        return m[1].str() + ": '" + m[2].str() + "' is not a number";
+    if (std::regex_match(what, m, std::regex(R"((.+): (.*) not in \{(.*)\})"))) {
+        std::string choices = std::regex_replace(m[3].str(), std::regex(","), ", ");
+        return m[1].str() + ": '" + m[2].str() + "' is not one of " + choices;
+    }
+    if (std::regex_match(what, m, std::regex(R"((\S+) excludes (\S+))")))
+        return m[1].str() + " and " + m[2].str() + " cannot be used together";
+    if (std::regex_match(what, m, std::regex(R"(The following arguments? (?:was|were) not expected: (.*))"))) {
+        std::string extra = m[1].str();
+        if (extra.starts_with("-") && extra.find(' ') == std::string::npos) return "unknown option '" + extra + "'";
+        return "unexpected argument" + std::string(extra.find(' ') == std::string::npos ? " '" : "s '") + extra + "'";
+    }
+    return what;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     // A peer that closes early must give an error value, never kill us.

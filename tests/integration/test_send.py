@@ -268,5 +268,31 @@ def test_terminal_never_gets_raw_escape_sequences(tmp):
     h.check(b"\\e[31mRED" in plain and b"\\e[1mbold" in plain, "escape sequences shown escaped: %r" % plain[:600])
 
 
+def test_usage_errors_are_one_plain_line(tmp):
+    # CLI11's own wording ("At Most 1 required but received 2", "Could not convert",
+    # "A subcommand is required" for a misspelt command) means nothing to a user.
+    req = h.write_req(tmp, "GET / HTTP/1.1\nHost: x\n\n")
+    cases = [
+        (["bogus"], "unknown command 'bogus': the commands are send, compose"),
+        (["--bogus"], "unknown option '--bogus'"),
+        (["send", req, "--show", "raw", "--show", "parsed"], "--show was given 2 times: give it once"),
+        (["send", req, "--connect-timeout", "abc"], "--connect-timeout: 'abc' is not a number"),
+        (["chat", "127.0.0.1", "abc"], "PORT: 'abc' is not a number"),
+        (["send", req, "--to"], "--to needs a value"),
+        (["send", req, "--eol", "bad"], "--eol: 'bad' is not one of crlf, lf, keep"),
+        (["send", req, "--tls", "--no-tls"], "--tls and --no-tls cannot be used together"),
+        (["send", req, "extra"], "unexpected argument 'extra'"),
+        (["send", req, "--nope"], "unknown option '--nope'"),
+    ]
+    for args, want in cases:
+        rc, out, err = h.run(args)
+        text = err.decode()
+        h.eq(rc, 2, "exit of %s" % args)
+        h.eq(out, b"", "nothing on stdout for %s" % args)
+        lines = text.strip().splitlines()
+        h.eq(len(lines), 1, "one line for %s: %r" % (args, text))
+        h.check(lines[0].startswith("rawhttp: " + want) and "--help" in lines[0], "%s: %r" % (args, text))
+
+
 if __name__ == "__main__":
     h.main(globals())
