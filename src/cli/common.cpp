@@ -24,8 +24,9 @@ void ReqInputOptions::add_to(CLI::App& cmd) {
 }
 
 void TargetOptions::add_to(CLI::App& cmd) {
-    cmd.add_option("--to", to, "connect to HOST[:PORT] (else @target, else the Host header; port 80)");
-    cmd.add_option("--unix-socket", unix_socket, "connect to this Unix socket instead of TCP");
+    cmd.add_option("--to", to, "connect to HOST[:PORT] (else @target, else the Host header; port 80)")
+        ->check(non_empty());
+    cmd.add_option("--unix-socket", unix_socket, "connect to this Unix socket instead of TCP")->check(non_empty());
     auto* t = cmd.add_flag("--tls", tls, "use TLS (default when the port is 443)");
     cmd.add_flag("--no-tls", no_tls, "never use TLS, even on port 443")->excludes(t);
 }

@@ -13,6 +13,12 @@
 
 namespace rawhttp::cli {
 
+// Refuses an empty value ("--to ''"), which would otherwise pass as "not given".
+inline CLI::Validator non_empty() {
+    return CLI::Validator(
+        [](std::string& s) { return s.empty() ? std::string("the value is empty") : std::string(); }, "");
+}
+
 // Options every command that reads a .req takes.
 struct ReqInputOptions {
     std::string file;

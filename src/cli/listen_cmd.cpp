@@ -482,17 +482,20 @@ void add_listen_command(CLI::App& app, int& exit_code) {
         "  rawhttp listen 3000 --chat                   # Bob; Alice runs: rawhttp chat 127.0.0.1 3000");
     sub->add_option("WHERE", cmd->where, "[HOST:]PORT to listen on (a bare number: 127.0.0.1:PORT; port 0: any free port)")
         ->required();
-    sub->add_option("--respond", cmd->respond, "what to answer: ok (default), echo, none, or FILE (its bytes, verbatim)");
+    sub->add_option("--respond", cmd->respond, "what to answer: ok (default), echo, none, or FILE (its bytes, verbatim)")
+        ->check(non_empty());
     sub->add_flag("--once", cmd->once, "exit after the first client");
     sub->add_flag("--hex", cmd->hex, "show the bytes as a hexdump");
-    sub->add_option("--save", cmd->save, "write the capture as a .req that send replays byte for byte (then FILE-2.req, ...)");
+    sub->add_option("--save", cmd->save, "write the capture as a .req that send replays byte for byte (then FILE-2.req, ...)")
+        ->check(non_empty());
     sub->add_flag("--chat", cmd->chat, "a two-way conversation with the first client (Bob's side of the netcat lesson)");
     sub->add_option("--eol", cmd->eol, "--chat: end each typed line with crlf (default) or lf")
         ->check(CLI::IsMember({"crlf", "lf"}));
     sub->add_flag("-v,--verbose", cmd->verbose, "--chat: also show each line sent, CR/LF visible");
     sub->add_flag("--trace", cmd->trace,
                   "show every socket read and write on stderr: time, direction, size and the bytes (escaped, or --hex)");
-    sub->add_option("--port-file", cmd->port_file, "write the port it listens on to this file (handy with port 0)");
+    sub->add_option("--port-file", cmd->port_file, "write the port it listens on to this file (handy with port 0)")
+        ->check(non_empty());
     sub->add_option("--idle-timeout", cmd->idle_timeout,
                     "seconds of silence after which an incomplete request is taken as ended (default 30; 0: wait)");
     sub->add_option("--linger", cmd->linger, "seconds to wait for the client to close after the response (default 2)");

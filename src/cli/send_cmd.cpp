@@ -281,12 +281,14 @@ void add_send_command(CLI::App& app, int& exit_code) {
     sub->add_flag("--json", cmd->json, "print one JSON document on stdout (see the README)");
     sub->add_option("--show", cmd->show,
                     "sections to show, comma-separated: request,connection,raw,parsed,body,timing,why (or all); "
-                    "default connection,raw,parsed,why");
+                    "default connection,raw,parsed,why")
+        ->check(non_empty());
     sub->add_flag("-v,--verbose", cmd->verbose, "also show the request as sent");
     sub->add_flag("--timing", cmd->timing, "show DNS, connect, TLS, written, first byte and total times");
     sub->add_flag("--trace", cmd->trace, "show every socket read and write on stderr: time, direction, size and the bytes (escaped, or --hex)");
     sub->add_flag("--hex", cmd->hex, "show bytes as a hexdump");
-    sub->add_option("-o,--output", cmd->output, "write the body (decoded from chunked) to FILE, streamed");
+    sub->add_option("-o,--output", cmd->output, "write the body (decoded from chunked) to FILE, streamed")
+        ->check(non_empty());
     sub->add_flag("--fail", cmd->fail, "exit 22 when a status is 400 or more");
     sub->add_flag("--pipeline", cmd->pipeline, "write every request before reading any response");
     sub->add_option("--connect-timeout", cmd->connect_timeout, "seconds allowed for each connection attempt (default 10)");
@@ -295,7 +297,7 @@ void add_send_command(CLI::App& app, int& exit_code) {
                     "seconds to wait for the next byte before giving up (default 30; 0: no limit)");
     sub->add_option("--max-headers", cmd->max_headers, "most header fields accepted in a response head (default 1000)");
     sub->add_flag("-k,--insecure", cmd->insecure, "TLS: do not verify the server's certificate and name");
-    sub->add_option("--cacert", cmd->cacert, "TLS: trust the CA certificates in this PEM file");
+    sub->add_option("--cacert", cmd->cacert, "TLS: trust the CA certificates in this PEM file")->check(non_empty());
     sub->add_option("--via", cmd->via,
                     "send through rawhttp's own socket (default) or through libcurl (what libcurl wrote is shown)")
         ->check(CLI::IsMember({"rawhttp", "curl"}));

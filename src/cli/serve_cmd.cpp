@@ -86,7 +86,8 @@ void add_serve_command(CLI::App& app, int& exit_code) {
     sub->add_option("--idle-timeout", cmd->idle_timeout,
                     "seconds a client may pause mid-request before 408 Request Timeout (default 10)");
     sub->add_flag("-q,--quiet", cmd->quiet, "do not log each request on stderr");
-    sub->add_option("--port-file", cmd->port_file, "write the port it listens on to this file (handy with port 0)");
+    sub->add_option("--port-file", cmd->port_file, "write the port it listens on to this file (handy with port 0)")
+        ->check(non_empty());
     sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });
 }
 

@@ -294,5 +294,26 @@ def test_usage_errors_are_one_plain_line(tmp):
         h.check(lines[0].startswith("rawhttp: " + want) and "--help" in lines[0], "%s: %r" % (args, text))
 
 
+def test_empty_option_values_are_refused(tmp):
+    # `--to ''` used to count as "not given" and quietly connect to the Host header.
+    lsn = socket.socket()
+    lsn.bind(("127.0.0.1", 0))
+    lsn.listen(8)
+    lsn.setblocking(False)
+    try:
+        req = h.write_req(tmp, "GET / HTTP/1.1\nHost: 127.0.0.1:%d\n\n" % lsn.getsockname()[1])
+        for opt in ("--to", "--show", "--unix-socket", "-o", "--cacert"):
+            rc, out, err = h.run(["send", req, opt, ""])
+            h.eq(rc, 2, "exit for %s ''" % opt)
+            h.check(b"the value is empty" in err, "%s '' says why: %r" % (opt, err))
+        try:
+            lsn.accept()
+            raise AssertionError("a connection was made")
+        except BlockingIOError:
+            pass
+    finally:
+        lsn.close()
+
+
 if __name__ == "__main__":
     h.main(globals())
