@@ -160,6 +160,15 @@ int SendCmd::run() {
         return 2;
     }
 
+    if (via != "curl" && (curl_default || curl_headers)) {
+        print_error("--curl-default and --curl-headers go with --via curl");
+        return 2;
+    }
+    if (via == "curl" && pipeline) {
+        print_error("libcurl does not pipeline HTTP/1.1 requests: --pipeline works only with --via rawhttp");
+        return 2;
+    }
+
     auto reqs = compose_file(in);
     if (!reqs) {
         print_error(reqs.error().message);
@@ -214,10 +223,6 @@ int SendCmd::run() {
         curl_run = std::move(*run);
         results = curl_run->results;
     } else {
-        if (curl_default || curl_headers) {
-            print_error("--curl-default and --curl-headers go with --via curl");
-            return 2;
-        }
         results = client::run_session(*reqs, dests, so, hooks);
     }
     if (hooks.out_fd >= 0) ::close(hooks.out_fd);

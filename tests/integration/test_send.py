@@ -315,5 +315,17 @@ def test_empty_option_values_are_refused(tmp):
         lsn.close()
 
 
+def test_usage_error_leaves_output_file_alone(tmp):
+    # A usage error is found before -o FILE is opened (and truncated).
+    out_file = os.path.join(tmp, "keep.bin")
+    with open(out_file, "wb") as f:
+        f.write(b"keep")
+    req = h.write_req(tmp, "GET / HTTP/1.1\nHost: 127.0.0.1:1\n\n")
+    for extra in (["--curl-default"], ["--via", "curl", "--pipeline"]):
+        rc, out, err = h.run(["send", req, "-o", out_file] + extra)
+        h.eq(rc, 2, "exit for %s" % extra)
+        h.eq(open(out_file, "rb").read(), b"keep", "-o FILE untouched by %s" % extra)
+
+
 if __name__ == "__main__":
     h.main(globals())
