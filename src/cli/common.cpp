@@ -153,11 +153,18 @@ long long seconds_to_ms(double seconds) {
     return static_cast<long long>(seconds * 1000.0 + 0.5);
 }
 
+namespace {
+int g_stdout_errno = 0;  // the first failed write to standard output
+}  // namespace
+
+int stdout_write_error() { return g_stdout_errno; }
+
 bool write_all_fd(int fd, std::string_view bytes) {
     while (!bytes.empty()) {
         ssize_t n = ::write(fd, bytes.data(), bytes.size());
         if (n < 0) {
             if (errno == EINTR) continue;
+            if (fd == 1 && g_stdout_errno == 0) g_stdout_errno = errno;
             return false;
         }
         bytes.remove_prefix(static_cast<std::size_t>(n));

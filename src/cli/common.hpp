@@ -66,6 +66,9 @@ long long seconds_to_ms(double seconds);
 // Writes all bytes to a file descriptor (stdout), retrying short writes.
 bool write_all_fd(int fd, std::string_view bytes);
 
+// errno of the first write to standard output that failed (a full disk, say), or 0.
+int stdout_write_error();
+
 // The commands: each adds its subcommand; when it runs, it stores its exit code.
 void add_send_command(CLI::App& app, int& exit_code);
 void add_compose_command(CLI::App& app, int& exit_code);

@@ -93,8 +93,14 @@ int main(int argc, char** argv) {
         std::string hint = "run 'rawhttp --help'";
         for (auto* sub : app.get_subcommands())
             hint = "run 'rawhttp " + sub->get_name() + " --help'";
-        rawhttp::cli::print_error(std::string(e.what()) + " (" + hint + ")");
+        rawhttp::cli::print_error(plain_parse_error(e, app, argc, argv) + " (" + hint + ")");
         return 2;
+    }
+    // Like curl's 23: output that did not reach standard output is a failure, not a
+    // success (a reader that went away, as with `| head`, is not an error).
+    if (int err = rawhttp::cli::stdout_write_error(); err != 0 && err != EPIPE && exit_code == 0) {
+        rawhttp::cli::print_error(std::string("could not write to standard output: ") + std::strerror(err));
+        return 23;
     }
     return exit_code;
 }

@@ -327,5 +327,23 @@ def test_usage_error_leaves_output_file_alone(tmp):
         h.eq(open(out_file, "rb").read(), b"keep", "-o FILE untouched by %s" % extra)
 
 
+def test_stdout_write_failure_is_23(tmp):
+    # Like curl's 23: output lost on a full disk is not a success.
+    req = h.write_req(tmp, "GET / HTTP/1.1\nHost: x\n\n")
+    if not os.path.exists("/dev/full"):
+        raise h.Skip("no /dev/full")
+    for args in (["compose", req], ["lint", req], ["gallery"], ["compose", req, "--json"]):
+        with open("/dev/full", "wb") as full:
+            p = subprocess.run([h.RAWHTTP] + args, stdout=full, stderr=subprocess.PIPE, timeout=20,
+                               env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "NO_COLOR": "1"})
+        h.eq(p.returncode, 23, "exit of %s to a full disk" % args)
+        h.check(b"could not write to standard output" in p.stderr, "says so: %r" % p.stderr)
+    # A reader that goes away early (| head) is not an error.
+    p = subprocess.Popen([h.RAWHTTP, "gallery"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.close()
+    _, err = p.communicate(timeout=20)
+    h.eq(p.returncode, 0, "exit when the reader closed early")
+
+
 if __name__ == "__main__":
     h.main(globals())
