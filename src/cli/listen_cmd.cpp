@@ -11,6 +11,7 @@
 #include <cstring>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -309,6 +310,12 @@ int ListenCmd::run() {
     } else if (respond == "none") {
         opts.respond = server::RespondMode::none;
     } else {
+        std::error_code ec;
+        if (std::filesystem::is_directory(respond, ec)) {
+            print_error("listen: --respond takes ok, echo, none or a FILE whose bytes are sent; '" + respond +
+                        "' is a folder");
+            return 2;
+        }
         std::ifstream f(respond, std::ios::binary);
         if (!f) {
             print_error("listen: --respond takes ok, echo, none or a FILE whose bytes are sent; cannot read '" +
@@ -319,6 +326,23 @@ int ListenCmd::run() {
         ss << f.rdbuf();
         opts.respond = server::RespondMode::file;
         opts.file_response = ss.str();
+    }
+    if (!save.empty()) {
+        // Found out now, not after a client has sent something it cannot be saved.
+        std::error_code ec;
+        std::filesystem::path dir = std::filesystem::path(save).parent_path();
+        if (dir.empty()) dir = ".";
+        std::string why;
+        if (std::filesystem::is_directory(save, ec))
+            why = "it is a folder";
+        else if (!std::filesystem::is_directory(dir, ec))
+            why = "the folder '" + dir.string() + "' does not exist";
+        else if (::access(dir.c_str(), W_OK) != 0)
+            why = "the folder '" + dir.string() + "' is not writable";
+        if (!why.empty()) {
+            print_error("listen: cannot write --save '" + save + "': " + why);
+            return 2;
+        }
     }
     opts.idle_timeout = std::chrono::milliseconds(idle);
     opts.linger = std::chrono::milliseconds(lg);

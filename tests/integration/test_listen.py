@@ -235,6 +235,19 @@ def test_respond_bad_file_is_a_usage_error(tmp):
     rc, out, err = h.run(["listen", "0", "--respond", os.path.join(tmp, "missing.http")])
     h.eq(rc, 2, "exit")
     h.check(b"--respond takes ok, echo, none or a FILE" in err, "message: %r" % err)
+    # A folder used to be taken as an empty response file.
+    rc, out, err = h.run(["listen", "0", "--respond", tmp, "--max-time", "1"])
+    h.eq(rc, 2, "exit for a folder")
+    h.check(b"is a folder" in err, "message: %r" % err)
+
+
+def test_unwritable_save_is_refused_before_listening(tmp):
+    # Found at start (exit 2), not after a client's request has been captured.
+    for save, why in ((os.path.join(tmp, "no-such-dir", "x.req"), b"does not exist"), (tmp, b"is a folder")):
+        rc, out, err = h.run(["listen", "0", "--once", "--save", save, "--max-time", "5"])
+        h.eq(rc, 2, "exit for --save %s" % save)
+        h.check(b"cannot write --save" in err and why in err, "message: %r" % err)
+        h.check(b"listening on" not in err, "nothing was listened on: %r" % err)
 
 
 # ------------------------------------------------------ bodies, clients, limits
