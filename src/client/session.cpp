@@ -602,8 +602,9 @@ Result<Destination> resolve_destination(const ComposedRequest& request, const De
     }
     auto hp = net::parse_host_port(*where);
     if (!hp || hp->host.empty() || (hp->port && (*hp->port < 1 || *hp->port > 65535))) {
-        return make_error(ErrorKind::usage, "cannot connect to '" + *where + "' (from " + from +
-                                                "): expected HOST[:PORT] with a port from 1 to 65535");
+        return make_error(ErrorKind::usage, from + " '" + *where +
+                                                "' is not a place to connect to: expected HOST[:PORT] with a port from 1 to 65535" +
+                                                (from == "--to" ? "" : " (or use --to HOST[:PORT])"));
     }
     d.host = hp->host;
     if (d.server_name.empty()) d.server_name = d.host;

@@ -345,5 +345,18 @@ def test_stdout_write_failure_is_23(tmp):
     h.eq(p.returncode, 0, "exit when the reader closed early")
 
 
+def test_bad_destination_names_where_it_came_from(tmp):
+    # A bad --to is a usage error (2), worded as one: nothing was tried.
+    req = h.write_req(tmp, "GET / HTTP/1.1\nHost: a b\n\n")
+    for extra, want in ((["--to", "host:99999"], "--to 'host:99999' is not a place to connect to"),
+                        (["--to", ":80"], "--to ':80' is not a place to connect to"),
+                        ([], "the Host header 'a b' is not a place to connect to")):
+        rc, out, err = h.run(["send", req] + extra)
+        h.eq(rc, 2, "exit for %s" % extra)
+        text = err.decode()
+        h.check(text.startswith("rawhttp: " + want) and "1 to 65535" in text and "cannot connect" not in text,
+                "message for %s: %r" % (extra, text))
+
+
 if __name__ == "__main__":
     h.main(globals())
