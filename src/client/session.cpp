@@ -180,7 +180,12 @@ private:
             net::TlsOptions tls{ex.destination.server_name, options_.tls_verify, options_.ca_file};
             auto secured = net::start_tls(std::move(*t), tls, deadline_);
             if (!secured) {
+                // Numbered and timed like any connection: "#1", not "#0", with its DNS and connect times.
                 ex.error = secured.error();
+                ex.connection_number = ++connections_;
+                ex.reused_connection = false;
+                ex.timing.dns_ms = ex.connection->dns_ms;
+                ex.timing.connect_ms = ex.connection->connect_ms;
                 return false;
             }
             t = std::move(secured);

@@ -101,6 +101,20 @@ def test_trace_shows_each_read_and_write(tmp):
     h.check("> GET / HTTP/1.1\\r\\n" in text, "the bytes, escaped: %s" % text)
 
 
+def test_failed_handshake_connection_is_numbered_and_timed(tmp):
+    # The TCP connection that carried a failed handshake is "#1" with its DNS and
+    # connect times, like any other (it was "#0" with no times).
+    with h.PracticeServer() as srv:
+        req = tls_req(tmp, srv.port)
+        rc, doc, err = h.run_json(["send", req, "--to", srv.address, "--tls"], timeout=20)
+        h.eq(rc, 35, "exit (%r)" % err)
+        ex = doc["exchanges"][0]
+        h.eq(ex["connection"]["number"], 1, "connection number")
+        h.check(ex["timing"]["dns_ms"] is not None and ex["timing"]["connect_ms"] is not None,
+                "DNS and connect times: %r" % ex["timing"])
+        rc, out, err = h.run(["send", req, "--to", srv.address, "--tls"], timeout=20)
+        h.check(b"connection #1 (new)" in out, "text view: %r" % out[:300])
+
 if __name__ == "__main__":
     try:
         h.main(globals())
