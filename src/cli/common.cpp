@@ -15,6 +15,19 @@ namespace fs = std::filesystem;
 
 namespace rawhttp::cli {
 
+CLI::Validator readable_file() {
+    return CLI::Validator(
+        [](std::string& s) {
+            std::error_code ec;
+            if (s.empty()) return std::string("the value is empty");
+            if (fs::is_directory(s, ec)) return "'" + s + "' is a folder, not a file";
+            std::ifstream f(s, std::ios::binary);
+            if (!f) return "cannot read '" + s + "': " + std::strerror(errno);
+            return std::string();
+        },
+        "");
+}
+
 void ReqInputOptions::add_to(CLI::App& cmd) {
     cmd.add_option("FILE", file, "the .req file: a path, - for standard input, or a name from 'rawhttp gallery'")
         ->required();

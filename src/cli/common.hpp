@@ -19,6 +19,9 @@ inline CLI::Validator non_empty() {
         [](std::string& s) { return s.empty() ? std::string("the value is empty") : std::string(); }, "");
 }
 
+// A file that must be readable now (--cacert): found before anything is sent.
+CLI::Validator readable_file();
+
 // Options every command that reads a .req takes.
 struct ReqInputOptions {
     std::string file;
