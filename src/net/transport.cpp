@@ -574,7 +574,12 @@ Result<Listener> listen_on(const std::string& host, int port, int backlog) {
         int one = 1;
         ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
         if (::bind(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
-            last_error = "cannot listen on " + addr + ": " + errno_text(errno);
+            int err = errno;
+            last_error = "cannot listen on " + addr + ": " + errno_text(err);
+            if (err == EADDRINUSE)
+                last_error += " (another program listens there: stop it, or pick another port; 0 picks a free one)";
+            else if (err == EACCES)
+                last_error += " (ports below 1024 need root: pick a port from 1024 up, or 0 for a free one)";
             continue;
         }
         if (::listen(fd, backlog > 0 ? backlog : SOMAXCONN) != 0) {

@@ -442,6 +442,7 @@ def test_port_in_use(tmp):
         busy.close()
     h.eq(rc, 7, "exit")
     h.check(b"in use" in err and str(port).encode() in err, "a clear message: %r" % err)
+    h.check(b"pick another port" in err, "says what to do: %r" % err)
 
 
 def test_help_has_examples(tmp):

@@ -290,6 +290,7 @@ def test_port_file_and_bad_where(tmp):
         busy.close()
     h.eq(rc, 7, "port in use")
     h.check(b"in use" in err, "message: %r" % err)
+    h.check(b"pick another port" in err and len(err.strip().splitlines()) == 1, "one line saying what to do: %r" % err)
 
 
 if __name__ == "__main__":
