@@ -247,7 +247,12 @@ int SendCmd::run() {
     if (code != 0) {
         for (const auto& ex : results)
             if (ex.error) {
-                print_error(ex.error->message);
+                std::string msg = ex.error->message;
+                const auto& d = ex.destination;
+                bool loopback = !d.unix_socket && (d.host == "127.0.0.1" || d.host == "localhost" || d.host == "::1");
+                if (ex.error->kind == ErrorKind::connect && loopback && msg.ends_with("is the server running?"))
+                    msg += " (the practice server: rawhttp serve " + std::to_string(d.port) + ")";
+                print_error(msg);
                 break;
             }
         return code;

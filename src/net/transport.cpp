@@ -429,7 +429,11 @@ Result<std::unique_ptr<Transport>> connect(const ConnectOptions& o) {
         if (!tried.empty()) msg += ": tried " + tried;
         return make_error(ErrorKind::timeout, msg);
     }
-    return make_error(ErrorKind::connect, "could not connect to " + where + ": tried " + tried);
+    std::string msg = "could not connect to " + where + ": tried " + tried;
+    bool all_refused = !info.failed.empty();
+    for (const auto& f : info.failed) all_refused = all_refused && f.ends_with(errno_text(ECONNREFUSED));
+    if (all_refused) msg += "; nothing listens on that port: is the server running?";
+    return make_error(ErrorKind::connect, msg);
 }
 
 std::unique_ptr<Transport> adopt_socket(int fd) {

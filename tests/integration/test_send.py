@@ -130,6 +130,8 @@ def test_connection_refused_is_7_with_one_line(tmp):
     lines = err.decode().strip().splitlines()
     h.eq(len(lines), 1, "one line on stderr (%r)" % err)
     h.check(lines[0].startswith("rawhttp: ") and "refused" in lines[0], "says the connection was refused: %r" % err)
+    h.check("is the server running?" in lines[0] and ("rawhttp serve %d" % port) in lines[0],
+            "says what to do, for a loopback port the practice server: %r" % err)
 
 
 def test_unresolvable_host_is_6(tmp):
