@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -140,6 +141,11 @@ Result<std::vector<ComposedRequest>> compose_loaded(const LoadedReq& loaded_req,
         auto eq = v.find('=');
         if (eq == std::string::npos || eq == 0)
             return make_error(ErrorKind::usage, "--var '" + v + "': expected name=value");
+        // The names {{name}} can refer to: a name with other bytes could never be used.
+        for (char c : v.substr(0, eq))
+            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.')
+                return make_error(ErrorKind::usage, "--var '" + v +
+                                                        "': a variable name uses letters, digits, '_', '-' and '.'");
         opts.vars[v.substr(0, eq)] = v.substr(eq + 1);
     }
     if (!in.eol.empty()) opts.eol = parse_eol(in.eol);

@@ -360,5 +360,17 @@ def test_bad_destination_names_where_it_came_from(tmp):
                 "message for %s: %r" % (extra, text))
 
 
+def test_bad_var_is_2(tmp):
+    # A --var whose name {{...}} cannot refer to was accepted and silently unused.
+    req = h.write_req(tmp, "GET / HTTP/1.1\nHost: {{h}}\n\n")
+    for var, want in (("h", "expected name=value"), ("=x", "expected name=value"),
+                      ("h x=1", "a variable name uses letters, digits")):
+        rc, out, err = h.run(["compose", req, "--var", var])
+        h.eq(rc, 2, "exit for --var %r" % var)
+        h.check(want in err.decode(), "message for --var %r: %r" % (var, err))
+    rc, out, _ = h.run(["compose", req, "--var", "h=a b=c"])
+    h.eq((rc, out), (0, b"GET / HTTP/1.1\r\nHost: a b=c\r\n\r\n"), "the value is everything after the first '='")
+
+
 if __name__ == "__main__":
     h.main(globals())
