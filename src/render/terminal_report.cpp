@@ -177,7 +177,7 @@ std::string exchange_report(const client::ExchangeResult& ex, const ExchangeCapt
             }
             for (const auto& [n, v] : r.trailers)
                 out += "  trailer     " + escape_inline(n, s) + ": " + escape_inline(v, s) + "\n";
-            out += "  body        " + framing_words(r, method) + (r.complete ? "" : ", " + red("incomplete", s)) + "\n";
+            out += "  body        " + framing_words(r, method) + (r.complete ? "" : ", " + red("incomplete: " + plural(r.body_bytes, "byte") + " received", s)) + "\n";
         } else {
             out += "  no final response head was received\n";
         }

@@ -372,5 +372,14 @@ def test_bad_var_is_2(tmp):
     h.eq((rc, out), (0, b"GET / HTTP/1.1\r\nHost: a b=c\r\n\r\n"), "the value is everything after the first '='")
 
 
+def test_incomplete_body_says_how_much_arrived(tmp):
+    # "Content-Length: 10 bytes, incomplete" left out what did arrive.
+    with h.ScriptedServer([b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"]) as srv:
+        req = h.write_req(tmp, "GET / HTTP/1.1\nHost: x\n\n")
+        rc, out, err = h.run(["send", req, "--to", "127.0.0.1:%d" % srv.port, "--show", "parsed"])
+    h.eq(rc, 18, "exit")
+    h.check(b"Content-Length: 10 bytes, incomplete: 3 bytes received" in out, "parsed view: %r" % out)
+
+
 if __name__ == "__main__":
     h.main(globals())
