@@ -152,7 +152,10 @@ public:
                 if (r < 0) return make_error(ErrorKind::receive, "poll failed: " + errno_text(errno));
                 continue;  // readable, or POLLERR/POLLHUP: recv reports which
             }
-            if (e == ECONNRESET) return make_error(ErrorKind::receive, "connection reset by peer");
+            if (e == ECONNRESET)
+                return make_error(ErrorKind::receive,
+                                  (info_.remote.empty() ? std::string("the peer") : info_.remote) +
+                                      " reset the connection (connection reset by peer)");
             return make_error(ErrorKind::receive, "receive failed: " + errno_text(e));
         }
     }
