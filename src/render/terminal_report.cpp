@@ -46,6 +46,9 @@ std::optional<std::string> parse_sections(std::string_view list, Sections& out) 
         std::size_t comma = list.find(',', pos);
         if (comma == std::string_view::npos) comma = list.size();
         std::string_view name = list.substr(pos, comma - pos);
+        // "raw, parsed" as a person writes it.
+        while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.remove_prefix(1);
+        while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
         if (name == "request") out.request = true;
         else if (name == "connection") out.connection = true;
         else if (name == "raw") out.raw = true;
