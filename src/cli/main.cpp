@@ -25,6 +25,19 @@ std::string plain_parse_error(const CLI::ParseError& e, const CLI::App& app, int
         if (first.starts_with("-")) return "unknown option '" + first + "': the commands are " + names;
         return "unknown command '" + first + "': the commands are " + names;
     }
+    if (what == "PORT is required") {
+        // `rawhttp chat 127.0.0.1:8080`: nc and telnet take the port apart, and so does chat.
+        for (const auto* sub : app.get_subcommands({})) {
+            if (sub->get_name() != "chat" || !sub->parsed()) continue;
+            const auto& results = sub->get_option("HOST")->results();
+            std::string host = results.empty() ? std::string() : results.front();
+            auto colon = host.rfind(':');
+            if (colon != std::string::npos && colon + 1 < host.size() &&
+                host.find_first_not_of("0123456789", colon + 1) == std::string::npos)
+                return "PORT is required: write HOST and PORT apart, as with nc: rawhttp chat " + host.substr(0, colon) +
+                       " " + host.substr(colon + 1);
+        }
+    }
     if (std::regex_match(what, m, std::regex(R"((.+): At Most 1 required but received (\d+))")))
         return m[1].str() + " was given " + m[2].str() + " times: give it once";
     if (std::regex_match(what, m, std::regex(R"((.+): \d+ required \S+ missing)")))
