@@ -88,6 +88,8 @@ std::optional<std::string> read_whole(const std::string& path, std::string& why)
 Result<LoadedReq> load_req(const std::string& file) {
     LoadedReq r;
     if (file == "-") {
+        // On a terminal, say what is awaited, rather than seem to hang.
+        if (::isatty(0) == 1) print_note("reading the request from standard input: type it, then Ctrl-D on an empty line");
         std::ostringstream ss;
         ss << std::cin.rdbuf();
         r.text = ss.str();

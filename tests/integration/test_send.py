@@ -381,5 +381,38 @@ def test_incomplete_body_says_how_much_arrived(tmp):
     h.check(b"Content-Length: 10 bytes, incomplete: 3 bytes received" in out, "parsed view: %r" % out)
 
 
+def test_stdin_on_a_terminal_says_what_it_waits_for(tmp):
+    # `rawhttp compose -` on a terminal seemed to hang: now a note says to type the request.
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(h.RAWHTTP, [h.RAWHTTP, "compose", "-"], {"NO_COLOR": "1", "PATH": "/usr/bin:/bin"})
+    out = b""
+    end = time.monotonic() + 10
+    sent = False
+    while time.monotonic() < end:
+        r, _, _ = select.select([fd], [], [], 0.3)
+        if r:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        if b"Ctrl-D" in out and not sent:
+            os.write(fd, b"GET / HTTP/1.1\nHost: x\n\n\x04")
+            sent = True
+        if os.waitpid(pid, os.WNOHANG)[0]:
+            break
+    else:
+        os.kill(pid, 9)
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+    h.check(b"reading the request from standard input" in out, "the note: %r" % out)
+    h.check(b"GET / HTTP/1.1" in out, "then the request was composed: %r" % out)
+
+
 if __name__ == "__main__":
     h.main(globals())
