@@ -58,6 +58,15 @@ Result<std::vector<ComposedRequest>> compose_file(const ReqInputOptions& in);
 // Composes an already loaded file (so "-" is read once). Errors: usage/template (exit 2).
 Result<std::vector<ComposedRequest>> compose_loaded(const LoadedReq& loaded, const ReqInputOptions& in);
 
+// For each line on the wire of the request whose request line is file line
+// `first` (1-based), the file line it comes from: one per file line, plus one
+// for each {{LF}} or {{CRLF}} the line writes. Exact unless a variable or a
+// {{file:...}} brings line breaks of its own.
+std::vector<std::size_t> wire_lines_to_file_lines(std::string_view text, std::size_t first);
+
+// The file line of a request's wire line `wire_line` (1-based), as lint reports it.
+std::size_t file_line_of(std::string_view text, std::size_t first, std::size_t wire_line);
+
 // "rawhttp: message" on stderr.
 void print_error(const std::string& message);
 // "note: message" on stderr (dim on a terminal).

@@ -58,6 +58,7 @@ public:
     }
 
     int out_fd = -1;  // -o FILE
+    std::string file_text;  // the .req, for the file lines of "why" findings
     bool write_failed = false;
     render::json exchanges = render::json::array();
 
@@ -89,27 +90,49 @@ private:
     // Send's "why": lint on the bytes actually sent, the findings that explain a 4xx/5xx.
     std::vector<std::string> why_lines(const client::ExchangeResult& ex) const {
         std::vector<std::string> lines;
-        if (!report_.sections.why || !ex.response || ex.response->status < 400 || !ex.request) return lines;
-        auto found = lint::findings_for_status(lint::lint_request(ex.request->bytes), ex.response->status);
+        if (!report_.sections.why || !ex.request) return lines;
+        // A timeout with no answer: the findings that make a server wait (a head with
+        // no empty line, a Content-Length promising more than was sent).
+        bool waited = ex.error && ex.error->kind == ErrorKind::timeout && (!ex.response || !ex.response->head_complete);
+        if (waited) {
+            auto found = lint::findings_for_status(lint::lint_request(ex.request->bytes), 408);
+            for (const auto& f : found) append_finding(lines, ex, f);
+            return lines;
+        }
+        if (!ex.response || ex.response->status < 400) return lines;
+        auto all = lint::lint_request(ex.request->bytes);
+        auto found = lint::findings_for_status(all, ex.response->status);
         if (found.empty()) {
+            // No finding predicts this very status, but errors a strict server rejects
+            // still explain it (a lowercase "get": lint says 400, rawhttp serve 501).
+            for (const auto& f : all)
+                if (f.severity == lint::Severity::error) found.push_back(f);
+            if (!found.empty()) {
+                lines.push_back("no finding predicts " + std::to_string(ex.response->status) +
+                                " itself, but these errors make a strict server reject the request:");
+                for (const auto& f : found) append_finding(lines, ex, f);
+                return lines;
+            }
             lines.push_back("lint finds nothing in the request that explains " + std::to_string(ex.response->status) +
                             ": the server's own rules decided (its body may say which)");
             return lines;
         }
-        for (const auto& f : found) {
-            // Lines of the .req file, as `lint` gives them (the request line's line + lines on the wire).
-            std::size_t file_line = ex.request->line + f.line - 1;
-            std::string text = render::finding_text(
-                f, report_.style, "line " + std::to_string(file_line) + ", column " + std::to_string(f.column));
-            std::size_t start = 0;
-            while (start < text.size()) {
-                std::size_t nl = text.find('\n', start);
-                if (nl == std::string::npos) nl = text.size();
-                lines.push_back(text.substr(start, nl - start));
-                start = nl + 1;
-            }
-        }
+        for (const auto& f : found) append_finding(lines, ex, f);
         return lines;
+    }
+
+    void append_finding(std::vector<std::string>& lines, const client::ExchangeResult& ex, const lint::Finding& f) const {
+        // Lines of the .req file, as `lint` gives them (the request line's line + lines on the wire).
+        std::size_t file_line = file_line_of(file_text, ex.request->line, f.line);
+        std::string text = render::finding_text(
+            f, report_.style, "line " + std::to_string(file_line) + ", column " + std::to_string(f.column));
+        std::size_t start = 0;
+        while (start < text.size()) {
+            std::size_t nl = text.find('\n', start);
+            if (nl == std::string::npos) nl = text.size();
+            lines.push_back(text.substr(start, nl - start));
+            start = nl + 1;
+        }
     }
 
     static bool only_body(const render::Sections& s) {
@@ -169,7 +192,12 @@ int SendCmd::run() {
         return 2;
     }
 
-    auto reqs = compose_file(in);
+    auto loaded = load_req(in.file);
+    if (!loaded) {
+        print_error(loaded.error().message);
+        return exit_code(loaded.error().kind);
+    }
+    auto reqs = compose_loaded(*loaded, in);
     if (!reqs) {
         print_error(reqs.error().message);
         return exit_code(reqs.error().kind);
@@ -191,6 +219,7 @@ int SendCmd::run() {
     }
 
     SendHooks hooks(*this, report, reqs->size());
+    hooks.file_text = loaded->text;
     if (!output.empty()) {
         hooks.out_fd = ::open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         if (hooks.out_fd < 0) {

@@ -193,7 +193,10 @@ std::string exchange_report(const client::ExchangeResult& ex, const ExchangeCapt
     }
 
     if (sec.why && !why.empty()) {
-        out += heading("why the server may have answered " + std::to_string(ex.response ? ex.response->status : 0), s);
+        bool answered = ex.response && ex.response->head_complete;
+        out += heading(answered ? "why the server may have answered " + std::to_string(ex.response->status)
+                                : std::string("why the server may not have answered"),
+                       s);
         for (const auto& line : why) out += "  " + line + "\n";
         out += "\n";
     }
