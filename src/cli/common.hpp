@@ -19,6 +19,17 @@ inline CLI::Validator non_empty() {
         [](std::string& s) { return s.empty() ? std::string("the value is empty") : std::string(); }, "");
 }
 
+// A count or a size: digits only ("-1" would wrap around to a huge unsigned value).
+inline CLI::Validator whole_number() {
+    return CLI::Validator(
+        [](std::string& s) {
+            if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos)
+                return "'" + s + "' is not a whole number of 0 or more";
+            return std::string();
+        },
+        "");
+}
+
 // A file that must be readable now (--cacert): found before anything is sent.
 CLI::Validator readable_file();
 

@@ -42,8 +42,11 @@ std::string plain_parse_error(const CLI::ParseError& e, const CLI::App& app, int
         return m[1].str() + " was given " + m[2].str() + " times: give it once";
     if (std::regex_match(what, m, std::regex(R"((.+): \d+ required \S+ missing)")))
         return m[1].str() + " needs a value";
-    if (std::regex_match(what, m, std::regex(R"(Could not convert: (.+) = (.*))")))
+    if (std::regex_match(what, m, std::regex(R"(Could not convert: (.+) = (.*))"))) {
+        if (std::regex_match(m[2].str(), std::regex(R"([-+]?[0-9]*\.?[0-9]+)")))
+            return m[1].str() + ": '" + m[2].str() + "' is not a whole number";
         return m[1].str() + ": '" + m[2].str() + "' is not a number";
+    }
     if (std::regex_match(what, m, std::regex(R"((.+): (.*) not in \{(.*)\})"))) {
         std::string choices = std::regex_replace(m[3].str(), std::regex(","), ", ");
         return m[1].str() + ": '" + m[2].str() + "' is not one of " + choices;

@@ -334,7 +334,8 @@ void add_send_command(CLI::App& app, int& exit_code) {
     sub->add_option("--max-time", cmd->max_time, "seconds allowed for the whole run (default: no limit)");
     sub->add_option("--idle-timeout", cmd->idle_timeout,
                     "seconds to wait for the next byte before giving up (default 30; 0: no limit)");
-    sub->add_option("--max-headers", cmd->max_headers, "most header fields accepted in a response head (default 1000)");
+    sub->add_option("--max-headers", cmd->max_headers, "most header fields accepted in a response head (default 1000)")
+        ->check(whole_number());
     sub->add_flag("-k,--insecure", cmd->insecure, "TLS: do not verify the server's certificate and name");
     sub->add_option("--cacert", cmd->cacert, "TLS: trust the CA certificates in this PEM file")->check(readable_file());
     sub->add_option("--via", cmd->via,
@@ -345,7 +346,8 @@ void add_send_command(CLI::App& app, int& exit_code) {
     sub->add_flag("--curl-headers", cmd->curl_headers,
                   "with --via curl: keep the headers curl adds to the file's (User-Agent, Accept...)")
         ->excludes(cd);
-    sub->add_option("--max-head-size", cmd->max_head, "largest response head accepted, in bytes (default 1048576)");
+    sub->add_option("--max-head-size", cmd->max_head, "largest response head accepted, in bytes (default 1048576)")
+        ->check(whole_number());
     sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });
 }
 

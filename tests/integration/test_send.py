@@ -285,6 +285,9 @@ def test_usage_errors_are_one_plain_line(tmp):
         (["send", req, "--tls", "--no-tls"], "--tls and --no-tls cannot be used together"),
         (["send", req, "extra"], "unexpected argument 'extra'"),
         (["send", req, "--nope"], "unknown option '--nope'"),
+        (["send", req, "--max-headers", "-1"], "--max-headers: '-1' is not a whole number of 0 or more"),
+        (["send", req, "--max-head-size", "1.5"], "--max-head-size: '1.5' is not a whole number of 0 or more"),
+        (["chat", "127.0.0.1", "80.5"], "PORT: '80.5' is not a whole number"),
     ]
     for args, want in cases:
         rc, out, err = h.run(args)
