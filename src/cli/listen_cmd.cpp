@@ -360,7 +360,7 @@ int ListenCmd::run() {
         FILE* f = std::fopen(tmp.c_str(), "w");
         if (!f || std::fprintf(f, "%d\n", listener->port) < 0 || std::fclose(f) != 0 ||
             std::rename(tmp.c_str(), port_file.c_str()) != 0) {
-            print_error("listen: cannot write --port-file '" + port_file + "'");
+            print_error("listen: cannot write --port-file '" + port_file + "': " + std::strerror(errno));
             ::close(listener->fd);
             return 2;
         }

@@ -2,8 +2,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <memory>
 
@@ -50,7 +52,7 @@ struct ServeCmd {
             FILE* f = std::fopen(tmp.c_str(), "w");
             if (!f || std::fprintf(f, "%d\n", listener->port) < 0 || std::fclose(f) != 0 ||
                 std::rename(tmp.c_str(), port_file.c_str()) != 0) {
-                print_error("serve: cannot write --port-file '" + port_file + "'");
+                print_error("serve: cannot write --port-file '" + port_file + "': " + std::strerror(errno));
                 ::close(listener->fd);
                 return 2;
             }
