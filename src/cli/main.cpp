@@ -114,9 +114,9 @@ int main(int argc, char** argv) {
     }
     // Like curl's 23: output that did not reach standard output is a failure, not a
     // success (a reader that went away, as with `| head`, is not an error).
-    if (int err = rawhttp::cli::stdout_write_error(); err != 0 && err != EPIPE && exit_code == 0) {
+    if (int err = rawhttp::cli::stdout_write_error(); err != 0 && err != EPIPE) {
         rawhttp::cli::print_error(std::string("could not write to standard output: ") + std::strerror(err));
-        return 23;
+        if (exit_code == 0) return 23;  // an earlier failure's own code wins
     }
     return exit_code;
 }

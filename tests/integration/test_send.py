@@ -343,6 +343,13 @@ def test_stdout_write_failure_is_23(tmp):
                                env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "NO_COLOR": "1"})
         h.eq(p.returncode, 23, "exit of %s to a full disk" % args)
         h.check(b"could not write to standard output" in p.stderr, "says so: %r" % p.stderr)
+    # An earlier failure keeps its own exit code, and the lost output is still reported.
+    bad = h.write_req(tmp, "GET / HTTP/1.1\n\n", "bad.req")
+    with open("/dev/full", "wb") as full:
+        p = subprocess.run([h.RAWHTTP, "lint", bad], stdout=full, stderr=subprocess.PIPE, timeout=20,
+                           env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "NO_COLOR": "1"})
+    h.eq(p.returncode, 1, "lint's own exit code")
+    h.check(b"could not write to standard output" in p.stderr, "says so: %r" % p.stderr)
     # A reader that goes away early (| head) is not an error.
     p = subprocess.Popen([h.RAWHTTP, "gallery"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     p.stdout.close()
