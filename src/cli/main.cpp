@@ -6,6 +6,7 @@
 #include <iostream>
 #include <regex>
 #include <string_view>
+#include <vector>
 
 #include "cli/common.hpp"
 
@@ -90,8 +91,31 @@ int main(int argc, char** argv) {
     rawhttp::cli::add_listen_command(app, exit_code);
     rawhttp::cli::add_chat_command(app, exit_code);
 
+    // `rawhttp help` and `rawhttp help send`, as git and go allow.
+    std::vector<std::string> help_args;
+    if (argc >= 2 && std::string_view(argv[1]) == "help") {
+        if (argc == 2) {
+            std::cout << app.help();
+            return 0;
+        }
+        bool known = false;
+        for (const auto* sub : app.get_subcommands({})) known = known || sub->get_name() == argv[2];
+        if (!known) {
+            std::string names;
+            for (const auto* sub : app.get_subcommands({})) names += (names.empty() ? "" : ", ") + sub->get_name();
+            rawhttp::cli::print_error("unknown command '" + std::string(argv[2]) + "': the commands are " + names);
+            return 2;
+        }
+        help_args = {std::string(argv[2]), "--help"};
+    }
+
     try {
-        app.parse(argc, argv);
+        if (!help_args.empty()) {
+            std::vector<std::string> reversed(help_args.rbegin(), help_args.rend());
+            app.parse(reversed);
+        } else {
+            app.parse(argc, argv);
+        }
     } catch (const CLI::CallForHelp&) {
         std::cout << app.help();
         return 0;

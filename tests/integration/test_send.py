@@ -424,5 +424,18 @@ def test_stdin_on_a_terminal_says_what_it_waits_for(tmp):
     h.check(b"GET / HTTP/1.1" in out, "then the request was composed: %r" % out)
 
 
+def test_help_command(tmp):
+    # `rawhttp help` and `rawhttp help send`, as in git and go.
+    rc, out, _ = h.run(["help"])
+    h.eq(rc, 0, "rawhttp help")
+    h.check(b"Subcommands:" in out, "the overview: %r" % out[:200])
+    rc, out, _ = h.run(["help", "send"])
+    h.eq(rc, 0, "rawhttp help send")
+    h.check(b"Usage: rawhttp send" in out, "send's help: %r" % out[:200])
+    rc, out, err = h.run(["help", "nope"])
+    h.eq(rc, 2, "rawhttp help nope")
+    h.check(b"unknown command 'nope'" in err, "message: %r" % err)
+
+
 if __name__ == "__main__":
     h.main(globals())
