@@ -93,6 +93,10 @@ Result<LoadedReq> load_req(const std::string& file) {
         std::ostringstream ss;
         ss << std::cin.rdbuf();
         r.text = ss.str();
+        if (r.text.empty())
+            return make_error(ErrorKind::file,
+                              "standard input is empty: pipe a request in, as in "
+                              "printf 'GET / HTTP/1.1\\nHost: x\\n\\n' | rawhttp compose -");
         r.display_name = "<stdin>";
         r.base_dir = ".";
         return r;

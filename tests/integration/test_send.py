@@ -437,5 +437,14 @@ def test_help_command(tmp):
     h.check(b"unknown command 'nope'" in err, "message: %r" % err)
 
 
+def test_empty_stdin_says_so(tmp):
+    # "<stdin>:1:1: no request line found" for an empty pipe: now it says stdin was empty.
+    for cmd in ("send", "compose", "lint"):
+        rc, out, err = h.run([cmd, "-"], stdin=b"")
+        h.eq(rc, 2, "%s - with nothing" % cmd)
+        h.check(err.decode().startswith("rawhttp: standard input is empty"), "message: %r" % err)
+        h.eq(out, b"", "nothing on stdout")
+
+
 if __name__ == "__main__":
     h.main(globals())
