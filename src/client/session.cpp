@@ -605,6 +605,15 @@ Result<Destination> resolve_destination(const ComposedRequest& request, const De
                           "request " + std::string("on line ") + std::to_string(request.line) +
                               " has no destination: add a Host header, '@target = HOST[:PORT]', or use --to HOST[:PORT]");
     }
+    if (where->find("://") != std::string::npos) {
+        // The curl habit: a URL where HOST[:PORT] is meant.
+        std::string rest = where->substr(where->find("://") + 3);
+        rest = rest.substr(0, rest.find('/'));
+        return make_error(ErrorKind::usage, from + " '" + *where + "' is a URL: write HOST[:PORT] only" +
+                                                (rest.empty() ? std::string() : " (" + rest + ")") +
+                                                (where->starts_with("https://") ? ", with --tls" : "") +
+                                                "; the path goes in the request line");
+    }
     auto hp = net::parse_host_port(*where);
     if (!hp || hp->host.empty() || (hp->port && (*hp->port < 1 || *hp->port > 65535))) {
         return make_error(ErrorKind::usage, from + " '" + *where +

@@ -362,12 +362,22 @@ def test_bad_destination_names_where_it_came_from(tmp):
     req = h.write_req(tmp, "GET / HTTP/1.1\nHost: a b\n\n")
     for extra, want in ((["--to", "host:99999"], "--to 'host:99999' is not a place to connect to"),
                         (["--to", ":80"], "--to ':80' is not a place to connect to"),
+                        (["--to", "http://127.0.0.1:8080/x"], "--to 'http://127.0.0.1:8080/x' is a URL: write HOST[:PORT] only (127.0.0.1:8080)"),
                         ([], "the Host header 'a b' is not a place to connect to")):
         rc, out, err = h.run(["send", req] + extra)
         h.eq(rc, 2, "exit for %s" % extra)
         text = err.decode()
-        h.check(text.startswith("rawhttp: " + want) and "1 to 65535" in text and "cannot connect" not in text,
-                "message for %s: %r" % (extra, text))
+        h.check(text.startswith("rawhttp: " + want) and "cannot connect" not in text, "message for %s: %r" % (extra, text))
+    # compose checks --to and @target too (it printed "target": null and exited 0).
+    for args in (["--to", "h:0"], ["--to", "http://x/"], ["--to", "h:0", "--json"]):
+        rc, out, err = h.run(["compose", req] + args)
+        h.eq((rc, out), (2, b""), "compose %s" % args)
+    target = h.write_req(tmp, "@target = x:99999\nGET / HTTP/1.1\nHost: x\n\n", "target.req")
+    rc, out, err = h.run(["compose", target, "--json"])
+    h.eq(rc, 2, "compose with a bad @target")
+    h.check(b"@target 'x:99999'" in err, "message: %r" % err)
+    rc, out, err = h.run(["compose", req, "--json"])
+    h.eq(rc, 0, "a Host header that names no place is fine for compose")
 
 
 def test_bad_var_is_2(tmp):
