@@ -524,6 +524,11 @@ void add_listen_command(CLI::App& app, int& exit_code) {
                     "seconds of silence after which an incomplete request is taken as ended (default 30; 0: wait)");
     sub->add_option("--linger", cmd->linger, "seconds to wait for the client to close after the response (default 2)");
     sub->add_option("--max-time", cmd->max_time, "seconds for the whole run, then exit 28 (default: no limit)");
+    // What only one mode uses is refused in the other, rather than silently ignored.
+    auto* chat_opt = sub->get_option("--chat");
+    chat_opt->excludes(sub->get_option("--respond"));
+    sub->get_option("--eol")->needs(chat_opt);
+    sub->get_option("--verbose")->needs(chat_opt);
     sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });
 }
 

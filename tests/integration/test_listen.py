@@ -241,6 +241,16 @@ def test_respond_bad_file_is_a_usage_error(tmp):
     h.check(b"is a folder" in err, "message: %r" % err)
 
 
+def test_options_of_the_other_mode_are_refused(tmp):
+    # --chat with --respond, or --eol/-v without --chat, were silently ignored.
+    for args, want in ((["--chat", "--respond", "echo"], b"--respond and --chat cannot be used together"),
+                       (["--eol", "lf"], b"--eol requires --chat"),
+                       (["-v"], b"--verbose requires --chat")):
+        rc, out, err = h.run(["listen", "0", "--max-time", "5"] + args, stdin=b"")
+        h.eq(rc, 2, "exit for %s" % args)
+        h.check(want in err, "message for %s: %r" % (args, err))
+
+
 def test_unwritable_save_is_refused_before_listening(tmp):
     # Found at start (exit 2), not after a client's request has been captured.
     for save, why in ((os.path.join(tmp, "no-such-dir", "x.req"), b"does not exist"), (tmp, b"is a folder")):
