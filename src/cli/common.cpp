@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -15,6 +16,19 @@ namespace fs = std::filesystem;
 
 namespace rawhttp::cli {
 
+CLI::Validator readable_file() {
+    return CLI::Validator(
+        [](std::string& s) {
+            std::error_code ec;
+            if (s.empty()) return std::string("the value is empty");
+            if (fs::is_directory(s, ec)) return "'" + s + "' is a folder, not a file";
+            std::ifstream f(s, std::ios::binary);
+            if (!f) return "cannot read '" + s + "': " + std::strerror(errno);
+            return std::string();
+        },
+        "");
+}
+
 void ReqInputOptions::add_to(CLI::App& cmd) {
     cmd.add_option("FILE", file, "the .req file: a path, - for standard input, or a name from 'rawhttp gallery'")
         ->required();
@@ -24,8 +38,9 @@ void ReqInputOptions::add_to(CLI::App& cmd) {
 }
 
 void TargetOptions::add_to(CLI::App& cmd) {
-    cmd.add_option("--to", to, "connect to HOST[:PORT] (else @target, else the Host header; port 80)");
-    cmd.add_option("--unix-socket", unix_socket, "connect to this Unix socket instead of TCP");
+    cmd.add_option("--to", to, "connect to HOST[:PORT] (else @target, else the Host header; port 80)")
+        ->check(non_empty());
+    cmd.add_option("--unix-socket", unix_socket, "connect to this Unix socket instead of TCP")->check(non_empty());
     auto* t = cmd.add_flag("--tls", tls, "use TLS (default when the port is 443)");
     cmd.add_flag("--no-tls", no_tls, "never use TLS, even on port 443")->excludes(t);
 }
@@ -73,9 +88,15 @@ std::optional<std::string> read_whole(const std::string& path, std::string& why)
 Result<LoadedReq> load_req(const std::string& file) {
     LoadedReq r;
     if (file == "-") {
+        // On a terminal, say what is awaited, rather than seem to hang.
+        if (::isatty(0) == 1) print_note("reading the request from standard input: type it, then Ctrl-D on an empty line");
         std::ostringstream ss;
         ss << std::cin.rdbuf();
         r.text = ss.str();
+        if (r.text.empty())
+            return make_error(ErrorKind::file,
+                              "standard input is empty: pipe a request in, as in "
+                              "printf 'GET / HTTP/1.1\\nHost: x\\n\\n' | rawhttp compose -");
         r.display_name = "<stdin>";
         r.base_dir = ".";
         return r;
@@ -126,6 +147,11 @@ Result<std::vector<ComposedRequest>> compose_loaded(const LoadedReq& loaded_req,
         auto eq = v.find('=');
         if (eq == std::string::npos || eq == 0)
             return make_error(ErrorKind::usage, "--var '" + v + "': expected name=value");
+        // The names {{name}} can refer to: a name with other bytes could never be used.
+        for (char c : v.substr(0, eq))
+            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.')
+                return make_error(ErrorKind::usage, "--var '" + v +
+                                                        "': a variable name uses letters, digits, '_', '-' and '.'");
         opts.vars[v.substr(0, eq)] = v.substr(eq + 1);
     }
     if (!in.eol.empty()) opts.eol = parse_eol(in.eol);
@@ -134,6 +160,33 @@ Result<std::vector<ComposedRequest>> compose_loaded(const LoadedReq& loaded_req,
     auto out = compose_requests(loaded->text, opts);
     if (out.error) return make_error(ErrorKind::template_, out.error->to_string());
     return std::move(out.requests);
+}
+
+std::vector<std::size_t> wire_lines_to_file_lines(std::string_view text, std::size_t first) {
+    std::vector<std::size_t> map;
+    std::size_t line = 1, pos = 0;
+    while (pos <= text.size()) {
+        std::size_t nl = text.find('\n', pos);
+        std::string_view l = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+        if (line >= first) {
+            if (line > first && l.starts_with("###")) break;
+            std::size_t breaks = 1;
+            for (std::string_view esc : {"{{LF}}", "{{CRLF}}"})
+                for (std::size_t at = l.find(esc); at != std::string_view::npos; at = l.find(esc, at + 1)) ++breaks;
+            map.insert(map.end(), breaks, line);
+        }
+        if (nl == std::string_view::npos) break;
+        pos = nl + 1;
+        ++line;
+    }
+    return map;
+}
+
+std::size_t file_line_of(std::string_view text, std::size_t first, std::size_t wire_line) {
+    auto map = wire_lines_to_file_lines(text, first);
+    if (wire_line >= 1 && wire_line <= map.size()) return map[wire_line - 1];
+    // Past the map's end, counted on.
+    return (map.empty() ? first : map.back()) + wire_line - map.size();
 }
 
 void print_error(const std::string& message) {
@@ -152,11 +205,18 @@ long long seconds_to_ms(double seconds) {
     return static_cast<long long>(seconds * 1000.0 + 0.5);
 }
 
+namespace {
+int g_stdout_errno = 0;  // the first failed write to standard output
+}  // namespace
+
+int stdout_write_error() { return g_stdout_errno; }
+
 bool write_all_fd(int fd, std::string_view bytes) {
     while (!bytes.empty()) {
         ssize_t n = ::write(fd, bytes.data(), bytes.size());
         if (n < 0) {
             if (errno == EINTR) continue;
+            if (fd == 1 && g_stdout_errno == 0) g_stdout_errno = errno;
             return false;
         }
         bytes.remove_prefix(static_cast<std::size_t>(n));

@@ -13,6 +13,26 @@
 
 namespace rawhttp::cli {
 
+// Refuses an empty value ("--to ''"), which would otherwise pass as "not given".
+inline CLI::Validator non_empty() {
+    return CLI::Validator(
+        [](std::string& s) { return s.empty() ? std::string("the value is empty") : std::string(); }, "");
+}
+
+// A count or a size: digits only ("-1" would wrap around to a huge unsigned value).
+inline CLI::Validator whole_number() {
+    return CLI::Validator(
+        [](std::string& s) {
+            if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos)
+                return "'" + s + "' is not a whole number of 0 or more";
+            return std::string();
+        },
+        "");
+}
+
+// A file that must be readable now (--cacert): found before anything is sent.
+CLI::Validator readable_file();
+
 // Options every command that reads a .req takes.
 struct ReqInputOptions {
     std::string file;
@@ -49,6 +69,15 @@ Result<std::vector<ComposedRequest>> compose_file(const ReqInputOptions& in);
 // Composes an already loaded file (so "-" is read once). Errors: usage/template (exit 2).
 Result<std::vector<ComposedRequest>> compose_loaded(const LoadedReq& loaded, const ReqInputOptions& in);
 
+// For each line on the wire of the request whose request line is file line
+// `first` (1-based), the file line it comes from: one per file line, plus one
+// for each {{LF}} or {{CRLF}} the line writes. Exact unless a variable or a
+// {{file:...}} brings line breaks of its own.
+std::vector<std::size_t> wire_lines_to_file_lines(std::string_view text, std::size_t first);
+
+// The file line of a request's wire line `wire_line` (1-based), as lint reports it.
+std::size_t file_line_of(std::string_view text, std::size_t first, std::size_t wire_line);
+
 // "rawhttp: message" on stderr.
 void print_error(const std::string& message);
 // "note: message" on stderr (dim on a terminal).
@@ -59,6 +88,9 @@ long long seconds_to_ms(double seconds);
 
 // Writes all bytes to a file descriptor (stdout), retrying short writes.
 bool write_all_fd(int fd, std::string_view bytes);
+
+// errno of the first write to standard output that failed (a full disk, say), or 0.
+int stdout_write_error();
 
 // The commands: each adds its subcommand; when it runs, it stores its exit code.
 void add_send_command(CLI::App& app, int& exit_code);

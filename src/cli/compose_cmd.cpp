@@ -25,6 +25,15 @@ struct ComposeCmd {
             print_error(reqs.error().message);
             return exit_code(reqs.error().kind);
         }
+        // A bad --to or @target is the same usage error as in send (a Host header
+        // that names no place is fine here: compose does not connect).
+        for (const auto& r : *reqs) {
+            if (target.to.empty() && !r.target) continue;
+            if (auto d = client::resolve_destination(r, target.overrides()); !d) {
+                print_error(d.error().message);
+                return 2;
+            }
+        }
         if (json) {
             render::json doc;
             doc["requests"] = render::json::array();

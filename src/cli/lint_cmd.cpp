@@ -46,30 +46,6 @@ std::string observed_verdicts(const std::string& path) {
     return "";
 }
 
-// For each line on the wire of the request whose request line is file line
-// `first` (1-based), the file line it comes from: one per file line, plus one
-// for each {{LF}} or {{CRLF}} the line writes. Exact unless a variable or a
-// {{file:...}} brings line breaks of its own.
-std::vector<std::size_t> wire_lines_to_file_lines(std::string_view text, std::size_t first) {
-    std::vector<std::size_t> map;
-    std::size_t line = 1, pos = 0;
-    while (pos <= text.size()) {
-        std::size_t nl = text.find('\n', pos);
-        std::string_view l = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-        if (line >= first) {
-            if (line > first && l.starts_with("###")) break;
-            std::size_t breaks = 1;
-            for (std::string_view esc : {"{{LF}}", "{{CRLF}}"})
-                for (std::size_t at = l.find(esc); at != std::string_view::npos; at = l.find(esc, at + 1)) ++breaks;
-            map.insert(map.end(), breaks, line);
-        }
-        if (nl == std::string_view::npos) break;
-        pos = nl + 1;
-        ++line;
-    }
-    return map;
-}
-
 struct LintCmd {
     ReqInputOptions in;
     bool json = false;
@@ -97,7 +73,7 @@ struct LintCmd {
             auto found = lint::lint_request(r.bytes);
             auto file_lines = wire_lines_to_file_lines(loaded->text, r.line);
             any_error = any_error || lint::has_error(found);
-            if (reqs->size() > 1 && !json)
+            if (reqs->size() > 1 && !json && !quiet)
                 out += render::bold("request " + std::to_string(i + 1) + " (line " + std::to_string(r.line) + ")", s) +
                        "\n";
             for (const auto& f : found) {
@@ -131,7 +107,7 @@ struct LintCmd {
             return any_error ? 1 : 0;
         }
         std::string seen = observed_verdicts(loaded->display_name);
-        if (!seen.empty()) out += render::dim("observed on real servers (verdicts.json): " + seen, s) + "\n";
+        if (!seen.empty() && !quiet) out += render::dim("observed on real servers (verdicts.json): " + seen, s) + "\n";
         if (errors + warnings == 0)
             out += render::green("no findings", s) + ": a strict HTTP/1.1 server accepts this request\n";
         else

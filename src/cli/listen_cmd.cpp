@@ -11,6 +11,7 @@
 #include <cstring>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -309,6 +310,12 @@ int ListenCmd::run() {
     } else if (respond == "none") {
         opts.respond = server::RespondMode::none;
     } else {
+        std::error_code ec;
+        if (std::filesystem::is_directory(respond, ec)) {
+            print_error("listen: --respond takes ok, echo, none or a FILE whose bytes are sent; '" + respond +
+                        "' is a folder");
+            return 2;
+        }
         std::ifstream f(respond, std::ios::binary);
         if (!f) {
             print_error("listen: --respond takes ok, echo, none or a FILE whose bytes are sent; cannot read '" +
@@ -319,6 +326,23 @@ int ListenCmd::run() {
         ss << f.rdbuf();
         opts.respond = server::RespondMode::file;
         opts.file_response = ss.str();
+    }
+    if (!save.empty()) {
+        // Found out now, not after a client has sent something it cannot be saved.
+        std::error_code ec;
+        std::filesystem::path dir = std::filesystem::path(save).parent_path();
+        if (dir.empty()) dir = ".";
+        std::string why;
+        if (std::filesystem::is_directory(save, ec))
+            why = "it is a folder";
+        else if (!std::filesystem::is_directory(dir, ec))
+            why = "the folder '" + dir.string() + "' does not exist";
+        else if (::access(dir.c_str(), W_OK) != 0)
+            why = "the folder '" + dir.string() + "' is not writable";
+        if (!why.empty()) {
+            print_error("listen: cannot write --save '" + save + "': " + why);
+            return 2;
+        }
     }
     opts.idle_timeout = std::chrono::milliseconds(idle);
     opts.linger = std::chrono::milliseconds(lg);
@@ -336,7 +360,7 @@ int ListenCmd::run() {
         FILE* f = std::fopen(tmp.c_str(), "w");
         if (!f || std::fprintf(f, "%d\n", listener->port) < 0 || std::fclose(f) != 0 ||
             std::rename(tmp.c_str(), port_file.c_str()) != 0) {
-            print_error("listen: cannot write --port-file '" + port_file + "'");
+            print_error("listen: cannot write --port-file '" + port_file + "': " + std::strerror(errno));
             ::close(listener->fd);
             return 2;
         }
@@ -482,21 +506,29 @@ void add_listen_command(CLI::App& app, int& exit_code) {
         "  rawhttp listen 3000 --chat                   # Bob; Alice runs: rawhttp chat 127.0.0.1 3000");
     sub->add_option("WHERE", cmd->where, "[HOST:]PORT to listen on (a bare number: 127.0.0.1:PORT; port 0: any free port)")
         ->required();
-    sub->add_option("--respond", cmd->respond, "what to answer: ok (default), echo, none, or FILE (its bytes, verbatim)");
+    sub->add_option("--respond", cmd->respond, "what to answer: ok (default), echo, none, or FILE (its bytes, verbatim)")
+        ->check(non_empty());
     sub->add_flag("--once", cmd->once, "exit after the first client");
     sub->add_flag("--hex", cmd->hex, "show the bytes as a hexdump");
-    sub->add_option("--save", cmd->save, "write the capture as a .req that send replays byte for byte (then FILE-2.req, ...)");
+    sub->add_option("--save", cmd->save, "write the capture as a .req that send replays byte for byte (then FILE-2.req, ...)")
+        ->check(non_empty());
     sub->add_flag("--chat", cmd->chat, "a two-way conversation with the first client (Bob's side of the netcat lesson)");
     sub->add_option("--eol", cmd->eol, "--chat: end each typed line with crlf (default) or lf")
         ->check(CLI::IsMember({"crlf", "lf"}));
     sub->add_flag("-v,--verbose", cmd->verbose, "--chat: also show each line sent, CR/LF visible");
     sub->add_flag("--trace", cmd->trace,
                   "show every socket read and write on stderr: time, direction, size and the bytes (escaped, or --hex)");
-    sub->add_option("--port-file", cmd->port_file, "write the port it listens on to this file (handy with port 0)");
+    sub->add_option("--port-file", cmd->port_file, "write the port it listens on to this file (handy with port 0)")
+        ->check(non_empty());
     sub->add_option("--idle-timeout", cmd->idle_timeout,
                     "seconds of silence after which an incomplete request is taken as ended (default 30; 0: wait)");
     sub->add_option("--linger", cmd->linger, "seconds to wait for the client to close after the response (default 2)");
     sub->add_option("--max-time", cmd->max_time, "seconds for the whole run, then exit 28 (default: no limit)");
+    // What only one mode uses is refused in the other, rather than silently ignored.
+    auto* chat_opt = sub->get_option("--chat");
+    chat_opt->excludes(sub->get_option("--respond"));
+    sub->get_option("--eol")->needs(chat_opt);
+    sub->get_option("--verbose")->needs(chat_opt);
     sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });
 }
 

@@ -58,6 +58,7 @@ public:
     }
 
     int out_fd = -1;  // -o FILE
+    std::string file_text;  // the .req, for the file lines of "why" findings
     bool write_failed = false;
     render::json exchanges = render::json::array();
 
@@ -89,27 +90,49 @@ private:
     // Send's "why": lint on the bytes actually sent, the findings that explain a 4xx/5xx.
     std::vector<std::string> why_lines(const client::ExchangeResult& ex) const {
         std::vector<std::string> lines;
-        if (!report_.sections.why || !ex.response || ex.response->status < 400 || !ex.request) return lines;
-        auto found = lint::findings_for_status(lint::lint_request(ex.request->bytes), ex.response->status);
+        if (!report_.sections.why || !ex.request) return lines;
+        // A timeout with no answer: the findings that make a server wait (a head with
+        // no empty line, a Content-Length promising more than was sent).
+        bool waited = ex.error && ex.error->kind == ErrorKind::timeout && (!ex.response || !ex.response->head_complete);
+        if (waited) {
+            auto found = lint::findings_for_status(lint::lint_request(ex.request->bytes), 408);
+            for (const auto& f : found) append_finding(lines, ex, f);
+            return lines;
+        }
+        if (!ex.response || ex.response->status < 400) return lines;
+        auto all = lint::lint_request(ex.request->bytes);
+        auto found = lint::findings_for_status(all, ex.response->status);
         if (found.empty()) {
+            // No finding predicts this very status, but errors a strict server rejects
+            // still explain it (a lowercase "get": lint says 400, rawhttp serve 501).
+            for (const auto& f : all)
+                if (f.severity == lint::Severity::error) found.push_back(f);
+            if (!found.empty()) {
+                lines.push_back("no finding predicts " + std::to_string(ex.response->status) +
+                                " itself, but these errors make a strict server reject the request:");
+                for (const auto& f : found) append_finding(lines, ex, f);
+                return lines;
+            }
             lines.push_back("lint finds nothing in the request that explains " + std::to_string(ex.response->status) +
                             ": the server's own rules decided (its body may say which)");
             return lines;
         }
-        for (const auto& f : found) {
-            // Lines of the .req file, as `lint` gives them (the request line's line + lines on the wire).
-            std::size_t file_line = ex.request->line + f.line - 1;
-            std::string text = render::finding_text(
-                f, report_.style, "line " + std::to_string(file_line) + ", column " + std::to_string(f.column));
-            std::size_t start = 0;
-            while (start < text.size()) {
-                std::size_t nl = text.find('\n', start);
-                if (nl == std::string::npos) nl = text.size();
-                lines.push_back(text.substr(start, nl - start));
-                start = nl + 1;
-            }
-        }
+        for (const auto& f : found) append_finding(lines, ex, f);
         return lines;
+    }
+
+    void append_finding(std::vector<std::string>& lines, const client::ExchangeResult& ex, const lint::Finding& f) const {
+        // Lines of the .req file, as `lint` gives them (the request line's line + lines on the wire).
+        std::size_t file_line = file_line_of(file_text, ex.request->line, f.line);
+        std::string text = render::finding_text(
+            f, report_.style, "line " + std::to_string(file_line) + ", column " + std::to_string(f.column));
+        std::size_t start = 0;
+        while (start < text.size()) {
+            std::size_t nl = text.find('\n', start);
+            if (nl == std::string::npos) nl = text.size();
+            lines.push_back(text.substr(start, nl - start));
+            start = nl + 1;
+        }
     }
 
     static bool only_body(const render::Sections& s) {
@@ -160,7 +183,21 @@ int SendCmd::run() {
         return 2;
     }
 
-    auto reqs = compose_file(in);
+    if (via != "curl" && (curl_default || curl_headers)) {
+        print_error("--curl-default and --curl-headers go with --via curl");
+        return 2;
+    }
+    if (via == "curl" && pipeline) {
+        print_error("libcurl does not pipeline HTTP/1.1 requests: --pipeline works only with --via rawhttp");
+        return 2;
+    }
+
+    auto loaded = load_req(in.file);
+    if (!loaded) {
+        print_error(loaded.error().message);
+        return exit_code(loaded.error().kind);
+    }
+    auto reqs = compose_loaded(*loaded, in);
     if (!reqs) {
         print_error(reqs.error().message);
         return exit_code(reqs.error().kind);
@@ -182,6 +219,7 @@ int SendCmd::run() {
     }
 
     SendHooks hooks(*this, report, reqs->size());
+    hooks.file_text = loaded->text;
     if (!output.empty()) {
         hooks.out_fd = ::open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         if (hooks.out_fd < 0) {
@@ -214,10 +252,6 @@ int SendCmd::run() {
         curl_run = std::move(*run);
         results = curl_run->results;
     } else {
-        if (curl_default || curl_headers) {
-            print_error("--curl-default and --curl-headers go with --via curl");
-            return 2;
-        }
         results = client::run_session(*reqs, dests, so, hooks);
     }
     if (hooks.out_fd >= 0) ::close(hooks.out_fd);
@@ -242,7 +276,12 @@ int SendCmd::run() {
     if (code != 0) {
         for (const auto& ex : results)
             if (ex.error) {
-                print_error(ex.error->message);
+                std::string msg = ex.error->message;
+                const auto& d = ex.destination;
+                bool loopback = !d.unix_socket && (d.host == "127.0.0.1" || d.host == "localhost" || d.host == "::1");
+                if (ex.error->kind == ErrorKind::connect && loopback && msg.ends_with("is the server running?"))
+                    msg += " (the practice server: rawhttp serve " + std::to_string(d.port) + ")";
+                print_error(msg);
                 break;
             }
         return code;
@@ -281,21 +320,24 @@ void add_send_command(CLI::App& app, int& exit_code) {
     sub->add_flag("--json", cmd->json, "print one JSON document on stdout (see the README)");
     sub->add_option("--show", cmd->show,
                     "sections to show, comma-separated: request,connection,raw,parsed,body,timing,why (or all); "
-                    "default connection,raw,parsed,why");
+                    "default connection,raw,parsed,why")
+        ->check(non_empty());
     sub->add_flag("-v,--verbose", cmd->verbose, "also show the request as sent");
     sub->add_flag("--timing", cmd->timing, "show DNS, connect, TLS, written, first byte and total times");
     sub->add_flag("--trace", cmd->trace, "show every socket read and write on stderr: time, direction, size and the bytes (escaped, or --hex)");
     sub->add_flag("--hex", cmd->hex, "show bytes as a hexdump");
-    sub->add_option("-o,--output", cmd->output, "write the body (decoded from chunked) to FILE, streamed");
+    sub->add_option("-o,--output", cmd->output, "write the body (decoded from chunked) to FILE, streamed")
+        ->check(non_empty());
     sub->add_flag("--fail", cmd->fail, "exit 22 when a status is 400 or more");
     sub->add_flag("--pipeline", cmd->pipeline, "write every request before reading any response");
     sub->add_option("--connect-timeout", cmd->connect_timeout, "seconds allowed for each connection attempt (default 10)");
     sub->add_option("--max-time", cmd->max_time, "seconds allowed for the whole run (default: no limit)");
     sub->add_option("--idle-timeout", cmd->idle_timeout,
                     "seconds to wait for the next byte before giving up (default 30; 0: no limit)");
-    sub->add_option("--max-headers", cmd->max_headers, "most header fields accepted in a response head (default 1000)");
+    sub->add_option("--max-headers", cmd->max_headers, "most header fields accepted in a response head (default 1000)")
+        ->check(whole_number());
     sub->add_flag("-k,--insecure", cmd->insecure, "TLS: do not verify the server's certificate and name");
-    sub->add_option("--cacert", cmd->cacert, "TLS: trust the CA certificates in this PEM file");
+    sub->add_option("--cacert", cmd->cacert, "TLS: trust the CA certificates in this PEM file")->check(readable_file());
     sub->add_option("--via", cmd->via,
                     "send through rawhttp's own socket (default) or through libcurl (what libcurl wrote is shown)")
         ->check(CLI::IsMember({"rawhttp", "curl"}));
@@ -304,7 +346,8 @@ void add_send_command(CLI::App& app, int& exit_code) {
     sub->add_flag("--curl-headers", cmd->curl_headers,
                   "with --via curl: keep the headers curl adds to the file's (User-Agent, Accept...)")
         ->excludes(cd);
-    sub->add_option("--max-head-size", cmd->max_head, "largest response head accepted, in bytes (default 1048576)");
+    sub->add_option("--max-head-size", cmd->max_head, "largest response head accepted, in bytes (default 1048576)")
+        ->check(whole_number());
     sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });
 }
 

@@ -2,8 +2,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <memory>
 
@@ -50,7 +52,7 @@ struct ServeCmd {
             FILE* f = std::fopen(tmp.c_str(), "w");
             if (!f || std::fprintf(f, "%d\n", listener->port) < 0 || std::fclose(f) != 0 ||
                 std::rename(tmp.c_str(), port_file.c_str()) != 0) {
-                print_error("serve: cannot write --port-file '" + port_file + "'");
+                print_error("serve: cannot write --port-file '" + port_file + "': " + std::strerror(errno));
                 ::close(listener->fd);
                 return 2;
             }
@@ -86,7 +88,8 @@ void add_serve_command(CLI::App& app, int& exit_code) {
     sub->add_option("--idle-timeout", cmd->idle_timeout,
                     "seconds a client may pause mid-request before 408 Request Timeout (default 10)");
     sub->add_flag("-q,--quiet", cmd->quiet, "do not log each request on stderr");
-    sub->add_option("--port-file", cmd->port_file, "write the port it listens on to this file (handy with port 0)");
+    sub->add_option("--port-file", cmd->port_file, "write the port it listens on to this file (handy with port 0)")
+        ->check(non_empty());
     sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });
 }
 

@@ -180,7 +180,12 @@ private:
             net::TlsOptions tls{ex.destination.server_name, options_.tls_verify, options_.ca_file};
             auto secured = net::start_tls(std::move(*t), tls, deadline_);
             if (!secured) {
+                // Numbered and timed like any connection: "#1", not "#0", with its DNS and connect times.
                 ex.error = secured.error();
+                ex.connection_number = ++connections_;
+                ex.reused_connection = false;
+                ex.timing.dns_ms = ex.connection->dns_ms;
+                ex.timing.connect_ms = ex.connection->connect_ms;
                 return false;
             }
             t = std::move(secured);
@@ -600,10 +605,20 @@ Result<Destination> resolve_destination(const ComposedRequest& request, const De
                           "request " + std::string("on line ") + std::to_string(request.line) +
                               " has no destination: add a Host header, '@target = HOST[:PORT]', or use --to HOST[:PORT]");
     }
+    if (where->find("://") != std::string::npos) {
+        // The curl habit: a URL where HOST[:PORT] is meant.
+        std::string rest = where->substr(where->find("://") + 3);
+        rest = rest.substr(0, rest.find('/'));
+        return make_error(ErrorKind::usage, from + " '" + *where + "' is a URL: write HOST[:PORT] only" +
+                                                (rest.empty() ? std::string() : " (" + rest + ")") +
+                                                (where->starts_with("https://") ? ", with --tls" : "") +
+                                                "; the path goes in the request line");
+    }
     auto hp = net::parse_host_port(*where);
     if (!hp || hp->host.empty() || (hp->port && (*hp->port < 1 || *hp->port > 65535))) {
-        return make_error(ErrorKind::usage, "cannot connect to '" + *where + "' (from " + from +
-                                                "): expected HOST[:PORT] with a port from 1 to 65535");
+        return make_error(ErrorKind::usage, from + " '" + *where +
+                                                "' is not a place to connect to: expected HOST[:PORT] with a port from 1 to 65535" +
+                                                (from == "--to" ? "" : " (or use --to HOST[:PORT])"));
     }
     d.host = hp->host;
     if (d.server_name.empty()) d.server_name = d.host;

@@ -152,7 +152,10 @@ public:
                 if (r < 0) return make_error(ErrorKind::receive, "poll failed: " + errno_text(errno));
                 continue;  // readable, or POLLERR/POLLHUP: recv reports which
             }
-            if (e == ECONNRESET) return make_error(ErrorKind::receive, "connection reset by peer");
+            if (e == ECONNRESET)
+                return make_error(ErrorKind::receive,
+                                  (info_.remote.empty() ? std::string("the peer") : info_.remote) +
+                                      " reset the connection (connection reset by peer)");
             return make_error(ErrorKind::receive, "receive failed: " + errno_text(e));
         }
     }
@@ -429,7 +432,11 @@ Result<std::unique_ptr<Transport>> connect(const ConnectOptions& o) {
         if (!tried.empty()) msg += ": tried " + tried;
         return make_error(ErrorKind::timeout, msg);
     }
-    return make_error(ErrorKind::connect, "could not connect to " + where + ": tried " + tried);
+    std::string msg = "could not connect to " + where + ": tried " + tried;
+    bool all_refused = !info.failed.empty();
+    for (const auto& f : info.failed) all_refused = all_refused && f.ends_with(errno_text(ECONNREFUSED));
+    if (all_refused) msg += "; nothing listens on that port: is the server running?";
+    return make_error(ErrorKind::connect, msg);
 }
 
 std::unique_ptr<Transport> adopt_socket(int fd) {
@@ -574,7 +581,12 @@ Result<Listener> listen_on(const std::string& host, int port, int backlog) {
         int one = 1;
         ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
         if (::bind(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
-            last_error = "cannot listen on " + addr + ": " + errno_text(errno);
+            int err = errno;
+            last_error = "cannot listen on " + addr + ": " + errno_text(err);
+            if (err == EADDRINUSE)
+                last_error += " (another program listens there: stop it, or pick another port; 0 picks a free one)";
+            else if (err == EACCES)
+                last_error += " (ports below 1024 need root: pick a port from 1024 up, or 0 for a free one)";
             continue;
         }
         if (::listen(fd, backlog > 0 ? backlog : SOMAXCONN) != 0) {

@@ -46,6 +46,9 @@ std::optional<std::string> parse_sections(std::string_view list, Sections& out) 
         std::size_t comma = list.find(',', pos);
         if (comma == std::string_view::npos) comma = list.size();
         std::string_view name = list.substr(pos, comma - pos);
+        // "raw, parsed" as a person writes it.
+        while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.remove_prefix(1);
+        while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
         if (name == "request") out.request = true;
         else if (name == "connection") out.connection = true;
         else if (name == "raw") out.raw = true;
@@ -177,7 +180,7 @@ std::string exchange_report(const client::ExchangeResult& ex, const ExchangeCapt
             }
             for (const auto& [n, v] : r.trailers)
                 out += "  trailer     " + escape_inline(n, s) + ": " + escape_inline(v, s) + "\n";
-            out += "  body        " + framing_words(r, method) + (r.complete ? "" : ", " + red("incomplete", s)) + "\n";
+            out += "  body        " + framing_words(r, method) + (r.complete ? "" : ", " + red("incomplete: " + plural(r.body_bytes, "byte") + " received", s)) + "\n";
         } else {
             out += "  no final response head was received\n";
         }
@@ -190,7 +193,10 @@ std::string exchange_report(const client::ExchangeResult& ex, const ExchangeCapt
     }
 
     if (sec.why && !why.empty()) {
-        out += heading("why the server may have answered " + std::to_string(ex.response ? ex.response->status : 0), s);
+        bool answered = ex.response && ex.response->head_complete;
+        out += heading(answered ? "why the server may have answered " + std::to_string(ex.response->status)
+                                : std::string("why the server may not have answered"),
+                       s);
         for (const auto& line : why) out += "  " + line + "\n";
         out += "\n";
     }

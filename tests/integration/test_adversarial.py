@@ -131,6 +131,8 @@ def test_reset_mid_body_is_56(tmp):
         rc, doc, _ = h.run_json(["send", req_for(tmp, srv.port), "--max-time", "10"])
     h.eq(rc, 56, "exit")
     h.eq(doc["exchanges"][0]["response"]["body"], "0123456789", "what arrived")
+    h.eq(doc["exchanges"][0]["error"]["message"],
+         "127.0.0.1:%d reset the connection (connection reset by peer)" % srv.port, "names who reset it")
 
 
 def test_server_that_never_reads(tmp):

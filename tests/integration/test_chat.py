@@ -394,5 +394,15 @@ def test_tmux_chat_with_the_practice_server(tmp):
         h.eq(t.rc(rc), 0, "exit once the server closed\n" + t.screen("alice"))
 
 
+def test_host_colon_port_says_to_write_them_apart(tmp):
+    # `rawhttp chat 127.0.0.1:8080` (the URL habit) got only "PORT is required".
+    rc, out, err = h.run(["chat", "127.0.0.1:8080"])
+    h.eq(rc, 2, "exit")
+    h.check(b"write HOST and PORT apart" in err and b"rawhttp chat 127.0.0.1 8080" in err, "message: %r" % err)
+    rc, out, err = h.run(["chat", "127.0.0.1"])
+    h.eq(rc, 2, "exit without PORT")
+    h.check(b"PORT is required" in err, "message: %r" % err)
+
+
 if __name__ == "__main__":
     h.main(globals())

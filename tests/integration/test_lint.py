@@ -390,6 +390,17 @@ def test_lint_shows_observed_verdicts_for_gallery_files(tmp):
             "the recorded verdicts are shown: %r" % text)
 
 
+def test_lint_quiet_prints_only_the_summary(tmp):
+    # -q is "only the summary line": no per-request headings, no verdicts line.
+    rc, out, _ = h.run(["lint", "-q", "broken-http2-text.req"])
+    h.eq(rc, 1, "exit")
+    h.eq(out.decode().strip().splitlines(), ["1 error, 0 warnings"], "lint -q on a gallery file")
+    two = h.write_req(tmp, "GET / HTTP/1.1\nHost: x\n\n###\nGET / HTTP/1.1\nHost: x\n\n", "two.req")
+    rc, out, _ = h.run(["lint", "-q", two])
+    h.eq(rc, 0, "exit")
+    h.eq(len(out.decode().strip().splitlines()), 1, "lint -q on two requests: %r" % out)
+
+
 # ---------------------------------------------------------------- one implementation
 def test_send_why_section_explains_serve_400(tmp):
     with h.PracticeServer() as srv:
@@ -402,6 +413,39 @@ def test_send_why_section_explains_serve_400(tmp):
         rc, out, _ = h.run(["send", "get-local.req", "--var", "port=%d" % srv.port])
         text = out.decode() if isinstance(out, bytes) else out
         h.check("why" not in text, "no why section for a 200")
+
+
+def test_send_why_gives_the_lines_lint_gives(tmp):
+    # send's why counted wire lines from the request line, so a file writing
+    # {{CRLF}} escapes got other line numbers than lint's.
+    req = h.write_req(tmp, "# c\n@eol = keep\n\nGET / HTTP/1.1{{CRLF}}Host: x{{CRLF}}X : y{{CRLF}}{{CRLF}}\n", "esc.req")
+    rc, doc, _ = h.run_json(["lint", req])
+    h.eq([(f["id"], f["line"], f["column"]) for f in doc["findings"]], [("space-before-colon", 4, 2)], "lint")
+    with h.PracticeServer() as srv:
+        rc, out, err = h.run(["send", req, "--to", srv.address, "--show", "why"])
+    text = out.decode()
+    h.check("line 4, column 2: error [space-before-colon]" in text, "why on lint's line: %r" % text)
+
+
+def test_send_why_explains_a_timeout(tmp):
+    # No answer at all (the server waits for more): why names the finding that makes it wait.
+    with h.PracticeServer() as srv:
+        rc, out, err = h.run(["send", "broken-content-length-short.req", "--to", srv.address,
+                              "--idle-timeout", "1"], timeout=20)
+    text = out.decode()
+    h.eq(rc, 28, "exit")
+    h.check("why the server may not have answered" in text and "[content-length-exceeds-body]" in text,
+            "why for a timeout: %r" % text[-1500:])
+
+
+def test_send_why_shows_errors_when_the_status_differs(tmp):
+    # serve answers 501 to "get"; lint's finding predicts 400: the finding still explains it,
+    # where why used to say "lint finds nothing".
+    with h.PracticeServer() as srv:
+        rc, out, err = h.run(["send", "broken-lowercase-method.req", "--to", srv.address, "--show", "parsed,why"])
+    text = out.decode()
+    h.check("501" in text and "[method-not-uppercase]" in text and "lint finds nothing" not in text,
+            "why for 501: %r" % text[-1500:])
 
 
 def test_serve_400_bodies_are_lint_findings(tmp):

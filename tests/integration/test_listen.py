@@ -235,6 +235,29 @@ def test_respond_bad_file_is_a_usage_error(tmp):
     rc, out, err = h.run(["listen", "0", "--respond", os.path.join(tmp, "missing.http")])
     h.eq(rc, 2, "exit")
     h.check(b"--respond takes ok, echo, none or a FILE" in err, "message: %r" % err)
+    # A folder used to be taken as an empty response file.
+    rc, out, err = h.run(["listen", "0", "--respond", tmp, "--max-time", "1"])
+    h.eq(rc, 2, "exit for a folder")
+    h.check(b"is a folder" in err, "message: %r" % err)
+
+
+def test_options_of_the_other_mode_are_refused(tmp):
+    # --chat with --respond, or --eol/-v without --chat, were silently ignored.
+    for args, want in ((["--chat", "--respond", "echo"], b"--respond and --chat cannot be used together"),
+                       (["--eol", "lf"], b"--eol requires --chat"),
+                       (["-v"], b"--verbose requires --chat")):
+        rc, out, err = h.run(["listen", "0", "--max-time", "5"] + args, stdin=b"")
+        h.eq(rc, 2, "exit for %s" % args)
+        h.check(want in err, "message for %s: %r" % (args, err))
+
+
+def test_unwritable_save_is_refused_before_listening(tmp):
+    # Found at start (exit 2), not after a client's request has been captured.
+    for save, why in ((os.path.join(tmp, "no-such-dir", "x.req"), b"does not exist"), (tmp, b"is a folder")):
+        rc, out, err = h.run(["listen", "0", "--once", "--save", save, "--max-time", "5"])
+        h.eq(rc, 2, "exit for --save %s" % save)
+        h.check(b"cannot write --save" in err and why in err, "message: %r" % err)
+        h.check(b"listening on" not in err, "nothing was listened on: %r" % err)
 
 
 # ------------------------------------------------------ bodies, clients, limits
@@ -429,6 +452,7 @@ def test_port_in_use(tmp):
         busy.close()
     h.eq(rc, 7, "exit")
     h.check(b"in use" in err and str(port).encode() in err, "a clear message: %r" % err)
+    h.check(b"pick another port" in err, "says what to do: %r" % err)
 
 
 def test_help_has_examples(tmp):

@@ -130,6 +130,8 @@ def test_connection_refused_is_7_with_one_line(tmp):
     lines = err.decode().strip().splitlines()
     h.eq(len(lines), 1, "one line on stderr (%r)" % err)
     h.check(lines[0].startswith("rawhttp: ") and "refused" in lines[0], "says the connection was refused: %r" % err)
+    h.check("is the server running?" in lines[0] and ("rawhttp serve %d" % port) in lines[0],
+            "says what to do, for a loopback port the practice server: %r" % err)
 
 
 def test_unresolvable_host_is_6(tmp):
@@ -266,6 +268,192 @@ def test_terminal_never_gets_raw_escape_sequences(tmp):
     import re
     plain = re.sub(rb"\x1b\[[0-9;]*m", b"", out)  # rawhttp's own colours, checked above not to hide raw input
     h.check(b"\\e[31mRED" in plain and b"\\e[1mbold" in plain, "escape sequences shown escaped: %r" % plain[:600])
+
+
+def test_usage_errors_are_one_plain_line(tmp):
+    # CLI11's own wording ("At Most 1 required but received 2", "Could not convert",
+    # "A subcommand is required" for a misspelt command) means nothing to a user.
+    req = h.write_req(tmp, "GET / HTTP/1.1\nHost: x\n\n")
+    cases = [
+        (["bogus"], "unknown command 'bogus': the commands are send, compose"),
+        (["--bogus"], "unknown option '--bogus'"),
+        (["send", req, "--show", "raw", "--show", "parsed"], "--show was given 2 times: give it once"),
+        (["send", req, "--connect-timeout", "abc"], "--connect-timeout: 'abc' is not a number"),
+        (["chat", "127.0.0.1", "abc"], "PORT: 'abc' is not a number"),
+        (["send", req, "--to"], "--to needs a value"),
+        (["send", req, "--eol", "bad"], "--eol: 'bad' is not one of crlf, lf, keep"),
+        (["send", req, "--tls", "--no-tls"], "--tls and --no-tls cannot be used together"),
+        (["send", req, "extra"], "unexpected argument 'extra'"),
+        (["send", req, "--nope"], "unknown option '--nope'"),
+        (["send", req, "--max-headers", "-1"], "--max-headers: '-1' is not a whole number of 0 or more"),
+        (["send", req, "--max-head-size", "1.5"], "--max-head-size: '1.5' is not a whole number of 0 or more"),
+        (["chat", "127.0.0.1", "80.5"], "PORT: '80.5' is not a whole number"),
+    ]
+    for args, want in cases:
+        rc, out, err = h.run(args)
+        text = err.decode()
+        h.eq(rc, 2, "exit of %s" % args)
+        h.eq(out, b"", "nothing on stdout for %s" % args)
+        lines = text.strip().splitlines()
+        h.eq(len(lines), 1, "one line for %s: %r" % (args, text))
+        h.check(lines[0].startswith("rawhttp: " + want) and "--help" in lines[0], "%s: %r" % (args, text))
+
+
+def test_empty_option_values_are_refused(tmp):
+    # `--to ''` used to count as "not given" and quietly connect to the Host header.
+    lsn = socket.socket()
+    lsn.bind(("127.0.0.1", 0))
+    lsn.listen(8)
+    lsn.setblocking(False)
+    try:
+        req = h.write_req(tmp, "GET / HTTP/1.1\nHost: 127.0.0.1:%d\n\n" % lsn.getsockname()[1])
+        for opt in ("--to", "--show", "--unix-socket", "-o", "--cacert"):
+            rc, out, err = h.run(["send", req, opt, ""])
+            h.eq(rc, 2, "exit for %s ''" % opt)
+            h.check(b"the value is empty" in err, "%s '' says why: %r" % (opt, err))
+        try:
+            lsn.accept()
+            raise AssertionError("a connection was made")
+        except BlockingIOError:
+            pass
+    finally:
+        lsn.close()
+
+
+def test_usage_error_leaves_output_file_alone(tmp):
+    # A usage error is found before -o FILE is opened (and truncated).
+    out_file = os.path.join(tmp, "keep.bin")
+    with open(out_file, "wb") as f:
+        f.write(b"keep")
+    req = h.write_req(tmp, "GET / HTTP/1.1\nHost: 127.0.0.1:1\n\n")
+    for extra in (["--curl-default"], ["--via", "curl", "--pipeline"]):
+        rc, out, err = h.run(["send", req, "-o", out_file] + extra)
+        h.eq(rc, 2, "exit for %s" % extra)
+        h.eq(open(out_file, "rb").read(), b"keep", "-o FILE untouched by %s" % extra)
+
+
+def test_stdout_write_failure_is_23(tmp):
+    # Like curl's 23: output lost on a full disk is not a success.
+    req = h.write_req(tmp, "GET / HTTP/1.1\nHost: x\n\n")
+    if not os.path.exists("/dev/full"):
+        raise h.Skip("no /dev/full")
+    for args in (["compose", req], ["lint", req], ["gallery"], ["compose", req, "--json"]):
+        with open("/dev/full", "wb") as full:
+            p = subprocess.run([h.RAWHTTP] + args, stdout=full, stderr=subprocess.PIPE, timeout=20,
+                               env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "NO_COLOR": "1"})
+        h.eq(p.returncode, 23, "exit of %s to a full disk" % args)
+        h.check(b"could not write to standard output" in p.stderr, "says so: %r" % p.stderr)
+    # An earlier failure keeps its own exit code, and the lost output is still reported.
+    bad = h.write_req(tmp, "GET / HTTP/1.1\n\n", "bad.req")
+    with open("/dev/full", "wb") as full:
+        p = subprocess.run([h.RAWHTTP, "lint", bad], stdout=full, stderr=subprocess.PIPE, timeout=20,
+                           env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "NO_COLOR": "1"})
+    h.eq(p.returncode, 1, "lint's own exit code")
+    h.check(b"could not write to standard output" in p.stderr, "says so: %r" % p.stderr)
+    # A reader that goes away early (| head) is not an error.
+    p = subprocess.Popen([h.RAWHTTP, "gallery"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.close()
+    _, err = p.communicate(timeout=20)
+    h.eq(p.returncode, 0, "exit when the reader closed early")
+
+
+def test_bad_destination_names_where_it_came_from(tmp):
+    # A bad --to is a usage error (2), worded as one: nothing was tried.
+    req = h.write_req(tmp, "GET / HTTP/1.1\nHost: a b\n\n")
+    for extra, want in ((["--to", "host:99999"], "--to 'host:99999' is not a place to connect to"),
+                        (["--to", ":80"], "--to ':80' is not a place to connect to"),
+                        (["--to", "http://127.0.0.1:8080/x"], "--to 'http://127.0.0.1:8080/x' is a URL: write HOST[:PORT] only (127.0.0.1:8080)"),
+                        ([], "the Host header 'a b' is not a place to connect to")):
+        rc, out, err = h.run(["send", req] + extra)
+        h.eq(rc, 2, "exit for %s" % extra)
+        text = err.decode()
+        h.check(text.startswith("rawhttp: " + want) and "cannot connect" not in text, "message for %s: %r" % (extra, text))
+    # compose checks --to and @target too (it printed "target": null and exited 0).
+    for args in (["--to", "h:0"], ["--to", "http://x/"], ["--to", "h:0", "--json"]):
+        rc, out, err = h.run(["compose", req] + args)
+        h.eq((rc, out), (2, b""), "compose %s" % args)
+    target = h.write_req(tmp, "@target = x:99999\nGET / HTTP/1.1\nHost: x\n\n", "target.req")
+    rc, out, err = h.run(["compose", target, "--json"])
+    h.eq(rc, 2, "compose with a bad @target")
+    h.check(b"@target 'x:99999'" in err, "message: %r" % err)
+    rc, out, err = h.run(["compose", req, "--json"])
+    h.eq(rc, 0, "a Host header that names no place is fine for compose")
+
+
+def test_bad_var_is_2(tmp):
+    # A --var whose name {{...}} cannot refer to was accepted and silently unused.
+    req = h.write_req(tmp, "GET / HTTP/1.1\nHost: {{h}}\n\n")
+    for var, want in (("h", "expected name=value"), ("=x", "expected name=value"),
+                      ("h x=1", "a variable name uses letters, digits")):
+        rc, out, err = h.run(["compose", req, "--var", var])
+        h.eq(rc, 2, "exit for --var %r" % var)
+        h.check(want in err.decode(), "message for --var %r: %r" % (var, err))
+    rc, out, _ = h.run(["compose", req, "--var", "h=a b=c"])
+    h.eq((rc, out), (0, b"GET / HTTP/1.1\r\nHost: a b=c\r\n\r\n"), "the value is everything after the first '='")
+
+
+def test_incomplete_body_says_how_much_arrived(tmp):
+    # "Content-Length: 10 bytes, incomplete" left out what did arrive.
+    with h.ScriptedServer([b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"]) as srv:
+        req = h.write_req(tmp, "GET / HTTP/1.1\nHost: x\n\n")
+        rc, out, err = h.run(["send", req, "--to", "127.0.0.1:%d" % srv.port, "--show", "parsed"])
+    h.eq(rc, 18, "exit")
+    h.check(b"Content-Length: 10 bytes, incomplete: 3 bytes received" in out, "parsed view: %r" % out)
+
+
+def test_stdin_on_a_terminal_says_what_it_waits_for(tmp):
+    # `rawhttp compose -` on a terminal seemed to hang: now a note says to type the request.
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(h.RAWHTTP, [h.RAWHTTP, "compose", "-"], {"NO_COLOR": "1", "PATH": "/usr/bin:/bin"})
+    out = b""
+    end = time.monotonic() + 10
+    sent = False
+    while time.monotonic() < end:
+        r, _, _ = select.select([fd], [], [], 0.3)
+        if r:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        if b"Ctrl-D" in out and not sent:
+            os.write(fd, b"GET / HTTP/1.1\nHost: x\n\n\x04")
+            sent = True
+        if os.waitpid(pid, os.WNOHANG)[0]:
+            break
+    else:
+        os.kill(pid, 9)
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+    h.check(b"reading the request from standard input" in out, "the note: %r" % out)
+    h.check(b"GET / HTTP/1.1" in out, "then the request was composed: %r" % out)
+
+
+def test_help_command(tmp):
+    # `rawhttp help` and `rawhttp help send`, as in git and go.
+    rc, out, _ = h.run(["help"])
+    h.eq(rc, 0, "rawhttp help")
+    h.check(b"Subcommands:" in out, "the overview: %r" % out[:200])
+    rc, out, _ = h.run(["help", "send"])
+    h.eq(rc, 0, "rawhttp help send")
+    h.check(b"Usage: rawhttp send" in out, "send's help: %r" % out[:200])
+    rc, out, err = h.run(["help", "nope"])
+    h.eq(rc, 2, "rawhttp help nope")
+    h.check(b"unknown command 'nope'" in err, "message: %r" % err)
+
+
+def test_empty_stdin_says_so(tmp):
+    # "<stdin>:1:1: no request line found" for an empty pipe: now it says stdin was empty.
+    for cmd in ("send", "compose", "lint"):
+        rc, out, err = h.run([cmd, "-"], stdin=b"")
+        h.eq(rc, 2, "%s - with nothing" % cmd)
+        h.check(err.decode().startswith("rawhttp: standard input is empty"), "message: %r" % err)
+        h.eq(out, b"", "nothing on stdout")
 
 
 if __name__ == "__main__":

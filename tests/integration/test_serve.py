@@ -290,6 +290,12 @@ def test_port_file_and_bad_where(tmp):
         busy.close()
     h.eq(rc, 7, "port in use")
     h.check(b"in use" in err, "message: %r" % err)
+    h.check(b"pick another port" in err and len(err.strip().splitlines()) == 1, "one line saying what to do: %r" % err)
+    # An unwritable --port-file says why.
+    for cmd in ("serve", "listen"):
+        rc, out, err = h.run([cmd, "0", "--port-file", os.path.join(tmp, "no-such-dir", "port")], timeout=10)
+        h.eq(rc, 2, "%s: unwritable --port-file" % cmd)
+        h.check(b"cannot write --port-file" in err and b"No such file or directory" in err, "message: %r" % err)
 
 
 if __name__ == "__main__":

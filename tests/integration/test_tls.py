@@ -77,6 +77,32 @@ def test_tls_against_plain_port_is_35(tmp):
     h.eq(doc["exchanges"][0]["error"]["kind"], "tls", "kind")
 
 
+def test_failed_handshake_connection_is_numbered_and_timed(tmp):
+    # The TCP connection that carried a failed handshake is "#1" with its DNS and
+    # connect times, like any other (it was "#0" with no times).
+    with h.PracticeServer() as srv:
+        req = tls_req(tmp, srv.port)
+        rc, doc, err = h.run_json(["send", req, "--to", srv.address, "--tls"], timeout=20)
+        h.eq(rc, 35, "exit (%r)" % err)
+        ex = doc["exchanges"][0]
+        h.eq(ex["connection"]["number"], 1, "connection number")
+        h.check(ex["timing"]["dns_ms"] is not None and ex["timing"]["connect_ms"] is not None,
+                "DNS and connect times: %r" % ex["timing"])
+        rc, out, err = h.run(["send", req, "--to", srv.address, "--tls"], timeout=20)
+        h.check(b"connection #1 (new)" in out, "text view: %r" % out[:300])
+
+
+def test_unreadable_cacert_is_2_before_connecting(tmp):
+    # A --cacert that cannot be read is a file error (2) found before connecting,
+    # not a TLS handshake failure (35) in OpenSSL's words.
+    req = tls_req(tmp, 1)
+    for cmd in ("send", "compare"):
+        rc, out, err = h.run([cmd, req, "--to", "127.0.0.1:1", "--tls", "--cacert", os.path.join(tmp, "no.pem")])
+        h.eq(rc, 2, "%s exit (%r)" % (cmd, err))
+        h.check(b"--cacert: cannot read" in err and b"No such file" in err, "message: %r" % err)
+        h.eq(out, b"", "nothing on stdout")
+
+
 def test_timing_present_nonnegative_ordered(tmp):
     n = nginx(tmp)
     req = h.write_req(tmp, "GET / HTTP/1.1\nHost: localhost\n\n")

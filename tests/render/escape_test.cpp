@@ -89,6 +89,10 @@ TEST_CASE("parse_sections") {
     CHECK(err->find("bogus") != std::string::npos);
     CHECK_FALSE(parse_sections("all", s).has_value());
     CHECK((s.request && s.timing && s.why && s.body));
+    // Spaces after the commas, as a person writes a list.
+    CHECK_FALSE(parse_sections("raw, parsed ,\ttiming", s).has_value());
+    CHECK((s.raw && s.parsed && s.timing));
+    CHECK_FALSE(s.body);
 }
 
 TEST_CASE("ExchangeCapture keeps totals beyond its caps") {
