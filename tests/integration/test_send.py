@@ -423,6 +423,15 @@ def test_stdin_on_a_terminal_says_what_it_waits_for(tmp):
             os.write(fd, b"GET / HTTP/1.1\nHost: x\n\n\x04")
             sent = True
         if os.waitpid(pid, os.WNOHANG)[0]:
+            # It exited: what it wrote may still wait in the pty; read it all.
+            while select.select([fd], [], [], 0.5)[0]:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                out += chunk
             break
     else:
         os.kill(pid, 9)
@@ -430,6 +439,7 @@ def test_stdin_on_a_terminal_says_what_it_waits_for(tmp):
         os.waitpid(pid, 0)
     except ChildProcessError:
         pass
+    os.close(fd)
     h.check(b"reading the request from standard input" in out, "the note: %r" % out)
     h.check(b"GET / HTTP/1.1" in out, "then the request was composed: %r" % out)
 
