@@ -48,6 +48,61 @@ def run(args, timeout=20, stdin=None, env=None, cwd=None):
     return p.returncode, out, err
 
 
+
+def run_on_pty(args, timeout=10, step=None, env=None):
+    """Runs rawhttp ARGS with a pseudo-terminal as its stdin, stdout and stderr, as a
+    person's terminal would be (TERM=xterm, NO_COLOR unset unless env sets it).
+    `step(out)` is called after each read (and every 0.1 s) with everything the
+    terminal got so far; bytes it returns are typed in. Returns all the terminal
+    got, including what was written just before the process exited."""
+    import pty
+    import select
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ["TERM"] = "xterm"
+        os.environ.pop("NO_COLOR", None)
+        os.environ.update(env or {})
+        os.execv(RAWHTTP, [RAWHTTP] + list(args))
+    out = b""
+    end = time.monotonic() + timeout
+    exited = False
+
+    def drain(wait):
+        nonlocal out
+        while select.select([fd], [], [], wait)[0]:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:  # EIO: the terminal's other side is gone
+                return False
+            if not chunk:
+                return False
+            out += chunk
+            wait = 0
+        return True
+
+    try:
+        while time.monotonic() < end:
+            if not drain(0.1):
+                break
+            if step:
+                typed = step(out)
+                if typed:
+                    os.write(fd, typed)
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                exited = True
+                drain(0.3)
+                break
+    finally:
+        if not exited:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+        os.close(fd)
+    return out
+
+
 def run_measured(args, timeout=30, env=None):
     """Runs rawhttp; returns (rc, stdout, stderr, seconds, peak RSS in KiB)."""
     e = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "NO_COLOR": "1"}

@@ -216,47 +216,11 @@ def test_chat_on_a_terminal_escapes_what_arrives(tmp):
     t = threading.Thread(target=serve_evil, daemon=True)
     t.start()
     try:
-        out = run_pty_plain(["chat", "127.0.0.1", str(port)], timeout=10)
+        out = h.run_on_pty(["chat", "127.0.0.1", str(port)], timeout=10)
     finally:
         t.join(timeout=5)
         srv.close()
     check_terminal_safe(out)
-
-
-def run_pty_plain(argv, timeout=10):
-    import pty
-    import select
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.environ["TERM"] = "xterm"
-        os.environ.pop("NO_COLOR", None)
-        os.execv(h.RAWHTTP, [h.RAWHTTP] + argv)
-    out = b""
-    end = time.monotonic() + timeout
-    try:
-        while time.monotonic() < end:
-            r, _, _ = select.select([fd], [], [], 0.1)
-            if not r:
-                if os.waitpid(pid, os.WNOHANG)[0]:
-                    pid = 0
-                    break
-                continue
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            out += chunk
-    finally:
-        if pid:
-            try:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass
-        os.close(fd)
-    return out
 
 
 # ------------------------------------------------------------------- tmux

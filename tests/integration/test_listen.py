@@ -2,8 +2,6 @@
 raw socket clients and rawhttp send as the other side. Every process and
 socket is bounded in time."""
 import os
-import pty
-import select
 import shutil
 import signal
 import socket
@@ -467,44 +465,15 @@ EVIL = (b"GET /\x1b[31mred HTTP/1.1\r\nHost: a\r\nX-Evil: \x1b]0;pwned\x07\x1b[2
 
 
 def run_on_pty(argv, client, timeout=10):
-    """Runs argv with a pseudo-terminal as stdin/stdout/stderr; `client(port)` is
-    called once the port file exists. Returns everything the terminal got."""
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.environ["TERM"] = "xterm"
-        os.environ.pop("NO_COLOR", None)
-        os.execv(h.RAWHTTP, [h.RAWHTTP] + argv)
-    out = b""
-    end = time.monotonic() + timeout
-    called = False
-    portfile = argv[argv.index("--port-file") + 1] if "--port-file" in argv else None
-    try:
-        while time.monotonic() < end:
-            if not called and portfile and os.path.exists(portfile) and open(portfile).read().strip():
-                called = True
-                client(int(open(portfile).read()))
-            r, _, _ = select.select([fd], [], [], 0.1)
-            if not r:
-                if os.waitpid(pid, os.WNOHANG)[0]:
-                    pid = 0
-                    break
-                continue
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            out += chunk
-    finally:
-        if pid:
-            try:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass
-        os.close(fd)
-    return out
+    """Runs argv on a pseudo-terminal; `client(port)` is called once the port file exists."""
+    portfile = argv[argv.index("--port-file") + 1]
+    called = []
+
+    def step(_out):
+        if not called and os.path.exists(portfile) and open(portfile).read().strip():
+            called.append(True)
+            client(int(open(portfile).read()))
+    return h.run_on_pty(argv, timeout=timeout, step=step)
 
 
 def check_terminal_safe(out):

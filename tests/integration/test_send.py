@@ -2,8 +2,6 @@
 sockets, against the practice server and small scripted servers."""
 import json
 import os
-import pty
-import select
 import socket
 import subprocess
 import sys
@@ -239,28 +237,7 @@ def test_terminal_never_gets_raw_escape_sequences(tmp):
             b"Content-Length: 12\r\n\r\n\x1b[1mbold\x9b\x07\xc0\x80!!")
     with h.ScriptedServer([evil]) as srv:
         req = h.write_req(tmp, "GET / HTTP/1.1\nHost: 127.0.0.1:%d\n\n" % srv.port)
-        pid, fd = pty.fork()
-        if pid == 0:
-            os.execv(h.RAWHTTP, [h.RAWHTTP, "send", req, "--show", "all"])
-        out = b""
-        end = time.monotonic() + 10
-        while time.monotonic() < end:
-            r, _, _ = select.select([fd], [], [], 0.5)
-            if not r:
-                if os.waitpid(pid, os.WNOHANG)[0]:
-                    break
-                continue
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            out += chunk
-        try:
-            os.waitpid(pid, 0)
-        except ChildProcessError:
-            pass
+        out = h.run_on_pty(["send", req, "--show", "all"])
     # Colours of rawhttp's own are allowed (CSI ... m); nothing the server sent may pass.
     h.check(b"\x1b]" not in out and b"\x1b[2J" not in out and b"\x07" not in out, "raw control bytes reached the terminal")
     h.check(b"\xff" not in out and b"\x9b" not in out, "invalid UTF-8 / C1 reached the terminal")
@@ -403,43 +380,13 @@ def test_incomplete_body_says_how_much_arrived(tmp):
 
 def test_stdin_on_a_terminal_says_what_it_waits_for(tmp):
     # `rawhttp compose -` on a terminal seemed to hang: now a note says to type the request.
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execve(h.RAWHTTP, [h.RAWHTTP, "compose", "-"], {"NO_COLOR": "1", "PATH": "/usr/bin:/bin"})
-    out = b""
-    end = time.monotonic() + 10
-    sent = False
-    while time.monotonic() < end:
-        r, _, _ = select.select([fd], [], [], 0.3)
-        if r:
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            out += chunk
-        if b"Ctrl-D" in out and not sent:
-            os.write(fd, b"GET / HTTP/1.1\nHost: x\n\n\x04")
-            sent = True
-        if os.waitpid(pid, os.WNOHANG)[0]:
-            # It exited: what it wrote may still wait in the pty; read it all.
-            while select.select([fd], [], [], 0.5)[0]:
-                try:
-                    chunk = os.read(fd, 65536)
-                except OSError:
-                    break
-                if not chunk:
-                    break
-                out += chunk
-            break
-    else:
-        os.kill(pid, 9)
-    try:
-        os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass
-    os.close(fd)
+    typed = []
+
+    def step(out):
+        if b"Ctrl-D" in out and not typed:
+            typed.append(True)
+            return b"GET / HTTP/1.1\nHost: x\n\n\x04"
+    out = h.run_on_pty(["compose", "-"], step=step, env={"NO_COLOR": "1"})
     h.check(b"reading the request from standard input" in out, "the note: %r" % out)
     h.check(b"GET / HTTP/1.1" in out, "then the request was composed: %r" % out)
 
