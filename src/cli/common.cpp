@@ -54,6 +54,17 @@ client::DestinationOverrides TargetOptions::overrides() const {
     return o;
 }
 
+Result<std::vector<client::Destination>> TargetOptions::destinations(
+    const std::vector<ComposedRequest>& requests) const {
+    std::vector<client::Destination> out;
+    for (const auto& r : requests) {
+        auto d = client::resolve_destination(r, overrides());
+        if (!d) return make_error(ErrorKind::usage, d.error().message);
+        out.push_back(*d);
+    }
+    return out;
+}
+
 std::vector<std::string> gallery_dirs() {
     std::vector<std::string> dirs;
     if (const char* env = std::getenv("RAWHTTP_GALLERY"); env && *env) dirs.emplace_back(env);

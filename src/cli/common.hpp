@@ -49,6 +49,8 @@ struct TargetOptions {
     bool no_tls = false;
     void add_to(CLI::App& cmd);
     client::DestinationOverrides overrides() const;
+    // Where each request goes. Errors: usage (exit 2), naming the bad value.
+    Result<std::vector<client::Destination>> destinations(const std::vector<ComposedRequest>& requests) const;
 };
 
 struct LoadedReq {

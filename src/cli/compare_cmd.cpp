@@ -37,14 +37,10 @@ struct CompareCmd {
             print_error(reqs.error().message);
             return exit_code(reqs.error().kind);
         }
-        std::vector<client::Destination> dests;
-        for (const auto& r : *reqs) {
-            auto d = client::resolve_destination(r, target.overrides());
-            if (!d) {
-                print_error(d.error().message);
-                return 2;
-            }
-            dests.push_back(*d);
+        auto dests = target.destinations(*reqs);
+        if (!dests) {
+            print_error(dests.error().message);
+            return 2;
         }
 
         compare::CompareOptions o;
@@ -58,7 +54,7 @@ struct CompareCmd {
         o.session.idle_timeout = std::chrono::milliseconds(idle);
         o.session.tls_verify = !insecure;
         if (!cacert.empty()) o.session.ca_file = cacert;
-        auto report = compare::run_comparison(*reqs, dests, o);
+        auto report = compare::run_comparison(*reqs, *dests, o);
         if (!report) {
             print_error(report.error().message);
             return exit_code(report.error().kind);

@@ -202,14 +202,10 @@ int SendCmd::run() {
         print_error(reqs.error().message);
         return exit_code(reqs.error().kind);
     }
-    std::vector<client::Destination> dests;
-    for (const auto& r : *reqs) {
-        auto d = client::resolve_destination(r, target.overrides());
-        if (!d) {
-            print_error(d.error().message);
-            return 2;
-        }
-        dests.push_back(*d);
+    auto dests = target.destinations(*reqs);
+    if (!dests) {
+        print_error(dests.error().message);
+        return 2;
     }
     if (!json) {
         for (std::size_t i = 0; i < reqs->size(); ++i)
@@ -243,7 +239,7 @@ int SendCmd::run() {
         auto mode = curl_default ? compare::CurlMode::curl_default
                     : curl_headers ? compare::CurlMode::curl_headers
                                    : compare::CurlMode::exact;
-        auto run = compare::run_curl_session(*reqs, dests, so, mode, hooks);
+        auto run = compare::run_curl_session(*reqs, *dests, so, mode, hooks);
         if (!run) {
             if (hooks.out_fd >= 0) ::close(hooks.out_fd);
             print_error(run.error().message);
@@ -252,7 +248,7 @@ int SendCmd::run() {
         curl_run = std::move(*run);
         results = curl_run->results;
     } else {
-        results = client::run_session(*reqs, dests, so, hooks);
+        results = client::run_session(*reqs, *dests, so, hooks);
     }
     if (hooks.out_fd >= 0) ::close(hooks.out_fd);
 

@@ -9,6 +9,7 @@
 
 #include "compare/curl_api.hpp"
 #include "compare/response_reader.hpp"
+#include "http/chars.hpp"
 #include "http/message.hpp"
 #include "tls/openssl_lib.hpp"
 
@@ -17,19 +18,6 @@ namespace rawhttp::compare {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
 
 // The head's lines without their line endings: request line first, up to
 // (not including) the empty line.
@@ -141,11 +129,11 @@ Result<CurlPlan> plan_curl_request(const ComposedRequest& request, const client:
         std::string_view l = lines[i];
         std::size_t colon = l.find(':');
         if (colon != std::string_view::npos && colon > 0 && l[0] != ' ' && l[0] != '\t') {
-            std::string name(trim(l.substr(0, colon)));
-            std::string_view value = trim(l.substr(colon + 1));
-            names.insert(lower(name));
+            std::string name(http::detail::trim_ows(l.substr(0, colon)));
+            std::string_view value = http::detail::trim_ows(l.substr(colon + 1));
+            names.insert(http::detail::ascii_lower(name));
             if (!host_value && http::iequals(name, "Host")) host_value = std::string(value);
-            if (http::iequals(name, "Transfer-Encoding") && lower(value).find("chunked") != std::string::npos) chunked = true;
+            if (http::iequals(name, "Transfer-Encoding") && http::detail::ascii_lower(value).find("chunked") != std::string::npos) chunked = true;
             // "Name:" alone is libcurl's way to remove a header; "Name;" sends it empty.
             if (value.empty()) {
                 file_headers.push_back(std::string(l.substr(0, colon)) + ";");
@@ -210,7 +198,7 @@ Result<CurlPlan> plan_curl_request(const ComposedRequest& request, const client:
             std::vector<std::string_view> own = {"Host", "Accept"};
             if (p.send_body) own.insert(own.end(), {"Expect", "Content-Type", "Content-Length"});
             for (std::string_view name : own)
-                if (!names.count(lower(name))) p.headers.push_back(std::string(name) + ":");
+                if (!names.count(http::detail::ascii_lower(name))) p.headers.push_back(std::string(name) + ":");
         } else {
             p.user_agent = "curl/" + std::string(curl_version);
         }

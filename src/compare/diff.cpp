@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 
+#include "http/chars.hpp"
 #include "http/message.hpp"
 #include "render/json_output.hpp"
 #include "render/terminal_report.hpp"
@@ -15,19 +16,6 @@ namespace rawhttp::compare {
 namespace {
 
 using nlohmann::json;
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
 
 std::string esc(std::string_view s) { return render::escape_inline(s); }
 
@@ -160,7 +148,7 @@ std::vector<FieldLine> fields_of(const Head& h) {
         if (colon != std::string_view::npos && colon > 0 && l.text[0] != ' ' && l.text[0] != '\t') {
             f.is_field = true;
             f.name = l.text.substr(0, colon);
-            f.value = trim(l.text.substr(colon + 1));
+            f.value = http::detail::trim_ows(l.text.substr(colon + 1));
         }
         out.push_back(f);
     }
@@ -224,11 +212,11 @@ RequestDiff diff_requests(std::string_view a_bytes, std::string_view b_bytes) {
     std::vector<Pair> pairs;
     std::map<std::string, std::vector<std::size_t>> by_key_b;
     for (std::size_t j = 0; j < fb.size(); ++j)
-        by_key_b[fb[j].is_field ? "f:" + lower(fb[j].name) : "l:" + std::string(fb[j].line.text)].push_back(j);
+        by_key_b[fb[j].is_field ? "f:" + http::detail::ascii_lower(fb[j].name) : "l:" + std::string(fb[j].line.text)].push_back(j);
     std::map<std::string, std::size_t> taken;
     std::vector<bool> paired_a(fa.size(), false);
     for (std::size_t i = 0; i < fa.size(); ++i) {
-        std::string key = fa[i].is_field ? "f:" + lower(fa[i].name) : "l:" + std::string(fa[i].line.text);
+        std::string key = fa[i].is_field ? "f:" + http::detail::ascii_lower(fa[i].name) : "l:" + std::string(fa[i].line.text);
         auto it = by_key_b.find(key);
         std::size_t& k = taken[key];
         if (it != by_key_b.end() && k < it->second.size()) {
@@ -444,14 +432,14 @@ ResponseComparison compare_responses(const SideSummary& a, const SideSummary& b,
 
     // Headers, paired by name and occurrence.
     std::map<std::string, std::vector<std::size_t>> by_key_b;
-    for (std::size_t j = 0; j < rb.headers.size(); ++j) by_key_b[lower(rb.headers[j].first)].push_back(j);
+    for (std::size_t j = 0; j < rb.headers.size(); ++j) by_key_b[http::detail::ascii_lower(rb.headers[j].first)].push_back(j);
     std::map<std::string, std::size_t> taken;
     std::vector<bool> used_b(rb.headers.size(), false);
     std::vector<std::string> order_a, order_b_keys;
     std::vector<std::pair<std::size_t, std::size_t>> pairs;
     for (std::size_t i = 0; i < ra.headers.size(); ++i) {
         const auto& [name, value] = ra.headers[i];
-        std::string key = lower(name);
+        std::string key = http::detail::ascii_lower(name);
         bool vol = is_volatile_header(name);
         auto it = by_key_b.find(key);
         std::size_t& k = taken[key];

@@ -96,6 +96,14 @@ inline std::string_view trim_ows(std::string_view s) {
     return s.substr(b, e - b);
 }
 
+// ASCII lowercase (field names, methods, codings: never locale-dependent).
+inline std::string ascii_lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
 // "0x0B" for error messages.
 inline std::string hex_byte(unsigned char c) {
     static constexpr char digits[] = "0123456789ABCDEF";

@@ -169,14 +169,6 @@ struct Field {
 
 bool is_upper_alpha(char c) { return c >= 'A' && c <= 'Z'; }
 
-char lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = lower_ascii(c);
-    return out;
-}
-
 // Methods Node's llhttp knows (it answers 400 to any other); the registered
 // ones of RFC 9110 and the WebDAV family.
 bool known_method(std::string_view m) {
@@ -536,7 +528,7 @@ private:
             return;
         }
         std::string why = "'" + std::string(v.substr(0, 40)) + "' is not HTTP-version (\"HTTP/\" DIGIT \".\" DIGIT)";
-        if (v.size() == 8 && lower(v.substr(0, 5)) == "http/") why += ": the name HTTP is case-sensitive";
+        if (v.size() == 8 && http::detail::ascii_lower(v.substr(0, 5)) == "http/") why += ": the name HTTP is case-sensitive";
         else if (v.substr(0, 5) == "HTTP/" && v.find('.') == std::string_view::npos) why += ": the minor version is missing";
         add("version-invalid", off, why);
     }
@@ -706,7 +698,7 @@ private:
             for (auto [m, at] : list_members(f->value)) {
                 // "chunked;q=1" is not chunked: chunked takes no parameters, and
                 // nginx (501) and Node (400) both refuse it.
-                if (!m.empty()) codings.emplace_back(lower(m), f->value_offset + at);
+                if (!m.empty()) codings.emplace_back(http::detail::ascii_lower(m), f->value_offset + at);
             }
         bool chunked = false;
         if (tes.size() > 1)
@@ -859,7 +851,7 @@ private:
 
     void check_expect() {
         for (const Field* f : named("Expect"))
-            if (lower(f->value) != "100-continue")
+            if (http::detail::ascii_lower(f->value) != "100-continue")
                 add("expect-unknown", f->value_offset,
                     "Expect: " + std::string(f->value.substr(0, 40)) + " is not an expectation any server knows");
     }

@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "http/chars.hpp"
 #include "http/message.hpp"
 #include "lint/lint.hpp"
 #include "render/lint_report.hpp"
@@ -71,20 +72,6 @@ const std::string& pattern_block() {
 
 // ------------------------------------------------------------ text helpers
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
 // Comma-separated list elements, trimmed, lowercased, parameters dropped.
 std::vector<std::string> list_tokens(std::string_view v) {
     std::vector<std::string> out;
@@ -92,8 +79,8 @@ std::vector<std::string> list_tokens(std::string_view v) {
         auto comma = v.find(',');
         std::string_view item = v.substr(0, comma);
         auto semi = item.find(';');
-        item = trim(item.substr(0, semi));
-        if (!item.empty()) out.push_back(lower(item));
+        item = http::detail::trim_ows(item.substr(0, semi));
+        if (!item.empty()) out.push_back(http::detail::ascii_lower(item));
         if (comma == std::string_view::npos) break;
         v.remove_prefix(comma + 1);
     }
@@ -775,7 +762,7 @@ struct PracticeServer::Impl {
                 for (auto& t : list_tokens(f.value)) codings.push_back(std::move(t));
             }
             if (http::iequals(f.name, "Content-Length")) has_cl = true;
-            if (http::iequals(f.name, "Expect")) expect = lower(trim(f.value));
+            if (http::iequals(f.name, "Expect")) expect = http::detail::ascii_lower(http::detail::trim_ows(f.value));
         }
         r.keep_alive = head.minor >= 1 ? !conn_close : (conn_keep_alive && !conn_close);
 
