@@ -33,17 +33,17 @@ TEST_CASE("destination: --to, then @target, then the Host header") {
 }
 
 TEST_CASE("destination: default ports and TLS") {
-    auto d = resolve_destination(req_with("www.site.test"), {});
+    auto d = resolve_destination(req_with("site.test"), {});
     REQUIRE(d.ok());
     CHECK(d->port == 80);
     CHECK_FALSE(d->tls);
-    d = resolve_destination(req_with("www.site.test:443"), {});
+    d = resolve_destination(req_with("site.test:443"), {});
     REQUIRE(d.ok());
     CHECK(d->tls);  // port 443 means TLS by default
-    d = resolve_destination(req_with("www.site.test:443"), {.to = {}, .unix_socket = {}, .tls = false});
+    d = resolve_destination(req_with("site.test:443"), {.to = {}, .unix_socket = {}, .tls = false});
     REQUIRE(d.ok());
     CHECK_FALSE(d->tls);  // --no-tls
-    d = resolve_destination(req_with("www.site.test", {}, true), {});
+    d = resolve_destination(req_with("site.test", {}, true), {});
     REQUIRE(d.ok());
     CHECK(d->tls);
     CHECK(d->port == 443);  // @tls = true with no port
