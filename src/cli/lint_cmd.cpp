@@ -50,6 +50,7 @@ struct LintCmd {
     ReqInputOptions in;
     bool json = false;
     bool quiet = false;
+    bool strict = false;
 
     int run() {
         auto loaded = load_req(in.file);
@@ -70,7 +71,9 @@ struct LintCmd {
         const std::string& name = loaded->display_name;
         for (std::size_t i = 0; i < reqs->size(); ++i) {
             const auto& r = (*reqs)[i];
-            auto found = lint::lint_request(r.bytes);
+            lint::LintOptions lo;
+            lo.strict = strict;
+            auto found = lint::lint_request(r.bytes, lo);
             auto file_lines = wire_lines_to_file_lines(loaded->text, r.line);
             any_error = any_error || lint::has_error(found);
             if (reqs->size() > 1 && !json && !quiet)
@@ -128,7 +131,10 @@ void add_lint_command(CLI::App& app, int& exit_code) {
         "each finding gives FILE:LINE:COLUMN, error or warning, a rule id, the RFC section,\n"
         "what a strict server answers (400, 411, 414, 431, 501, 505 or a timeout) and a fix.\n"
         "Errors are what a conforming server must reject (or nginx and Node both reject);\n"
-        "warnings are what some real servers reject. Nothing goes on the network.\n\n"
+        "warnings are what some real servers reject. Nothing goes on the network.\n"
+        "'rawhttp serve' judges by the same rule book: it answers the first error's status\n"
+        "(the one at the smallest byte offset) and accepts warnings; --strict predicts\n"
+        "'serve --strict', which rejects warnings too.\n\n"
         "LINE is the line of FILE the byte was written on (a {{LF}} or {{CRLF}} escape\n"
         "stays on its line; a variable or {{file:...}} holding line breaks shifts what\n"
         "follows). COLUMN counts bytes from 1 in the line as sent on the wire.\n"
@@ -141,6 +147,7 @@ void add_lint_command(CLI::App& app, int& exit_code) {
     cmd->in.add_to(*sub);
     sub->add_flag("--json", cmd->json, "print {\"findings\": [...]} as JSON");
     sub->add_flag("-q,--quiet", cmd->quiet, "print only the summary line (the exit status tells)");
+    sub->add_flag("--strict", cmd->strict, "count warnings as errors: what 'serve --strict' rejects");
     sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });
 }
 

@@ -190,7 +190,7 @@ public:
         for (const auto& f : rep.findings) {
             std::string where = f.line ? "line " + std::to_string(f.line) + ", column " + std::to_string(f.column)
                                        : "byte " + std::to_string(f.offset + 1);
-            out("  " + render::red("parse", s_) + "  " + where + ": " + render::escape_inline(f.message, s_) + "\n");
+            out("  " + render::yellow("note", s_) + "   " + where + ": " + render::escape_inline(f.message, s_) + "\n");
             ++count;
         }
         std::string_view request_bytes(rep.captured);

@@ -39,6 +39,7 @@ struct SendCmd {
     double idle_timeout = 30;
     std::size_t max_head = 1 << 20;
     std::size_t max_headers = 1000;
+    std::size_t max_interim = 100;
     bool insecure = false;
     std::string cacert;
     std::string via = "rawhttp";
@@ -229,8 +230,8 @@ int SendCmd::run() {
     so.max_time = std::chrono::milliseconds(mt);
     so.idle_timeout = std::chrono::milliseconds(idle);
     so.pipeline = pipeline;
-    so.limits.max_head_bytes = max_head;
-    so.limits.max_headers = max_headers;
+    so.limits = http::response_limits(max_head, max_headers);
+    so.max_interim = max_interim;
     so.tls_verify = !insecure;
     if (!cacert.empty()) so.ca_file = cacert;
     std::vector<client::ExchangeResult> results;
@@ -343,6 +344,9 @@ void add_send_command(CLI::App& app, int& exit_code) {
                   "with --via curl: keep the headers curl adds to the file's (User-Agent, Accept...)")
         ->excludes(cd);
     sub->add_option("--max-head-size", cmd->max_head, "largest response head accepted, in bytes (default 1048576)")
+        ->check(whole_number());
+    sub->add_option("--max-interim", cmd->max_interim,
+                    "most interim 1xx responses accepted before the final one (default 100; past it: exit 8)")
         ->check(whole_number());
     sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });
 }

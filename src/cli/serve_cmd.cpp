@@ -24,6 +24,7 @@ struct ServeCmd {
     std::string where = "127.0.0.1:8080";
     double idle_timeout = 10;
     bool quiet = false;
+    bool strict = false;
     std::string port_file;
 
     int run() {
@@ -63,6 +64,7 @@ struct ServeCmd {
         std::signal(SIGTERM, on_stop_signal);
         server::ServeOptions opts;
         opts.idle_timeout = std::chrono::milliseconds(idle);
+        opts.strict = strict;
         if (!quiet) opts.log = &std::cerr;
         server::PracticeServer srv(std::move(*listener), opts);
         srv.run(g_stop);
@@ -79,15 +81,22 @@ void add_serve_command(CLI::App& app, int& exit_code) {
     sub->footer(
         "The embedded practice server: works offline, parses strictly, and its 400s say\n"
         "which rule the request broke. Binds 127.0.0.1 unless told otherwise.\n"
+        "It judges by the rule book `rawhttp lint` uses: what lint calls an error is\n"
+        "answered with that rule's status (400, 414, 431, 501, 505, ...); what lint calls\n"
+        "a warning (a bare LF, as plain nc sends) is accepted, named in the log and in a\n"
+        "Rawhttp-Warnings response header. --strict rejects warnings too (lint --strict).\n"
         "Pages: /  /echo (your exact request bytes)  /status/N  /bytes/N  /chunked/N  /slow/N  /redirect\n\n"
         "Examples:\n"
         "  rawhttp serve 8080\n"
         "  rawhttp serve 0 --port-file /tmp/port     # any free port, written to a file\n"
-        "  rawhttp serve [::1]:8080 --idle-timeout 3");
+        "  rawhttp serve [::1]:8080 --idle-timeout 3\n"
+        "  rawhttp serve 8080 --strict                # bare LF, double spaces, unknown Expect: rejected");
     sub->add_option("WHERE", cmd->where, "[HOST:]PORT to listen on (default 127.0.0.1:8080; port 0 = any free port)");
     sub->add_option("--idle-timeout", cmd->idle_timeout,
                     "seconds a client may pause mid-request before 408 Request Timeout (default 10)");
     sub->add_flag("-q,--quiet", cmd->quiet, "do not log each request on stderr");
+    sub->add_flag("--strict", cmd->strict,
+                  "reject what the rule book calls a warning too (stricter than any one real server; lint --strict predicts it)");
     sub->add_option("--port-file", cmd->port_file, "write the port it listens on to this file (handy with port 0)")
         ->check(non_empty());
     sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });

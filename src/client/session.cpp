@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "client/response_reader.hpp"
 #include "tls/tls_transport.hpp"
 
 namespace rawhttp::client {
@@ -68,13 +69,6 @@ private:
     std::size_t number_;
 };
 
-Fields copy_fields(const std::vector<http::HeaderField>& in) {
-    Fields out;
-    out.reserve(in.size());
-    for (const auto& f : in) out.emplace_back(std::string(f.name), std::string(f.value));
-    return out;
-}
-
 bool has_token(std::string_view list, std::string_view token) {
     std::size_t pos = 0;
     while (pos <= list.size()) {
@@ -116,13 +110,6 @@ bool request_closes(const ComposedRequest& req) {
         pos = next;
     }
     return false;
-}
-
-// Could these bytes be the start of an HTTP/1.x status line?
-bool could_be_http(std::string_view b) {
-    constexpr std::string_view prefix = "HTTP/";
-    std::size_t n = std::min(b.size(), prefix.size());
-    return b.substr(0, n) == prefix.substr(0, n);
 }
 
 enum class ReadOutcome { done, failed, retry };
@@ -362,202 +349,41 @@ private:
 
     ReadOutcome read_response(ExchangeResult& ex, const ComposedRequest& req, Clock::time_point t0, bool may_retry) {
         auto& buf = conn_->buffer;
-        std::uint64_t received = 0;  // response bytes seen for this exchange
         if (buf.size() > 0 && !ex.timing.first_byte_ms) ex.timing.first_byte_ms = ms_since(t0);
-
-        // --- heads: interim 1xx, then the final one
-        Response resp;
-        http::ResponseHead head;
-        std::size_t scan = 0;  // where to resume looking for the end of the head
+        ResponseReader reader(ex, req.method, options_.limits, options_.max_interim, hooks_);
         for (;;) {
-            std::string_view v = buf.view();
-            if (!could_be_http(v)) {
-                ex.response.reset();
-                if (!resp.interim.empty()) ex.response = resp;
-                fail(ex, make_error(ErrorKind::malformed,
-                                    "the server's reply is not HTTP: it does not start with a status line "
-                                    "(\"HTTP/1.1 200 OK\"); it starts with " + quote_start(v)));
-                return ReadOutcome::done;
-            }
-            bool end_found = false;
-            if (v.size() > 1) {
-                std::size_t from = scan > 2 ? scan - 2 : 0;
-                for (std::size_t p = v.find('\n', from); p != std::string_view::npos; p = v.find('\n', p + 1)) {
-                    if ((p + 1 < v.size() && v[p + 1] == '\n') ||
-                        (p + 2 < v.size() && v[p + 1] == '\r' && v[p + 2] == '\n')) {
-                        end_found = true;
-                        break;
-                    }
-                }
-                scan = v.size();
-            }
-            if (end_found || v.size() > options_.limits.max_head_bytes) {
-                http::ParseError perr;
-                auto st = http::parse_response_head(v, head, perr, options_.limits);
-                if (st == http::ParseStatus::error) {
-                    if (!resp.interim.empty()) ex.response = resp;
-                    std::string hint = v.size() > options_.limits.max_head_bytes
-                                           ? " (--max-head-size raises the limit)" : "";
-                    fail(ex, make_error(ErrorKind::malformed, "the server's reply could not be parsed as HTTP: " +
-                                                                  perr.message + hint));
+            if (buf.size() > 0) {
+                buf.consume(reader.feed(buf.view()));
+                if (reader.failed()) {
+                    fail(ex, *reader.error());
                     return ReadOutcome::done;
                 }
-                if (st == http::ParseStatus::complete) {
-                    std::string_view raw = v.substr(0, head.head_bytes);
-                    hooks_.on_raw(ex, raw);
-                    received += raw.size();
-                    if (head.status >= 100 && head.status < 200 && head.status != 101) {
-                        InterimResponse ir{head.status, std::string(head.version), std::string(head.reason),
-                                           copy_fields(head.headers), std::string(raw)};
-                        resp.interim.push_back(std::move(ir));
-                        buf.consume(head.head_bytes);
-                        scan = 0;
-                        continue;
-                    }
-                    break;  // the final head; `head` views stay valid until buf is consumed
-                }
+                if (reader.done()) break;
             }
             auto n = fill(ex, t0);
             if (!n) {
-                if (may_retry && received == 0 && buf.size() == 0 && n.error().kind == ErrorKind::receive)
+                if (may_retry && reader.bytes_seen() == 0 && n.error().kind == ErrorKind::receive)
                     return ReadOutcome::retry;
-                if (!resp.interim.empty()) ex.response = resp;
+                reader.stop();
                 fail(ex, n.error());
                 return ReadOutcome::done;
             }
             if (*n == 0) {
-                std::size_t got = received + buf.size();
-                if (got == 0) {
-                    if (may_retry) return ReadOutcome::retry;
-                    fail(ex, make_error(ErrorKind::empty_reply,
-                                        "the server closed the connection without sending anything"));
+                if (may_retry && reader.bytes_seen() == 0) return ReadOutcome::retry;
+                if (auto e = reader.finish()) {
+                    fail(ex, *e);
                     return ReadOutcome::done;
                 }
-                if (!resp.interim.empty()) ex.response = resp;
-                if (!could_be_http(buf.view())) continue;  // reported as malformed above
-                fail(ex, make_error(ErrorKind::partial,
-                                    "the server closed the connection after " + std::to_string(got) +
-                                        " bytes, before the response head ended (no empty line)"));
-                return ReadOutcome::done;
+                conn_->usable = false;  // a close-delimited body ended with the connection
+                break;
             }
         }
-
-        // --- the final head
-        resp.version = std::string(head.version);
-        resp.status = head.status;
-        resp.reason = std::string(head.reason);
-        resp.headers = copy_fields(head.headers);
-        resp.raw_head = std::string(buf.view().substr(0, head.head_bytes));
-        resp.head_complete = true;
-        http::ParseError ferr;
-        auto framing = http::response_framing(head, req.method, ferr);
-        buf.consume(head.head_bytes);
-        ex.response = std::move(resp);
         Response& r = *ex.response;
-        if (!framing) {
-            fail(ex, make_error(ErrorKind::malformed, "the response's body length cannot be determined: " + ferr.message));
-            return ReadOutcome::done;
-        }
-        r.framing = framing->framing;
-        r.content_length = framing->length;
-        hooks_.on_head(ex);
-
-        // --- the body
-        switch (framing->framing) {
-            case http::Framing::none: break;
-            case http::Framing::content_length: {
-                std::uint64_t need = framing->length;
-                while (need > 0) {
-                    if (buf.size() == 0) {
-                        auto n = fill(ex, t0);
-                        if (!n) { fail(ex, n.error()); return ReadOutcome::done; }
-                        if (*n == 0) {
-                            fail(ex, make_error(ErrorKind::partial,
-                                                "the server closed the connection after " + std::to_string(r.body_bytes) +
-                                                    " of " + std::to_string(framing->length) + " body bytes (Content-Length)"));
-                            return ReadOutcome::done;
-                        }
-                    }
-                    std::string_view v = buf.view();
-                    std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(need, v.size()));
-                    deliver(ex, v.substr(0, take), v.substr(0, take));
-                    buf.consume(take);
-                    need -= take;
-                }
-                break;
-            }
-            case http::Framing::chunked: {
-                http::ChunkedDecoder dec;
-                while (!dec.done()) {
-                    std::string_view v = buf.view();
-                    if (!v.empty()) {
-                        auto step = dec.feed(v);
-                        if (step.error) {
-                            hooks_.on_raw(ex, v.substr(0, step.consumed));
-                            fail(ex, make_error(ErrorKind::malformed, "malformed chunked body: " + dec.error_message()));
-                            return ReadOutcome::done;
-                        }
-                        if (step.consumed > 0) {
-                            hooks_.on_raw(ex, v.substr(0, step.consumed));
-                            if (!step.data.empty()) deliver(ex, step.data, {});
-                            buf.consume(step.consumed);
-                            continue;
-                        }
-                    }
-                    auto n = fill(ex, t0);
-                    if (!n) { fail(ex, n.error()); return ReadOutcome::done; }
-                    if (*n == 0) {
-                        fail(ex, make_error(ErrorKind::partial,
-                                            "the server closed the connection in the middle of the chunked body (after " +
-                                                std::to_string(r.body_bytes) + " body bytes; no last chunk \"0\" and empty line)"));
-                        return ReadOutcome::done;
-                    }
-                }
-                for (const auto& t : dec.trailers()) r.trailers.push_back(t);
-                break;
-            }
-            case http::Framing::close: {
-                for (;;) {
-                    std::string_view v = buf.view();
-                    if (!v.empty()) {
-                        deliver(ex, v, v);
-                        buf.consume(v.size());
-                    }
-                    auto n = fill(ex, t0);
-                    if (!n) { fail(ex, n.error()); return ReadOutcome::done; }
-                    if (*n == 0) break;
-                }
-                conn_->usable = false;
-                break;
-            }
-        }
-        r.complete = true;
+        if (r.framing == http::Framing::close) conn_->usable = false;
         // After 101 or a 2xx to CONNECT the connection speaks another protocol.
-        bool switched = r.status == 101 || (req.method == "CONNECT" && r.status / 100 == 2);
+        const bool switched = r.status == 101 || (req.method == "CONNECT" && r.status / 100 == 2);
         if (switched || !response_keeps_alive(r) || request_closes(req)) conn_->usable = false;
         return ReadOutcome::done;
-    }
-
-    void deliver(ExchangeResult& ex, std::string_view decoded, std::string_view raw) {
-        if (!raw.empty()) hooks_.on_raw(ex, raw);
-        ex.response->body_bytes += decoded.size();
-        hooks_.on_body(ex, decoded);
-    }
-
-    static std::string quote_start(std::string_view v) {
-        std::string out = "\"";
-        for (char c : v.substr(0, 24)) {
-            unsigned char u = static_cast<unsigned char>(c);
-            if (u >= 0x20 && u < 0x7f && c != '"' && c != '\\') out += c;
-            else {
-                static const char* hex = "0123456789abcdef";
-                out += "\\x";
-                out += hex[u >> 4];
-                out += hex[u & 15];
-            }
-        }
-        out += v.size() > 24 ? "...\"" : "\"";
-        return out;
     }
 
     const SessionOptions& options_;

@@ -14,6 +14,7 @@
 #include "compose/compose.hpp"
 #include "core/error.hpp"
 #include "http/message.hpp"
+#include "http/rules.hpp"
 #include "net/transport.hpp"
 
 namespace rawhttp::client {
@@ -43,6 +44,7 @@ struct Response {
     Fields trailers;
     bool complete = false;
     bool head_complete = false;            // false: only interim responses were parsed
+    http::Violations violations;           // the rule book's findings on what the server sent
 };
 
 struct Timing {
@@ -100,7 +102,8 @@ struct SessionOptions {
     std::chrono::milliseconds max_time{0};          // 0: no limit (whole session)
     std::chrono::milliseconds idle_timeout{0};      // 0: no limit; else each read/write must progress within it
     bool pipeline = false;                          // write every request before reading
-    http::HeadLimits limits;
+    http::Limits limits = http::response_limits();  // head size, field count, chunk lines
+    std::size_t max_interim = 100;                  // interim 1xx responses before the final one
     bool stop_on_error = true;                      // like curl: the first failure ends the run
     bool tls_verify = true;                         // --insecure turns it off
     std::optional<std::string> ca_file;             // --cacert FILE

@@ -8,7 +8,7 @@
 #include <set>
 
 #include "compare/curl_api.hpp"
-#include "compare/response_reader.hpp"
+#include "client/response_reader.hpp"
 #include "http/chars.hpp"
 #include "http/message.hpp"
 #include "tls/openssl_lib.hpp"
@@ -262,7 +262,7 @@ struct Transfer {
     CURL* handle = nullptr;
     client::ExchangeResult* ex = nullptr;
     client::SessionHooks* hooks = nullptr;
-    ResponseReader* reader = nullptr;
+    client::ResponseReader* reader = nullptr;
     std::string sent;  // HEADER_OUT + DATA_OUT, exactly as libcurl logged them
     Clock::time_point t0;
     std::optional<double> written_ms;
@@ -411,7 +411,7 @@ Result<CurlRun> run_curl_session(const std::vector<ComposedRequest>& requests,
         ex.index = i;
         ex.request = &requests[i];
         ex.destination = destinations[i];
-        ResponseReader reader(ex, plan.nobody ? "HEAD" : plan.method, options.limits, hooks);
+        client::ResponseReader reader(ex, plan.nobody ? "HEAD" : plan.method, options.limits, options.max_interim, hooks);
         Transfer t;
         t.api = &api;
         t.handle = h;

@@ -1,113 +1,107 @@
-// Message-body framing (RFC 9112 section 6.3) and the small helpers it needs.
-#include "http/chars.hpp"
-#include "http/message.hpp"
-
+// Message-body framing (RFC 9112 §6.3): the one place that reads
+// Content-Length and Transfer-Encoding, for requests and responses.
 #include <cstdint>
-#include <functional>
+
+#include "http/chars.hpp"
+#include "http/head_detail.hpp"
+#include "http/message.hpp"
 
 namespace rawhttp::http {
 
-namespace {
-
 using namespace detail;
 
-constexpr char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+namespace {
 
-// Offset of `at` from `base` when `at` points into [base, base + size], else 0
-// (heads built by hand in tests need not point into one buffer).
-std::size_t offset_in(const char* base, std::size_t size, const char* at) {
-    if (!base || !at) return 0;
-    const auto b = reinterpret_cast<std::uintptr_t>(base);
-    const auto a = reinterpret_cast<std::uintptr_t>(at);
-    if (a < b || a - b > size) return 0;
-    return static_cast<std::size_t>(a - b);
-}
+constexpr char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
-// Calls f(element, field) for each non-empty comma-separated element of every
-// field named `name`, trimmed of OWS. Returns the number of such fields.
-template <typename F>
-int for_each_list_element(const std::vector<HeaderField>& headers, std::string_view name, F&& f) {
-    int fields = 0;
-    for (const HeaderField& h : headers) {
-        if (!iequals(h.name, name)) continue;
-        ++fields;
-        std::string_view v = h.value;
-        std::size_t pos = 0;
-        for (;;) {
-            const std::size_t comma = v.find(',', pos);
-            const std::size_t stop = comma == std::string_view::npos ? v.size() : comma;
-            f(trim_ows(v.substr(pos, stop - pos)), h);
-            if (comma == std::string_view::npos) break;
-            pos = comma + 1;
-        }
-    }
-    return fields;
-}
-
-struct TransferCodings {
+struct ContentLength {
     bool present = false;
-    std::size_t codings = 0;       // non-empty codings seen
-    std::size_t chunked_count = 0;
-    bool last_is_chunked = false;
-    const HeaderField* field = nullptr;  // the first Transfer-Encoding field
+    bool valid = false;        // every member a number, all equal
+    std::uint64_t length = 0;
+    const HeaderField* first = nullptr;
 };
 
-TransferCodings scan_transfer_encoding(const std::vector<HeaderField>& headers) {
-    TransferCodings tc;
-    for_each_list_element(headers, "transfer-encoding", [&](std::string_view coding, const HeaderField& h) {
-        if (!tc.field) tc.field = &h;
-        tc.present = true;
-        // A coding may carry parameters ("gzip;q=..." is not valid here, but be safe).
-        const std::size_t semi = coding.find(';');
-        if (semi != std::string_view::npos) coding = trim_ows(coding.substr(0, semi));
-        if (coding.empty()) return;
-        ++tc.codings;
-        tc.last_is_chunked = iequals(coding, "chunked");
-        if (tc.last_is_chunked) ++tc.chunked_count;
-    });
+// Every member of every Content-Length field must be the same 1*DIGIT.
+ContentLength scan_content_length(const MessageHead& head, Violations& out) {
+    ContentLength cl;
+    std::size_t members = 0, fields = 0;
+    bool bad = false, conflict = false, have = false;
+    const HeaderField* second = nullptr;
+    for (const auto& f : head.headers) {
+        if (!iequals(f.name, "Content-Length")) continue;
+        if (++fields == 1) cl.first = &f;
+        else if (fields == 2) second = &f;
+        cl.present = true;
+        for (auto [m, at] : list_members(f.value)) {
+            ++members;
+            const auto n = parse_content_length(m);
+            if (!n) {
+                std::string why;
+                bool digits = !m.empty();
+                for (char c : m) digits = digits && is_digit(static_cast<unsigned char>(c));
+                why = m.empty() ? "an empty Content-Length value"
+                      : digits  ? "Content-Length '" + std::string(m.substr(0, 40)) + "' is too large (more than 2^64-1)"
+                                : "Content-Length '" + std::string(m.substr(0, 40)) +
+                                     "' is not a decimal number of bytes (1*DIGIT, no sign, no spaces)";
+                out.push_back({Rule::content_length_invalid, f.value_offset + at, why, {}});
+                bad = true;
+                continue;
+            }
+            if (have && cl.length != *n && !conflict) {
+                out.push_back({Rule::content_length_conflict, f.value_offset + at,
+                               "Content-Length says both " + std::to_string(cl.length) + " and " + std::to_string(*n) +
+                                   " bytes: where the body ends is ambiguous",
+                               {}});
+                conflict = true;
+            }
+            if (!have) {
+                cl.length = *n;
+                have = true;
+            }
+        }
+    }
+    if (members > 1 && !bad && !conflict)
+        out.push_back({Rule::content_length_repeated, second ? second->name_offset : cl.first->value_offset,
+                       "Content-Length is given " + std::to_string(members) +
+                           " times with the same value; a server may reject the repetition",
+                       {}});
+    cl.valid = cl.present && !bad && !conflict;
+    return cl;
+}
+
+struct Codings {
+    const HeaderField* first = nullptr;
+    std::size_t fields = 0;
+    const HeaderField* second = nullptr;
+    std::vector<std::pair<std::string, std::size_t>> list;  // lowercased, with offsets
+    bool present() const { return first != nullptr; }
+    bool last_is_chunked() const { return !list.empty() && list.back().first == "chunked"; }
+};
+
+Codings scan_transfer_encoding(const MessageHead& head) {
+    Codings tc;
+    for (const auto& f : head.headers) {
+        if (!iequals(f.name, "Transfer-Encoding")) continue;
+        if (++tc.fields == 1) tc.first = &f;
+        else if (tc.fields == 2) tc.second = &f;
+        // "chunked;q=1" is not chunked: chunked takes no parameters, and
+        // nginx (501) and Node (400) both refuse it.
+        for (auto [m, at] : list_members(f.value))
+            if (!m.empty()) tc.list.emplace_back(ascii_lower(m), f.value_offset + at);
+    }
     return tc;
 }
 
-// Validates every Content-Length value (comma lists included) and requires
-// them all equal. Returns nullopt (err set) on a bad value; `present` tells
-// whether there was any Content-Length field.
-std::optional<std::uint64_t> scan_content_length(const std::vector<HeaderField>& headers, const char* base,
-                                                 std::size_t size, bool& present, ParseError& err,
-                                                 std::string_view rfc_note) {
-    present = false;
-    std::optional<std::uint64_t> agreed;
-    bool failed = false;
-    for_each_list_element(headers, "content-length", [&](std::string_view element, const HeaderField& h) {
-        present = true;
-        if (failed) return;
-        const auto n = parse_content_length(element);
-        if (!n) {
-            failed = true;
-            std::string why;
-            if (element.empty())
-                why = "an empty Content-Length value";
-            else {
-                bool digits = true;
-                for (char c : element) digits = digits && is_digit(static_cast<unsigned char>(c));
-                why = digits ? "Content-Length \"" + std::string(element) + "\" is too large (more than 2^64-1)"
-                             : "invalid Content-Length \"" + std::string(element) +
-                                   "\": it must be decimal digits only (1*DIGIT, no sign, no spaces)";
-            }
-            err.message = why + std::string(rfc_note);
-            err.offset = offset_in(base, size, element.empty() ? h.value.data() : element.data());
-            return;
+// Rules on the codings shared by requests and responses; true when chunked
+// is applied more than once or not last (the body cannot be decoded).
+bool chunked_misplaced(const Codings& tc, Violations& out) {
+    for (std::size_t i = 0; i + 1 < tc.list.size(); ++i)
+        if (tc.list[i].first == "chunked") {
+            out.push_back({Rule::transfer_encoding_chunked_twice, tc.list[i].second,
+                           "chunked appears before the last coding: it may be applied only once, last", {}});
+            return true;
         }
-        if (agreed && *agreed != *n) {
-            failed = true;
-            err.message = "Content-Length values differ (" + std::to_string(*agreed) + " and " + std::to_string(*n) +
-                          "): the body length is ambiguous" + std::string(rfc_note);
-            err.offset = offset_in(base, size, element.data());
-            return;
-        }
-        agreed = n;
-    });
-    if (failed) return std::nullopt;
-    return agreed.value_or(0);
+    return false;
 }
 
 }  // namespace
@@ -115,7 +109,7 @@ std::optional<std::uint64_t> scan_content_length(const std::vector<HeaderField>&
 bool iequals(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i)
-        if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+        if (lower(a[i]) != lower(b[i])) return false;
     return true;
 }
 
@@ -142,79 +136,88 @@ std::optional<std::uint64_t> parse_content_length(std::string_view value) {
     return n;
 }
 
-std::optional<BodyFraming> response_framing(const ResponseHead& head, std::string_view request_method,
-                                            ParseError& err) {
-    // RFC 9112 section 6.3, rules 1 and 2.
-    if (request_method == "HEAD") return BodyFraming{Framing::none, 0};
-    if ((head.status >= 100 && head.status < 200) || head.status == 204 || head.status == 304)
-        return BodyFraming{Framing::none, 0};
-    if (request_method == "CONNECT" && head.status >= 200 && head.status < 300)
-        return BodyFraming{Framing::none, 0};  // the connection becomes a tunnel
-
-    // Rule 3: Transfer-Encoding overrides Content-Length.
-    const TransferCodings tc = scan_transfer_encoding(head.headers);
-    if (tc.present) {
-        if (tc.last_is_chunked) return BodyFraming{Framing::chunked, 0};
-        return BodyFraming{Framing::close, 0};
+BodyFraming request_framing(const MessageHead& head, Violations& out) {
+    const ContentLength cl = scan_content_length(head, out);
+    const Codings tc = scan_transfer_encoding(head);
+    if (tc.fields > 1)
+        out.push_back({Rule::transfer_encoding_repeated, tc.second->name_offset,
+                       std::to_string(tc.fields) + " Transfer-Encoding fields", {}});
+    if (!tc.present()) {
+        if (cl.present && !cl.valid) return {Framing::none, 0, false};
+        if (cl.valid) return {Framing::content_length, cl.length, true};
+        return {Framing::none, 0, true};
     }
-
-    // Rules 5 and 4: Content-Length, which must be valid and unambiguous.
-    bool present = false;
-    const char* base = head.version.data();
-    const std::size_t size = head.head_bytes;
-    const auto n = scan_content_length(head.headers, base, size, present, err, " (RFC 9112 section 6.3, RFC 9110 section 8.6)");
-    if (!n) return std::nullopt;
-    if (present) return BodyFraming{Framing::content_length, *n};
-
-    // Rule 8: read until the server closes the connection.
-    return BodyFraming{Framing::close, 0};
+    bool ok = true;
+    if (cl.present) {
+        out.push_back({Rule::content_length_with_transfer_encoding, cl.first->name_offset,
+                       "Content-Length and Transfer-Encoding together: two framings, the classic request smuggling "
+                       "setup (RFC 9112 §11.2)",
+                       {}});
+        ok = false;
+    }
+    if (head.major == 1 && head.minor == 0) {
+        out.push_back({Rule::transfer_encoding_http10, tc.first->name_offset,
+                       "Transfer-Encoding in an HTTP/1.0 request: HTTP/1.0 has no transfer codings, so the framing is "
+                       "faulty",
+                       {}});
+        ok = false;
+    }
+    if (!tc.last_is_chunked()) {
+        out.push_back({Rule::transfer_encoding_not_chunked, tc.first->value_offset,
+                       "Transfer-Encoding '" + std::string(tc.first->value.substr(0, 40)) +
+                           "' does not end with chunked, so the request body's length cannot be determined",
+                       tc.list.empty() ? "nginx answers 501; Node accepts" : ""});
+        return {Framing::none, 0, false};
+    }
+    if (chunked_misplaced(tc, out)) return {Framing::none, 0, false};
+    // A coding besides chunked: a server that does not know it answers 501
+    // (RFC 9112 §6.1); this server, like most, knows only chunked.
+    for (const auto& [c, at] : tc.list)
+        if (c != "chunked") {
+            out.push_back({Rule::transfer_encoding_unknown, at,
+                           "transfer coding '" + c.substr(0, 40) + "' is one few servers decode in a request", {}});
+            ok = false;
+            break;
+        }
+    return {Framing::chunked, 0, ok};
 }
 
-std::optional<BodyFraming> request_framing(const RequestHead& head, ParseError& err) {
-    const char* base = head.method.data() ? head.method.data() - head.line_offset : nullptr;
-    const std::size_t size = head.head_bytes;
-    const TransferCodings tc = scan_transfer_encoding(head.headers);
-    bool cl_present = false;
-    for (const HeaderField& h : head.headers)
-        if (iequals(h.name, "content-length")) cl_present = true;
-
-    if (tc.present) {
-        const char* at = tc.field ? tc.field->name.data() : nullptr;
-        err.offset = offset_in(base, size, at);
-        if (cl_present) {
-            err.message = "Content-Length together with Transfer-Encoding: the body length is ambiguous (a "
-                          "request smuggling risk); a strict server answers 400 \xE2\x80\x94 RFC 9112 section 6.1";
-            return std::nullopt;
-        }
+BodyFraming response_framing(const MessageHead& head, std::string_view request_method, Violations& out) {
+    // RFC 9112 §6.3, rules 1 and 2.
+    if (request_method == "HEAD") return {Framing::none, 0, true};
+    if ((head.status >= 100 && head.status < 200) || head.status == 204 || head.status == 304)
+        return {Framing::none, 0, true};
+    if (request_method == "CONNECT" && head.status >= 200 && head.status < 300)
+        return {Framing::none, 0, true};  // the connection becomes a tunnel
+    const Codings tc = scan_transfer_encoding(head);
+    if (tc.present()) {
+        // Rule 3: Transfer-Encoding overrides Content-Length (reported: a
+        // response with both may be an attempt at response splitting).
+        for (const auto& f : head.headers)
+            if (iequals(f.name, "Content-Length")) {
+                out.push_back({Rule::content_length_with_transfer_encoding, f.name_offset,
+                               "Content-Length and Transfer-Encoding together: Transfer-Encoding wins (RFC 9112 §6.3), "
+                               "a proxy between may read the other",
+                               {}});
+                break;
+            }
+        if (tc.fields > 1)
+            out.push_back({Rule::transfer_encoding_repeated, tc.second->name_offset,
+                           std::to_string(tc.fields) + " Transfer-Encoding fields", {}});
         if (head.major == 1 && head.minor == 0) {
-            err.message = "Transfer-Encoding in an HTTP/1.0 request: the framing must be treated as faulty "
-                          "\xE2\x80\x94 RFC 9112 section 6.1";
-            return std::nullopt;
+            out.push_back({Rule::transfer_encoding_http10, tc.first->name_offset,
+                           "Transfer-Encoding in an HTTP/1.0 response: the framing is faulty, read until the close",
+                           {}});
+            return {Framing::close, 0, true};
         }
-        if (tc.codings == 0) {
-            err.message = "empty Transfer-Encoding: it must list the codings applied, ending in chunked "
-                          "\xE2\x80\x94 RFC 9112 section 6.1";
-            return std::nullopt;
-        }
-        if (!tc.last_is_chunked) {
-            err.message = "Transfer-Encoding does not end in chunked, so the request body length cannot be "
-                          "determined; a server answers 400 \xE2\x80\x94 RFC 9112 section 6.3";
-            return std::nullopt;
-        }
-        if (tc.chunked_count > 1) {
-            err.message = "chunked applied more than once in Transfer-Encoding \xE2\x80\x94 RFC 9112 section 6.1";
-            return std::nullopt;
-        }
-        err.offset = 0;
-        return BodyFraming{Framing::chunked, 0};
+        if (chunked_misplaced(tc, out)) return {Framing::close, 0, false};
+        if (tc.last_is_chunked()) return {Framing::chunked, 0, true};
+        return {Framing::close, 0, true};  // rule 3: read until the close
     }
-
-    bool present = false;
-    const auto n = scan_content_length(head.headers, base, size, present, err,
-                                       "; a server answers 400 \xE2\x80\x94 RFC 9112 section 6.3, RFC 9110 section 8.6");
-    if (!n) return std::nullopt;
-    if (present) return BodyFraming{Framing::content_length, *n};
-    return BodyFraming{Framing::none, 0};
+    const ContentLength cl = scan_content_length(head, out);
+    if (cl.present && !cl.valid) return {Framing::close, 0, false};
+    if (cl.valid) return {Framing::content_length, cl.length, true};
+    return {Framing::close, 0, true};  // rule 8
 }
 
 }  // namespace rawhttp::http

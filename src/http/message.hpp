@@ -1,86 +1,96 @@
-// HTTP/1.1 message parsing, in the spirit of picohttpparser: stateless head
-// parsers over a caller-owned buffer (zero-copy: every view points into it),
-// plus small incremental decoders for bodies. Knows nothing of sockets.
+// HTTP/1.1 messages: one head parser for requests and responses (one
+// field-line routine for both, as picohttpparser's parse_headers serves
+// both), framing, and an incremental chunked decoder. Every fault is reported
+// as a rule of the rule book (http/rules.hpp) at a byte offset; whether it is
+// fatal is the caller's decision, from the rule book's severities. Zero-copy:
+// views point into the caller's buffer. Knows nothing of sockets or flags.
+// The incremental reader on top of these is http/message_reader.hpp.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "http/rules.hpp"
+
 namespace rawhttp::http {
 
 struct HeaderField {
     std::string_view name;   // as received
-    std::string_view value;  // leading/trailing SP/HTAB trimmed
+    std::string_view value;  // leading/trailing SP/HTAB trimmed (obs-fold joined with SP in responses)
+    std::size_t name_offset = 0;
+    std::size_t value_offset = 0;
 };
 
-// Outcome of a head parse over the bytes received so far.
-enum class ParseStatus { complete, incomplete, error };
-
-struct ParseError {
-    std::string message;    // what was wrong, plainly ("status code must be 3 digits")
-    std::size_t offset = 0; // byte offset in the buffer where it was found
-};
-
-struct ResponseHead {
-    std::string_view version;  // "HTTP/1.1"
-    int major = 0, minor = 0;
+// A request or response head, parsed leniently: every fault is a Violation,
+// and parsing goes on wherever the structure allows, so that one broken rule
+// does not hide the others (lint) and a server can pick the first error.
+struct MessageHead {
+    MessageKind kind = MessageKind::request;
+    std::size_t line_offset = 0;  // where the start line begins (after skipped empty lines)
+    std::size_t line_end = 0;     // end of the start line's content
+    // request line
+    std::string_view method, target;
+    // status line
     int status = 0;
-    std::string_view reason;   // may be empty
+    std::string_view reason;
+    // both
+    std::string_view version;     // "HTTP/1.1" when well-formed, else the third word
+    int major = -1, minor = -1;   // -1 when the version is not HTTP/D.D
     std::vector<HeaderField> headers;
-    std::size_t head_bytes = 0;  // bytes consumed, including the empty line
+    bool terminated = false;      // the empty line ending the head was read
+    std::size_t empty_line = 0;   // where that empty line starts (or the end of the bytes looked at)
+    std::size_t head_bytes = 0;   // bytes through the empty line (or all bytes looked at)
+    std::deque<std::string> folded;  // storage for obs-fold-joined values (responses)
 };
+using RequestHead = MessageHead;
+using ResponseHead = MessageHead;
 
-// Limits that keep a hostile peer from growing memory without bound.
-struct HeadLimits {
-    std::size_t max_head_bytes = 1 << 20;  // whole head
-    std::size_t max_headers = 1000;
-};
+// The offset just past the empty line that ends the head starting at `buf`
+// (lines end at LF; the empty line is LF or CR LF), or nullopt. `from` is
+// where a previous call stopped looking (incremental: pass the last size).
+// Requests may be preceded by empty lines (RFC 9112 §2.2), which do not end
+// a head. The one head-end scan of rawhttp.
+std::optional<std::size_t> find_head_end(std::string_view buf, MessageKind kind, std::size_t from = 0);
 
-// Parses a response head from the start of `buf`. Accepts CRLF or bare LF line
-// ends. Returns complete (head filled, head_bytes set), incomplete (need more
-// bytes; also enforce max_head_bytes: returns error when buf is longer than
-// the limit and still incomplete), or error (err filled).
-ParseStatus parse_response_head(std::string_view buf, ResponseHead& head, ParseError& err,
-                                const HeadLimits& limits = {});
+// Parses the head at the start of `buf`: the bytes through its empty line,
+// or, when it has none, every byte given (a truncated head: head.terminated
+// is false). Bytes past limits.max_head are not looked at: a server stops
+// reading there. Appends to `out` every rule broken, unsorted.
+void parse_head(std::string_view buf, MessageKind kind, const Limits& limits, MessageHead& head, Violations& out);
 
-struct RequestHead {
-    std::string_view method;
-    std::string_view target;
-    std::string_view version;  // "HTTP/1.1"
-    int major = 0, minor = 0;
-    std::vector<HeaderField> headers;
-    std::size_t head_bytes = 0;
-    std::size_t line_offset = 0;  // where the request line starts (after skipped empty lines)
-};
+// Whether the first bytes of a message can never start a valid one, so a
+// reader need not wait for the line's end: a request whose first byte is
+// not a token character (a TLS handshake, binary), a response that does not
+// start with "HTTP/". `buf` may be any prefix.
+bool hopeless_start(std::string_view buf, MessageKind kind);
 
-// Strict request-head parser for the servers (serve, listen): CRLF only,
-// single SP in the request line, token characters in method and field names,
-// no whitespace before a colon, no obs-fold. Errors say which rule broke.
-ParseStatus parse_request_head(std::string_view buf, RequestHead& head, ParseError& err,
-                               const HeadLimits& limits = {});
+// The checks that need a whole request head (Host, the target's form against
+// the method, Expect), appended to `out`.
+void check_request_head(const MessageHead& head, Violations& out);
 
-// How a message body is delimited (RFC 9112 section 6.3).
+// How a message body is delimited (RFC 9112 §6.3).
 enum class Framing { content_length, chunked, close, none };
 std::string_view framing_name(Framing f);  // "content-length", "chunked", "close", "none"
 
 struct BodyFraming {
     Framing framing = Framing::none;
     std::uint64_t length = 0;  // for content_length
+    bool decidable = true;     // false: the framing is broken (a server cannot find the end)
 };
 
-// Decides a response's framing from its head and the request's method.
-// Errors (returned as nullopt with err set): invalid or conflicting
-// Content-Length. 1xx/204/304 and HEAD => none. Transfer-Encoding whose last
-// coding is chunked => chunked; other Transfer-Encoding => close.
-std::optional<BodyFraming> response_framing(const ResponseHead& head, std::string_view request_method,
-                                            ParseError& err);
-
-// Request framing for servers: Content-Length, chunked, or none (no body).
-std::optional<BodyFraming> request_framing(const RequestHead& head, ParseError& err);
+// The framing of a request (RFC 9112 §6.3): Content-Length, chunked, or none;
+// Content-Length and Transfer-Encoding rules appended to `out`. The one place
+// that reads those two fields.
+BodyFraming request_framing(const MessageHead& head, Violations& out);
+// The framing of a response to `request_method`: none for HEAD, 1xx, 204,
+// 304 and a 2xx to CONNECT; Transfer-Encoding ending in chunked => chunked,
+// other codings => close; else Content-Length; else close.
+BodyFraming response_framing(const MessageHead& head, std::string_view request_method, Violations& out);
 
 // Parses a Content-Length value: 1*DIGIT, no sign, no overflow.
 std::optional<std::uint64_t> parse_content_length(std::string_view value);
@@ -88,35 +98,63 @@ std::optional<std::uint64_t> parse_content_length(std::string_view value);
 // Case-insensitive ASCII comparison of field names.
 bool iequals(std::string_view a, std::string_view b);
 
-// Incremental chunked-body decoder. Feed it any split of the bytes; it hands
-// decoded data to the caller as views into the fed buffer (zero-copy).
+// Incremental chunked-body decoder (RFC 9112 §7.1). Feed it any split of the
+// bytes; decoded data comes back as views into the fed buffer (zero-copy).
+// Faults are rules at offsets counted from the body's first byte plus
+// `base_offset`; the decoder stops at the first one whose severity for its
+// message kind is an error, and goes on past the tolerated ones.
 class ChunkedDecoder {
 public:
+    // `collect_all` (lint): the tolerable faults never stop it.
+    explicit ChunkedDecoder(MessageKind kind = MessageKind::response, Limits limits = response_limits(),
+                            std::size_t base_offset = 0, bool strict = false, bool collect_all = false);
+
     struct Step {
-        std::size_t consumed = 0;     // bytes of input used
-        std::string_view data;        // decoded body bytes found (may be empty)
-        bool done = false;            // last chunk and trailers fully read
-        bool error = false;           // malformed; message in error_message
+        std::size_t consumed = 0;  // bytes of input used
+        std::string_view data;     // decoded body bytes found (may be empty)
+        bool done = false;         // last chunk and trailers fully read
+        bool error = false;        // a fatal rule: violations().back() says which
     };
     // Decodes from `in` until it has produced some data, finished, failed, or
     // used all input. Call repeatedly with the unconsumed remainder.
     Step feed(std::string_view in);
 
     bool done() const { return state_ == State::done; }
-    const std::string& error_message() const { return error_; }
+    bool failed() const { return state_ == State::error; }
+    // Every rule broken so far, tolerated ones included, in byte order.
+    const Violations& violations() const { return violations_; }
+    // The fatal one's detail, when failed().
+    std::string error_message() const;
     // Trailer fields received after the last chunk (copied: they are few).
     const std::vector<std::pair<std::string, std::string>>& trailers() const { return trailers_; }
+    std::uint64_t position() const { return pos_; }  // body bytes consumed so far
 
 private:
     enum class State { size, ext, size_lf, data, data_cr, data_lf, trailer_line, done, error };
+    bool note(Rule r, std::uint64_t at, std::string detail);  // true: fatal
+    bool check_extension(std::uint64_t line_start);
+    bool finish_trailer_line();
+
+    MessageKind kind_;
+    Limits limits_;
+    std::size_t base_;
+    bool strict_;
+    bool collect_all_;
     State state_ = State::size;
+    std::uint64_t pos_ = 0;         // body bytes consumed
     std::uint64_t remaining_ = 0;
     int size_digits_ = 0;
-    std::size_t ext_bytes_ = 0;      // chunk-extension bytes on this size line (bounded)
-    bool ext_semicolon_ = false;     // a ';' has started the extensions
-    std::size_t trailer_bytes_ = 0;  // trailer section bytes so far (bounded)
+    std::uint64_t line_start_ = 0;  // where the current chunk-size line began
+    bool size_ws_ = false;          // whitespace after the size on this line
+    std::string ext_;               // this line's chunk-ext bytes from its ';' (bounded by max_chunk_ext)
+    std::uint64_t ext_start_ = 0;
+    std::size_t ext_bytes_ = 0;
+    bool ext_started_ = false;
+    bool bare_lf_noted_ = false, ws_noted_ = false;
+    std::size_t trailer_bytes_ = 0;
+    std::uint64_t trailer_line_start_ = 0;
     std::string line_;  // a trailer line being collected (bounded)
-    std::string error_;
+    Violations violations_;
     std::vector<std::pair<std::string, std::string>> trailers_;
 };
 

@@ -16,29 +16,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr auto kTick = std::chrono::milliseconds(100);
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-    return s;
-}
-
-// Where a head ends when read leniently: after the first empty line (CRLF or
-// a bare LF), empty lines before the request line skipped. npos: not yet.
-std::size_t lenient_head_end(std::string_view buf) {
-    std::size_t p = 0;
-    while (p < buf.size()) {
-        if (buf[p] == '\n') ++p;
-        else if (buf[p] == '\r' && p + 1 < buf.size() && buf[p + 1] == '\n') p += 2;
-        else break;
-    }
-    if (p >= buf.size()) return std::string_view::npos;
-    for (std::size_t i = buf.find('\n', p); i != std::string_view::npos; i = buf.find('\n', i + 1)) {
-        if (i + 1 < buf.size() && buf[i + 1] == '\n') return i + 2;
-        if (i + 2 < buf.size() && buf[i + 1] == '\r' && buf[i + 2] == '\n') return i + 3;
-    }
-    return std::string_view::npos;
-}
-
 std::string seconds_text(std::chrono::milliseconds ms) {
     auto n = ms.count();
     if (n % 1000 == 0) return std::to_string(n / 1000) + " s";
@@ -62,213 +39,68 @@ std::pair<std::size_t, std::size_t> line_column(std::string_view bytes, std::siz
 
 // ------------------------------------------------------------ RequestTracker
 
-RequestTracker::RequestTracker(http::HeadLimits limits) : limits_(limits) {}
+namespace {
 
-void RequestTracker::add_finding(std::size_t offset, std::string message) {
-    Finding f;
-    f.offset = offset;
-    f.message = std::move(message);
-    if (offset <= head_buf_.size()) {
-        auto [l, c] = line_column(head_buf_, offset);
-        f.line = l;
-        f.column = c;
+http::ReaderOptions tracker_options(const http::Limits& limits) {
+    http::ReaderOptions o;
+    o.kind = http::MessageKind::request;
+    o.limits = limits;
+    o.collect_all = true;  // listen rejects nothing: it reads on and reports
+    return o;
+}
+
+}  // namespace
+
+RequestTracker::RequestTracker(http::Limits limits) : reader_(tracker_options(limits)) {}
+
+void RequestTracker::update() {
+    const http::MessageHead& h = reader_.head();
+    ParsedRequest p;
+    p.has_head = !h.method.empty() || h.line_end > h.line_offset;
+    p.head_complete = reader_.head_complete();
+    p.strict = !http::first_error(reader_.violations(), http::MessageKind::request);
+    p.method = std::string(h.method);
+    p.target = std::string(h.target);
+    p.version = std::string(h.version);
+    for (const auto& f : h.headers) p.headers.emplace_back(std::string(f.name), std::string(f.value));
+    if (p.head_complete) {
+        p.head_bytes = reader_.raw_head().size();
+        p.framing = reader_.framing().decidable ? reader_.framing().framing : http::Framing::none;
+        p.content_length = reader_.framing().length;
+        p.body_bytes = reader_.consumed() - p.head_bytes;
     }
-    findings_.push_back(std::move(f));
+    parsed_ = std::move(p);
+    request_bytes_ = reader_.consumed();
+    complete_ = reader_.done() || reader_.failed();
 }
 
 std::size_t RequestTracker::feed(std::string_view chunk) {
-    const std::uint64_t before = seen_;
-    seen_ += chunk.size();
     if (complete_) return 0;
-    if (!head_done_) {
-        head_buf_.append(chunk);
-        // The head can only end at a LF; a head over the limit ends here too.
-        if (chunk.find('\n') != std::string_view::npos || head_buf_.size() > limits_.max_head_bytes) try_head();
-    } else {
-        body(chunk);
+    std::size_t used = 0;
+    bool had_head = reader_.head_complete();
+    while (used < chunk.size() && !reader_.done() && !reader_.failed()) {
+        const std::size_t n = reader_.put(chunk.substr(used));
+        used += n;
+        if (n == 0) break;
     }
-    if (!complete_) request_bytes_ = seen_;
-    return request_bytes_ > before ? static_cast<std::size_t>(request_bytes_ - before) : 0;
-}
-
-void RequestTracker::try_head() {
-    http::RequestHead head;
-    http::ParseError err;
-    http::ParseStatus st = http::ParseStatus::error;
-    if (!strict_error_noted_) st = http::parse_request_head(head_buf_, head, err, limits_);
-    if (st == http::ParseStatus::incomplete) return;
-    if (st == http::ParseStatus::complete) {
-        parsed_ = ParsedRequest{};
-        parsed_.has_head = true;
-        parsed_.strict = true;
-        parsed_.head_complete = true;
-        parsed_.method = std::string(head.method);
-        parsed_.target = std::string(head.target);
-        parsed_.version = std::string(head.version);
-        for (const auto& f : head.headers) parsed_.headers.emplace_back(std::string(f.name), std::string(f.value));
-        parsed_.head_bytes = head.head_bytes;
-        http::ParseError ferr;
-        auto framing = http::request_framing(head, ferr);
-        if (framing) {
-            parsed_.framing = framing->framing;
-            parsed_.content_length = framing->length;
-        } else {
-            add_finding(ferr.offset, ferr.message + " (listen does not wait for a body)");
-            parsed_.framing = http::Framing::none;
-        }
-        head_done_ = true;
-        request_bytes_ = head.head_bytes;
-        body(std::string_view(head_buf_).substr(head.head_bytes));
-        return;
+    if (!had_head || reader_.done() || reader_.failed() || !reader_.head_complete()) update();
+    else {
+        request_bytes_ = reader_.consumed();
+        parsed_.body_bytes = reader_.consumed() - parsed_.head_bytes;
     }
-    if (!strict_error_noted_) {
-        strict_error_noted_ = true;
-        add_finding(err.offset, err.message);
-    }
-    if (head_buf_.size() > limits_.max_head_bytes) {
-        lenient(std::string_view(head_buf_).substr(0, limits_.max_head_bytes), false);
-        head_done_ = true;
-        complete_ = true;
-        request_bytes_ = seen_;
-        return;
-    }
-    std::size_t end = lenient_head_end(head_buf_);
-    if (end == std::string_view::npos) return;
-    lenient(std::string_view(head_buf_).substr(0, end), true);
-    head_done_ = true;
-    request_bytes_ = end;
-    body(std::string_view(head_buf_).substr(end));
-}
-
-void RequestTracker::lenient(std::string_view head, bool terminated) {
-    ParsedRequest p;
-    p.strict = false;
-    p.head_complete = terminated;
-    p.head_bytes = terminated ? head.size() : 0;
-    std::size_t pos = 0;
-    bool first = true;
-    while (pos < head.size()) {
-        std::size_t nl = head.find('\n', pos);
-        std::string_view line = head.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-        pos = nl == std::string_view::npos ? head.size() : nl + 1;
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (first) {
-            if (line.empty()) continue;  // empty lines before the request line
-            first = false;
-            p.has_head = true;
-            // method SP target SP version, split on any run of whitespace.
-            std::vector<std::string_view> parts;
-            std::size_t k = 0;
-            while (k < line.size()) {
-                while (k < line.size() && (line[k] == ' ' || line[k] == '\t')) ++k;
-                std::size_t b = k;
-                while (k < line.size() && line[k] != ' ' && line[k] != '\t') ++k;
-                if (k > b) parts.push_back(line.substr(b, k - b));
-            }
-            if (!parts.empty()) p.method = std::string(parts[0]);
-            if (parts.size() == 2) p.target = std::string(parts[1]);
-            if (parts.size() >= 3) {
-                p.version = std::string(parts.back());
-                const char* b = parts[1].data();
-                const char* e = parts[parts.size() - 2].data() + parts[parts.size() - 2].size();
-                p.target = std::string(b, static_cast<std::size_t>(e - b));
-            }
-            continue;
-        }
-        if (line.empty()) break;  // the end of the head
-        std::size_t colon = line.find(':');
-        if (colon == std::string_view::npos) p.headers.emplace_back(std::string(line), std::string());
-        else p.headers.emplace_back(std::string(line.substr(0, colon)), std::string(trim(line.substr(colon + 1))));
-    }
-    // Framing, read leniently: chunked when Transfer-Encoding ends in it, else Content-Length.
-    if (terminated) {
-        for (const auto& [n, v] : p.headers) {
-            if (http::iequals(trim(n), "transfer-encoding")) {
-                std::string_view val = trim(v);
-                std::size_t comma = val.rfind(',');
-                std::string_view last = trim(comma == std::string_view::npos ? val : val.substr(comma + 1));
-                if (http::iequals(last, "chunked")) p.framing = http::Framing::chunked;
-            }
-        }
-        if (p.framing != http::Framing::chunked) {
-            for (const auto& [n, v] : p.headers) {
-                if (http::iequals(trim(n), "content-length")) {
-                    if (auto len = http::parse_content_length(trim(v))) {
-                        p.framing = http::Framing::content_length;
-                        p.content_length = *len;
-                        break;
-                    }
-                }
-            }
-        }
-    }
-    parsed_ = std::move(p);
-}
-
-void RequestTracker::body(std::string_view in) {
-    switch (parsed_.framing) {
-        case http::Framing::none:
-        case http::Framing::close:
-            complete_ = true;
-            return;
-        case http::Framing::content_length: {
-            std::uint64_t need = parsed_.content_length - parsed_.body_bytes;
-            std::uint64_t take = std::min<std::uint64_t>(need, in.size());
-            parsed_.body_bytes += take;
-            request_bytes_ += take;
-            if (parsed_.body_bytes == parsed_.content_length) complete_ = true;
-            return;
-        }
-        case http::Framing::chunked:
-            while (!in.empty() && !complete_) {
-                auto step = chunked_.feed(in);
-                in.remove_prefix(step.consumed);
-                parsed_.body_bytes += step.consumed;
-                request_bytes_ += step.consumed;
-                if (step.done) {
-                    complete_ = true;
-                } else if (step.error) {
-                    add_finding(static_cast<std::size_t>(request_bytes_),
-                                "malformed chunked body: " + chunked_.error_message() +
-                                    " \xE2\x80\x94 RFC 9112 section 7.1 (listen stops waiting for the body here)");
-                    complete_ = true;
-                } else if (step.consumed == 0) {
-                    break;
-                }
-            }
-            return;
-    }
+    // A head over the limit ends the request where the reader stopped; what
+    // follows is counted as after it.
+    return used;
 }
 
 void RequestTracker::finish(std::string_view why) {
-    if (complete_) return;
-    if (!head_done_) {
-        if (head_buf_.empty()) return;  // nothing arrived
-        // Note the strict parser's verdict on what did arrive.
-        http::RequestHead head;
-        http::ParseError err;
-        if (!strict_error_noted_ &&
-            http::parse_request_head(head_buf_, head, err, limits_) == http::ParseStatus::error) {
-            strict_error_noted_ = true;
-            add_finding(err.offset, err.message);
-        }
-        lenient(head_buf_, false);
-        add_finding(head_buf_.size(), "no empty line ended the head: " + std::string(why) +
-                                          " \xE2\x80\x94 RFC 9112 section 2.1 (a server would still be waiting, "
-                                          "then answer 408 or close)");
-        head_done_ = true;
-        return;
-    }
-    if (parsed_.framing == http::Framing::content_length) {
-        add_finding(static_cast<std::size_t>(request_bytes_),
-                    "the body is incomplete: " + std::to_string(parsed_.body_bytes) + " of the " +
-                        std::to_string(parsed_.content_length) + " bytes Content-Length announced arrived, then " +
-                        std::string(why) + " \xE2\x80\x94 RFC 9112 section 6.2");
-    } else if (parsed_.framing == http::Framing::chunked) {
-        add_finding(static_cast<std::size_t>(request_bytes_),
-                    "the chunked body did not end (no last chunk of size 0 and empty line): " + std::string(why) +
-                        " \xE2\x80\x94 RFC 9112 section 7.1");
-    }
+    if (complete_ || !reader_.started()) return;
+    reader_.put_eof();
+    update();
+    Finding f;
+    f.offset = static_cast<std::size_t>(reader_.consumed());
+    f.message = "the request was not complete when " + std::string(why);
+    findings_.push_back(std::move(f));
 }
 
 // ------------------------------------------------------------------ accept

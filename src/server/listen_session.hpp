@@ -19,6 +19,7 @@
 
 #include "core/error.hpp"
 #include "http/message.hpp"
+#include "http/message_reader.hpp"
 #include "net/transport.hpp"
 
 namespace rawhttp::server {
@@ -41,7 +42,7 @@ struct ListenOptions {
     std::chrono::milliseconds linger{2000};
     net::Deadline deadline;               // --max-time: the whole run
     std::size_t max_capture = 16u << 20;  // bytes kept of one client's stream (the rest are counted)
-    http::HeadLimits limits;
+    http::Limits limits;  // the rule book's request limits
 };
 
 // A parse problem: where, and what.
@@ -65,13 +66,14 @@ struct ParsedRequest {
     std::uint64_t body_bytes = 0;      // body bytes received (raw, chunked framing included)
 };
 
-// Follows one client's stream and tells when its first request is complete:
-// the strict parser decides when it can; after a strict error the head ends
-// at the first empty line (CRLF or bare LF) and Content-Length or chunked
-// framing is read leniently, so a request with bare LFs still completes.
+// Follows one client's stream through the one message reader, with every
+// leniency on (nothing is rejected: a request with bare LFs still
+// completes), and tells when its first request is complete. What the request
+// breaks is lint's to say (the same reader, the same rule book); the
+// tracker's own findings only say how an unfinished request ended.
 class RequestTracker {
 public:
-    explicit RequestTracker(http::HeadLimits limits = {});
+    explicit RequestTracker(http::Limits limits = {});
     // Feeds the next bytes of the stream. Returns how many of them belong to
     // the first request (all of them until it is complete, none after).
     std::size_t feed(std::string_view chunk);
@@ -85,20 +87,12 @@ public:
     const std::vector<Finding>& findings() const { return findings_; }
 
 private:
-    void try_head();
-    void body(std::string_view in);
-    void lenient(std::string_view head, bool terminated);
-    void add_finding(std::size_t offset, std::string message);
+    void update();
 
-    http::HeadLimits limits_;
-    std::string head_buf_;  // the stream until the head ends
-    bool head_done_ = false;
+    http::MessageReader reader_;
     bool complete_ = false;
-    bool strict_error_noted_ = false;
-    std::uint64_t seen_ = 0;           // bytes fed
-    std::uint64_t request_bytes_ = 0;  // bytes of the first request so far
+    std::uint64_t request_bytes_ = 0;
     ParsedRequest parsed_;
-    http::ChunkedDecoder chunked_;
     std::vector<Finding> findings_;
 };
 

@@ -27,6 +27,7 @@
 
 #include "http/chars.hpp"
 #include "http/message.hpp"
+#include "http/message_reader.hpp"
 #include "lint/lint.hpp"
 #include "render/lint_report.hpp"
 
@@ -134,38 +135,6 @@ std::string hex_size(std::uint64_t n) {
     return buf;
 }
 
-// The line holding `offset`, escaped, with a caret under the offending byte.
-std::string point_at(std::string_view buf, std::size_t offset, std::size_t& line, std::size_t& column) {
-    offset = std::min(offset, buf.size());
-    line = 1;
-    std::size_t start = 0;
-    for (std::size_t i = 0; i < offset; ++i) {
-        if (buf[i] == '\n') {
-            ++line;
-            start = i + 1;
-        }
-    }
-    column = offset - start + 1;
-    std::size_t end = buf.find('\n', offset);
-    end = end == std::string_view::npos ? buf.size() : end + 1;
-    // A window of the line around the offending byte.
-    std::size_t from = start, to = end;
-    std::string lead, tail;
-    if (offset - from > 60) {
-        from = offset - 60;
-        lead = "...";
-    }
-    if (to - offset > 60) {
-        to = offset + 60;
-        tail = "...";
-    }
-    std::string shown = lead + escape(buf.substr(from, offset - from));
-    std::size_t caret = shown.size();
-    shown += escape(buf.substr(offset, to - offset)) + tail;
-    std::string prefix = "  line " + std::to_string(line) + ": ";
-    return prefix + shown + "\n" + std::string(prefix.size() + caret, ' ') + "^\n";
-}
-
 // IMF-fixdate for the Date header, in the C locale whatever the process's.
 std::string http_date(std::time_t t) {
     static const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
@@ -202,19 +171,16 @@ struct Generator {
     std::uint64_t offset = 0;
 };
 
-// The request being read, copied out of the input buffer (whose views die
-// when it grows).
+// The request being read, copied out of the reader's head (whose views die
+// when the next message starts).
 struct Request {
     std::string method, target, line;
     int minor = 1;
     bool keep_alive = true;
     bool echo = false;
     std::string echo_bytes;  // /echo: the head and the raw body, as received
-    http::Framing framing = http::Framing::none;
-    std::uint64_t declared = 0;   // Content-Length
-    std::uint64_t remaining = 0;  // Content-Length bytes still to come
-    std::uint64_t body_bytes = 0;
-    http::ChunkedDecoder chunked;
+    std::string wire;        // the message's first bytes, to point at a broken rule
+    std::vector<std::string> warnings;  // rule ids tolerated (the rule book's warnings)
 };
 
 struct Conn {
@@ -231,7 +197,10 @@ struct Conn {
     std::size_t out_pos = 0;
 
     Phase phase = Phase::head;
+    http::MessageReader reader;
     Request req;
+
+    explicit Conn(const http::ReaderOptions& o) : reader(o) {}
     Generator gen;
     bool close_after = false;  // close once the queued output is written
     bool peer_closed = false;  // FIN received
@@ -375,7 +344,7 @@ struct PracticeServer::Impl {
             }
             int one = 1;
             ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-            auto c = std::make_unique<Conn>();
+            auto c = std::make_unique<Conn>(reader_options());
             c->id = next_id++;
             c->fd = fd;
             c->peer = net::format_address(&ss, len);
@@ -626,7 +595,7 @@ struct PracticeServer::Impl {
             close_conn(c);  // the client stopped reading its response
             return;
         }
-        if (c.phase == Phase::body || c.avail() > 0) {
+        if (c.phase == Phase::body || c.avail() > 0 || c.reader.started()) {
             request_timeout(c);
             pump(c);
             return;
@@ -692,194 +661,87 @@ struct PracticeServer::Impl {
 
     // ------------------------------------------------------- request input
 
+    // Requests are read by the one message reader, judged by the rule book.
+    http::ReaderOptions reader_options() const {
+        http::ReaderOptions o;
+        o.kind = http::MessageKind::request;
+        o.limits = options.limits;
+        o.strict = options.strict;
+        return o;
+    }
+
     Step handle_input(Conn& c) {
-        if (c.phase == Phase::head) return handle_head(c);
-        if (c.phase == Phase::body) return handle_body(c);
-        return Step::need_more;
-    }
-
-    Step handle_head(Conn& c) {
-        // RFC 9112 section 2.2: ignore empty lines before a request line.
-        while (c.avail() >= 2 && c.in[c.in_pos] == '\r' && c.in[c.in_pos + 1] == '\n') c.in_pos += 2;
-        std::size_t avail = c.avail();
-        if (avail == 0) {
-            if (c.peer_closed) {
-                c.close_after = true;  // the client is done: close after what is queued
-                return Step::handled;
+        if (c.phase == Phase::linger) return Step::need_more;
+        for (;;) {
+            const std::string_view in(c.in.data() + c.in_pos, c.avail());
+            if (in.empty()) {
+                if (!c.peer_closed) return Step::need_more;
+                if (!c.reader.started()) {
+                    c.close_after = true;  // the client is done: close after what is queued
+                    return Step::handled;
+                }
+                return ended_early(c);
             }
-            return Step::need_more;
+            const bool had_head = c.reader.head_complete();
+            const std::size_t used = c.reader.put(in);
+            keep_wire(c, in.substr(0, used));
+            if (c.req.echo && had_head) c.req.echo_bytes.append(in.data(), used);
+            c.in_pos += used;
+            if (c.reader.failed()) return reject_rule(c, *c.reader.error());
+            if (!had_head && c.reader.head_complete()) {
+                if (begin_request(c) == Step::handled) return Step::handled;
+            }
+            if (c.req.echo && c.req.echo_bytes.size() > kMaxHeadBytes + kMaxEchoBody) return echo_too_large(c);
+            if (c.reader.done()) return finish_request(c);
+            if (used == 0) return Step::need_more;
         }
-        // The parser is stateless: re-parse from the request's start, but only
-        // when a new line has arrived since the last try.
-        std::size_t from = std::max(c.scan_pos, c.in_pos);
-        bool new_line = from < c.in.size() && std::memchr(c.in.data() + from, '\n', c.in.size() - from) != nullptr;
-        c.scan_pos = c.in.size();
-        // Short heads are parsed on every read, so that garbage with no line
-        // end (a TLS handshake, say) is answered at once, not after a timeout.
-        if (!new_line && avail > kEarlyParse && avail < kMaxHeadBytes && !c.peer_closed) return Step::need_more;
-
-        std::string_view view(c.in.data() + c.in_pos, std::min(avail, kMaxHeadBytes));
-        http::RequestHead head;
-        http::ParseError err;
-        http::HeadLimits limits;
-        limits.max_head_bytes = kMaxHeadBytes + 1;  // the size check is ours, on the view
-        http::ParseStatus st = http::parse_request_head(view, head, err, limits);
-        if (st == http::ParseStatus::incomplete) {
-            if (avail >= kMaxHeadBytes) return head_too_large(c, view);
-            if (c.peer_closed) return truncated_head(c, view);
-            return Step::need_more;
-        }
-        if (st == http::ParseStatus::error) return bad_head(c, view, err);
-        return begin_request(c, head, view);
     }
 
-    Step begin_request(Conn& c, const http::RequestHead& head, std::string_view view) {
-        Request r;
+    // The first bytes of the message being read, kept to show where a rule broke.
+    static void keep_wire(Conn& c, std::string_view bytes) {
+        constexpr std::size_t kKeep = 64 * 1024;
+        if (c.req.wire.size() < kKeep) c.req.wire.append(bytes.substr(0, kKeep - c.req.wire.size()));
+    }
+
+    // The head is complete and broke no rule that this server enforces.
+    Step begin_request(Conn& c) {
+        const http::MessageHead& head = c.reader.head();
+        Request& r = c.req;
         r.method = std::string(head.method);
         r.target = std::string(head.target);
-        std::string_view first = view.substr(0, view.find_first_of("\r\n"));
-        r.line = std::string(first);
+        r.line = first_line(c.reader.raw_head().substr(head.line_offset));
         r.minor = head.minor;
-
-        if (head.major != 1) return unsupported_version(c, r.line, head.version);
-
-        // Host: exactly one in HTTP/1.1, at most one in HTTP/1.0.
-        int hosts = 0;
-        bool conn_close = false, conn_keep_alive = false;
-        std::vector<std::string> codings;
-        bool has_te = false, has_cl = false;
-        std::optional<std::string> expect;
+        bool conn_close = false, conn_keep_alive = false, expect = false;
         for (const auto& f : head.headers) {
-            if (http::iequals(f.name, "Host")) ++hosts;
             if (http::iequals(f.name, "Connection")) {
                 for (const auto& t : list_tokens(f.value)) {
                     if (t == "close") conn_close = true;
                     if (t == "keep-alive") conn_keep_alive = true;
                 }
             }
-            if (http::iequals(f.name, "Transfer-Encoding")) {
-                has_te = true;
-                for (auto& t : list_tokens(f.value)) codings.push_back(std::move(t));
-            }
-            if (http::iequals(f.name, "Content-Length")) has_cl = true;
-            if (http::iequals(f.name, "Expect")) expect = http::detail::ascii_lower(http::detail::trim_ows(f.value));
+            if (http::iequals(f.name, "Expect") && http::iequals(http::detail::trim_ows(f.value), "100-continue"))
+                expect = true;
         }
         r.keep_alive = head.minor >= 1 ? !conn_close : (conn_keep_alive && !conn_close);
-
-        // Host and Transfer-Encoding rules (RFC 9112 sections 3.2, 6.1, 6.3):
-        // the explanation is lint's, the same as `rawhttp lint` gives.
-        std::string_view head_bytes = view.substr(0, head.head_bytes);
-        if (hosts == 0 && head.minor >= 1) return reject_lint(c, r.line, head_bytes, "Host header missing");
-        if (hosts > 1) return reject_lint(c, r.line, head_bytes, "more than one Host header");
-        // The target's form against the method (RFC 9112 section 3.2); CONNECT gets its 501 later.
-        bool origin_or_absolute =
-            !r.target.empty() && (r.target.front() == '/' || r.target.find("://") != std::string::npos);
-        if (r.method != "CONNECT" && (r.target == "*" ? r.method != "OPTIONS" : !origin_or_absolute))
-            return reject_lint(c, r.line, head_bytes, "the request target's form does not fit the method");
-        if (has_te) {
-            if (has_cl) return reject_lint(c, r.line, head_bytes, "Content-Length and Transfer-Encoding together");
-            if (head.minor == 0) return reject_lint(c, r.line, head_bytes, "Transfer-Encoding in an HTTP/1.0 request");
-            if (codings.empty() || codings.back() != "chunked")
-                return reject_lint(c, r.line, head_bytes, "Transfer-Encoding does not end with chunked");
-            for (std::size_t i = 0; i + 1 < codings.size(); ++i) {
-                if (codings[i] == "chunked") return reject_lint(c, r.line, head_bytes, "chunked applied more than once");
-                Response resp;
-                resp.status = 501;
-                resp.close = true;
-                resp.body = "501 Not Implemented\n\ntransfer coding '" + escape_limited(codings[i], 60) +
-                            "' is not implemented \xe2\x80\x94 RFC 9112 section 6.1\n\n"
-                            "A server that receives a transfer coding it does not understand SHOULD\n"
-                            "answer 501 (Not Implemented). This server only understands chunked.\n";
-                queue(c, nullptr, r.line, std::move(resp));
-                return Step::handled;
-            }
+        // The warnings this server tolerates (lint's names), for the log and a header.
+        for (const auto& v : c.reader.violations()) {
+            std::string id(http::rule_info(v.rule).id);
+            if (std::find(r.warnings.begin(), r.warnings.end(), id) == r.warnings.end()) r.warnings.push_back(id);
         }
-
-        http::ParseError ferr;
-        auto framing = http::request_framing(head, ferr);
-        if (!framing) return reject_lint(c, r.line, head_bytes, "the body's framing is invalid: " + ferr.message);
-        r.framing = framing->framing;
-        r.declared = r.remaining = framing->framing == http::Framing::content_length ? framing->length : 0;
-        if (r.framing == http::Framing::content_length && r.declared == 0) r.framing = http::Framing::none;
-        if (r.framing == http::Framing::close) r.framing = http::Framing::none;  // requests never end at close
-
-        if (expect && *expect != "100-continue") {
-            return reject(c, r.line, 417,
-                          "Expect: " + escape_limited(*expect, 60) +
-                              " is not an expectation this server knows \xe2\x80\x94 RFC 9110 section 10.1.1\n\n"
-                              "The only expectation defined is 100-continue.\n");
-        }
-
-        std::string path = path_of(r.target);
-        r.echo = path == "/echo";
-        if (r.echo && r.framing == http::Framing::content_length && r.declared > kMaxEchoBody) {
-            return reject(c, r.line, 413,
-                          "the body is too large for /echo \xe2\x80\x94 RFC 9110 section 15.5.14\n\n"
-                          "/echo holds the request in memory, so its body is capped at " +
-                              std::to_string(kMaxEchoBody) + " bytes (16 MiB);\nthis one declared Content-Length: " +
-                              std::to_string(r.declared) + ".\n");
-        }
-        if (r.echo) r.echo_bytes.assign(view.data(), head.head_bytes);
-        c.in_pos += head.head_bytes;
-        c.req = std::move(r);
-        if (c.req.framing == http::Framing::none) return finish_request(c);
+        const http::BodyFraming& framing = c.reader.framing();
+        r.echo = path_of(r.target) == "/echo";
+        if (r.echo && framing.framing == http::Framing::content_length && framing.length > kMaxEchoBody)
+            return echo_too_large(c);
+        if (r.echo) r.echo_bytes = std::string(c.reader.raw_head());
+        c.phase = Phase::body;
         // RFC 9110 section 10.1.1: a client that sent Expect: 100-continue
         // waits for this interim response before sending the body.
-        if (expect && head.minor >= 1 && c.avail() == 0) c.out += "HTTP/1.1 100 Continue\r\n\r\n";
-        c.phase = Phase::body;
-        return handle_body(c);
+        if (expect && head.minor >= 1 && !c.reader.done() && c.avail() == 0) c.out += "HTTP/1.1 100 Continue\r\n\r\n";
+        return Step::need_more;
     }
 
-    Step handle_body(Conn& c) {
-        Request& r = c.req;
-        if (r.framing == http::Framing::content_length) {
-            std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(c.avail(), r.remaining));
-            if (r.echo) r.echo_bytes.append(c.in.data() + c.in_pos, n);
-            c.in_pos += n;
-            r.remaining -= n;
-            r.body_bytes += n;
-            if (r.remaining == 0) return finish_request(c);
-            if (c.peer_closed) {
-                return reject(c, r.line, 400,
-                              "the body ended early \xe2\x80\x94 RFC 9112 section 6.2\n\n"
-                              "Content-Length announced " + std::to_string(r.declared) + " bytes, but the client "
-                              "closed its side after " + std::to_string(r.body_bytes) + ".\n");
-            }
-            return Step::need_more;
-        }
-        // chunked
-        while (c.avail() > 0) {
-            std::string_view in(c.in.data() + c.in_pos, c.avail());
-            auto step = r.chunked.feed(in);
-            if (r.echo) {
-                r.echo_bytes.append(in.data(), step.consumed);
-                if (r.echo_bytes.size() > kMaxHeadBytes + kMaxEchoBody) {
-                    return reject(c, r.line, 413,
-                                  "the body is too large for /echo \xe2\x80\x94 RFC 9110 section 15.5.14\n\n"
-                                  "/echo holds the request in memory, so its body is capped at " +
-                                      std::to_string(kMaxEchoBody) + " bytes (16 MiB).\n");
-                }
-            }
-            c.in_pos += step.consumed;
-            r.body_bytes += step.data.size();
-            if (step.error) {
-                std::string msg = r.chunked.error_message();
-                return reject(c, r.line, 400,
-                              "the chunked body is malformed: " + (msg.empty() ? std::string("bad chunk") : msg) +
-                                  (msg.find("RFC") == std::string::npos ? "\n  see RFC 9112 section 7.1 (chunk = "
-                                                                          "chunk-size [ chunk-ext ] CRLF chunk-data CRLF)"
-                                                                        : std::string()) +
-                                  "\n");
-            }
-            if (step.done || r.chunked.done()) return finish_request(c);
-            if (step.consumed == 0) break;
-        }
-        if (c.peer_closed) {
-            return reject(c, r.line, 400,
-                          "the chunked body ended early \xe2\x80\x94 RFC 9112 section 7.1\n\n"
-                          "The client closed its side before the last chunk (0 CRLF, then an empty line).\n");
-        }
-        return Step::need_more;
+    static std::string first_line(std::string_view v) {
+        return std::string(v.substr(0, std::min<std::size_t>(v.find_first_of("\r\n"), 200)));
     }
 
     Step finish_request(Conn& c) {
@@ -887,6 +749,7 @@ struct PracticeServer::Impl {
         c.scan_pos = c.in_pos;  // the next request may already be buffered
         Request r = std::move(c.req);
         c.req = Request{};
+        c.reader.reset();
         respond(c, r);
         return Step::handled;
     }
@@ -902,106 +765,69 @@ struct PracticeServer::Impl {
         resp.body = std::to_string(status) + " " + reason + "\n\n" + std::move(explanation);
         if (status == 400) resp.body += "\n`rawhttp lint FILE.req` explains every rule before anything is sent.\n";
         queue(c, nullptr, line, std::move(resp));
+        c.reader.reset();
+        c.req = Request{};
         return Step::handled;
     }
 
-    Step bad_head(Conn& c, std::string_view view, const http::ParseError& err) {
-        std::string_view first = view.substr(0, view.find_first_of("\r\n"));
-        // "GET / HTTP/2.0": well-formed, just not a version spoken here.
-        auto sp = first.rfind(' ');
-        if (sp != std::string_view::npos) {
-            std::string_view v = first.substr(sp + 1);
-            if (v.size() == 8 && v.substr(0, 5) == "HTTP/" && v[5] >= '0' && v[5] <= '9' && v[6] == '.' &&
-                v[7] >= '0' && v[7] <= '9' && v[5] != '1') {
-                return unsupported_version(c, std::string(first), v);
-            }
-        }
-        std::string explanation = lint_explanation(view);
-        if (explanation.empty()) {
-            // lint saw nothing (it reads leniently): the strict parser's own words.
-            std::size_t line = 0, column = 0;
-            std::string pointer = point_at(view, err.offset, line, column);
-            explanation = "  " + (err.message.empty() ? std::string("malformed request head") : err.message) +
-                          "\n  at line " + std::to_string(line) + ", column " + std::to_string(column) + "\n\n" +
-                          pointer;
-        }
-        std::string body = "rawhttp serve parses requests strictly, and this one broke a rule:\n\n" + explanation +
-                           "\nThe request was not processed, and the connection is closed.\n";
-        return reject(c, std::string(first), 400, std::move(body));
-    }
-
-    // lint's findings on a rejected head that explain a 400: its errors, and
-    // the warnings this strict server enforces. Empty when lint finds none.
-    static std::string lint_explanation(std::string_view head) {
-        lint::LintOptions opts;
-        opts.check_body = false;  // the body was never read
-        std::string out;
-        for (const auto& f : lint::lint_request(head, opts)) {
-            if (f.expect_status == "timeout") continue;  // the head's end may simply not have arrived
-            if (f.severity != lint::Severity::error && f.expect_status != "400") continue;
-            out += render::finding_text(f, {}, "", "  ");
-            out += render::finding_pointer(head, f, {}, "    | ");
-            out += "\n";
-        }
+    // lint's words for a rule broken on the wire, with the line and column.
+    std::string explain(const Conn& c, const http::Violation& v) const {
+        const std::string_view wire = c.req.wire;
+        lint::Finding f = lint::make_finding(v, wire, http::MessageKind::request, options.strict);
+        std::string out = render::finding_text(f, {}, "", "  ");
+        if (v.offset < wire.size()) out += render::finding_pointer(wire, f, {}, "    | ");
         return out;
     }
 
-    Step reject_lint(Conn& c, const std::string& line, std::string_view head, const std::string& fallback) {
-        std::string explanation = lint_explanation(head);
-        if (explanation.empty()) explanation = "  " + escape_limited(fallback, 200) + "\n";
-        return reject(c, line, 400, "rawhttp serve parses requests strictly, and this one broke a rule:\n\n" +
-                                        explanation + "\nThe request was not processed, and the connection is closed.\n");
+    // The request broke a rule: the status is the rule book's, the body lint's text.
+    Step reject_rule(Conn& c, const http::Violation& v) {
+        const http::RuleInfo& rule = http::rule_info(v.rule);
+        const std::string line = first_line(std::string_view(c.req.wire).substr(c.reader.head().line_offset));
+        if (rule.status == "timeout") return request_timeout(c);
+        const int status = std::atoi(std::string(rule.status).c_str());
+        std::string body = "rawhttp serve parses requests strictly, and this one broke a rule:\n\n" + explain(c, v);
+        if (v.rule == http::Rule::version_unsupported && line.rfind("PRI * HTTP/2.0", 0) == 0)
+            body += "\n\"PRI * HTTP/2.0\" is the HTTP/2 connection preface (RFC 9113 section 3.4):\n"
+                    "this server speaks HTTP/1.1 (and HTTP/1.0) over plain text, not HTTP/2.\n";
+        body += "\nThe request was not processed, and the connection is closed.\n";
+        return reject(c, line, status, std::move(body));
     }
 
-    Step unsupported_version(Conn& c, const std::string& line, std::string_view version) {
-        std::string v = escape_limited(version, 20);
-        std::string body = v + " is not supported here \xe2\x80\x94 RFC 9110 section 15.6.6\n\n"
-                               "This server speaks HTTP/1.1 (and HTTP/1.0) over plain text; it answers 505\n"
-                               "(HTTP Version Not Supported) to any other major version.\n";
-        if (line.rfind("PRI * HTTP/2.0", 0) == 0) {
-            body += "\"PRI * HTTP/2.0\" is the HTTP/2 connection preface (RFC 9113 section 3.4):\n"
-                    "this server does not speak HTTP/2.\n";
-        }
-        return reject(c, line, 505, std::move(body));
+    Step echo_too_large(Conn& c) {
+        return reject(c, c.req.line, 413,
+                      "the body is too large for /echo \xe2\x80\x94 RFC 9110 section 15.5.14\n\n"
+                      "/echo holds the request in memory, so its body is capped at " +
+                          std::to_string(kMaxEchoBody) + " bytes (16 MiB).\n");
     }
 
-    Step head_too_large(Conn& c, std::string_view view) {
-        std::string_view first = view.substr(0, std::min<std::size_t>(view.find_first_of("\r\n"), 200));
-        return reject(c, std::string(first), 431,
-                      "the request head is too large \xe2\x80\x94 RFC 6585 section 5\n\n"
-                      "This server reads at most " +
-                          std::to_string(kMaxHeadBytes) +
-                          " bytes (1 MiB) of request head, and more than that\narrived without the "
-                          "empty line that ends a head (RFC 9112 section 2.1).\n");
+    // The client closed its side before the request ended.
+    Step ended_early(Conn& c) {
+        c.reader.put_eof();
+        const http::Violation* v = c.reader.error();
+        const std::string line = first_line(std::string_view(c.req.wire).substr(c.reader.head().line_offset));
+        std::string body = "the request ended early: the client closed its side before the request was complete.\n\n";
+        if (v) body += explain(c, *v);
+        return reject(c, line, 400, std::move(body));
     }
 
-    Step truncated_head(Conn& c, std::string_view view) {
-        std::string_view first = view.substr(0, view.find_first_of("\r\n"));
-        return reject(c, std::string(first), 400,
-                      "the request head never ended \xe2\x80\x94 RFC 9112 section 2.1\n\n"
-                      "The client closed its side after " +
-                          std::to_string(view.size()) +
-                          " bytes, before the empty line (CRLF CRLF)\nthat ends a request head.\n");
-    }
-
-    void request_timeout(Conn& c) {
+    // The client stopped sending mid-request: what it sent is judged as it
+    // stands (put_eof), the same verdict lint gives those bytes. A rule broken
+    // in what arrived gets its status; a request that is merely unfinished, 408.
+    Step request_timeout(Conn& c) {
+        if (!c.reader.failed()) c.reader.put_eof();
+        const http::Violation* v = c.reader.error();
+        const std::string line = first_line(std::string_view(c.req.wire).substr(c.reader.head().line_offset));
+        if (v && http::rule_info(v->rule).status != "timeout") return reject_rule(c, *v);
         std::string what;
-        if (c.phase == Phase::body) {
-            what = c.req.framing == http::Framing::content_length
-                       ? "Its head arrived, and " + std::to_string(c.req.body_bytes) + " of the " +
-                             std::to_string(c.req.declared) + " body bytes announced by Content-Length."
+        if (c.reader.head_complete()) {
+            what = c.reader.framing().framing == http::Framing::content_length
+                       ? "Its head arrived, and " + std::to_string(c.reader.body_bytes()) + " of the " +
+                             std::to_string(c.reader.framing().length) + " body bytes announced by Content-Length."
                        : "Its head arrived, and part of a chunked body, without the last chunk.";
         } else {
-            what = std::to_string(c.avail()) +
+            what = std::to_string(c.reader.consumed()) +
                    " bytes of it arrived, but not the empty line\n(CRLF CRLF) that ends a request head.";
         }
-        std::string line = c.req.line;
-        if (c.phase != Phase::body) {
-            std::string_view pending(c.in.data() + c.in_pos, c.avail());
-            line = std::string(pending.substr(0, std::min<std::size_t>(pending.find_first_of("\r\n"), 200)));
-        }
-        c.phase = Phase::head;
-        c.req = Request{};
         Response resp;
         resp.status = 408;
         resp.close = true;
@@ -1009,7 +835,12 @@ struct PracticeServer::Impl {
                     std::to_string(options.idle_timeout.count()) + " ms of the last byte received.\n" + what +
                     "\n\nRFC 9110 section 15.5.9: the server did not receive a complete request in the time\n"
                     "it was prepared to wait, and closes the connection.\n";
+        if (v) resp.body += "\n" + explain(c, *v);
+        c.phase = Phase::head;
+        c.reader.reset();
+        c.req = Request{};
         queue(c, nullptr, line, std::move(resp));
+        return Step::handled;
     }
 
     // ------------------------------------------------------------- pages
@@ -1057,14 +888,13 @@ struct PracticeServer::Impl {
         bool known_method = std::find(std::begin(kMethods), std::end(kMethods), r.method) != std::end(kMethods);
 
         if (!known_method) {
-            resp.status = 501;
+            // A valid token the rule book accepts: this application does not
+            // offer it, which is 405 with Allow (RFC 9110 section 15.5.6).
+            resp.status = 405;
             resp.headers.push_back({"Allow", std::string(kAllow)});
-            resp.body = "501 Not Implemented\n\nThe method " + escape_limited(r.method, 40) +
-                        " is not implemented here \xe2\x80\x94 RFC 9110 section 9.1\n\n"
-                        "A server that receives a method it does not recognize or implement SHOULD\n"
-                        "answer 501 (Not Implemented). This server implements " +
-                        std::string(kAllow) + ".\n";
-            if (r.method == "CONNECT") resp.body += "CONNECT opens a tunnel through a proxy: this is not a proxy.\n";
+            resp.body = "405 Method Not Allowed\n\nThe method " + escape_limited(r.method, 40) +
+                        " is not one this server offers \xe2\x80\x94 RFC 9110 section 15.5.6\n\n"
+                        "This server implements " + std::string(kAllow) + ".\n";
         } else if (r.target == "*") {  // only OPTIONS gets here (begin_request)
             resp.status = 204;
             resp.headers.push_back({"Allow", std::string(kAllow)});
@@ -1205,6 +1035,8 @@ struct PracticeServer::Impl {
             }
         }
         for (const auto& [name, value] : resp.headers) h += name + ": " + value + "\r\n";
+        // What the rule book calls a warning is tolerated here, and named.
+        if (r && !r->warnings.empty()) h += "Rawhttp-Warnings: " + join(r->warnings) + "\r\n";
         if (close) {
             h += "Connection: close\r\n";
         } else if (r && r->minor == 0) {
@@ -1224,7 +1056,15 @@ struct PracticeServer::Impl {
             }
         }
         if (close) c.close_after = true;
-        log(c, line, resp.log_status.empty() ? std::to_string(resp.status) : resp.log_status);
+        std::string status = resp.log_status.empty() ? std::to_string(resp.status) : resp.log_status;
+        if (r && !r->warnings.empty()) status += " (tolerated: " + join(r->warnings) + ")";
+        log(c, line, status);
+    }
+
+    static std::string join(const std::vector<std::string>& ids) {
+        std::string out;
+        for (const auto& id : ids) out += (out.empty() ? "" : ", ") + id;
+        return out;
     }
 };
 

@@ -11,6 +11,7 @@
 #include <ostream>
 #include <string>
 
+#include "http/rules.hpp"
 #include "net/transport.hpp"
 
 namespace rawhttp::server {
@@ -22,6 +23,10 @@ struct ServeOptions {
     std::chrono::milliseconds idle_timeout{10000};
     // Beyond this many open connections, new ones wait in the kernel's backlog.
     std::size_t max_connections = 4096;
+    // The rule book's limits on a request head (README, "Limits").
+    http::Limits limits;
+    // Reject what the rule book calls a warning too (lint --strict predicts it).
+    bool strict = false;
     // One line per request: client address, request line, status. Null: quiet.
     std::ostream* log = nullptr;
 };
@@ -29,7 +34,7 @@ struct ServeOptions {
 // Limits of the pages, for callers and tests.
 inline constexpr std::uint64_t kMaxGeneratedBody = 1ull << 30;  // /bytes, /chunked, /slow
 inline constexpr std::size_t kMaxEchoBody = 16u << 20;          // /echo → 413 beyond
-inline constexpr std::size_t kMaxHeadBytes = 1u << 20;          // → 431 beyond
+inline constexpr std::size_t kMaxHeadBytes = http::Limits{}.max_head;  // → 431 beyond (the rule book's limit)
 
 class PracticeServer {
 public:

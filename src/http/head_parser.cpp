@@ -1,0 +1,318 @@
+// The one head parser, for requests and responses. It reads leniently (lines
+// end at LF, whatever came before it) and reports every rule broken, so one
+// fault does not hide the next; a caller decides from the rule book what is
+// fatal. Bytes past the head limit are never looked at: a server stops
+// reading there, so lint, which sees the whole file, judges what a server
+// would have read.
+#include <algorithm>
+#include <cstring>
+
+#include "http/chars.hpp"
+#include "http/head_detail.hpp"
+#include "http/message.hpp"
+
+namespace rawhttp::http {
+
+using namespace detail;
+
+std::optional<std::size_t> find_head_end(std::string_view buf, MessageKind kind, std::size_t from) {
+    std::size_t start = 0;
+    if (kind == MessageKind::request) {
+        // Empty lines before the request line are not the end of a head.
+        while (start < buf.size()) {
+            if (buf[start] == '\n') ++start;
+            else if (buf[start] == '\r' && start + 1 < buf.size() && buf[start + 1] == '\n') start += 2;
+            else break;
+        }
+        if (start == buf.size()) return std::nullopt;
+    }
+    // Resume two bytes back: the previous call may have ended inside "\n\r\n".
+    std::size_t p = std::max(start, from > 2 ? from - 2 : 0);
+    const char* base = buf.data();
+    while (p < buf.size()) {
+        const void* hit = std::memchr(base + p, '\n', buf.size() - p);
+        if (!hit) return std::nullopt;
+        std::size_t lf = static_cast<std::size_t>(static_cast<const char*>(hit) - base);
+        if (lf > start) {  // an LF that ends a line of the head: is the next line empty?
+            if (lf + 1 < buf.size() && buf[lf + 1] == '\n') return lf + 2;
+            if (lf + 2 < buf.size() && buf[lf + 1] == '\r' && buf[lf + 2] == '\n') return lf + 3;
+        }
+        p = lf + 1;
+    }
+    return std::nullopt;
+}
+
+bool hopeless_start(std::string_view buf, MessageKind kind) {
+    if (kind == MessageKind::response) {
+        constexpr std::string_view proto = "HTTP/";
+        const std::size_t n = std::min(buf.size(), proto.size());
+        return buf.substr(0, n) != proto.substr(0, n);
+    }
+    std::size_t p = 0;
+    while (p < buf.size() && (buf[p] == '\r' || buf[p] == '\n')) {
+        if (buf[p] == '\r' && (p + 1 >= buf.size() || buf[p + 1] != '\n')) return false;
+        ++p;
+    }
+    if (p == buf.size()) return false;
+    const auto c = static_cast<unsigned char>(buf[p]);
+    return !is_tchar(c);
+}
+
+void parse_head(std::string_view buf, MessageKind kind, const Limits& limits, MessageHead& head, Violations& out) {
+    head.kind = kind;
+    head.method = head.target = head.version = head.reason = {};
+    head.status = 0;
+    head.major = head.minor = -1;
+    head.headers.clear();
+    head.folded.clear();
+    head.terminated = false;
+    head.head_bytes = 0;
+    head.line_offset = head.line_end = head.empty_line = 0;
+
+    const bool over_limit = buf.size() > limits.max_head;
+    const std::string_view v = buf.substr(0, std::min(buf.size(), limits.max_head));
+    std::size_t pos = 0;
+    std::size_t bare_lf_first = std::string_view::npos, bare_lfs = 0;
+    auto bare_lf = [&](std::size_t at) {
+        if (bare_lfs++ == 0) bare_lf_first = at;
+    };
+    if (kind == MessageKind::request) {
+        // RFC 9112 §2.2: a server SHOULD ignore empty lines before the request line.
+        while (pos < v.size()) {
+            if (v[pos] == '\n') bare_lf(pos++);
+            else if (v[pos] == '\r' && pos + 1 < v.size() && v[pos + 1] == '\n') pos += 2;
+            else break;
+        }
+    }
+    head.line_offset = pos;
+
+    std::vector<Line> lines;
+    while (pos < v.size()) {
+        Line l;
+        l.start = pos;
+        const void* hit = std::memchr(v.data() + pos, '\n', v.size() - pos);
+        if (!hit) {
+            l.end = v.size();
+            lines.push_back(l);
+            pos = v.size();
+            break;
+        }
+        l.lf = static_cast<std::size_t>(static_cast<const char*>(hit) - v.data());
+        const bool cr = l.lf > pos && v[l.lf - 1] == '\r';
+        l.end = cr ? l.lf - 1 : l.lf;
+        if (!cr) bare_lf(l.lf);
+        pos = l.lf + 1;
+        if (l.end == l.start && !lines.empty()) {  // the empty line that ends the head
+            head.terminated = true;
+            head.empty_line = l.start;
+            break;
+        }
+        lines.push_back(l);
+    }
+    head.head_bytes = head.terminated ? pos : v.size();
+    if (!head.terminated) head.empty_line = v.size();
+
+    if (bare_lfs > 0) {
+        std::string more = bare_lfs > 1 ? " (and " + std::to_string(bare_lfs - 1) + " more line" +
+                                              (bare_lfs > 2 ? "s" : "") + " of the head)"
+                                        : "";
+        out.push_back({Rule::bare_lf, bare_lf_first, "line ends with a bare LF, not CR LF" + more, {}});
+    }
+    if (over_limit && !head.terminated)
+        out.push_back({Rule::head_too_large, limits.max_head,
+                       "the head is longer than " + std::to_string(limits.max_head) +
+                           " bytes without its empty line; a server stops reading there",
+                       {}});
+    if (lines.empty()) {
+        if (kind == MessageKind::request)
+            out.push_back({Rule::empty_request, pos,
+                           "no request line: only empty lines or nothing at all was sent, so the server keeps "
+                           "waiting for one",
+                           {}});
+        return;
+    }
+    for (const Line& l : lines) {
+        const void* cr = std::memchr(v.data() + l.start, '\r', l.end - l.start);
+        if (cr)
+            out.push_back({Rule::bare_cr, static_cast<std::size_t>(static_cast<const char*>(cr) - v.data()),
+                           "a CR that is not followed by LF, inside a line of the head", {}});
+    }
+
+    head.line_end = lines[0].end;
+    if (kind == MessageKind::request) check_request_line(v, lines[0], limits, head, out);
+    else check_status_line(v, lines[0], head, out);
+
+    bool count_noted = false, length_noted = false;
+    for (std::size_t n = 1; n < lines.size(); ++n) {
+        const Line& l = lines[n];
+        const std::string_view line = v.substr(l.start, l.end - l.start);
+        if (!length_noted && line.size() > limits.max_field_line) {
+            length_noted = true;
+            out.push_back({Rule::field_line_too_long, l.start + limits.max_field_line,
+                           "this field line is longer than " + std::to_string(limits.max_field_line) + " bytes", {}});
+        }
+        if (is_ows(static_cast<unsigned char>(line[0]))) {
+            if (n == 1) {
+                out.push_back({Rule::whitespace_before_first_field, l.start,
+                               "whitespace between the start line and the first field: the line may be ignored or "
+                               "joined to the start line",
+                               {}});
+                continue;
+            }
+            out.push_back({Rule::obs_fold, l.start,
+                           "a line that starts with whitespace continues the previous field (obsolete line folding)",
+                           {}});
+            // RFC 9112 §5.2: a user agent replaces each obs-fold with SP.
+            if (kind == MessageKind::response && !head.headers.empty()) {
+                HeaderField& prev = head.headers.back();
+                head.folded.push_back(std::string(prev.value) + " " + std::string(trim_ows(line)));
+                prev.value = head.folded.back();
+            }
+            continue;
+        }
+        HeaderField f;
+        if (!read_field_line(line, l.start, f, out)) continue;
+        if (head.headers.size() == limits.max_fields && !count_noted) {
+            count_noted = true;
+            out.push_back({Rule::too_many_fields, l.start,
+                           "more than " + std::to_string(limits.max_fields) + " header fields", {}});
+        }
+        head.headers.push_back(f);
+    }
+}
+
+namespace detail {
+
+bool read_field_line(std::string_view line, std::size_t offset, HeaderField& field, Violations& out) {
+    const std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos) {
+        out.push_back({Rule::field_missing_colon, offset, "the field line has no colon", {}});
+        return false;
+    }
+    if (colon == 0) {
+        out.push_back({Rule::field_name_empty, offset, "the field line starts with a colon: the name is empty", {}});
+        return false;
+    }
+    std::size_t name_end = colon;
+    while (name_end > 0 && is_ows(static_cast<unsigned char>(line[name_end - 1]))) --name_end;
+    if (name_end < colon)
+        out.push_back({Rule::space_before_colon, offset + name_end,
+                       "whitespace between the field name '" +
+                           std::string(line.substr(0, std::min<std::size_t>(name_end, 40))) + "' and its colon",
+                       {}});
+    const char* nb = line.data();
+    const char* ne = scan_tchars(nb, nb + name_end);
+    for (; ne < nb + name_end; ++ne) {
+        const auto c = static_cast<unsigned char>(*ne);
+        if (c == '\r') continue;  // reported as bare-cr
+        out.push_back({Rule::field_name_invalid_char, offset + static_cast<std::size_t>(ne - nb),
+                       "the field name holds " + describe_byte(c) + ", which is not a token character", {}});
+        break;
+    }
+    const std::string_view raw = line.substr(colon + 1);
+    const char* vb = raw.data();
+    const char* ve = vb + raw.size();
+    for (const char* p = scan_field_value(vb, ve); p < ve; p = scan_field_value(p + 1, ve)) {
+        const auto c = static_cast<unsigned char>(*p);
+        if (c == '\r') continue;  // reported as bare-cr
+        out.push_back({Rule::field_value_invalid_char, offset + colon + 1 + static_cast<std::size_t>(p - vb),
+                       "the field value holds " + describe_byte(c) +
+                           (c == 0 ? ", which is invalid and dangerous in a field value"
+                                   : ", a control byte no field value may contain"),
+                       c == 0 ? "nginx and Node answer 400" : "Node answers 400; nginx accepts"});
+        break;
+    }
+    const std::string_view value = trim_ows(raw);
+    field.name = line.substr(0, name_end);
+    field.value = value;
+    field.name_offset = offset;
+    field.value_offset = offset + colon + 1 + static_cast<std::size_t>(value.data() - raw.data());
+    return true;
+}
+
+std::vector<std::pair<std::string_view, std::size_t>> list_members(std::string_view v) {
+    std::vector<std::pair<std::string_view, std::size_t>> out;
+    std::size_t start = 0;
+    while (start <= v.size()) {
+        std::size_t comma = v.find(',', start);
+        if (comma == std::string_view::npos) comma = v.size();
+        std::string_view raw = v.substr(start, comma - start);
+        std::string_view t = trim_ows(raw);
+        out.emplace_back(t, start + static_cast<std::size_t>(t.data() - raw.data()));
+        start = comma + 1;
+    }
+    return out;
+}
+
+void check_status_line(std::string_view buf, const Line& l, MessageHead& head, Violations& out) {
+    const std::string_view s = buf.substr(l.start, l.end - l.start);
+    auto bad = [&](std::size_t at, std::string why) {
+        out.push_back({Rule::status_line_invalid, l.start + at, std::move(why), {}});
+    };
+    constexpr std::string_view proto = "HTTP/";
+    for (std::size_t i = 0; i < proto.size(); ++i) {
+        if (i < s.size() && s[i] == proto[i]) continue;
+        if (i < s.size() || l.lf != std::string_view::npos) {
+            const auto c0 = s.empty() ? 0 : static_cast<unsigned char>(s[0]);
+            if (c0 == 0x15 || c0 == 0x16)
+                bad(i, "expected a status line starting with \"HTTP/\", got bytes that look like TLS "
+                       "(is this an HTTPS port? try --tls)");
+            else if (i < s.size() && (s[i] & ~0x20) == proto[i])
+                bad(i, "expected a status line starting with \"HTTP/\" in upper case (the protocol name is "
+                       "case-sensitive)");
+            else
+                bad(i, "expected a status line starting with \"HTTP/\" (like \"HTTP/1.1 200 OK\")");
+        }
+        return;
+    }
+    auto digit = [&](std::size_t i) { return i < s.size() && is_digit(static_cast<unsigned char>(s[i])); };
+    if (!(digit(5) && s.size() > 6 && s[6] == '.' && digit(7)) || (s.size() > 8 && s[8] != ' ')) {
+        std::string why = "expected HTTP-version as HTTP/DIGIT.DIGIT (like HTTP/1.1)";
+        if (digit(5) && s.size() > 6 && s[6] == ' ' && (s[5] == '2' || s[5] == '3'))
+            why += "; HTTP/" + std::string(1, s[5]) + " is not a text protocol and never appears in a status line";
+        bad(5, why);
+        return;
+    }
+    head.version = s.substr(0, 8);
+    head.major = s[5] - '0';
+    head.minor = s[7] - '0';
+    if (head.major != 1)
+        out.push_back({Rule::version_unsupported, l.start + 5,
+                       std::string(head.version) + " in an HTTP/1.x status line", {}});
+    else if (head.minor > 1)
+        out.push_back({Rule::version_minor, l.start + 7,
+                       std::string(head.version) + ": no such version; read as HTTP/1.1", {}});
+    if (s.size() < 9 || !(digit(9) && digit(10) && digit(11))) {
+        std::size_t at = 9;
+        while (digit(at)) ++at;
+        bad(std::min(at, s.size()), "the status code must be 3 digits (like 200) after one space");
+        return;
+    }
+    head.status = (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
+    if (s.size() > 12 && s[12] != ' ') {
+        bad(12, is_digit(static_cast<unsigned char>(s[12])) ? "the status code must be 3 digits, got more"
+                                                             : "expected a space or the end of the line after the "
+                                                               "status code, got " +
+                                                                   describe_byte(static_cast<unsigned char>(s[12])));
+        return;
+    }
+    if (head.status < 100 || head.status > 599)
+        out.push_back({Rule::status_code_range, l.start + 9,
+                       "status code " + std::to_string(head.status) + " is outside 100-599", {}});
+    if (s.size() > 13) {
+        head.reason = s.substr(13);
+        const char* rb = head.reason.data();
+        const char* re = rb + head.reason.size();
+        for (const char* p = scan_field_value(rb, re); p < re; p = scan_field_value(p + 1, re)) {
+            if (*p == '\r') continue;  // reported as bare-cr
+            bad(13 + static_cast<std::size_t>(p - rb),
+                describe_byte(static_cast<unsigned char>(*p)) +
+                    " in the reason phrase (only HTAB, SP, visible characters and obs-text are allowed)");
+            break;
+        }
+    }
+}
+
+}  // namespace detail
+
+}  // namespace rawhttp::http
