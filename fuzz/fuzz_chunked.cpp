@@ -2,7 +2,8 @@
 // progress, data views lie inside the bytes fed, and any split of the input
 // (every single split point, byte by byte, and pseudo-random pieces) decodes
 // to exactly what one feed of the whole input gives: same body, same
-// done/error outcome and message, same bytes consumed, same trailers.
+// done/error outcome, the same rules broken at the same offsets, same bytes
+// consumed, same trailers; for requests and responses (their severities differ).
 #include "fuzz_support.hpp"
 #include "http/message.hpp"
 
@@ -16,8 +17,6 @@
 #include <vector>
 
 using namespace rawhttp::http;
-using fuzz_support::inside;
-using fuzz_support::is_tchar;
 
 namespace {
 
@@ -25,15 +24,15 @@ struct Decoded {
     std::string body;
     bool done = false;
     bool error = false;
-    std::string message;
+    std::vector<std::pair<int, std::size_t>> rules;  // rule ids and offsets, not message text
     std::size_t consumed = 0;
     std::vector<std::pair<std::string, std::string>> trailers;
 
     bool operator==(const Decoded&) const = default;
 };
 
-Decoded decode(std::string_view input, const std::vector<std::size_t>& cuts) {
-    ChunkedDecoder dec;
+Decoded decode(std::string_view input, const std::vector<std::size_t>& cuts, MessageKind kind) {
+    ChunkedDecoder dec(kind, kind == MessageKind::request ? Limits{} : response_limits());
     Decoded out;
     std::size_t start = 0;
     std::vector<std::size_t> bounds = cuts;
@@ -63,10 +62,11 @@ Decoded decode(std::string_view input, const std::vector<std::size_t>& cuts) {
         if (out.done || out.error) break;
     }
     FUZZ_CHECK(dec.done() == out.done);
-    if (out.error) {
-        out.message = dec.error_message();
-        FUZZ_CHECK(!out.message.empty());
+    for (const auto& v : dec.violations()) {
+        FUZZ_CHECK(v.offset <= out.consumed);
+        out.rules.emplace_back(static_cast<int>(v.rule), v.offset);
     }
+    if (out.error) FUZZ_CHECK(!dec.violations().empty() && !dec.error_message().empty());
     // Once finished, feeding more changes nothing.
     const ChunkedDecoder::Step after = dec.feed("0\r\n\r\n");
     if (out.done) FUZZ_CHECK(after.done && after.consumed == 0 && after.data.empty());
@@ -79,6 +79,8 @@ Decoded decode(std::string_view input, const std::vector<std::size_t>& cuts) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view in(reinterpret_cast<const char*>(data), size);
+    for (MessageKind kind : {MessageKind::response, MessageKind::request}) {
+    auto decode = [kind](std::string_view i, const std::vector<std::size_t>& c) { return ::decode(i, c, kind); };
     const Decoded ref = decode(in, {});
     FUZZ_CHECK(ref.consumed <= in.size());
     if (!ref.done && !ref.error) FUZZ_CHECK(ref.consumed == in.size());
@@ -106,6 +108,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             cuts.push_back(pos);
         }
         FUZZ_CHECK(decode(in, cuts) == ref);
+    }
     }
     return 0;
 }

@@ -1,15 +1,11 @@
-// What the parser fuzz targets share: a check that aborts with its location,
-// character classes, and the prefix-consistency property of a stateless head
-// parser (incomplete up to some length, then one answer for every longer prefix).
+// What the fuzz targets share: a check that aborts with its location, and
+// pseudo-random splits of an input seeded from its bytes.
 #pragma once
 
-#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
-#include <cstring>
 #include <string_view>
 #include <vector>
-
-#include "http/message.hpp"
 
 #define FUZZ_CHECK(cond)                                                               \
     do {                                                                               \
@@ -21,54 +17,25 @@
 
 namespace fuzz_support {
 
-inline bool is_tchar(unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           (c != 0 && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr);
-}
-
-// Whether `part` lies inside the first `limit` bytes of `outer`.
-inline bool inside(std::string_view outer, std::string_view part, std::size_t limit) {
-    if (part.empty()) return true;
-    return part.data() >= outer.data() && part.data() + part.size() <= outer.data() + limit;
-}
-
-// `summarize(prefix)` parses a prefix and returns a comparable summary with
-// `.status` (ParseStatus) and `.head_bytes`. Checks that the answer is
-// incomplete for short prefixes, then the same for every longer one.
-template <class Summarize>
-void check_prefix_consistency(std::string_view buf, Summarize summarize) {
-    using rawhttp::http::ParseStatus;
-    const auto full = summarize(buf);
-    std::vector<std::size_t> ks;
-    if (buf.size() <= 300) {
-        for (std::size_t k = 0; k <= buf.size(); ++k) ks.push_back(k);
-    } else {
-        for (std::size_t i = 0; i <= 64; ++i) ks.push_back(buf.size() * i / 64);
-        if (full.status == ParseStatus::complete) {
-            ks.push_back(full.head_bytes - 1);
-            ks.push_back(full.head_bytes);
-        }
-        std::sort(ks.begin(), ks.end());
+// Cut points for `size` bytes: round 0 one byte at a time, then pieces of
+// up to 3, 17 and 300 bytes, seeded from the input so a crash replays.
+inline std::vector<std::size_t> cuts_for(std::string_view in, int round) {
+    std::vector<std::size_t> cuts;
+    if (round == 0) {
+        for (std::size_t i = 1; i < in.size(); ++i) cuts.push_back(i);
+        return cuts;
     }
-    bool decided = false;
-    decltype(summarize(buf)) first{};
-    for (std::size_t k : ks) {
-        const auto s = summarize(buf.substr(0, k));
-        if (s.status == ParseStatus::incomplete) {
-            FUZZ_CHECK(!decided);
-            continue;
-        }
-        if (!decided) {
-            decided = true;
-            first = s;
-        }
-        FUZZ_CHECK(s == first);
+    std::uint64_t seed = 1469598103934665603ull + static_cast<std::uint64_t>(round);
+    for (unsigned char b : in) seed = (seed ^ b) * 1099511628211ull;
+    const std::size_t most = round == 1 ? 3 : round == 2 ? 17 : 300;
+    std::size_t pos = 0;
+    for (;;) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        pos += 1 + (seed >> 33) % most;
+        if (pos >= in.size()) break;
+        cuts.push_back(pos);
     }
-    if (decided) FUZZ_CHECK(first == full);
-    if (full.status == ParseStatus::complete) {
-        FUZZ_CHECK(summarize(buf.substr(0, full.head_bytes)).status == ParseStatus::complete);
-        FUZZ_CHECK(summarize(buf.substr(0, full.head_bytes - 1)).status == ParseStatus::incomplete);
-    }
+    return cuts;
 }
 
 }  // namespace fuzz_support

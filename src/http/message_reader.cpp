@@ -83,6 +83,7 @@ std::size_t MessageReader::put(std::string_view bytes) {
             used += take;
             consumed_ += take;
             judge_head(true);
+            if (head_complete_) break;  // one put returns at the final head: the caller sees it first
             continue;
         }
         used += take;

@@ -57,8 +57,10 @@ public:
 
     // A response's framing depends on the request's method (HEAD, CONNECT).
     void set_request_method(std::string_view method) { method_ = std::string(method); }
-    // Feeds the next bytes. Returns how many belong to this message: all of
-    // them until it ends; the rest belong to the next message.
+    // Feeds the next bytes. Returns how many were used: it stops at the end
+    // of the final head (so a caller can act on the head before the body,
+    // as serve does for /echo and 100-continue) and at the end of the
+    // message (the rest belongs to the next one). Call again with the rest.
     std::size_t put(std::string_view bytes);
     // No more bytes will come (the peer closed, or the caller stopped
     // waiting): settles the verdict on what arrived.

@@ -50,7 +50,12 @@ std::vector<Finding> lint_request(std::string_view bytes, const LintOptions& opt
     ro.strict = options.strict;
     ro.collect_all = true;
     http::MessageReader reader(ro);
-    const std::size_t used = reader.put(bytes);
+    std::size_t used = 0;
+    while (used < bytes.size() && !reader.done() && !reader.failed()) {
+        const std::size_t n = reader.put(bytes.substr(used));
+        if (n == 0) break;
+        used += n;
+    }
     if (!reader.done()) reader.put_eof();
     http::Violations v = reader.violations();
 

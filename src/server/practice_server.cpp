@@ -662,13 +662,7 @@ struct PracticeServer::Impl {
     // ------------------------------------------------------- request input
 
     // Requests are read by the one message reader, judged by the rule book.
-    http::ReaderOptions reader_options() const {
-        http::ReaderOptions o;
-        o.kind = http::MessageKind::request;
-        o.limits = options.limits;
-        o.strict = options.strict;
-        return o;
-    }
+    http::ReaderOptions reader_options() const { return serve_reader_options(options); }
 
     Step handle_input(Conn& c) {
         if (c.phase == Phase::linger) return Step::need_more;
@@ -1069,6 +1063,41 @@ struct PracticeServer::Impl {
 };
 
 // ============================================================ PracticeServer
+
+http::ReaderOptions serve_reader_options(const ServeOptions& options) {
+    http::ReaderOptions o;
+    o.kind = http::MessageKind::request;
+    o.limits = options.limits;
+    o.strict = options.strict;
+    return o;
+}
+
+std::string first_request_verdict(std::string_view bytes, const ServeOptions& options,
+                                  const std::vector<std::size_t>& cuts) {
+    http::MessageReader reader(serve_reader_options(options));
+    std::size_t start = 0;
+    std::vector<std::size_t> bounds = cuts;
+    bounds.push_back(bytes.size());
+    for (std::size_t bound : bounds) {
+        if (bound < start || bound > bytes.size()) continue;
+        std::string_view piece = bytes.substr(start, bound - start);
+        start = bound;
+        // As handle_input: put until the piece is used or the message is decided.
+        while (!piece.empty() && !reader.done() && !reader.failed()) {
+            const std::size_t used = reader.put(piece);
+            piece.remove_prefix(used);
+            if (used == 0) break;
+        }
+        if (reader.done() || reader.failed()) break;
+    }
+    if (!reader.done() && !reader.failed()) {
+        if (!reader.started()) return "timeout";  // nothing sent: serve waits, then closes
+        reader.put_eof();  // the client stopped sending: request_timeout
+    }
+    if (reader.done()) return "accept";
+    const http::Violation* v = reader.error();
+    return v ? std::string(http::rule_info(v->rule).status) : std::string("timeout");
+}
 
 PracticeServer::PracticeServer(net::Listener listener, ServeOptions options)
     : impl_(std::make_unique<Impl>(std::move(listener), std::move(options))) {}

@@ -10,7 +10,10 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "http/message_reader.hpp"
 #include "http/rules.hpp"
 #include "net/transport.hpp"
 
@@ -35,6 +38,18 @@ struct ServeOptions {
 inline constexpr std::uint64_t kMaxGeneratedBody = 1ull << 30;  // /bytes, /chunked, /slow
 inline constexpr std::size_t kMaxEchoBody = 16u << 20;          // /echo → 413 beyond
 inline constexpr std::size_t kMaxHeadBytes = http::Limits{}.max_head;  // → 431 beyond (the rule book's limit)
+
+// How serve reads a request: the one message reader, with the rule book's
+// limits and serve's strictness.
+http::ReaderOptions serve_reader_options(const ServeOptions& options);
+
+// What serve answers the first request in `bytes`, decided exactly as the
+// server decides it (the same reader, fed in the pieces `cuts` splits the
+// bytes into, then the client goes silent): "accept", the status of the rule
+// it breaks ("400", "414", "431", "501", "505", ...), or "timeout" (408).
+// For the differential fuzz target and the tests: lint's prediction must be it.
+std::string first_request_verdict(std::string_view bytes, const ServeOptions& options,
+                                  const std::vector<std::size_t>& cuts = {});
 
 class PracticeServer {
 public:

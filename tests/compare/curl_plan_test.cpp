@@ -5,7 +5,7 @@
 #include <curl/curl.h>
 
 #include "compare/curl_exchange.hpp"
-#include "compare/response_reader.hpp"
+#include "client/response_reader.hpp"
 
 using namespace rawhttp;
 using namespace rawhttp::compare;
@@ -126,7 +126,7 @@ TEST_CASE("the response reader parses pieces of any size, chunked, with interim 
     for (std::size_t piece : {std::size_t{1}, std::size_t{7}, raw.size()}) {
         client::ExchangeResult ex;
         Collect hooks;
-        ResponseReader reader(ex, "GET", {}, hooks);
+        client::ResponseReader reader(ex, "GET", http::response_limits(), 100, hooks);
         for (std::size_t i = 0; i < raw.size(); i += piece) reader.feed(std::string_view(raw).substr(i, piece));
         CHECK_FALSE(reader.finish().has_value());
         REQUIRE(ex.response.has_value());
@@ -145,7 +145,7 @@ TEST_CASE("the response reader: short bodies are partial, nothing is empty, garb
     {
         client::ExchangeResult ex;
         Collect hooks;
-        ResponseReader r(ex, "GET", {}, hooks);
+        client::ResponseReader r(ex, "GET", http::response_limits(), 100, hooks);
         r.feed("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
         auto e = r.finish();
         REQUIRE(e.has_value());
@@ -155,7 +155,7 @@ TEST_CASE("the response reader: short bodies are partial, nothing is empty, garb
     {
         client::ExchangeResult ex;
         Collect hooks;
-        ResponseReader r(ex, "GET", {}, hooks);
+        client::ResponseReader r(ex, "GET", http::response_limits(), 100, hooks);
         auto e = r.finish();
         REQUIRE(e.has_value());
         CHECK(e->kind == ErrorKind::empty_reply);
@@ -163,7 +163,7 @@ TEST_CASE("the response reader: short bodies are partial, nothing is empty, garb
     {
         client::ExchangeResult ex;
         Collect hooks;
-        ResponseReader r(ex, "GET", {}, hooks);
+        client::ResponseReader r(ex, "GET", http::response_limits(), 100, hooks);
         r.feed("SSH-2.0-OpenSSH\r\n");
         CHECK(r.failed());
         CHECK(r.error()->kind == ErrorKind::malformed);
@@ -171,7 +171,7 @@ TEST_CASE("the response reader: short bodies are partial, nothing is empty, garb
     {
         client::ExchangeResult ex;
         Collect hooks;
-        ResponseReader r(ex, "HEAD", {}, hooks);
+        client::ResponseReader r(ex, "HEAD", http::response_limits(), 100, hooks);
         r.feed("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n");
         CHECK_FALSE(r.finish().has_value());
         CHECK(ex.response->framing == http::Framing::none);

@@ -5,6 +5,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "http/rules.hpp"
 
 namespace http_test {
 
@@ -20,5 +23,60 @@ struct Exact {
 };
 
 inline bool has(const std::string& hay, std::string_view needle) { return hay.find(needle) != std::string::npos; }
+
+// "id@offset id@offset ...", in the order given: one string, so that a
+// failing CHECK prints every rule at once.
+inline std::string rules_at(const rawhttp::http::Violations& v) {
+    std::string s;
+    for (const auto& x : v) {
+        if (!s.empty()) s += ' ';
+        s += std::string(rawhttp::http::rule_info(x.rule).id) + "@" + std::to_string(x.offset);
+    }
+    return s;
+}
+
+// "id id ...": the rule ids only.
+inline std::string rule_ids(const rawhttp::http::Violations& v) {
+    std::string s;
+    for (const auto& x : v) {
+        if (!s.empty()) s += ' ';
+        s += rawhttp::http::rule_info(x.rule).id;
+    }
+    return s;
+}
+
+// "id@offset" of one violation, or "none".
+inline std::string rule_at(const rawhttp::http::Violation* v) {
+    if (!v) return "none";
+    return std::string(rawhttp::http::rule_info(v->rule).id) + "@" + std::to_string(v->offset);
+}
+
+inline std::vector<std::string> split_words(std::string_view s) {
+    std::vector<std::string> out;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        while (i < s.size() && s[i] == ' ') ++i;
+        const std::size_t b = i;
+        while (i < s.size() && s[i] != ' ') ++i;
+        if (i > b) out.emplace_back(s.substr(b, i - b));
+    }
+    return out;
+}
+
+// `expected` as "id id@offset ...": every word an id, with its offset when
+// it has one; `actual` from rules_at(). Returns `actual` rewritten to the
+// detail `expected` asks for, so CHECK(matches(...) == expected) prints both.
+inline std::string project(std::string_view expected, std::string_view actual) {
+    const auto e = split_words(expected);
+    const auto a = split_words(actual);
+    std::string out;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        std::string w = a[i];
+        if (i < e.size() && e[i].find('@') == std::string::npos) w = w.substr(0, w.find('@'));
+        if (!out.empty()) out += ' ';
+        out += w;
+    }
+    return out;
+}
 
 }  // namespace http_test

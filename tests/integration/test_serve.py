@@ -128,7 +128,6 @@ def test_every_page(tmp):
 
 MALFORMED = [
     # (what, request, words the 400 body must have: lint's finding id and the RFC section)
-    ("bare LF", b"GET / HTTP/1.1\nHost: localhost\n\n", ["[bare-lf]", "RFC 9112 §2.2"]),
     ("space before colon", b"GET / HTTP/1.1\r\nHost : localhost\r\n\r\n", ["[space-before-colon]", "RFC 9112 §5.1"]),
     ("obsolete line folding", b"GET / HTTP/1.1\r\nHost: localhost\r\nX-A: 1\r\n  2\r\n\r\n",
      ["[obs-fold]", "RFC 9112 §5.2"]),
@@ -143,16 +142,43 @@ MALFORMED = [
     ("invalid Content-Length", b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1x\r\n\r\n",
      ["[content-length-invalid]", "RFC 9112 §6.3"]),
     ("malformed chunk size", b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-     ["chunked body is malformed", "RFC 9112 section 7.1"]),
-    ("space inside the request line", b"GET  / HTTP/1.1\r\nHost: a\r\n\r\n", ["[request-line-spaces]", "RFC 9112 §3"]),
+     ["[chunked-malformed]", "RFC 9112 §7.1"]),
     ("whitespace before the first field", b"GET / HTTP/1.1\r\n Host: a\r\n\r\n",
      ["[whitespace-before-first-field]", "RFC 9112 §2.2"]),
 ]
 
 
 # Errors of the head's syntax: the body points at the byte.
-HEAD_SYNTAX = {"space before colon", "obsolete line folding", "space inside the request line",
-               "whitespace before the first field"}
+HEAD_SYNTAX = {"space before colon", "obsolete line folding", "whitespace before the first field",
+               "space inside the request line", "bare LF", "unknown Expect"}
+
+# What the rule book calls a warning: accepted by default (and named in a
+# Rawhttp-Warnings header), rejected with --strict, as lint --strict predicts.
+WARNINGS = [
+    ("bare LF", b"GET / HTTP/1.1\nHost: localhost\n\n", "bare-lf", "400", "RFC 9112 §2.2"),
+    ("space inside the request line", b"GET  / HTTP/1.1\r\nHost: a\r\n\r\n", "request-line-spaces", "400",
+     "RFC 9112 §3"),
+    ("unknown Expect", b"GET / HTTP/1.1\r\nHost: a\r\nExpect: tea\r\n\r\n", "expect-unknown", "417",
+     "RFC 9110 §10.1.1"),
+]
+
+
+def test_warnings_are_accepted_and_named_and_strict_rejects_them(tmp):
+    failures = []
+    with h.PracticeServer("--quiet") as srv:
+        for what, req, rule, _, _ in WARNINGS:
+            st, hd, body, _ = one(srv.port, req)
+            if st != 200 or rule not in hd.get("rawhttp-warnings", ""):
+                failures.append("default, %s: %d, Rawhttp-Warnings %r" % (what, st, hd.get("rawhttp-warnings")))
+    with h.PracticeServer("--quiet", "--strict") as srv:
+        for what, req, rule, status, rfc in WARNINGS:
+            st, hd, body, _ = one(srv.port, req)
+            text = body.decode("utf-8", "replace")
+            if str(st) != status or "[%s]" % rule not in text or rfc not in text:
+                failures.append("--strict, %s: %d, body:\n%s" % (what, st, text))
+            elif "^" not in text or not re.search(r"line \d+, column \d+", text):
+                failures.append("--strict, %s: no line, column and caret:\n%s" % (what, text))
+    h.eq(failures, [], "warnings: accepted by default, rejected by --strict")
 
 
 def test_malformed_requests_get_400s_that_name_the_rule(tmp):
