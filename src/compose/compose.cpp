@@ -166,7 +166,6 @@ std::optional<std::string> default_getenv(const std::string& name) {
     return std::string(v);
 }
 
-
 struct Escape {
     std::string_view name;
     std::string_view bytes;
