@@ -30,10 +30,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (sel & 16) options.base_dir = "";
     }
     // Files: "missing..." do not exist; others hold their own path twice.
-    options.read_file = [](const std::string& path) -> std::optional<std::string> {
-        if (path.find("missing") != std::string::npos) return std::nullopt;
-        return path + "\n" + path;
+    options.read_file = [](const std::string& path, std::size_t) -> rawhttp::FileRead {
+        if (path.find("missing") != std::string::npos) return {rawhttp::ReadFailure::missing, {}, "does not exist"};
+        return {rawhttp::ReadFailure::none, path + "\n" + path, {}};
     };
+    // Small limits, so that the fuzzer reaches them.
+    options.limits.variable_bytes = 4096;
+    options.limits.composed_bytes = 1 << 20;
     // Environment: names starting with 'A' are set.
     options.getenv = [](const std::string& name) -> std::optional<std::string> {
         if (!name.empty() && name[0] == 'A') return "env-" + name;

@@ -4,27 +4,22 @@
 
 #include <cctype>
 #include <cerrno>
-#include <cstring>
+#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iostream>
-#include <sstream>
 
+#include "core/file_read.hpp"
 #include "render/escape.hpp"
+#include "tls/pem_file.hpp"
 
 namespace fs = std::filesystem;
 
 namespace rawhttp::cli {
 
-CLI::Validator readable_file() {
+CLI::Validator ca_file() {
     return CLI::Validator(
         [](std::string& s) {
-            std::error_code ec;
             if (s.empty()) return std::string("the value is empty");
-            if (fs::is_directory(s, ec)) return "'" + s + "' is a folder, not a file";
-            std::ifstream f(s, std::ios::binary);
-            if (!f) return "cannot read '" + s + "': " + std::strerror(errno);
-            return std::string();
+            return tls::ca_file_problem(s);
         },
         "");
 }
@@ -79,19 +74,21 @@ std::vector<std::string> gallery_dirs() {
 
 namespace {
 
-std::optional<std::string> read_whole(const std::string& path, std::string& why) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        why = std::strerror(errno);
-        return std::nullopt;
+// The error for a .req path that read_regular_file refused.
+Error req_read_error(const std::string& path, const FileRead& got) {
+    const std::string quoted = "'" + path + "'";
+    switch (got.failure) {
+        case ReadFailure::not_regular:
+            if (got.why.starts_with("is a folder")) return make_error(ErrorKind::file, quoted + " is a folder, not a .req file");
+            return make_error(ErrorKind::file, "cannot read " + quoted + ": it " + got.why +
+                                                   "; a .req is read from a regular file or from - (standard input)");
+        case ReadFailure::too_large:
+            return make_error(ErrorKind::file, quoted + " " + got.why + ", the most rawhttp reads as a .req file");
+        case ReadFailure::missing: return make_error(ErrorKind::file, "cannot read " + quoted + ": No such file or directory");
+        case ReadFailure::unreadable:
+        case ReadFailure::none: break;
     }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    if (in.bad()) {
-        why = "read error";
-        return std::nullopt;
-    }
-    return ss.str();
+    return make_error(ErrorKind::file, "cannot read " + quoted + ": " + got.why);
 }
 
 }  // namespace
@@ -101,9 +98,12 @@ Result<LoadedReq> load_req(const std::string& file) {
     if (file == "-") {
         // On a terminal, say what is awaited, rather than seem to hang.
         if (::isatty(0) == 1) print_note("reading the request from standard input: type it, then Ctrl-D on an empty line");
-        std::ostringstream ss;
-        ss << std::cin.rdbuf();
-        r.text = ss.str();
+        FileRead got = read_fd_bounded(0, kMaxReqFileBytes);
+        if (got.failure == ReadFailure::too_large)
+            return make_error(ErrorKind::file, "standard input " + got.why + ", the most rawhttp reads as a .req");
+        if (got.failure != ReadFailure::none)
+            return make_error(ErrorKind::file, "cannot read standard input: " + got.why);
+        r.text = std::move(got.bytes);
         if (r.text.empty())
             return make_error(ErrorKind::file,
                               "standard input is empty: pipe a request in, as in "
@@ -113,12 +113,10 @@ Result<LoadedReq> load_req(const std::string& file) {
         return r;
     }
     std::error_code ec;
-    std::string why;
-    if (fs::is_directory(file, ec)) return make_error(ErrorKind::file, "'" + file + "' is a folder, not a .req file");
     if (fs::exists(file, ec)) {
-        auto text = read_whole(file, why);
-        if (!text) return make_error(ErrorKind::file, "cannot read '" + file + "': " + why);
-        r.text = std::move(*text);
+        FileRead got = read_regular_file(file, kMaxReqFileBytes);
+        if (got.failure != ReadFailure::none) return req_read_error(file, got);
+        r.text = std::move(got.bytes);
         r.display_name = file;
         fs::path parent = fs::path(file).parent_path();
         r.base_dir = parent.empty() ? "." : parent.string();
@@ -130,9 +128,9 @@ Result<LoadedReq> load_req(const std::string& file) {
             for (const std::string& name : {file, file + ".req"}) {
                 fs::path p = fs::path(dir) / name;
                 if (fs::is_regular_file(p, ec)) {
-                    auto text = read_whole(p.string(), why);
-                    if (!text) return make_error(ErrorKind::file, "cannot read '" + p.string() + "': " + why);
-                    r.text = std::move(*text);
+                    FileRead got = read_regular_file(p.string(), kMaxReqFileBytes);
+                    if (got.failure != ReadFailure::none) return req_read_error(p.string(), got);
+                    r.text = std::move(got.bytes);
                     r.display_name = p.string();
                     r.base_dir = dir;
                     return r;

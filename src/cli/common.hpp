@@ -30,8 +30,8 @@ inline CLI::Validator whole_number() {
         "");
 }
 
-// A file that must be readable now (--cacert): found before anything is sent.
-CLI::Validator readable_file();
+// --cacert: a readable file of PEM certificates, checked before anything is sent.
+CLI::Validator ca_file();
 
 // Options every command that reads a .req takes.
 struct ReqInputOptions {
@@ -62,7 +62,8 @@ struct LoadedReq {
 // The folders searched for gallery names, in order.
 std::vector<std::string> gallery_dirs();
 
-// Reads FILE (a path, "-" for stdin, or a name in the gallery). Errors: file (exit 2).
+// Reads FILE (a path, "-" for stdin, or a name in the gallery): a regular file
+// or standard input, of at most kMaxReqFileBytes. Errors: file (exit 2).
 Result<LoadedReq> load_req(const std::string& file);
 
 // Composes the file with the command-line options. Errors: usage/template (exit 2).

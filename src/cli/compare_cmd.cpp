@@ -125,7 +125,7 @@ void add_compare_command(CLI::App& app, int& exit_code) {
     sub->add_option("--idle-timeout", cmd->idle_timeout,
                     "seconds to wait for the next byte before giving up (default 30; 0: no limit)");
     sub->add_flag("-k,--insecure", cmd->insecure, "TLS: do not verify the server's certificate and name");
-    sub->add_option("--cacert", cmd->cacert, "TLS: trust the CA certificates in this PEM file")->check(readable_file());
+    sub->add_option("--cacert", cmd->cacert, "TLS: trust the CA certificates in this PEM file")->check(ca_file());
     sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });
 }
 

@@ -19,6 +19,7 @@
 
 #include "cli/common.hpp"
 #include "compose/req_writer.hpp"
+#include "core/file_read.hpp"
 #include "lint/lint.hpp"
 #include "net/transport.hpp"
 #include "render/escape.hpp"
@@ -35,6 +36,7 @@ std::atomic<bool> g_stop{false};
 extern "C" void on_listen_signal(int) { g_stop.store(true); }
 
 constexpr std::size_t kShowCap = 64 * 1024;  // bytes of one client's stream shown on screen
+constexpr std::size_t kMaxRespondFileBytes = std::size_t{64} << 20;  // --respond FILE, held in memory
 
 std::string utc_now() {
     std::time_t t = std::time(nullptr);
@@ -310,22 +312,18 @@ int ListenCmd::run() {
     } else if (respond == "none") {
         opts.respond = server::RespondMode::none;
     } else {
-        std::error_code ec;
-        if (std::filesystem::is_directory(respond, ec)) {
-            print_error("listen: --respond takes ok, echo, none or a FILE whose bytes are sent; '" + respond +
-                        "' is a folder");
+        // Bounded and regular-only, as a .req is: --respond /dev/zero or a FIFO must not hang or grow.
+        FileRead got = read_regular_file(respond, kMaxRespondFileBytes);
+        if (got.failure != ReadFailure::none) {
+            std::string why = got.failure == ReadFailure::missing ? std::string("No such file or directory")
+                              : got.failure == ReadFailure::unreadable ? got.why
+                                                                       : "it " + got.why;
+            print_error("listen: --respond takes ok, echo, none or a FILE whose bytes are sent; cannot use '" +
+                        respond + "': " + why);
             return 2;
         }
-        std::ifstream f(respond, std::ios::binary);
-        if (!f) {
-            print_error("listen: --respond takes ok, echo, none or a FILE whose bytes are sent; cannot read '" +
-                        respond + "': " + std::strerror(errno));
-            return 2;
-        }
-        std::ostringstream ss;
-        ss << f.rdbuf();
         opts.respond = server::RespondMode::file;
-        opts.file_response = ss.str();
+        opts.file_response = std::move(got.bytes);
     }
     if (!save.empty()) {
         // Found out now, not after a client has sent something it cannot be saved.

@@ -334,7 +334,7 @@ void add_send_command(CLI::App& app, int& exit_code) {
     sub->add_option("--max-headers", cmd->max_headers, "most header fields accepted in a response head (default 1000)")
         ->check(whole_number());
     sub->add_flag("-k,--insecure", cmd->insecure, "TLS: do not verify the server's certificate and name");
-    sub->add_option("--cacert", cmd->cacert, "TLS: trust the CA certificates in this PEM file")->check(readable_file());
+    sub->add_option("--cacert", cmd->cacert, "TLS: trust the CA certificates in this PEM file")->check(ca_file());
     sub->add_option("--via", cmd->via,
                     "send through rawhttp's own socket (default) or through libcurl (what libcurl wrote is shown)")
         ->check(CLI::IsMember({"rawhttp", "curl"}));

@@ -5,10 +5,13 @@
 //
 // Linear in the input: every scan moves forward, expression ends are searched
 // only once, and {{content_length}} is spliced in a single pass at the end.
+// Bounded: every byte an expansion writes is counted against the limits of
+// limits.hpp before it is appended, so memory never outgrows them.
 #include "compose/compose.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
-#include <fstream>
 #include <utility>
 
 namespace rawhttp {
@@ -53,31 +56,44 @@ struct Line {
     std::size_t number = 0;  // 1-based
 };
 
-std::vector<Line> split_lines(std::string_view text) {
-    std::vector<Line> lines;
-    std::size_t pos = 0;
-    std::size_t number = 1;
-    while (pos < text.size()) {
-        std::size_t nl = text.find('\n', pos);
-        Line ln;
-        ln.number = number++;
-        if (nl == std::string_view::npos) {
-            ln.content = text.substr(pos);
-            ln.term = {};
-            pos = text.size();
-        } else if (nl > pos && text[nl - 1] == '\r') {
-            ln.content = text.substr(pos, nl - 1 - pos);
-            ln.term = text.substr(nl - 1, 2);
-            pos = nl + 1;
-        } else {
-            ln.content = text.substr(pos, nl - pos);
-            ln.term = text.substr(nl, 1);
-            pos = nl + 1;
+// The text's lines, kept as the offset where each starts: 4 bytes a line, so
+// that a .req of nothing but line breaks costs a few times its size, not 40.
+class LineTable {
+public:
+    // An empty table for a text too long for 32-bit offsets (run() refuses it).
+    explicit LineTable(std::string_view text) : text_(text) {
+        if (text.size() > kMaxOffset) return;
+        std::size_t breaks = 0;
+        for (char c : text) breaks += c == '\n';
+        starts_.reserve(breaks + 2);
+        std::size_t pos = 0;
+        while (pos < text.size()) {
+            starts_.push_back(static_cast<std::uint32_t>(pos));
+            std::size_t nl = text.find('\n', pos);
+            pos = nl == std::string_view::npos ? text.size() : nl + 1;
         }
-        lines.push_back(ln);
+        starts_.push_back(static_cast<std::uint32_t>(text.size()));
     }
-    return lines;
-}
+
+    static constexpr std::size_t kMaxOffset = 0xffffffffu;
+
+    std::size_t size() const { return starts_.empty() ? 0 : starts_.size() - 1; }
+
+    Line operator[](std::size_t i) const {
+        std::string_view s = text_.substr(starts_[i], starts_[i + 1] - starts_[i]);
+        Line ln;
+        ln.number = i + 1;
+        std::size_t term = 0;
+        if (!s.empty() && s.back() == '\n') term = s.size() >= 2 && s[s.size() - 2] == '\r' ? 2 : 1;
+        ln.content = s.substr(0, s.size() - term);
+        ln.term = s.substr(s.size() - term);
+        return ln;
+    }
+
+private:
+    std::string_view text_;
+    std::vector<std::uint32_t> starts_;
+};
 
 bool is_ws(char c) { return c == ' ' || c == '\t'; }
 
@@ -150,22 +166,6 @@ std::optional<std::string> default_getenv(const std::string& name) {
     return std::string(v);
 }
 
-std::optional<std::string> default_read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::string data;
-    char buf[1 << 16];
-    for (;;) {
-        in.read(buf, sizeof buf);
-        std::streamsize got = in.gcount();
-        if (got > 0) data.append(buf, static_cast<std::size_t>(got));
-        if (!in) break;
-    }
-    // A read error (a folder, say) sets badbit; the end of the file only eof/fail.
-    if (in.bad()) return std::nullopt;
-    return data;
-}
-
 struct Escape {
     std::string_view name;
     std::string_view bytes;
@@ -204,13 +204,20 @@ std::string plural(std::size_t n, std::string_view one, std::string_view many) {
 
 class Composer {
 public:
-    Composer(std::string_view text, const ComposeOptions& options) : opt_(options), lines_(split_lines(text)) {
+    Composer(std::string_view text, const ComposeOptions& options)
+        : opt_(options), lim_(options.limits), text_size_(text.size()),
+          lines_(text.size() > options.limits.req_file_bytes ? std::string_view() : text) {
         getenv_ = opt_.getenv ? opt_.getenv : default_getenv;
-        read_file_ = opt_.read_file ? opt_.read_file : default_read_file;
+        read_file_ = opt_.read_file ? opt_.read_file : read_regular_file;
     }
 
     ComposeOutput run() {
         ComposeOutput out;
+        if (text_size_ > lim_.req_file_bytes || text_size_ > LineTable::kMaxOffset) {
+            fail(1, 1, "the .req file is larger than " + size_name(lim_.req_file_bytes) +
+                           ", the most rawhttp reads (put a large body in a file and write {{file:PATH}})");
+            return failed();
+        }
         std::size_t i = 0;
         const std::size_t n = lines_.size();
         while (i < n) {
@@ -222,6 +229,11 @@ public:
                 ++i;
             }
             if (i >= n) break;  // only preamble left: an empty request, ignored
+            if (out.requests.size() == lim_.requests) {
+                fail(lines_[i].number, 1,
+                     "more than " + std::to_string(lim_.requests) + " requests in one .req, the most rawhttp composes");
+                return failed();
+            }
             ComposedRequest req;
             std::size_t next = 0;
             if (!request(i, req, next)) return failed();
@@ -238,11 +250,24 @@ public:
     }
 
 private:
+    // A definition's expanded value, and how many levels of definitions it is built from.
+    struct Definition {
+        std::string value;
+        std::size_t depth = 0;
+    };
+
     const ComposeOptions& opt_;
-    std::vector<Line> lines_;
+    const ComposeLimits& lim_;
+    std::size_t text_size_ = 0;
+    LineTable lines_;
     std::function<std::optional<std::string>(const std::string&)> getenv_;
-    std::function<std::optional<std::string>(const std::string&)> read_file_;
-    std::map<std::string, std::string, std::less<>> defs_;
+    std::function<FileRead(const std::string&, std::size_t)> read_file_;
+    std::map<std::string, Definition, std::less<>> defs_;
+    // While a definition's value is expanded: its name, and the depth so far.
+    const std::string* defining_ = nullptr;
+    std::size_t defining_depth_ = 0;
+    // Bytes written so far by every expansion of the file, against lim_.composed_bytes.
+    std::size_t produced_ = 0;
     std::optional<Eol> file_eol_;
     std::size_t file_eol_line_ = 0;
     std::optional<std::string> target_;
@@ -252,6 +277,30 @@ private:
     bool fail(std::size_t line, std::size_t column, std::string message) {
         if (!error_) error_ = ComposeError{opt_.file_name, line, column, std::move(message)};
         return false;
+    }
+
+    // Appends what an expression (or, with `expr` empty, literal text) at
+    // line:col produced, unless it would pass a limit.
+    bool emit(std::string& out, std::string_view bytes, std::size_t line, std::size_t col, std::string_view expr) {
+        auto at = [&] { return expr.empty() ? std::string("the text here") : "{{" + show(expr) + "}}"; };
+        if (defining_ && bytes.size() > lim_.variable_bytes - std::min(out.size(), lim_.variable_bytes))
+            return fail(line, col,
+                        "the value of '@" + show(*defining_) + "' would be larger than " +
+                            size_name(lim_.variable_bytes) + ", the most a variable may hold (" + at() +
+                            " brings it past); put a large payload in the body with {{file:PATH}} instead");
+        if (bytes.size() > lim_.composed_bytes - std::min(produced_, lim_.composed_bytes))
+            return fail(line, col,
+                        at() + " would take this file's composed requests and variables past " +
+                            size_name(lim_.composed_bytes) + ", the most one .req may compose");
+        produced_ += bytes.size();
+        out.append(bytes);
+        return true;
+    }
+
+    // A line break the composer writes itself: bounded by the file's size, counted all the same.
+    void emit_break(std::string& out, std::string_view br) {
+        produced_ += br.size();
+        out.append(br);
     }
 
     ComposeOutput failed() {
@@ -298,7 +347,11 @@ private:
         while (v < v_end && space(c[v])) ++v;
         while (v_end > v && space(c[v_end - 1])) --v_end;
         std::string value;
-        if (!expand(c.substr(v, v_end - v), v, ln.number, Where::definition, value, nullptr)) return false;
+        defining_ = &name;
+        defining_depth_ = 0;
+        bool expanded = expand(c.substr(v, v_end - v), v, ln.number, Where::definition, value, nullptr);
+        defining_ = nullptr;
+        if (!expanded) return false;
         std::size_t vcol = v + 1;
         if (name == "eol") {
             auto e = parse_eol(trim(value));
@@ -316,7 +369,7 @@ private:
             if (t.empty()) return fail(ln.number, vcol, "@target needs a value: '@target = HOST[:PORT]'");
             target_ = std::string(t);
         }
-        defs_[std::move(name)] = std::move(value);
+        defs_[std::move(name)] = Definition{std::move(value), defining_depth_};
         return true;
     }
 
@@ -329,15 +382,12 @@ private:
         const std::size_t n = text.size();
         while (pos < n) {
             std::size_t b = text.find("{{", pos);
-            if (b == std::string_view::npos) {
-                out.append(text.substr(pos));
-                return true;
-            }
+            if (b == std::string_view::npos) return emit(out, text.substr(pos), line, offset + pos + 1, {});
             // In a run of braces the expression starts at the last two: "{{{x}}}" is "{" + x + "}".
             std::size_t e = b;
             while (e < n && text[e] == '{') ++e;
             std::size_t start = e - 2;
-            out.append(text.substr(pos, start - pos));
+            if (!emit(out, text.substr(pos, start - pos), line, offset + pos + 1, {})) return false;
             std::size_t col = offset + start + 1;
             std::size_t p = start + 2;
             std::size_t q = p;
@@ -354,7 +404,8 @@ private:
                                 "expected '}}' right after the closing quote of {{\"" +
                                     show(text.substr(q + 1, close - q - 1)) +
                                     "\"}} (a literal cannot contain '\"'; write {{hex:22}} for one)");
-                out.append(text.substr(q + 1, close - q - 1));
+                if (!emit(out, text.substr(q + 1, close - q - 1), line, col, text.substr(q, close + 1 - q)))
+                    return false;
                 pos = r + 2;
                 continue;
             }
@@ -374,10 +425,7 @@ private:
                   std::vector<std::size_t>* marks) {
         if (inner.empty())
             return fail(line, col, "empty expression '{{}}': write a variable name, or an escape such as {{CRLF}}");
-        if (const Escape* esc = find_escape(inner)) {
-            out.append(esc->bytes);
-            return true;
-        }
+        if (const Escape* esc = find_escape(inner)) return emit(out, esc->bytes, line, col, inner);
         if (inner == "content_length") {
             if (where == Where::body)
                 return fail(line, col,
@@ -394,28 +442,59 @@ private:
         if (colon != std::string_view::npos) {
             std::string_view kind = trim(inner.substr(0, colon));
             std::string_view arg = trim(inner.substr(colon + 1));
-            if (kind == "env") return env(arg, line, col, out);
-            if (kind == "hex") return hex(arg, line, col, out);
-            if (kind == "file") return file(arg, line, col, out);
+            if (kind == "env") return env(arg, inner, line, col, out);
+            if (kind == "hex") return hex(arg, inner, line, col, out);
+            if (kind == "file") return file(arg, inner, line, col, out);
             return unknown(inner, line, col);
         }
         if (!is_name(inner)) return unknown(inner, line, col);
         if (auto it = opt_.vars.find(inner); it != opt_.vars.end()) {
-            out.append(it->second);
-            return true;
+            // A --var value is not expanded: one level, like a definition of plain text.
+            if (defining_) defining_depth_ = std::max<std::size_t>(defining_depth_, 1);
+            return emit(out, it->second, line, col, inner);
         }
         if (auto it = defs_.find(inner); it != defs_.end()) {
-            out.append(it->second);
-            return true;
+            if (defining_) {
+                std::size_t depth = it->second.depth + 1;
+                if (depth > lim_.variable_depth)
+                    return fail(line, col,
+                                "'@" + show(*defining_) + "' would be built from variables nested " +
+                                    std::to_string(depth) + " levels deep through {{" + show(inner) + "}}; at most " +
+                                    std::to_string(lim_.variable_depth) + " levels (@a1 = {{a0}} is one level)");
+                defining_depth_ = std::max(defining_depth_, depth);
+            }
+            return emit(out, it->second.value, line, col, inner);
         }
         std::string name = show(inner);
+        if (defining_ && inner == *defining_)
+            return fail(line, col,
+                        "'@" + name + "' refers to itself, and no earlier definition or --var gives '" + name +
+                            "' a value: a definition sees only the definitions before it");
         std::string msg = "undefined variable '" + name + "': define it with '@" + name + " = ...' or '--var " + name +
                           "=...'";
         std::string upper(inner);
         for (char& ch : upper)
             if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
         if (find_escape(upper)) msg += " (escapes are upper case: {{" + upper + "}})";
+        if (defining_)
+            if (std::size_t later = later_definition(inner, line))
+                msg += "; '@" + name + "' is defined later, on line " + std::to_string(later) +
+                       ", and a definition sees only the definitions before it (so definitions never refer to each "
+                       "other in a cycle)";
         return fail(line, col, std::move(msg));
+    }
+
+    // The line of the first "@name =" after `line`, or 0: only for an error message.
+    std::size_t later_definition(std::string_view name, std::size_t line) const {
+        for (std::size_t i = line; i < lines_.size(); ++i) {
+            std::string_view c = lines_[i].content;
+            while (!c.empty() && is_ws(c.front())) c.remove_prefix(1);
+            if (c.size() <= name.size() || c[0] != '@' || c.substr(1, name.size()) != name) continue;
+            std::string_view rest = c.substr(1 + name.size());
+            while (!rest.empty() && is_ws(rest.front())) rest.remove_prefix(1);
+            if (!rest.empty() && rest.front() == '=') return lines_[i].number;
+        }
+        return 0;
     }
 
     bool unknown(std::string_view inner, std::size_t line, std::size_t col) {
@@ -425,18 +504,17 @@ private:
                         "CR, LF, CRLF, TAB, SP, NUL or content_length");
     }
 
-    bool env(std::string_view name, std::size_t line, std::size_t col, std::string& out) {
+    bool env(std::string_view name, std::string_view inner, std::size_t line, std::size_t col, std::string& out) {
         if (name.empty()) return fail(line, col, "{{env:}} needs a name: {{env:NAME}}");
         auto v = getenv_(std::string(name));
         if (!v)
             return fail(line, col,
                         "environment variable '" + show(name) + "' is not set: export it, or use a variable "
                         "('--var name=...') instead");
-        out.append(*v);
-        return true;
+        return emit(out, *v, line, col, inner);
     }
 
-    bool hex(std::string_view digits, std::size_t line, std::size_t col, std::string& out) {
+    bool hex(std::string_view digits, std::string_view inner, std::size_t line, std::size_t col, std::string& out) {
         bool good = digits.size() >= 2 && digits.size() % 2 == 0;
         for (std::size_t i = 0; good && i < digits.size(); ++i)
             if (hex_value(digits[i]) < 0) good = false;
@@ -444,12 +522,14 @@ private:
             return fail(line, col,
                         "bad {{hex:" + show(digits) +
                             "}}: write an even number (at least 2) of hex digits, two per byte, as in {{hex:0d0a}}");
+        std::string bytes;
+        bytes.reserve(digits.size() / 2);
         for (std::size_t i = 0; i < digits.size(); i += 2)
-            out.push_back(static_cast<char>(hex_value(digits[i]) * 16 + hex_value(digits[i + 1])));
-        return true;
+            bytes.push_back(static_cast<char>(hex_value(digits[i]) * 16 + hex_value(digits[i + 1])));
+        return emit(out, bytes, line, col, inner);
     }
 
-    bool file(std::string_view path, std::size_t line, std::size_t col, std::string& out) {
+    bool file(std::string_view path, std::string_view inner, std::size_t line, std::size_t col, std::string& out) {
         if (path.empty()) return fail(line, col, "{{file:}} needs a path: {{file:PATH}} (relative to the .req file)");
         std::string full;
         if (path.front() == '/' || opt_.base_dir.empty() || opt_.base_dir == ".") {
@@ -459,15 +539,24 @@ private:
             if (full.back() != '/') full += '/';
             full.append(path);
         }
-        auto data = read_file_(full);
-        if (!data) {
-            std::string msg = "cannot read '" + show(full, 200) + "' for {{file:" + show(path, 200) +
-                              "}}: no such file, or not readable";
-            if (path.front() != '/') msg += " (PATH is relative to the .req file's folder)";
-            return fail(line, col, std::move(msg));
+        FileRead got = read_file_(full, lim_.included_file_bytes);
+        if (got.failure == ReadFailure::none && got.bytes.size() > lim_.included_file_bytes)
+            got = FileRead{ReadFailure::too_large, {}, "is larger than " + size_name(lim_.included_file_bytes)};
+        std::string what = "'" + show(full, 200) + "' for {{file:" + show(path, 200) + "}}";
+        switch (got.failure) {
+            case ReadFailure::none: break;
+            case ReadFailure::missing: {
+                std::string msg = "cannot read " + what + ": it " + got.why;
+                if (path.front() != '/') msg += " (PATH is relative to the .req file's folder)";
+                return fail(line, col, std::move(msg));
+            }
+            case ReadFailure::not_regular:
+                return fail(line, col, "cannot read " + what + ": it " + got.why + "; {{file:}} reads only regular files");
+            case ReadFailure::too_large:
+                return fail(line, col, what + " " + got.why + ", the most one {{file:}} may include");
+            case ReadFailure::unreadable: return fail(line, col, "cannot read " + what + ": " + got.why);
         }
-        out.append(*data);
-        return true;
+        return emit(out, got.bytes, line, col, inner);
     }
 
     // Composes the request whose request line is lines_[first]; `next` is
@@ -501,18 +590,18 @@ private:
         auto write_break = [&](std::string_view term) {
             switch (mode) {
                 case Eol::crlf:
-                    head += "\r\n";
+                    emit_break(head, "\r\n");
                     if (term == "\n") ++converted;
                     break;
                 case Eol::lf:
-                    head += "\n";
+                    emit_break(head, "\n");
                     if (term == "\r\n") ++converted;
                     break;
-                case Eol::keep: head.append(term); break;
+                case Eol::keep: emit_break(head, term); break;
             }
         };
         for (std::size_t idx = first; idx < head_end; ++idx) {
-            const Line& ln = lines_[idx];
+            const Line ln = lines_[idx];
             if (!expand(ln.content, 0, ln.number, Where::head, head, &marks)) return false;
             if (!has_blank && idx + 1 == head_end && mode != Eol::keep) {
                 dropped_head_term = ln.term;
@@ -526,10 +615,10 @@ private:
         std::string body;
         std::string_view dropped_body_term;
         for (std::size_t idx = body_begin; idx < body_end; ++idx) {
-            const Line& ln = lines_[idx];
+            const Line ln = lines_[idx];
             if (!expand(ln.content, 0, ln.number, Where::body, body, nullptr)) return false;
             if (idx + 1 == body_end) dropped_body_term = ln.term;
-            else body.append(ln.term);
+            else emit_break(body, ln.term);
         }
 
         // {{content_length}}, now that the body is known.

@@ -11,7 +11,9 @@
 #include <string_view>
 #include <vector>
 
+#include "compose/limits.hpp"
 #include "core/error.hpp"
+#include "core/file_read.hpp"
 
 namespace rawhttp {
 
@@ -31,8 +33,11 @@ struct ComposeOptions {
     std::string base_dir = ".";
     // Reads an environment variable; defaults to ::getenv. Replaceable in tests.
     std::function<std::optional<std::string>(const std::string&)> getenv;
-    // Reads a whole file; defaults to reading from disk. Replaceable in tests.
-    std::function<std::optional<std::string>(const std::string&)> read_file;
+    // Reads a whole file of at most max_bytes; defaults to read_regular_file
+    // (regular files only, never blocking). Replaceable in tests.
+    std::function<FileRead(const std::string& path, std::size_t max_bytes)> read_file;
+    // Sizes and depths past which composing stops with an error (limits.hpp).
+    ComposeLimits limits;
 };
 
 // The note for the default mode's routine LF -> CRLF conversion starts with

@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -29,6 +30,7 @@ struct Fixture {
     std::map<std::string, std::string> files;
     std::map<std::string, std::string> env;
     std::vector<std::string> file_reads;
+    std::vector<std::size_t> read_limits;  // max_bytes of each file read
     std::vector<std::string> env_reads;
 
     Fixture() {
@@ -37,11 +39,13 @@ struct Fixture {
     }
 
     ComposeOutput compose(std::string_view text) {
-        options.read_file = [this](const std::string& path) -> std::optional<std::string> {
+        // Hands back the whole fake file whatever max_bytes says: the composer must check.
+        options.read_file = [this](const std::string& path, std::size_t max_bytes) -> rawhttp::FileRead {
             file_reads.push_back(path);
+            read_limits.push_back(max_bytes);
             auto it = files.find(path);
-            if (it == files.end()) return std::nullopt;
-            return it->second;
+            if (it == files.end()) return {rawhttp::ReadFailure::missing, {}, "does not exist"};
+            return {rawhttp::ReadFailure::none, it->second, {}};
         };
         options.getenv = [this](const std::string& name) -> std::optional<std::string> {
             env_reads.push_back(name);
@@ -1088,4 +1092,210 @@ TEST_CASE("expressions in comments are not expanded") {
     auto r = f.one("# {{undefined}} {{\n// {{file:nope}}\nGET / HTTP/1.1\n\n");
     CHECK(r.bytes == "GET / HTTP/1.1\r\n\r\n");
     CHECK(f.file_reads.empty());
+}
+
+// ---------------------------------------------------------------------------
+// Limits (compose/limits.hpp): nothing a .req says can make composing unbounded
+// ---------------------------------------------------------------------------
+
+namespace {
+
+bool contains(const std::string& s, std::string_view part) { return s.find(part) != std::string::npos; }
+
+// "@a0 = xxxx" then @aN = {{aN-1}} four times: 4^(N+1) bytes at level N.
+std::string doubling_definitions(int levels) {
+    std::string text = "@a0 = xxxx\n";
+    for (int i = 1; i < levels; ++i) {
+        std::string prev = "{{a" + std::to_string(i - 1) + "}}";
+        text += "@a" + std::to_string(i) + " = " + prev + prev + prev + prev + "\n";
+    }
+    return text;
+}
+
+}  // namespace
+
+TEST_CASE("limits: the documented defaults") {
+    ComposeOptions o;
+    CHECK(o.limits.req_file_bytes == 16u << 20);
+    CHECK(o.limits.included_file_bytes == 64u << 20);
+    CHECK(o.limits.variable_bytes == 16u << 20);
+    CHECK(o.limits.composed_bytes == 256u << 20);
+    CHECK(o.limits.variable_depth == 32);
+}
+
+TEST_CASE("limits: twenty levels of variables that quadruple stop at the variable size limit, quickly") {
+    Fixture f;
+    std::string text = doubling_definitions(20) + "GET /{{a19}} HTTP/1.1\n\n";
+    auto start = std::chrono::steady_clock::now();
+    auto e = f.error(text);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    // a11 is 4^12 bytes = 16 MiB, exactly the limit; a12 (line 13) would be 64 MiB.
+    CHECK(e.line == 13);
+    CHECK(contains(e.message, "the value of '@a12' would be larger than 16 MiB, the most a variable may hold"));
+    CHECK(contains(e.message, "{{a11}}"));
+    CHECK(ms < 5000);
+}
+
+TEST_CASE("limits: a variable's value may be exactly the limit, not one byte more") {
+    Fixture f;
+    f.options.limits.variable_bytes = 10;
+    auto r = f.one("@a = 01234{{hex:3536}}789\nGET /{{a}} HTTP/1.1\n\n");
+    CHECK(r.bytes == "GET /0123456789 HTTP/1.1\r\n\r\n");
+    auto e = f.error("@a = 0123456789\n@b = {{a}}x\nGET / HTTP/1.1\n\n");
+    CHECK(e.line == 2);
+    CHECK(e.column == 11);  // the literal 'x' that passes the limit
+    CHECK(contains(e.message, "'@b' would be larger than 10 bytes"));
+    auto e2 = f.error("@a = 0123456789\n@b = x{{a}}\nGET / HTTP/1.1\n\n");
+    CHECK(e2.column == 7);
+    CHECK(contains(e2.message, "({{a}} brings it past)"));
+    // --var values count too, and so does {{file:}}.
+    f.options.vars["big"] = "0123456789A";
+    CHECK(contains(f.error("@b = {{big}}\nGET / HTTP/1.1\n\n").message, "'@b' would be larger than 10 bytes"));
+    f.options.vars.clear();
+    f.files["/req/eleven"] = "0123456789A";
+    CHECK(contains(f.error("@b = {{file:eleven}}\nGET / HTTP/1.1\n\n").message, "({{file:eleven}} brings it past)"));
+}
+
+TEST_CASE("limits: a value used many times in the body stops at the composed total, naming it") {
+    Fixture f;
+    f.options.limits.composed_bytes = 100;
+    auto ok = f.one("@v = 0123456789\nPOST / HTTP/1.1\n\n{{v}}{{v}}{{v}}");  // 10 + 17 + 2 + 30 bytes
+    CHECK(ok.bytes.size() == 49);
+    auto e = f.error("@v = 0123456789\nPOST / HTTP/1.1\n\n{{v}}{{v}}{{v}}{{v}}{{v}}{{v}}{{v}}{{v}}{{v}}");
+    CHECK(e.line == 4);
+    CHECK(e.column == 1 + 5 * 7);  // the 8th {{v}}: 10 (value) + 19 (head) + 70 leaves 1 byte
+    CHECK(contains(e.message, "{{v}} would take this file's composed requests and variables past 100 bytes"));
+}
+
+TEST_CASE("limits: the composed total covers every request of the file together") {
+    Fixture f;
+    f.options.limits.composed_bytes = 60;
+    std::string one = "GET /0123456789 HTTP/1.1\n\n";  // 28 bytes composed
+    CHECK(f.compose(one + "###\n" + one).requests.size() == 2);
+    auto e = f.error(one + "###\n" + one + "###\n" + one);
+    CHECK(e.line == 7);
+    CHECK(contains(e.message, "past 60 bytes"));
+}
+
+TEST_CASE("limits: a {{file:}} larger than its limit is an error naming the file and the limit") {
+    Fixture f;
+    f.options.limits.included_file_bytes = 8;
+    f.files["/req/eight"] = "12345678";
+    f.files["/req/nine"] = "123456789";
+    CHECK(f.one("POST / HTTP/1.1\n\n{{file:eight}}").bytes == "POST / HTTP/1.1\r\n\r\n12345678");
+    CHECK(f.read_limits == std::vector<std::size_t>{8});
+    auto e = f.error("POST / HTTP/1.1\n\nab{{file:nine}}");
+    CHECK(e.line == 3);
+    CHECK(e.column == 3);
+    CHECK(e.message == "'/req/nine' for {{file:nine}} is larger than 8 bytes, the most one {{file:}} may include");
+}
+
+TEST_CASE("limits: the same file included again and again stops at the composed total") {
+    Fixture f;
+    f.options.limits.composed_bytes = 1000;
+    f.files["/req/hundred"] = std::string(100, 'h');
+    std::string body;
+    for (int i = 0; i < 50; ++i) body += "{{file:hundred}}";
+    auto e = f.error("POST / HTTP/1.1\n\n" + body);
+    CHECK(contains(e.message, "{{file:hundred}} would take"));
+    CHECK(f.file_reads.size() == 10);  // 19 head bytes + 9 x 100, then the 10th is refused
+}
+
+TEST_CASE("limits: a .req text larger than its limit is refused before it is split") {
+    Fixture f;
+    f.options.limits.req_file_bytes = 20;
+    CHECK(f.one("GET / HTTP/1.1\n\n").bytes == "GET / HTTP/1.1\r\n\r\n");
+    auto e = f.error("GET /0123456789 HTTP/1.1\n\n");
+    CHECK(e.line == 1);
+    CHECK(e.column == 1);
+    CHECK(contains(e.message, "larger than 20 bytes"));
+}
+
+TEST_CASE("limits: definitions nest at most 32 levels") {
+    Fixture f;
+    std::string text = "@a0 = x\n";
+    for (int i = 1; i <= 32; ++i) text += "@a" + std::to_string(i) + " = {{a" + std::to_string(i - 1) + "}}\n";
+    CHECK(f.one(text + "GET /{{a32}} HTTP/1.1\n\n").bytes == "GET /x HTTP/1.1\r\n\r\n");
+    auto e = f.error(text + "@a33 = y{{a32}}\nGET / HTTP/1.1\n\n");
+    CHECK(e.line == 34);
+    CHECK(e.column == 9);
+    CHECK(contains(e.message, "'@a33' would be built from variables nested 33 levels deep through {{a32}}; at most 32"));
+    // The deepest reference counts, and a --var is one level.
+    f.options.limits.variable_depth = 2;
+    f.options.vars["v"] = "cli";
+    CHECK(f.one("@a = {{v}}\n@b = {{a}}\nGET /{{b}} HTTP/1.1\n\n").bytes == "GET /cli HTTP/1.1\r\n\r\n");
+    CHECK(contains(f.error("@a = {{v}}\n@b = {{a}}\n@c = {{v}}{{b}}\nGET / HTTP/1.1\n\n").message, "nested 3 levels"));
+    // Using a deep variable in the request is no deeper.
+    CHECK(f.one("@a = {{v}}\n@b = {{a}}\nGET /{{b}}{{b}} HTTP/1.1\n\n").bytes == "GET /clicli HTTP/1.1\r\n\r\n");
+}
+
+TEST_CASE("limits: a definition that refers to itself is an error naming it") {
+    Fixture f;
+    auto e = f.error("@loop = a{{loop}}\nGET / HTTP/1.1\n\n");
+    CHECK(e.line == 1);
+    CHECK(e.column == 10);
+    CHECK(contains(e.message, "'@loop' refers to itself"));
+    // With an earlier value it is not a loop: the earlier value is used.
+    CHECK(f.one("@loop = a\n@loop = {{loop}}b\nGET /{{loop}} HTTP/1.1\n\n").bytes == "GET /ab HTTP/1.1\r\n\r\n");
+}
+
+TEST_CASE("limits: definitions referring to each other are an error naming the later one") {
+    Fixture f;
+    auto e = f.error("@a = {{b}}\n@b = {{a}}\nGET / HTTP/1.1\n\n");
+    CHECK(e.line == 1);
+    CHECK(e.column == 6);
+    CHECK(contains(e.message, "undefined variable 'b'"));
+    CHECK(contains(e.message, "'@b' is defined later, on line 2"));
+}
+
+TEST_CASE("limits: {{file:}} reads only regular files, and never blocks on a FIFO") {
+    namespace fs = std::filesystem;
+    fs::path dir = fs::temp_directory_path() / ("rawhttp-compose-limits-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    REQUIRE(::mkfifo((dir / "fifo").c_str(), 0600) == 0);
+    ComposeOptions o;
+    o.base_dir = dir.string();
+    auto start = std::chrono::steady_clock::now();
+    auto fifo = rawhttp::compose_requests("POST / HTTP/1.1\n\n{{file:fifo}}\n", o);
+    auto zero = rawhttp::compose_requests("POST / HTTP/1.1\n\n{{file:/dev/zero}}\n", o);
+    auto folder = rawhttp::compose_requests("POST / HTTP/1.1\n\n{{file:.}}\n", o);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    REQUIRE(fifo.error.has_value());
+    CHECK(contains(fifo.error->message, "is a FIFO (named pipe), not a regular file"));
+    REQUIRE(zero.error.has_value());
+    CHECK(contains(zero.error->message, "'/dev/zero' for {{file:/dev/zero}}: it is a character device"));
+    CHECK(zero.error->line == 3);
+    REQUIRE(folder.error.has_value());
+    CHECK(contains(folder.error->message, "is a folder"));
+    CHECK(ms < 2000);
+    // A real file larger than the limit is refused by its size, before reading.
+    {
+        std::ofstream big(dir / "big", std::ios::binary);
+        big << std::string(4096, 'b');
+    }
+    o.limits.included_file_bytes = 4095;
+    auto big = rawhttp::compose_requests("POST / HTTP/1.1\n\n{{file:big}}\n", o);
+    REQUIRE(big.error.has_value());
+    CHECK(contains(big.error->message, "is larger than 4095 bytes, the most one {{file:}} may include"));
+    o.limits.included_file_bytes = 4096;
+    CHECK_FALSE(rawhttp::compose_requests("POST / HTTP/1.1\n\n{{file:big}}\n", o).error.has_value());
+    fs::remove_all(dir);
+}
+
+TEST_CASE("limits: at most 100000 requests in one file, the error at the first one too many") {
+    Fixture f;
+    CHECK(f.options.limits.requests == 100000);
+    f.options.limits.requests = 3;
+    std::string one = "GET / HTTP/1.1\n\n###\n";
+    CHECK(f.compose(one + one + one).requests.size() == 3);
+    auto e = f.error(one + one + one + one);
+    CHECK(e.line == 10);
+    CHECK(e.column == 1);
+    CHECK(contains(e.message, "more than 3 requests in one .req"));
+}
+
+TEST_CASE("limits: a file of nothing but line breaks composes, CR LF and LF alike") {
+    Fixture f;
+    auto r = f.one("GET / HTTP/1.1\r\n\r\n" + std::string(100000, '\n') + "\r\nx\r");
+    CHECK(r.bytes == "GET / HTTP/1.1\r\n\r\n" + std::string(100000, '\n') + "\r\nx\r");
 }

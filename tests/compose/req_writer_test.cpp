@@ -41,7 +41,9 @@ ComposeOptions no_io() {
     ComposeOptions o;
     o.file_name = "captured.req";
     o.getenv = [](const std::string&) { return std::optional<std::string>{}; };
-    o.read_file = [](const std::string&) { return std::optional<std::string>{}; };
+    o.read_file = [](const std::string&, std::size_t) {
+        return rawhttp::FileRead{rawhttp::ReadFailure::missing, {}, "does not exist"};
+    };
     return o;
 }
 

@@ -188,5 +188,145 @@ def test_one_gibibyte_quarter_to_file_in_bounded_memory(tmp):
     check_memory(rss, "256 MiB to a file")
 
 
+# ---------------------------------------------------------------- hostile input files
+# A .req, a {{file:}}, a variable or a --cacert must be refused (exit 2, nothing
+# sent) in bounded time and memory. --to 127.0.0.1:1 makes any attempt to
+# connect show as exit 7 instead of 2.
+NOWHERE = ["--to", "127.0.0.1:1"]
+# Twenty levels of quadrupling variables stop at the 16 MiB variable limit;
+# by then about 40 MiB of values exist.
+VARIABLE_MEMORY_BOUND_KIB = 128 * 1024
+
+
+def expect_refused(args, phrase, what, memory_kib=MEMORY_BOUND_KIB):
+    rc, out, err, took, rss = h.run_measured(args, timeout=15)
+    h.check(rc >= 0, "%s: killed by signal %d (stderr %r)" % (what, -rc, err[-300:]))
+    h.eq(rc, 2, "%s: exit (stderr %r)" % (what, err[-300:]))
+    h.check(phrase in err, "%s: says %r: %r" % (what, phrase, err[-300:]))
+    h.check(took < 5, "%s: refused at once (took %.1fs)" % (what, took))
+    if not h.asan_build():
+        h.check(rss < memory_kib, "%s: peak memory %d KiB, bound %d KiB" % (what, rss, memory_kib))
+    return err
+
+
+def test_include_of_dev_zero_and_dev_urandom_is_2(tmp):
+    for dev in ("/dev/zero", "/dev/urandom"):
+        req = h.write_req(tmp, "POST / HTTP/1.1\nHost: x\nContent-Length: {{content_length}}\n\n{{file:%s}}\n" % dev)
+        for cmd in ("send", "compose"):
+            err = expect_refused([cmd, req] + (NOWHERE if cmd == "send" else []),
+                                 b"it is a character device, not a regular file", "%s {{file:%s}}" % (cmd, dev))
+            h.check(b"t.req:5:1:" in err, "names the file, line and column: %r" % err)
+
+
+def test_req_that_is_dev_zero_is_2(tmp):
+    for cmd in ("send", "compose", "lint"):
+        expect_refused([cmd, "/dev/zero"] + (NOWHERE if cmd == "send" else []),
+                       b"'/dev/zero': it is a character device", "%s /dev/zero" % cmd)
+
+
+def test_fifo_without_writer_is_2_not_a_hang(tmp):
+    fifo = os.path.join(tmp, "pipe")
+    os.mkfifo(fifo)
+    expect_refused(["send", fifo] + NOWHERE, b"is a FIFO (named pipe), not a regular file", "FIFO as the .req")
+    req = h.write_req(tmp, "POST / HTTP/1.1\nHost: x\n\n{{file:pipe}}\n")
+    err = expect_refused(["send", req] + NOWHERE, b"is a FIFO (named pipe), not a regular file", "FIFO in {{file:}}")
+    h.check(b"{{file:pipe}}" in err, "names the expression: %r" % err)
+
+
+def test_folder_as_req_or_include_is_2(tmp):
+    expect_refused(["compose", tmp], b"is a folder", "folder as the .req")
+    req = h.write_req(tmp, "POST / HTTP/1.1\nHost: x\n\n{{file:.}}\n")
+    expect_refused(["compose", req], b"is a folder", "folder in {{file:}}")
+
+
+def test_twenty_levels_of_doubling_variables_is_2(tmp):
+    lines = ["@a0 = xxxx"]
+    for i in range(1, 20):
+        lines.append("@a%d = " % i + "{{a%d}}" % (i - 1) * 4)
+    req = h.write_req(tmp, "\n".join(lines) + "\nPOST / HTTP/1.1\nHost: x\n\n{{a19}}\n")
+    err = expect_refused(["send", req] + NOWHERE, b"the value of '@a12' would be larger than 16 MiB",
+                         "doubling variables", memory_kib=VARIABLE_MEMORY_BOUND_KIB)
+    h.check(b"t.req:13:" in err, "at the definition's line: %r" % err)
+
+
+def test_variable_that_refers_to_itself_is_2(tmp):
+    req = h.write_req(tmp, "@a = {{b}}\n@b = {{a}}\n@c = x{{c}}\nGET / HTTP/1.1\nHost: x\n\n")
+    expect_refused(["compose", req], b"'@b' is defined later, on line 2", "definitions referring to each other")
+    req = h.write_req(tmp, "@c = x{{c}}\nGET / HTTP/1.1\nHost: x\n\n")
+    expect_refused(["compose", req], b"'@c' refers to itself", "a definition referring to itself")
+
+
+def test_files_past_their_limits_are_2(tmp):
+    # Sparse files: the size is what counts, and none of it is read.
+    big = os.path.join(tmp, "big.bin")
+    with open(big, "wb") as f:
+        f.truncate((64 << 20) + 1)
+    req = h.write_req(tmp, "POST / HTTP/1.1\nHost: x\n\n{{file:big.bin}}\n")
+    expect_refused(["send", req] + NOWHERE, b"is larger than 64 MiB, the most one {{file:}} may include",
+                   "{{file:}} over 64 MiB")
+    big_req = os.path.join(tmp, "big.req")
+    with open(big_req, "wb") as f:
+        f.write(b"GET / HTTP/1.1\nHost: x\n\n")
+        f.truncate((16 << 20) + 1)
+    expect_refused(["send", big_req] + NOWHERE, b"is larger than 16 MiB, the most rawhttp reads as a .req file",
+                   ".req over 16 MiB")
+
+
+def test_files_at_their_limits_compose(tmp):
+    body = os.path.join(tmp, "body.bin")
+    with open(body, "wb") as f:
+        f.truncate(64 << 20)
+    req = h.write_req(tmp, "POST / HTTP/1.1\nHost: x\nContent-Length: {{content_length}}\n\n{{file:body.bin}}")
+    rc, out, err = h.run(["compose", req], timeout=60)
+    h.eq(rc, 0, "exit (stderr %r)" % err[-300:])
+    h.check(b"Content-Length: 67108864\r\n" in out and len(out) > 64 << 20, "the whole file is sent")
+
+
+def test_the_composed_total_is_bounded(tmp):
+    # With the head, four 64 MiB includes pass 256 MiB: the fourth is refused before it is appended.
+    body = os.path.join(tmp, "body.bin")
+    with open(body, "wb") as f:
+        f.truncate(64 << 20)
+    req = h.write_req(tmp, "POST / HTTP/1.1\nHost: x\n\n" + "{{file:body.bin}}" * 5 + "\n")
+    rc, out, err = h.run(["compose", req], timeout=60)
+    h.eq(rc, 2, "exit (stderr %r)" % err[-300:])
+    h.check(b"{{file:body.bin}} would take this file's composed requests and variables past 256 MiB" in err,
+            "names the expression and the limit: %r" % err[-300:])
+
+
+def test_standard_input_past_the_limit_is_2(tmp):
+    data = b"POST / HTTP/1.1\nHost: x\n\n" + b"b" * (16 << 20)
+    t0 = time.monotonic()
+    rc, out, err = h.run(["send", "-"] + NOWHERE, stdin=data, timeout=30)
+    took = time.monotonic() - t0
+    h.eq(rc, 2, "exit (stderr %r)" % err[-300:])
+    h.check(b"standard input is larger than 16 MiB" in err, "names stdin and the limit: %r" % err[-300:])
+    h.check(took < 10, "bounded (took %.1fs)" % took)
+
+
+def test_cacert_that_is_not_pem_is_2_before_connecting(tmp):
+    req = h.write_req(tmp, "GET / HTTP/1.1\nHost: x\n\n")
+    notes = h.write_req(tmp, "this is not a certificate\n", name="notes.txt")
+    for cmd in ("send", "compare"):
+        for ca, phrase in ((notes, b"no PEM certificate in it"), ("/dev/zero", b"character device"),
+                           (tmp, b"is a folder")):
+            err = expect_refused([cmd, req, "--tls", "--cacert", ca] + NOWHERE, phrase, "%s --cacert %s" % (cmd, ca))
+            h.check(b"--cacert" in err, "names the option: %r" % err[-300:])
+
+
+def test_req_of_tiny_requests_or_bare_line_breaks_is_bounded(tmp):
+    # 16 MiB of "GET\n###\n": past kMaxRequests (100000), refused at the first one too many.
+    many = h.write_req(tmp, b"GET / HTTP/1.1\n\n###\n" * (((16 << 20) - 1) // 20), name="many.req")
+    expect_refused(["compose", many], b"many.req:300001:1: more than 100000 requests in one .req", "tiny requests",
+                   memory_kib=VARIABLE_MEMORY_BOUND_KIB)
+    # Nearly 16 MiB of line breaks: composed, in a few times the file's size.
+    breaks = h.write_req(tmp, b"POST / HTTP/1.1\nHost: x\n\n" + b"\n" * ((16 << 20) - 64), name="breaks.req")
+    rc, out, err, took, rss = h.run_measured(["compose", breaks], timeout=30)
+    h.eq(rc, 0, "exit (stderr %r)" % err[-300:])
+    h.eq(len(out), len("POST / HTTP/1.1\r\nHost: x\r\n\r\n") + (16 << 20) - 65, "every line break but the editor's")
+    if not h.asan_build():
+        h.check(rss < 256 * 1024, "peak memory %d KiB for a 16 MiB file" % rss)
+
+
 if __name__ == "__main__":
     h.main(globals())

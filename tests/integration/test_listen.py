@@ -237,6 +237,13 @@ def test_respond_bad_file_is_a_usage_error(tmp):
     rc, out, err = h.run(["listen", "0", "--respond", tmp, "--max-time", "1"])
     h.eq(rc, 2, "exit for a folder")
     h.check(b"is a folder" in err, "message: %r" % err)
+    # A device or a FIFO would be read forever, or wait for a writer.
+    fifo = os.path.join(tmp, "fifo")
+    os.mkfifo(fifo)
+    for path, why in (("/dev/zero", b"it is a character device"), (fifo, b"it is a FIFO")):
+        rc, out, err = h.run(["listen", "0", "--respond", path, "--max-time", "1"], timeout=10)
+        h.eq(rc, 2, "exit for %s" % path)
+        h.check(why in err, "message: %r" % err)
 
 
 def test_options_of_the_other_mode_are_refused(tmp):
