@@ -19,7 +19,8 @@ RAWHTTP=${RAWHTTP:-build/rawhttp}
 say() { printf '\n\033[1m## %s\033[0m\n' "$*"; }
 
 portfile=$(mktemp)
-"$RAWHTTP" serve 127.0.0.1:0 --port-file "$portfile" --quiet &
+# --strict: the practice server rejects rule-book warnings too (a bare LF), as Node does.
+"$RAWHTTP" serve 127.0.0.1:0 --port-file "$portfile" --quiet --strict &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -f "$portfile"' EXIT
 for _ in $(seq 100); do [ -s "$portfile" ] && break; sleep 0.05; done
@@ -43,7 +44,7 @@ say "3. libcurl asked to send the file as it is (its own headers removed): the s
 say "4. Bare LF line ends, as netcat without -C sends them: libcurl writes CR LF whatever you type"
 diff=$("$RAWHTTP" compare get-local.req --var port="$port" --eol lf) || [ $? -eq 1 ]
 printf '%s\n' "$diff" | sed -n '/^requests/,/^responses/p'
-printf '%s\n' "$diff" | grep -A1 '^  status'   # and the strict server's answer to each
+printf '%s\n' "$diff" | grep -A1 '^  status'   # and the strict server's answer to each (serve --strict)
 
 say "5. For scripts: --json, one document; here, the names of the headers curl added"
 json=$("$RAWHTTP" compare get-local.req --var port="$port" --curl-default --json) || [ $? -eq 1 ]

@@ -278,6 +278,12 @@ int SendCmd::run() {
                 bool loopback = !d.unix_socket && (d.host == "127.0.0.1" || d.host == "localhost" || d.host == "::1");
                 if (ex.error->kind == ErrorKind::connect && loopback && msg.ends_with("is the server running?"))
                     msg += " (the practice server: rawhttp serve " + std::to_string(d.port) + ")";
+                switch (ex.error->limit) {
+                    case Limit::head_size: msg += " (--max-head-size raises the limit)"; break;
+                    case Limit::header_count: msg += " (--max-headers raises the limit)"; break;
+                    case Limit::interim_count: msg += " (--max-interim raises the limit)"; break;
+                    case Limit::none: break;
+                }
                 print_error(msg);
                 break;
             }

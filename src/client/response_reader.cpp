@@ -130,6 +130,13 @@ void ResponseReader::settle() {
     error_ = make_error(ErrorKind::malformed, std::string(in_body ? "the response body could not be read: "
                                                                   : "the server's reply could not be parsed as HTTP: ") +
                                                   describe_response_error(*v, limits_));
+    switch (v->rule) {
+        case http::Rule::head_too_large:
+        case http::Rule::field_line_too_long: error_->limit = Limit::head_size; break;
+        case http::Rule::too_many_fields: error_->limit = Limit::header_count; break;
+        case http::Rule::too_many_interim: error_->limit = Limit::interim_count; break;
+        default: break;
+    }
 }
 
 void ResponseReader::stop() {
@@ -150,22 +157,19 @@ std::optional<Error> ResponseReader::finish() {
     if (!ex_.response && !partial_.interim.empty()) ex_.response = partial_;
     if (ex_.response) ex_.response->complete = false;
     const std::uint64_t seen = reader_.consumed();
-    if (seen == 0)
-        error_ = make_error(ErrorKind::empty_reply, "the server closed the connection without sending anything");
-    else if (!reader_.head_complete())
-        error_ = make_error(ErrorKind::partial, "the server closed the connection after " + std::to_string(seen) +
+    if (seen == 0) return make_error(ErrorKind::empty_reply, "the server closed the connection without sending anything");
+    if (!reader_.head_complete())
+        return make_error(ErrorKind::partial, "the server closed the connection after " + std::to_string(seen) +
                                                     " bytes, before the response head ended (no empty line)");
-    else if (reader_.framing().framing == http::Framing::content_length)
-        error_ = make_error(ErrorKind::partial, "the server closed the connection after " +
+    if (reader_.framing().framing == http::Framing::content_length)
+        return make_error(ErrorKind::partial, "the server closed the connection after " +
                                                     std::to_string(ex_.response->body_bytes) + " of " +
                                                     std::to_string(ex_.response->content_length) +
                                                     " body bytes (Content-Length)");
-    else
-        error_ = make_error(ErrorKind::partial,
+    return make_error(ErrorKind::partial,
                             "the server closed the connection in the middle of the chunked body (after " +
                                 std::to_string(ex_.response->body_bytes) +
                                 " body bytes; no last chunk \"0\" and empty line)");
-    return error_;
 }
 
 }  // namespace rawhttp::client

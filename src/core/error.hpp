@@ -27,9 +27,14 @@ enum class ErrorKind {
     tls_verify,   // 60
 };
 
+// Which configurable limit an error ran into, so that the command line can
+// say which option raises it (the library words no flag names).
+enum class Limit { none, head_size, header_count, interim_count };
+
 struct Error {
     ErrorKind kind;
     std::string message;
+    Limit limit = Limit::none;
 };
 
 // Exit code of SPEC.md for an error of this kind.

@@ -71,7 +71,9 @@ void RequestTracker::update() {
     }
     parsed_ = std::move(p);
     request_bytes_ = reader_.consumed();
-    complete_ = reader_.done() || reader_.failed();
+    // A head over the limit, a chunked body that cannot be read on: the
+    // request ends there. An end of input before the end is not completion.
+    complete_ = reader_.done() || (reader_.failed() && !reader_.truncated());
 }
 
 std::size_t RequestTracker::feed(std::string_view chunk) {

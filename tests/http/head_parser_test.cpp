@@ -149,8 +149,16 @@ const std::vector<HeadCase>& cases() {
          .first = "none", .headers = "Host: x | A: x \xC3\xA9\ty | B:  | C: "},
         {.name = "duplicate fields kept in order", .bytes = "GET / HTTP/1.1\r\nHost: x\r\nX: 1\r\nx: 2\r\nX: 3\r\n\r\n",
          .rules = "", .headers = "Host: x | X: 1 | x: 2 | X: 3"},
-        {.name = "a token method nobody registered", .bytes = "M-SEARCH! / HTTP/1.1\r\nHost: x\r\n\r\n",
+        {.name = "a token method nobody registered", .bytes = "M-SEAR / HTTP/1.1\r\nHost: x\r\n\r\n",
+         .rules = "method-unknown@0", .first = "none", .method = "M-SEAR"},
+        // BUG? "M-SEARCH!" and "GET2" are tokens (RFC 9110 §9.1: method = token) with no lowercase
+        // letter, so they are unknown methods (a warning, 501 at most), not "method-not-uppercase"
+        // errors; the code reports method-not-uppercase for any method that has a byte outside
+        // A-Z, '-' and '_'.
+        {.name = "a token method with '!'", .bytes = "M-SEARCH! / HTTP/1.1\r\nHost: x\r\n\r\n",
          .rules = "method-unknown@0", .first = "none", .method = "M-SEARCH!"},
+        {.name = "a token method with a digit", .bytes = "GET2 / HTTP/1.1\r\nHost: x\r\n\r\n",
+         .rules = "method-unknown@0", .first = "none"},
         {.name = "Expect: 100-continue, any case", .bytes = "PUT / HTTP/1.1\r\nHost: x\r\nExpect: 100-Continue\r\n\r\n",
          .rules = "", .first = "none"},
         {.name = "chunked request", .bytes = "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n",
@@ -204,7 +212,8 @@ const std::vector<HeadCase>& cases() {
          .rules = "target-invalid-char@5", .first = "target-invalid-char@5"},
         {.name = "a DEL in the method", .bytes = "GE\x7fT / HTTP/1.1\r\nHost: x\r\n\r\n",
          .rules = "method-invalid-char@2", .first = "method-invalid-char@2"},
-        {.name = "the TLS handshake", .bytes = "\x16\x03\x01\x02\x00\r\n\r\n", .rules = "method-invalid-char@0",
+        {.name = "the TLS handshake", .bytes = "\x16\x03\x01\x02\x00\r\n\r\n"s,
+         .rules = "method-invalid-char@0 request-line-parts@5",
          .first = "method-invalid-char@0"},
         {.name = "an unregistered uppercase method", .bytes = "FOO / HTTP/1.1\r\nHost: x\r\n\r\n",
          .rules = "method-unknown@0", .first = "none"},
@@ -221,7 +230,7 @@ const std::vector<HeadCase>& cases() {
         {.name = "four parts", .bytes = "GET / HTTP/1.1 x\r\nHost: x\r\n\r\n",
          .rules = "request-line-parts@5 version-invalid@15", .first = "request-line-parts@5"},
         {.name = "a space inside the target", .bytes = "GET /a b HTTP/1.1\r\nHost: x\r\n\r\n",
-         .rules = "request-line-parts@7", .first = "request-line-parts@7"},
+         .rules = "request-line-parts@6", .first = "request-line-parts@6"},
         {.name = "leading whitespace", .bytes = " GET / HTTP/1.1\r\nHost: x\r\n\r\n",
          .rules = "request-line-leading-whitespace@0", .first = "request-line-leading-whitespace@0",
          .method = "GET"},
@@ -347,7 +356,7 @@ void check_case(const HeadCase& c) {
     CHECK(p.head.terminated);
     CHECK(p.head.kind == c.kind);
     CHECK(project(c.rules, rules_at(p.all)) == std::string(c.rules));
-    if (c.first) CHECK(rule_at(first_error(p.all, c.kind)) == c.first);
+    if (c.first) CHECK(project(c.first, rule_at(first_error(p.all, c.kind))) == std::string(c.first));
     if (c.method) CHECK(p.head.method == c.method);
     if (c.target) CHECK(p.head.target == c.target);
     if (c.version) CHECK(p.head.version == c.version);
@@ -479,7 +488,7 @@ TEST_CASE("head parser: limits, exactly at and one past") {
         Limits l;
         l.max_fields = 2;
         const std::string s = "GET / HTTP/1.1\r\nHost: x\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n";
-        CHECK(rules_at(parse(s, REQ, l).all) == "too-many-fields@34");
+        CHECK(rules_at(parse(s, REQ, l).all) == "too-many-fields@31");
     }
     SUBCASE("max_request_line") {
         Limits l;
@@ -508,12 +517,29 @@ TEST_CASE("head parser: limits, exactly at and one past") {
         const Parsed p = parse(ok, REQ, l);
         CHECK(p.head.terminated);
         CHECK(rules_at(p.all) == "");
-        const std::string bad = base + std::string(64 - base.size() - 3, 'v') + "\r\n\r\n";
-        const Parsed q = parse(bad, REQ, l);
+        // one byte more, cut inside a value: only the limit is reported
+        const std::string over = base + std::string(80, 'v') + "\r\n\r\n";
+        const Parsed q = parse(over, REQ, l);
         CHECK_FALSE(q.head.terminated);
         CHECK(q.head.head_bytes == 64);  // bytes past the limit are not looked at
-        CHECK(project("head-too-large@64", rules_at(q.head_rules)) == "head-too-large@64");
-        // the default limit
+        CHECK(rules_at(q.head_rules) == "head-too-large@64");
+        CHECK(rule_at(first_error(q.all, REQ)) == "head-too-large@64");
+    }
+    SUBCASE("max_head: the line the limit cuts is not judged") {
+        // BUG? A head one byte over max_head is cut between its last CR and LF; the code
+        // then judges the cut line "\r" as a complete one (bare-cr@63 and field-missing-colon@63),
+        // so the first error is bare-cr (400), not head-too-large (431, RFC 6585 §5): a server
+        // that stops reading at the limit has not seen that line end.
+        Limits l;
+        l.max_head = 64;
+        const std::string base = "GET / HTTP/1.1\r\nHost: x\r\nX: ";
+        const std::string bad = base + std::string(64 - base.size() - 3, 'v') + "\r\n\r\n";
+        REQUIRE(bad.size() == 65);
+        const Parsed q = parse(bad, REQ, l);
+        CHECK_FALSE(q.head.terminated);
+        CHECK(rules_at(q.head_rules) == "head-too-large@64");
+        CHECK(rule_at(first_error(q.all, REQ)) == "head-too-large@64");
+        // BUG? the same at the default limit, cut inside a field name: field-missing-colon@32762.
         const std::string huge = "GET / HTTP/1.1\r\nHost: x\r\n" + many_fields(5000);
         MessageHead h;
         Violations v;

@@ -31,7 +31,8 @@ def test_piped_lines_to_the_practice_server(tmp):
 
 
 def test_eol_lf_sends_bare_lf_and_the_server_says_400(tmp):
-    with h.PracticeServer() as srv:
+    # Bare LF is a rule-book warning: serve accepts it by default, --strict rejects it.
+    with h.PracticeServer("--strict") as srv:
         rc, out, err = h.run(["chat", "127.0.0.1", str(srv.port), "--eol", "lf", "-v"],
                              stdin=b"GET / HTTP/1.1\nHost: x\n\n")
     h.eq(rc, 0, "exit")
@@ -39,6 +40,11 @@ def test_eol_lf_sends_bare_lf_and_the_server_says_400(tmp):
     h.check("> GET / HTTP/1.1\\n" in text and "\\r" not in text.split("< ")[0], "-v shows bare LF sent:\n" + text)
     h.check("< HTTP/1.1 400 Bad Request\\r\\n" in text, "a strict server rejects bare LF:\n" + text)
     h.check("RFC 9112" in text, "its 400 names the rule:\n" + text)
+    with h.PracticeServer() as srv:
+        rc, out, err = h.run(["chat", "127.0.0.1", str(srv.port), "--eol", "lf"], stdin=b"GET / HTTP/1.1\nHost: x\n\n")
+    text = out.decode()
+    h.check("< HTTP/1.1 200 OK\\r\\n" in text and "Rawhttp-Warnings: bare-lf" in text,
+            "by default the warning is tolerated and named:\n" + text)
 
 
 def test_crlf_typed_or_piped_counts_once(tmp):

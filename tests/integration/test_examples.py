@@ -22,7 +22,8 @@ def test_netcat_lesson(tmp):
     out = _run_example("netcat-lesson.sh")
     h.check("0d 0a" in out, "the hexdump shows CR LF")
     h.check("HTTP/1.1 200 OK" in out, "the server answered")
-    h.check("400" in out, "bare LF is rejected with a 400")
+    h.check("[bare-lf]" in out and "Rawhttp-Warnings" in out, "bare LF: a warning, named by lint and by serve")
+    h.check("400 Bad Request" in out, "serve --strict rejects bare LF with a 400")
 
 
 def test_curl_lesson(tmp):
