@@ -703,7 +703,12 @@ std::string render_text(const ComparisonReport& r, const TextOptions& o) {
 
 namespace {
 
-json opt_json(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
+// An optional value under `key`: null when absent; bytes that are not UTF-8
+// also as key + "_base64" (put_text), so --json never alters them.
+void put_opt(json& obj, const std::string& key, const std::optional<std::string>& v) {
+    if (v) render::put_text(obj, key, *v);
+    else obj[key] = nullptr;
+}
 
 json timing_json(const client::Timing& t) {
     auto ms = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
@@ -751,7 +756,9 @@ json side_response_json(const SideSummary& s) {
 }
 
 json difference_json(const ResponseDifference& d) {
-    json j = {{"what", d.what}, {"rawhttp", opt_json(d.rawhttp)}, {"curl", opt_json(d.curl)}, {"message", d.message}};
+    json j = {{"what", d.what}, {"message", d.message}};
+    put_opt(j, "rawhttp", d.rawhttp);
+    put_opt(j, "curl", d.curl);
     if (!d.name.empty()) j["name"] = d.name;
     return j;
 }
@@ -789,9 +796,9 @@ json render_json(const ComparisonReport& r) {
         for (const auto& c : e.request.changes) {
             json cj = {{"kind", std::string(change_kind_name(c.kind))},
                        {"name", c.name.empty() ? json(nullptr) : json(c.name)},
-                       {"rawhttp", opt_json(c.rawhttp)},
-                       {"curl", opt_json(c.curl)},
                        {"message", c.message}};
+            put_opt(cj, "rawhttp", c.rawhttp);
+            put_opt(cj, "curl", c.curl);
             changes.push_back(cj);
         }
         rq["changes"] = changes;
