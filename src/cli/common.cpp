@@ -200,13 +200,14 @@ std::size_t file_line_of(std::string_view text, std::size_t first, std::size_t w
 
 void print_error(const std::string& message) {
     render::Style s{render::want_color(2)};
-    std::string line = render::red("rawhttp:", s) + " " + message + "\n";
+    // A message may quote network bytes (an error naming a header value).
+    std::string line = render::red("rawhttp:", s) + " " + render::escape_message(message, s) + "\n";
     write_all_fd(2, line);
 }
 
 void print_note(const std::string& message) {
     render::Style s{render::want_color(2)};
-    write_all_fd(2, render::dim("note: " + message, s) + "\n");
+    write_all_fd(2, render::dim("note: " + render::escape_message(message), s) + "\n");
 }
 
 long long seconds_to_ms(double seconds) {

@@ -68,7 +68,7 @@ struct CompareCmd {
 
         int code = compare::comparison_exit_code(*report);
         if (json) {
-            write_all_fd(1, render::dump(compare::render_json(*report)) + "\n");
+            write_all_fd(1, render::dump(compare::render_json(*report), ::isatty(1) == 1) + "\n");
         } else {
             compare::TextOptions t;
             t.style.color = render::want_color(1);

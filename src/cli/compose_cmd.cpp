@@ -46,7 +46,7 @@ struct ComposeCmd {
                 }
                 doc["requests"].push_back(render::composed_request_json(r, where, tls));
             }
-            write_all_fd(1, render::dump(doc) + "\n");
+            write_all_fd(1, render::dump(doc, ::isatty(1) == 1) + "\n");
             return 0;
         }
         bool tty = ::isatty(1) == 1;

@@ -1,4 +1,6 @@
 // rawhttp gallery: the bundled .req files and the lesson each teaches.
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -63,7 +65,7 @@ struct GalleryCmd {
             doc["requests"] = render::json::array();
             for (const auto& f : files)
                 doc["requests"].push_back({{"name", f.filename().string()}, {"lesson", lesson_of(f)}});
-            write_all_fd(1, render::dump(doc) + "\n");
+            write_all_fd(1, render::dump(doc, ::isatty(1) == 1) + "\n");
             return 0;
         }
         render::Style s{render::want_color(1)};

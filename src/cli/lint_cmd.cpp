@@ -1,5 +1,7 @@
 // rawhttp lint FILE.req: what a strict server would reject, rule by rule, and
 // with which status; nothing goes on the network.
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -106,7 +108,7 @@ struct LintCmd {
         if (json) {
             render::json doc;
             doc["findings"] = findings;
-            write_all_fd(1, render::dump(doc) + "\n");
+            write_all_fd(1, render::dump(doc, ::isatty(1) == 1) + "\n");
             return any_error ? 1 : 0;
         }
         std::string seen = observed_verdicts(loaded->display_name);

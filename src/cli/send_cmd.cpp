@@ -268,7 +268,7 @@ int SendCmd::run() {
             for (const auto& n : (*reqs)[i].notes)
                 notes.push_back((reqs->size() > 1 ? "request " + std::to_string(i + 1) + ": " : std::string()) + n);
         doc["notes"] = notes;
-        write_all_fd(1, render::dump(doc) + "\n");
+        write_all_fd(1, render::dump(doc, ::isatty(1) == 1) + "\n");
     }
     if (code != 0) {
         for (const auto& ex : results)

@@ -18,6 +18,8 @@ namespace {
 using nlohmann::json;
 
 std::string esc(std::string_view s) { return render::escape_inline(s); }
+// Messages may quote response bytes (a header value that differs).
+std::string msg(std::string_view s) { return render::escape_message(s); }
 
 std::string single_quoted(std::string_view s) { return "'" + esc(s) + "'"; }
 
@@ -611,7 +613,7 @@ std::string render_text(const ComparisonReport& r, const TextOptions& o) {
             out += "  " + render::green("curl sent exactly the same " + plural(e.rawhttp.request.size(), "byte"), s) + "\n";
         } else {
             out += "  what curl did differently:\n";
-            for (const auto& c : e.request.changes) out += "    " + render::yellow(c.message, s) + "\n";
+            for (const auto& c : e.request.changes) out += "    " + render::yellow(msg(c.message), s) + "\n";
         }
         out += "\n";
 
@@ -648,7 +650,7 @@ std::string render_text(const ComparisonReport& r, const TextOptions& o) {
             out += "  " + render::green("the same status, headers, framing and body", s) + "\n";
         } else {
             out += "  differences:\n";
-            for (const auto& d : e.response.differences) out += "    " + render::yellow(d.message, s) + "\n";
+            for (const auto& d : e.response.differences) out += "    " + render::yellow(msg(d.message), s) + "\n";
         }
         if (!e.response.volatile_differences.empty()) {
             out += std::string("  ") +
@@ -656,7 +658,7 @@ std::string render_text(const ComparisonReport& r, const TextOptions& o) {
                                       : "volatile headers, set apart (they change from one response to the next; --strict counts them):") +
                    "\n";
             for (const auto& d : e.response.volatile_differences)
-                out += "    " + (e.response.strict ? render::yellow(d.message, s) : render::dim(d.message, s)) + "\n";
+                out += "    " + (e.response.strict ? render::yellow(msg(d.message), s) : render::dim(msg(d.message), s)) + "\n";
         }
         out += "\n";
 
@@ -675,7 +677,7 @@ std::string render_text(const ComparisonReport& r, const TextOptions& o) {
                        e.curl.connection ? e.curl.connection->local : "-");
         out += "\n";
     }
-    for (const auto& n : r.notes) out += render::dim("note: " + n, s) + "\n";
+    for (const auto& n : r.notes) out += render::dim("note: " + msg(n), s) + "\n";
     std::size_t req = 0, resp = 0;
     for (const auto& e : r.exchanges) {
         req += e.request.changes.size();
@@ -701,18 +703,17 @@ std::string render_text(const ComparisonReport& r, const TextOptions& o) {
 
 namespace {
 
-json opt_json(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
+// An optional value under `key`: null when absent; bytes that are not UTF-8
+// also as key + "_base64" (put_text), so --json never alters them.
+void put_opt(json& obj, const std::string& key, const std::optional<std::string>& v) {
+    if (v) render::put_text(obj, key, *v);
+    else obj[key] = nullptr;
+}
 
 json timing_json(const client::Timing& t) {
     auto ms = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
     return {{"dns_ms", ms(t.dns_ms)},         {"connect_ms", ms(t.connect_ms)}, {"tls_ms", ms(t.tls_ms)},
             {"written_ms", ms(t.written_ms)}, {"first_byte_ms", ms(t.first_byte_ms)}, {"total_ms", t.total_ms}};
-}
-
-json fields_json(const client::Fields& f) {
-    json arr = json::array();
-    for (const auto& [n, v] : f) arr.push_back(json::array({n, v}));
-    return arr;
 }
 
 json side_request_json(const SideSummary& s) {
@@ -729,10 +730,15 @@ json side_response_json(const SideSummary& s) {
         const auto& r = *s.response;
         j["version"] = r.head_complete ? json(r.version) : json(nullptr);
         j["status"] = r.head_complete ? json(r.status) : json(nullptr);
-        j["reason"] = r.head_complete ? json(r.reason) : json(nullptr);
-        j["headers"] = fields_json(r.headers);
+        if (r.head_complete) render::put_text(j, "reason", r.reason);
+        else j["reason"] = nullptr;
+        j["headers"] = render::fields_json(r.headers);
         json interim = json::array();
-        for (const auto& i : r.interim) interim.push_back({{"status", i.status}, {"reason", i.reason}});
+        for (const auto& i : r.interim) {
+            json ij = {{"status", i.status}};
+            render::put_text(ij, "reason", i.reason);
+            interim.push_back(ij);
+        }
         j["interim"] = interim;
         j["framing"] = r.framing ? json(std::string(http::framing_name(*r.framing))) : json(nullptr);
         j["body_bytes"] = r.body_bytes;
@@ -750,7 +756,9 @@ json side_response_json(const SideSummary& s) {
 }
 
 json difference_json(const ResponseDifference& d) {
-    json j = {{"what", d.what}, {"rawhttp", opt_json(d.rawhttp)}, {"curl", opt_json(d.curl)}, {"message", d.message}};
+    json j = {{"what", d.what}, {"message", d.message}};
+    put_opt(j, "rawhttp", d.rawhttp);
+    put_opt(j, "curl", d.curl);
     if (!d.name.empty()) j["name"] = d.name;
     return j;
 }
@@ -788,9 +796,9 @@ json render_json(const ComparisonReport& r) {
         for (const auto& c : e.request.changes) {
             json cj = {{"kind", std::string(change_kind_name(c.kind))},
                        {"name", c.name.empty() ? json(nullptr) : json(c.name)},
-                       {"rawhttp", opt_json(c.rawhttp)},
-                       {"curl", opt_json(c.curl)},
                        {"message", c.message}};
+            put_opt(cj, "rawhttp", c.rawhttp);
+            put_opt(cj, "curl", c.curl);
             changes.push_back(cj);
         }
         rq["changes"] = changes;

@@ -31,7 +31,8 @@ void append_escape(std::string& out, unsigned char c) {
 }
 
 // Appends bytes, escaping what is unsafe; markers coloured when asked.
-void escape_into(std::string& out, std::string_view s, const Style& style, bool lines, std::string_view prefix) {
+void escape_into(std::string& out, std::string_view s, const Style& style, bool lines, std::string_view prefix,
+                 bool keep_backslash = false) {
     const char* on = style.color ? "\x1b[2;36m" : "";
     const char* off = style.color ? "\x1b[0m" : "";
     bool at_line_start = true;
@@ -55,13 +56,21 @@ void escape_into(std::string& out, std::string_view s, const Style& style, bool 
         }
         if (c >= 0x80) {
             if (std::size_t n = utf8::sequence_length(s, i, /*allow_c1=*/false)) {
-                out.append(s.data() + i, n);
+                if (!utf8::is_invisible_format(utf8::decode(s, i, n))) {
+                    out.append(s.data() + i, n);
+                } else {
+                    // Shown by its bytes, as C1 controls and invalid UTF-8 are,
+                    // so one notation covers everything escaped: \xe2\x80\xae.
+                    out += on;
+                    for (std::size_t k = 0; k < n; ++k) append_escape(out, static_cast<unsigned char>(s[i + k]));
+                    out += off;
+                }
                 i += n;
                 continue;
             }
         }
         if (c == '\\') {
-            out += "\\\\";
+            out += keep_backslash ? "\\" : "\\\\";
             ++i;
             continue;
         }
@@ -92,6 +101,13 @@ std::string escape_inline(std::string_view bytes, const Style& style) {
     std::string out;
     out.reserve(bytes.size() + 8);
     escape_into(out, bytes, style, false, "");
+    return out;
+}
+
+std::string escape_message(std::string_view text, const Style& style) {
+    std::string out;
+    out.reserve(text.size() + 8);
+    escape_into(out, text, style, false, "", /*keep_backslash=*/true);
     return out;
 }
 

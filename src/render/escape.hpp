@@ -1,6 +1,8 @@
 // Making bytes safe and visible: bytes from the network never reach a
-// terminal raw. Control characters, escape sequences and invalid UTF-8 are
-// shown escaped; CR and LF can be made visible.
+// terminal raw. Control characters (C0, DEL, C1 in any encoding), escape
+// sequences, invisible format characters (bidi controls, zero-width marks:
+// utf8::is_invisible_format) and invalid UTF-8 are shown escaped; CR and LF
+// can be made visible.
 #pragma once
 
 #include <cstddef>
@@ -17,8 +19,14 @@ struct Style {
 bool is_valid_utf8(std::string_view bytes);
 
 // One-line escape: printable ASCII and valid UTF-8 stay; everything else as
-// \r \n \t \0 \e \xNN; a backslash as \\.
+// \r \n \t \0 \e \xNN; a backslash as \\. A multi-byte character that is
+// escaped (C1, invisible format) is shown byte by byte: U+202E as \xe2\x80\xae.
 std::string escape_inline(std::string_view bytes, const Style& style = {});
+
+// For rawhttp's own messages, which may quote network bytes (an error naming
+// a header value): escapes like escape_inline but leaves backslashes alone,
+// since a message is prose, not bytes to reconstruct.
+std::string escape_message(std::string_view text, const Style& style = {});
 
 // Multi-line view of raw wire bytes: like escape_inline, but each LF is shown
 // as the visible marker and then a real line break, so the text keeps its

@@ -1,16 +1,11 @@
 #include "render/json_output.hpp"
 
+#include "core/utf8.hpp"
 #include "render/escape.hpp"
 
 namespace rawhttp::render {
 
 namespace {
-
-json fields_json(const client::Fields& fields) {
-    json arr = json::array();
-    for (const auto& [name, value] : fields) arr.push_back(json::array({name, value}));
-    return arr;
-}
 
 json optional_ms(const std::optional<double>& v) {
     return v ? json(*v) : json(nullptr);
@@ -40,6 +35,28 @@ std::string base64_encode(std::string_view in) {
         out += '=';
     }
     return out;
+}
+
+json fields_json(const client::Fields& fields) {
+    json arr = json::array();
+    for (const auto& [name, value] : fields) {
+        if (utf8::is_valid(name) && utf8::is_valid(value)) {
+            arr.push_back(json::array({name, value}));
+        } else {
+            arr.push_back(json::array({utf8::lossy(name), utf8::lossy(value),
+                                       {{"name_base64", base64_encode(name)}, {"value_base64", base64_encode(value)}}}));
+        }
+    }
+    return arr;
+}
+
+void put_text(json& obj, const std::string& key, std::string_view bytes) {
+    if (utf8::is_valid(bytes)) {
+        obj[key] = std::string(bytes);
+    } else {
+        obj[key] = utf8::lossy(bytes);
+        obj[key + "_base64"] = base64_encode(bytes);
+    }
 }
 
 void put_bytes(json& obj, const std::string& key, std::string_view bytes) {
@@ -76,11 +93,14 @@ json exchange_json(const client::ExchangeResult& ex, std::string_view body, bool
         json resp;
         resp["version"] = r.head_complete ? json(r.version) : json(nullptr);
         resp["status"] = r.head_complete ? json(r.status) : json(nullptr);
-        resp["reason"] = r.head_complete ? json(r.reason) : json(nullptr);
+        if (r.head_complete) put_text(resp, "reason", r.reason);
+        else resp["reason"] = nullptr;
         resp["headers"] = fields_json(r.headers);
         json interim = json::array();
         for (const auto& i : r.interim) {
-            json ij = {{"status", i.status}, {"reason", i.reason}, {"headers", fields_json(i.headers)}};
+            json ij = {{"status", i.status}};
+            put_text(ij, "reason", i.reason);
+            ij["headers"] = fields_json(i.headers);
             put_bytes(ij, "raw_head", i.raw_head);
             interim.push_back(ij);
         }
@@ -123,8 +143,54 @@ json composed_request_json(const ComposedRequest& req, const std::string& target
     return j;
 }
 
-std::string dump(const json& doc) {
-    return doc.dump(2, ' ', false, json::error_handler_t::replace);
+std::string dump(const json& doc, bool to_terminal) {
+    // `replace` only as a last resort: the documents built here hold valid
+    // UTF-8 already (put_bytes, put_text, fields_json).
+    std::string text = doc.dump(2, ' ', false, json::error_handler_t::replace);
+    return to_terminal ? json_for_terminal(text) : text;
+}
+
+std::string json_for_terminal(std::string_view text) {
+    static constexpr char hex[] = "0123456789abcdef";
+    auto put_u = [&](std::string& out, unsigned v) {
+        out += "\\u";
+        for (int shift = 12; shift >= 0; shift -= 4) out += hex[(v >> shift) & 15];
+    };
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        unsigned char c = static_cast<unsigned char>(text[i]);
+        if (c < 0x80) {
+            // nlohmann escapes C0 inside strings; DEL it leaves raw. Outside
+            // strings there are only structural ASCII characters and spaces.
+            if (c == 0x7f) put_u(out, c);
+            else out += static_cast<char>(c);
+            ++i;
+            continue;
+        }
+        std::size_t n = utf8::sequence_length(text, i);
+        if (n == 0) {  // cannot happen after dump(replace); never pass it raw
+            put_u(out, 0xfffd);
+            ++i;
+            continue;
+        }
+        char32_t cp = utf8::decode(text, i, n);
+        // Multi-byte characters occur only inside JSON strings, where a \u
+        // escape means the same character: still valid, still the same JSON.
+        if (utf8::is_terminal_unsafe(cp)) {
+            if (cp >= 0x10000) {
+                unsigned v = static_cast<unsigned>(cp) - 0x10000;
+                put_u(out, 0xd800 + (v >> 10));
+                put_u(out, 0xdc00 + (v & 0x3ff));
+            } else {
+                put_u(out, static_cast<unsigned>(cp));
+            }
+        } else {
+            out.append(text.data() + i, n);
+        }
+        i += n;
+    }
+    return out;
 }
 
 }  // namespace rawhttp::render

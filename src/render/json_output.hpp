@@ -19,6 +19,15 @@ void put_bytes(json& obj, const std::string& key, std::string_view bytes);
 
 std::string base64_encode(std::string_view bytes);
 
+// Text that keeps its key even when not valid UTF-8 (a reason phrase): `key`
+// always, with ill-formed bytes as U+FFFD, and then also `key + "_base64"`
+// with the exact bytes.
+void put_text(json& obj, const std::string& key, std::string_view bytes);
+
+// Header or trailer fields as [name, value]; a field whose bytes are not
+// valid UTF-8 gets a third element {"name_base64", "value_base64"}.
+json fields_json(const client::Fields& fields);
+
 // One element of "exchanges". `body` is the decoded body captured for it;
 // `body_truncated` says the capture stopped short of body_bytes.
 json exchange_json(const client::ExchangeResult& ex, std::string_view body, bool body_truncated);
@@ -27,6 +36,12 @@ json exchange_json(const client::ExchangeResult& ex, std::string_view body, bool
 json composed_request_json(const ComposedRequest& req, const std::string& target, bool tls);
 
 // Serialises without ever throwing on odd bytes (invalid UTF-8 is replaced).
-std::string dump(const json& doc);
+// `to_terminal`: standard output is a terminal, so json_for_terminal applies.
+std::string dump(const json& doc, bool to_terminal);
+
+// Serialised JSON made safe for a terminal: DEL, C1 controls and invisible
+// format characters inside strings become \u escapes (a pair for those
+// beyond U+FFFF). The document means the same; only its spelling changes.
+std::string json_for_terminal(std::string_view text);
 
 }  // namespace rawhttp::render

@@ -189,7 +189,7 @@ std::string exchange_report(const client::ExchangeResult& ex, const ExchangeCapt
 
     if (ex.error) {
         out += red("error", s) + " (" + std::string(kind_name(ex.error->kind)) + ", exit " +
-               std::to_string(exit_code(ex.error->kind)) + "): " + ex.error->message + "\n\n";
+               std::to_string(exit_code(ex.error->kind)) + "): " + escape_message(ex.error->message, s) + "\n\n";
     }
 
     if (sec.why && !why.empty()) {
@@ -197,7 +197,7 @@ std::string exchange_report(const client::ExchangeResult& ex, const ExchangeCapt
         out += heading(answered ? "why the server may have answered " + std::to_string(ex.response->status)
                                 : std::string("why the server may not have answered"),
                        s);
-        for (const auto& line : why) out += "  " + line + "\n";
+        for (const auto& line : why) out += "  " + line + "\n";  // already escaped (finding_text)
         out += "\n";
     }
 
@@ -230,7 +230,9 @@ std::string exchange_report(const client::ExchangeResult& ex, const ExchangeCapt
         out += "\n";
     }
 
-    for (const auto& n : ex.notes) out += dim("note: " + n, s) + "\n";
+    // Errors, notes and explanations may quote response bytes (a bad
+    // Content-Length value): escaped like the bytes themselves.
+    for (const auto& n : ex.notes) out += dim("note: " + escape_message(n), s) + "\n";
     return out;
 }
 

@@ -247,6 +247,58 @@ def test_terminal_never_gets_raw_escape_sequences(tmp):
     h.check(b"\\e[31mRED" in plain and b"\\e[1mbold" in plain, "escape sequences shown escaped: %r" % plain[:600])
 
 
+# U+202E (right-to-left override) in a header value and in the body, C1 CSI as
+# a raw byte in the reason and in a header, and U+009B (CSI) encoded as UTF-8.
+BIDI_RESPONSE = (b"HTTP/1.1 200 OK \x9b2J\r\n"
+                 b"X-Bidi: abc\xe2\x80\xaedef\r\n"
+                 b"X-C1: \x9b" b"31mred\r\n"
+                 b"Content-Length: 17\r\n\r\n"
+                 b"txt\xe2\x80\xaegnp.exe\xc2\x9b" b"2J")
+
+
+def test_bidi_and_c1_are_escaped_on_a_terminal(tmp):
+    with h.ScriptedServer([BIDI_RESPONSE]) as srv:
+        req = h.write_req(tmp, "GET / HTTP/1.1\nHost: 127.0.0.1:%d\n\n" % srv.port)
+        out = h.run_on_pty(["send", req, "--show", "all"], env={"NO_COLOR": "1"})
+    h.check(b"X-Bidi" in out, "the response was shown: %r" % out[:400])
+    for raw in (b"\xe2\x80\xae", b"\xc2\x9b", b"\x9b"):
+        h.check(raw not in out, "%r reached the terminal raw: %r" % (raw, out[:800]))
+    # In the raw view, the parsed header and the body: each time as its bytes.
+    h.check(out.count(b"abc\\xe2\\x80\\xaedef") >= 2, "header value escaped in raw and parsed views: %r" % out)
+    h.check(b"txt\\xe2\\x80\\xaegnp.exe\\xc2\\x9b2J" in out, "body escaped: %r" % out)
+    h.check(b"\\x9b31mred" in out and b"OK \\x9b2J" in out, "raw C1 byte escaped: %r" % out)
+
+
+def test_json_on_a_terminal_escapes_bidi_and_c1(tmp):
+    with h.ScriptedServer([BIDI_RESPONSE]) as srv:
+        req = h.write_req(tmp, "GET / HTTP/1.1\nHost: 127.0.0.1:%d\n\n" % srv.port)
+        out = h.run_on_pty(["send", req, "--json"], env={"NO_COLOR": "1"})
+    for raw in (b"\xe2\x80\xae", b"\xc2\x9b", b"\x9b"):
+        h.check(raw not in out, "%r reached the terminal raw: %r" % (raw, out[:800]))
+    h.check(b"abc\\u202edef" in out and b"\\u009b2J" in out, "JSON \\u escapes: %r" % out[:1500])
+    doc = json.loads(out.replace(b"\r\n", b"\n").decode("utf-8"))  # the pty turns LF into CRLF
+    h.eq(doc["exchanges"][0]["response"]["body"], "txt\u202egnp.exe\u009b2J", "same document")
+
+
+def test_json_in_a_pipe_keeps_exact_bytes_with_base64(tmp):
+    import base64
+    with h.ScriptedServer([BIDI_RESPONSE]) as srv:
+        req = h.write_req(tmp, "GET / HTTP/1.1\nHost: 127.0.0.1:%d\n\n" % srv.port)
+        rc, out, err = h.run(["send", req, "--json"])
+    h.eq(rc, 0, "exit (stderr %r)" % err)
+    # Valid UTF-8 passes exactly, U+202E and U+009B included: a pipe is not a terminal.
+    h.check(b"abc\xe2\x80\xaedef" in out and b"txt\xe2\x80\xaegnp.exe\xc2\x9b2J" in out, "exact bytes: %r" % out[:1500])
+    r = json.loads(out.decode("utf-8"))["exchanges"][0]["response"]
+    h.eq(base64.b64decode(r["reason_base64"]), b"OK \x9b2J", "reason_base64")
+    h.eq(r["reason"], "OK \ufffd2J", "reason, with U+FFFD for the bad byte")
+    headers = r["headers"]
+    h.eq(headers[0], ["X-Bidi", "abc\u202edef"], "a valid UTF-8 header: two elements")
+    h.eq(len(headers[1]), 3, "an invalid UTF-8 header: a third element (%r)" % headers[1])
+    h.eq(base64.b64decode(headers[1][2]["name_base64"]), b"X-C1", "name_base64")
+    h.eq(base64.b64decode(headers[1][2]["value_base64"]), b"\x9b31mred", "value_base64")
+    h.eq(r["body"].encode("utf-8"), b"txt\xe2\x80\xaegnp.exe\xc2\x9b2J", "body")
+
+
 def test_usage_errors_are_one_plain_line(tmp):
     # CLI11's own wording ("At Most 1 required but received 2", "Could not convert",
     # "A subcommand is required" for a misspelt command) means nothing to a user.

@@ -109,3 +109,52 @@ TEST_CASE("ExchangeCapture keeps totals beyond its caps") {
     CHECK(c.body_total == 4);
     CHECK(c.body_truncated());
 }
+
+TEST_CASE("escape_inline escapes invisible format characters, byte by byte") {
+    // Bidi override and isolates (Trojan Source), marks, BOM, soft hyphen, tags.
+    CHECK(escape_inline("a\xe2\x80\xae" "b") == "a\\xe2\\x80\\xaeb");      // U+202E RLO
+    CHECK(escape_inline("\xe2\x81\xa6x\xe2\x81\xa9") == "\\xe2\\x81\\xa6x\\xe2\\x81\\xa9");  // U+2066 LRI, U+2069 PDI
+    CHECK(escape_inline("\xe2\x80\x8f") == "\\xe2\\x80\\x8f");              // U+200F RLM
+    CHECK(escape_inline("\xe2\x80\x8b") == "\\xe2\\x80\\x8b");              // U+200B ZWSP
+    CHECK(escape_inline("\xef\xbb\xbfhi") == "\\xef\\xbb\\xbfhi");          // U+FEFF BOM
+    CHECK(escape_inline("\xd8\x9c") == "\\xd8\\x9c");                       // U+061C ALM
+    CHECK(escape_inline("soft\xc2\xadhyphen") == "soft\\xc2\\xadhyphen");   // U+00AD
+    CHECK(escape_inline("\xe1\xa0\x8e") == "\\xe1\\xa0\\x8e");              // U+180E
+    CHECK(escape_inline("\xef\xbf\xb9") == "\\xef\\xbf\\xb9");              // U+FFF9
+    CHECK(escape_inline("\xf3\xa0\x80\x81") == "\\xf3\\xa0\\x80\\x81");     // U+E0001 LANGUAGE TAG
+    CHECK(escape_inline("\xf3\xa0\x81\xa1") == "\\xf3\\xa0\\x81\\xa1");     // U+E0061 TAG a
+    CHECK(escape_inline("\xe2\x80\xa8") == "\\xe2\\x80\\xa8");              // U+2028 LINE SEPARATOR
+    // Neighbours that are visible stay: U+00AC, U+2010 hyphen, U+2070, U+FFFC, U+E0080.
+    CHECK(escape_inline("\xc2\xac") == "\xc2\xac");
+    CHECK(escape_inline("\xe2\x80\x90") == "\xe2\x80\x90");
+    CHECK(escape_inline("\xe2\x81\xb0") == "\xe2\x81\xb0");
+    CHECK(escape_inline("\xef\xbf\xbc") == "\xef\xbf\xbc");
+    CHECK(escape_inline("\xf3\xa0\x82\x80") == "\xf3\xa0\x82\x80");
+}
+
+TEST_CASE("C1 controls are escaped in any encoding") {
+    CHECK(escape_inline("\xc2\x9b" "31m") == "\\xc2\\x9b31m");  // U+009B CSI as UTF-8
+    CHECK(escape_inline("\xc2\x9d" "0;x\x07") == "\\xc2\\x9d0;x\\x07");  // U+009D OSC as UTF-8
+    CHECK(escape_inline("\xc2\x80\xc2\x9f") == "\\xc2\\x80\\xc2\\x9f");
+    CHECK(escape_inline("\x9b" "31m") == "\\x9b31m");  // the raw C1 byte, invalid UTF-8
+    CHECK(escape_inline("\x9d\x85") == "\\x9d\\x85");
+    CHECK(escape_inline("\xc2\xa0") == "\xc2\xa0");  // U+00A0, the first after C1, stays
+}
+
+TEST_CASE("escape_lines and the body view escape format characters too") {
+    CHECK(escape_lines("X: \xe2\x80\xae" "1\r\n", {}, "< ") == "< X: \\xe2\\x80\\xae1\\r\\n\n");
+    CHECK(escape_body_text("abc\xe2\x80\xae" "def\n\xc2\x9b", {}) == "abc\\xe2\\x80\\xaedef\n\\xc2\\x9b");
+}
+
+TEST_CASE("escape_message escapes what escape_inline does but keeps backslashes") {
+    CHECK(escape_message("invalid Content-Length \"1\xe2\x80\xae" "2\"") == "invalid Content-Length \"1\\xe2\\x80\\xae2\"");
+    CHECK(escape_message("expected \\r\\n, got \x1b[2J") == "expected \\r\\n, got \\e[2J");
+    CHECK(escape_message("\xff") == "\\xff");
+}
+
+TEST_CASE("escape_inline of invalid UTF-8 escapes only the bad bytes") {
+    CHECK(escape_inline("ok\xe2\x80") == "ok\\xe2\\x80");           // truncated
+    CHECK(escape_inline("\xe2\x28\xa1") == "\\xe2(\\xa1");         // bad continuation
+    CHECK(escape_inline("\xf8\x88\x80\x80\x80") == "\\xf8\\x88\\x80\\x80\\x80");  // 5-byte form
+    CHECK(escape_inline("\xc3\xa9\xff\xc3\xa9") == "\xc3\xa9\\xff\xc3\xa9");
+}
