@@ -146,6 +146,7 @@ public:
         std::string remote;
         bool live = false;
         bool continued = false;  // it was live, then others came: the rest is a block
+        bool cut_mid_line = false;  // ... and a line of it was half shown then
         std::string buffer;
     };
 
@@ -160,17 +161,22 @@ public:
         if (live_) {
             live_->live = false;
             live_->continued = true;
-            write_all_fd(1, render::dim("  (more clients connected: the rest of client " + live_->remote +
-                                            "'s view is shown when it ends)",
-                                        style_) +
-                                "\n\n");
+            live_->cut_mid_line = mid_line_;
+            std::string note = "  (more clients connected: the rest of client " + live_->remote +
+                               "'s view is shown when it ends)";
+            write_all_fd(1, std::string(mid_line_ ? "\n" : "") + render::dim(note, style_) + "\n\n");
             live_ = nullptr;
         }
     }
     void write(View& v, const std::string& s) {
+        if (s.empty()) return;
         std::lock_guard<std::mutex> lock(m_);
-        if (v.live) write_all_fd(1, s);
-        else v.buffer += s;
+        if (v.live) {
+            write_all_fd(1, s);
+            mid_line_ = s.back() != '\n';
+        } else {
+            v.buffer += s;
+        }
     }
     // Prints what the client's view collected, and a blank line after it.
     void detach(View& v, bool separator) {
@@ -178,13 +184,17 @@ public:
         std::string block;
         if (v.continued)
             block = render::bold("client " + v.remote + ", continued", style_) +
-                    render::dim("  (its view stopped above when other clients connected)", style_) + "\n";
+                    render::dim("  (its view stopped above when other clients connected)", style_) + "\n" +
+                    (v.cut_mid_line ? render::dim("  ...", style_) : "");
         block += v.buffer;
         if (separator) block += "\n";
         write_all_fd(1, block);
         v.buffer.clear();
         v.live = false;
-        if (live_ == &v) live_ = nullptr;
+        if (live_ == &v) {
+            live_ = nullptr;
+            mid_line_ = false;
+        }
         --attached_;
     }
     render::Style style_;
@@ -193,6 +203,7 @@ private:
     std::mutex m_;
     std::size_t attached_ = 0;
     View* live_ = nullptr;
+    bool mid_line_ = false;  // the live view's last line is not finished yet
 };
 
 // Prints each step of a client, as it happens.
