@@ -21,6 +21,7 @@
 #include <mutex>
 #include <optional>
 #include <sstream>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -549,9 +550,10 @@ int ListenCmd::run() {
         }
         if (!*client) break;  // stopped
         std::size_t number = ++clients;
+        std::shared_ptr<net::Transport> accepted(std::move(*client));
         std::lock_guard<std::mutex> lock(m);
-        running[number] = std::thread([this, &m, &cv, &ended, &code, &opts, &screen, &listener, &mode, number,
-                                       t = std::shared_ptr<net::Transport>(std::move(*client))]() mutable {
+        auto serve = [this, &m, &cv, &ended, &code, &opts, &screen, &listener, &mode, number,
+                      t = accepted]() mutable {
             int rc = serve_client(*t, number, opts, screen, listener->address, mode, true);
             t.reset();  // closed before the accept loop hears of the free slot
             std::lock_guard<std::mutex> lock(m);
@@ -561,7 +563,14 @@ int ListenCmd::run() {
             }
             ended.push_back(number);
             cv.notify_all();
-        });
+        };
+        try {
+            running[number] = std::thread(std::move(serve));
+        } catch (const std::system_error& e) {
+            // Out of threads (ulimit -u, say): this client is dropped, listen goes on.
+            running.erase(number);
+            print_note("cannot serve client " + accepted->info().remote + ": no thread for it (" + e.what() + ")");
+        }
     }
     {
         std::unique_lock<std::mutex> lock(m);
