@@ -733,7 +733,7 @@ void add_listen_command(CLI::App& app, int& exit_code) {
         ->check(non_empty());
     sub->add_flag("--once", cmd->once, "exit after the first client");
     sub->add_flag("--hex", cmd->hex, "show the bytes as a hexdump");
-    sub->add_option("--save", cmd->save, "write the capture as a .req that send replays byte for byte (then FILE-2.req, ...)")
+    sub->add_option("--save", cmd->save, "write the capture as a .req that send replays byte for byte (then FILE-2.req, ...; a body past 1 MiB in FILE.body)")
         ->check(non_empty());
     sub->add_flag("--chat", cmd->chat, "a two-way conversation with the first client (Bob's side of the netcat lesson)");
     sub->add_option("--eol", cmd->eol, "--chat: end each typed line with crlf (default) or lf")
