@@ -605,7 +605,9 @@ def test_several_clients_each_view_is_one_block(tmp):
         # The first client is alone, so it is shown live; then others come.
         holder = connect(ls.port)
         holder.sendall(b"GET /holder HTTP/1.1\r\n")
-        time.sleep(0.4)
+        end = time.monotonic() + 10
+        while b"> GET /holder" not in open(ls.out_path, "rb").read() and time.monotonic() < end:
+            time.sleep(0.05)  # shown live before the others come
         socks = [connect(ls.port) for _ in range(6)]
         ports = [s.getsockname()[1] for s in socks]
         hp = holder.getsockname()[1]
