@@ -1,12 +1,14 @@
-// rawhttp listen [HOST:]PORT: the `nc -l` role. Accepts clients one at a
-// time and shows what each sent: its address and ephemeral port, the exact
-// bytes (CR/LF visible, or a hexdump), the parsed request and the findings;
-// answers per --respond; --save writes the capture as a .req that `send`
-// replays byte for byte. --chat: Bob's side of a two-way conversation.
+// rawhttp listen [HOST:]PORT: the `nc -l` role. Accepts clients (a thread
+// each, at most --max-clients at once) and shows what each sent: its address
+// and ephemeral port, the exact bytes (CR/LF visible, or a hexdump), the
+// parsed request and the findings; answers per --respond; --save writes the
+// capture as a .req that `send` replays byte for byte (a large body in a side
+// file). --chat: Bob's side of a two-way conversation.
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <csignal>
 #include <cstring>
 #include <cstdio>
@@ -14,8 +16,14 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <sstream>
+#include <system_error>
+#include <thread>
+#include <vector>
 
 #include "cli/common.hpp"
 #include "compose/req_writer.hpp"
@@ -37,6 +45,13 @@ extern "C" void on_listen_signal(int) { g_stop.store(true); }
 
 constexpr std::size_t kShowCap = 64 * 1024;  // bytes of one client's stream shown on screen
 constexpr std::size_t kMaxRespondFileBytes = std::size_t{64} << 20;  // --respond FILE, held in memory
+// Bytes of one client's stream kept in memory (linted, echoed by --respond
+// echo); --save streams all of them to disk. Small, since up to --max-clients
+// clients are held at once.
+constexpr std::size_t kKeepPerClient = 4u << 20;
+constexpr int kDefaultMaxClients = 64;
+// Clients beyond --max-clients wait in the kernel's accept queue.
+constexpr int kBacklog = 128;
 
 std::string utc_now() {
     std::time_t t = std::time(nullptr);
@@ -71,9 +86,11 @@ std::string numbered(const std::string& path, std::size_t n) {
 // ---------------------------------------------------------------- lint
 // What lint (src/lint/) finds in the captured request, one finding per entry,
 // formatted as everywhere else (render/lint_report).
-std::vector<std::string> lint_lines(std::string_view request_bytes, const render::Style& s) {
+std::vector<std::string> lint_lines(std::string_view request_bytes, const render::Style& s, bool check_body = true) {
     std::vector<std::string> lines;
-    for (const auto& f : lint::lint_request(request_bytes)) {
+    lint::LintOptions lo;
+    lo.check_body = check_body;
+    for (const auto& f : lint::lint_request(request_bytes, lo)) {
         std::string text = render::finding_text(f, s);
         if (!text.empty() && text.back() == '\n') text.pop_back();
         // The caller indents the first line; indent the others alike.
@@ -96,6 +113,8 @@ std::string framing_words(const server::ParsedRequest& r) {
     return "";
 }
 
+class Screen;
+
 struct ListenCmd {
     std::string where;
     std::string respond = "ok";
@@ -110,18 +129,98 @@ struct ListenCmd {
     double idle_timeout = 30;
     double max_time = 0;
     double linger = 2;
+    int max_clients = kDefaultMaxClients;
 
     int run();
     int run_chat(net::Listener& listener, const net::Deadline& deadline);
     bool save_capture(std::string_view bytes, const std::string& peer, const std::string& listener_address,
                       std::size_t number);
+    // The n-th client, from accept to close; returns 0, or the exit code that ends listen.
+    int serve_client(net::Transport& client, std::size_t number, const server::ListenOptions& opts, Screen& screen,
+                     const std::string& listener_address, const std::string& mode, bool separator);
+};
+
+// stdout, shared by the clients. A client alone is shown live, byte by byte
+// as today; once several are connected, each view is collected and printed
+// whole when its client ends, so no two views ever interleave.
+class Screen {
+public:
+    struct View {
+        std::string remote;
+        bool live = false;
+        bool continued = false;  // it was live, then others came: the rest is a block
+        bool cut_mid_line = false;  // ... and a line of it was half shown then
+        std::string buffer;
+    };
+
+    void attach(View& v) {
+        std::lock_guard<std::mutex> lock(m_);
+        ++attached_;
+        if (attached_ == 1) {
+            v.live = true;
+            live_ = &v;
+            return;
+        }
+        if (live_) {
+            live_->live = false;
+            live_->continued = true;
+            live_->cut_mid_line = mid_line_;
+            std::string note = "  (more clients connected: the rest of client " + live_->remote +
+                               "'s view is shown when it ends)";
+            write_all_fd(1, std::string(mid_line_ ? "\n" : "") + render::dim(note, style_) + "\n\n");
+            live_ = nullptr;
+        }
+    }
+    void write(View& v, const std::string& s) {
+        if (s.empty()) return;
+        std::lock_guard<std::mutex> lock(m_);
+        if (v.live) {
+            write_all_fd(1, s);
+            mid_line_ = s.back() != '\n';
+        } else {
+            v.buffer += s;
+        }
+    }
+    // Prints what the client's view collected, and a blank line after it.
+    void detach(View& v, bool separator) {
+        std::lock_guard<std::mutex> lock(m_);
+        std::string block;
+        if (v.continued)
+            block = render::bold("client " + v.remote + ", continued", style_) +
+                    render::dim("  (its view stopped above when other clients connected)", style_) + "\n" +
+                    (v.cut_mid_line ? render::dim("  ...", style_) : "");
+        block += v.buffer;
+        if (separator) block += "\n";
+        write_all_fd(1, block);
+        v.buffer.clear();
+        v.live = false;
+        if (live_ == &v) {
+            live_ = nullptr;
+            mid_line_ = false;
+        }
+        --attached_;
+    }
+    render::Style style_;
+
+private:
+    std::mutex m_;
+    std::size_t attached_ = 0;
+    View* live_ = nullptr;
+    bool mid_line_ = false;  // the live view's last line is not finished yet
 };
 
 // Prints each step of a client, as it happens.
 class Printer : public server::ListenHooks {
 public:
-    Printer(const ListenCmd& cmd, render::Style style, std::string mode)
-        : cmd_(cmd), s_(style), mode_(std::move(mode)), view_(style, "  > ", cmd.hex) {}
+    Printer(const ListenCmd& cmd, render::Style style, std::string mode, Screen& screen, Screen::View& screen_view,
+            ReqFileWriter* saver)
+        : cmd_(cmd),
+          s_(style),
+          mode_(std::move(mode)),
+          view_(style, "  > ", cmd.hex),
+          screen_(screen),
+          screen_view_(screen_view),
+          saver_(saver) {}
 
     void on_connected(const net::ConnectionInfo& info) override {
         out(render::bold("client " + info.remote + " connected", s_) +
@@ -130,6 +229,8 @@ public:
     }
 
     void on_bytes(std::string_view bytes, bool after_request) override {
+        // Every byte the client sent passes here, in order: the saver gets them all.
+        if (saver_) saver_->append(bytes);
         if (after_request && !after_heading_) {
             out(view_.finish());
             out("\n" + render::bold("more bytes from the client, after the request", s_) + "\n");
@@ -197,10 +298,18 @@ public:
         }
         std::string_view request_bytes(rep.captured);
         request_bytes = request_bytes.substr(0, std::min<std::uint64_t>(rep.request_bytes, request_bytes.size()));
-        for (const auto& line : lint_lines(request_bytes, s_)) {
+        // A body longer than what is kept in memory: lint sees only its start,
+        // so the body's length is judged by what arrived (the body line above).
+        const bool cut = request_bytes.size() < rep.request_bytes;
+        for (const auto& line : lint_lines(request_bytes, s_, !cut)) {
             out("  " + line + "\n");
             ++count;
         }
+        if (cut)
+            out(render::dim("  (lint read the head and the first " + plural(request_bytes.size(), "byte") +
+                                ", what is kept in memory; the body's length is checked above)",
+                            s_) +
+                "\n");
         if (count == 0) {
             out("  " + render::green("none", s_) + ": a strict HTTP/1.1 parser accepts this request, and lint finds nothing\n");
         }
@@ -230,10 +339,8 @@ public:
             "\n");
     }
 
-    void reset() {
-        heading_ = after_heading_ = false;
-        shown_ = hidden_ = 0;
-        view_ = server::StreamView(s_, "  > ", cmd_.hex);
+    void out(const std::string& s) {
+        if (!s.empty()) screen_.write(screen_view_, s);
     }
 
 private:
@@ -251,14 +358,13 @@ private:
             "\n");
         hidden_ = 0;
     }
-    static void out(const std::string& s) {
-        if (!s.empty()) write_all_fd(1, s);
-    }
-
     const ListenCmd& cmd_;
     render::Style s_;
     std::string mode_;
     server::StreamView view_;
+    Screen& screen_;
+    Screen::View& screen_view_;
+    ReqFileWriter* saver_;
     bool heading_ = false, after_heading_ = false;
     std::size_t shown_ = 0;
     std::uint64_t hidden_ = 0;
@@ -347,7 +453,12 @@ int ListenCmd::run() {
     net::Deadline deadline = mt > 0 ? net::Deadline::after(std::chrono::milliseconds(mt)) : net::Deadline::never();
     opts.deadline = deadline;
 
-    auto listener = net::listen_on(hp->host, *hp->port, 16);
+    if (max_clients < 1) {
+        print_error("listen: --max-clients takes a number of clients, 1 or more");
+        return 2;
+    }
+    opts.max_capture = kKeepPerClient;
+    auto listener = net::listen_on(hp->host, *hp->port, kBacklog);
     if (!listener) {
         print_error("listen: " + listener.error().message);
         return exit_code(listener.error().kind) == 2 ? 2 : 7;
@@ -382,43 +493,146 @@ int ListenCmd::run() {
                       : listener->address)
               << "\n";
 
-    render::Style style{render::want_color(1)};
-    Printer printer(*this, style, mode);
-    render::TraceWriter tracer(2, hex, render::Style{render::want_color(2)});
+    Screen screen;
+    screen.style_ = render::Style{render::want_color(1)};
     std::size_t clients = 0;
     int code = 0;
-    for (;;) {
+    if (once) {
+        // One client, in this thread; later ones wait in the backlog and go when listen exits.
         auto client = server::accept_client(*listener, deadline, g_stop);
         if (!client) {
             print_error("listen: " + client.error().message);
             code = exit_code(client.error().kind);
+        } else if (*client) {
+            code = serve_client(**client, 1, opts, screen, listener->address, mode, false);
+        }
+        ::close(listener->fd);
+        return code;
+    }
+
+    // A thread per client, at most max_clients at once: one that stalls holds
+    // only its own thread, never the others.
+    std::mutex m;
+    std::condition_variable cv;
+    std::map<std::size_t, std::thread> running;
+    std::vector<std::size_t> ended;
+    auto reap = [&](std::unique_lock<std::mutex>& lock) {
+        std::vector<std::size_t> ids;
+        ids.swap(ended);
+        for (std::size_t id : ids) {
+            std::thread t = std::move(running[id]);
+            running.erase(id);
+            lock.unlock();
+            t.join();  // it has already reported: the join is immediate
+            lock.lock();
+        }
+    };
+    for (;;) {
+        {
+            std::unique_lock<std::mutex> lock(m);
+            reap(lock);
+            while (running.size() >= static_cast<std::size_t>(max_clients) && !g_stop.load()) {
+                cv.wait_for(lock, std::chrono::milliseconds(100));
+                reap(lock);
+            }
+        }
+        if (g_stop.load()) break;
+        auto client = server::accept_client(*listener, deadline, g_stop);
+        if (!client) {
+            print_error("listen: " + client.error().message);
+            std::lock_guard<std::mutex> lock(m);
+            if (code == 0) code = exit_code(client.error().kind);
+            // At --max-time the clients stop by themselves; otherwise tell them.
+            if (client.error().kind != ErrorKind::timeout) g_stop.store(true);
             break;
         }
         if (!*client) break;  // stopped
-        ++clients;
-        printer.reset();
-        if (trace) {
-            tracer.set_label("#" + std::to_string(clients));  // the n-th client, as send numbers connections
-            (*client)->set_observer(&tracer);
+        std::size_t number = ++clients;
+        std::shared_ptr<net::Transport> accepted(std::move(*client));
+        std::lock_guard<std::mutex> lock(m);
+        auto serve = [this, &m, &cv, &ended, &code, &opts, &screen, &listener, &mode, number,
+                      t = accepted]() mutable {
+            int rc = serve_client(*t, number, opts, screen, listener->address, mode, true);
+            t.reset();  // closed before the accept loop hears of the free slot
+            std::lock_guard<std::mutex> lock(m);
+            if (rc != 0 && code == 0) {
+                code = rc;
+                g_stop.store(true);  // --save failed, --max-time: listen ends
+            }
+            ended.push_back(number);
+            cv.notify_all();
+        };
+        try {
+            running[number] = std::thread(std::move(serve));
+        } catch (const std::system_error& e) {
+            // Out of threads (ulimit -u, say): this client is dropped, listen goes on.
+            running.erase(number);
+            print_note("cannot serve client " + accepted->info().remote + ": no thread for it (" + e.what() + ")");
         }
-        server::ClientReport rep = server::handle_client(**client, opts, printer, g_stop);
-        client->reset();
-        if (!save.empty() && !save_capture(rep.captured, rep.connection.remote, listener->address, clients)) {
-            code = 23;
-            break;
+    }
+    {
+        std::unique_lock<std::mutex> lock(m);
+        while (!running.empty()) {
+            cv.wait_for(lock, std::chrono::milliseconds(100));
+            reap(lock);
         }
-        if (rep.captured_truncated())
-            print_note("only the first " + std::to_string(rep.captured.size()) + " of " + std::to_string(rep.received) +
-                       " bytes were kept");
-        if (rep.error && rep.error->kind == ErrorKind::timeout) {
-            print_error("listen: " + rep.error->message);
-            code = 28;
-            break;
-        }
-        if (once || g_stop.load()) break;
-        write_all_fd(1, "\n");
     }
     ::close(listener->fd);
+    return code;
+}
+
+int ListenCmd::serve_client(net::Transport& client, std::size_t number, const server::ListenOptions& opts,
+                            Screen& screen, const std::string& listener_address, const std::string& mode,
+                            bool separator) {
+    Screen::View view;
+    view.remote = client.info().remote;
+    screen.attach(view);
+    std::optional<ReqFileWriter> saver;
+    if (!save.empty()) {
+        ReqWriterOptions wo;
+        wo.peer = view.remote;
+        wo.time = utc_now();
+        wo.target = listener_address;
+        saver.emplace(numbered(save, number), wo);
+    }
+    render::Style style = screen.style_;
+    Printer printer(*this, style, mode, screen, view, saver ? &*saver : nullptr);
+    render::TraceWriter tracer(2, hex, render::Style{render::want_color(2)});
+    if (trace) {
+        tracer.set_label("#" + std::to_string(number));  // the n-th client, as send numbers connections
+        client.set_observer(&tracer);
+    }
+    server::ClientReport rep = server::handle_client(client, opts, printer, g_stop);
+    client.set_observer(nullptr);
+    int code = 0;
+    if (saver) {
+        const std::string& path = saver->req_path();
+        if (saver->bytes() == 0) {
+            print_note("nothing was received from " + view.remote + ": " + path + " not written");
+        } else if (!saver->finish()) {
+            print_error("listen: cannot write --save '" + path + "': " + saver->error());
+            code = 23;
+        } else {
+            std::string where = path;
+            if (saver->spilled())
+                where += " (the " + plural(saver->side_bytes(), "byte") + " after the head in " + saver->side_path() +
+                         ", which it names)";
+            printer.out(render::dim("saved " + plural(saver->bytes(), "byte") + " as " + where +
+                                        " (replay them byte for byte: rawhttp send " + path + " --to HOST:PORT)",
+                                    style) +
+                        "\n");
+        }
+    }
+    if (rep.captured_truncated()) {
+        std::string kept = "only the first " + std::to_string(rep.captured.size()) + " of " +
+                           std::to_string(rep.received) + " bytes from " + view.remote + " were kept in memory";
+        print_note(kept + (saver && code == 0 ? " (shown and linted); --save wrote them all" : ""));
+    }
+    if (rep.error && rep.error->kind == ErrorKind::timeout) {
+        print_error("listen: " + rep.error->message);
+        code = 28;
+    }
+    screen.detach(view, separator);
     return code;
 }
 
@@ -483,14 +697,23 @@ void add_listen_command(CLI::App& app, int& exit_code) {
     sub->footer(
         "Like `nc -l PORT`, but it shows what each client sent: its address and ephemeral\n"
         "port, the exact bytes with CR and LF visible, the parsed request, and what a strict\n"
-        "server would reject. Clients are served one at a time. Binds 127.0.0.1 unless told\n"
-        "otherwise; a bare number is a port on 127.0.0.1; port 0 picks a free one.\n\n"
+        "server would reject. Binds 127.0.0.1 unless told otherwise; a bare number is a port\n"
+        "on 127.0.0.1; port 0 picks a free one.\n\n"
+        "Clients are served at once, a thread each, up to --max-clients (default 64); one\n"
+        "more waits in the kernel's queue (connected, not read) until another ends, so a\n"
+        "stalled client holds only itself. A client alone is shown live, as its bytes\n"
+        "arrive; while several are connected, each view is printed whole when its client\n"
+        "ends, so views never mix. --once: one client, then exit.\n\n"
         "--respond: ok (default: a small 200 OK with Connection: close once the request is\n"
         "complete, so curl finishes), echo (a 200 whose body is the request's exact bytes),\n"
         "none (answer nothing and wait for the client to close, like nc), or a FILE whose\n"
         "bytes are sent verbatim.\n"
         "--save FILE.req writes what the first client sent as a .req that `rawhttp send`\n"
-        "replays byte for byte; later clients go to FILE-2.req, FILE-3.req, ...\n"
+        "replays byte for byte; later clients (in the order they connected) go to\n"
+        "FILE-2.req, FILE-3.req, ... Past 1 MiB, the bytes after the head go to a side file,\n"
+        "FILE.body (FILE-2.body, ...), written as they arrive and named in the .req as\n"
+        "{{file:FILE.body}}: nothing is cut, and memory stays small (4 MiB of each client\n"
+        "are kept for the screen, lint and --respond echo).\n"
         "--chat: Bob's side of the netcat lesson: wait for one client, then type lines to it\n"
         "(each goes out with CRLF) while what it sends is shown as it arrives.\n"
         "--trace: every socket read and write on stderr, with its time, size and bytes.\n\n"
@@ -508,7 +731,7 @@ void add_listen_command(CLI::App& app, int& exit_code) {
         ->check(non_empty());
     sub->add_flag("--once", cmd->once, "exit after the first client");
     sub->add_flag("--hex", cmd->hex, "show the bytes as a hexdump");
-    sub->add_option("--save", cmd->save, "write the capture as a .req that send replays byte for byte (then FILE-2.req, ...)")
+    sub->add_option("--save", cmd->save, "write the capture as a .req that send replays byte for byte (then FILE-2.req, ...; a body past 1 MiB in FILE.body)")
         ->check(non_empty());
     sub->add_flag("--chat", cmd->chat, "a two-way conversation with the first client (Bob's side of the netcat lesson)");
     sub->add_option("--eol", cmd->eol, "--chat: end each typed line with crlf (default) or lf")
@@ -522,9 +745,12 @@ void add_listen_command(CLI::App& app, int& exit_code) {
                     "seconds of silence after which an incomplete request is taken as ended (default 30; 0: wait)");
     sub->add_option("--linger", cmd->linger, "seconds to wait for the client to close after the response (default 2)");
     sub->add_option("--max-time", cmd->max_time, "seconds for the whole run, then exit 28 (default: no limit)");
+    sub->add_option("--max-clients", cmd->max_clients,
+                    "clients served at once (default 64); more wait in the kernel's queue until one ends");
     // What only one mode uses is refused in the other, rather than silently ignored.
     auto* chat_opt = sub->get_option("--chat");
     chat_opt->excludes(sub->get_option("--respond"));
+    chat_opt->excludes(sub->get_option("--max-clients"));
     sub->get_option("--eol")->needs(chat_opt);
     sub->get_option("--verbose")->needs(chat_opt);
     sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });

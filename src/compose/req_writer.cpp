@@ -6,7 +6,12 @@
 // body is its lines with their breaks, minus the last line's break.
 #include "compose/req_writer.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstddef>
+#include <cstring>
 #include <vector>
 
 #include "core/utf8.hpp"
@@ -207,7 +212,14 @@ std::string write_req(std::string_view data, const ReqWriterOptions& options) {
             if (i + 1 < lines.size()) body_text += ln.term;
             else if (!ln.term.empty()) body_text += break_expr(ln.term);
         }
+        if (head_terminated && !options.body_file.empty()) body_text += "{{file:" + options.body_file + "}}";
         if (!body_text.empty()) body_text += nl;  // the editor's final newline, not sent
+    }
+    if (!head_terminated && !options.body_file.empty()) {
+        // The rest of an unended head: one more head line, and no newline
+        // after it (the composer sends a head line's break as written).
+        head_text += "{{file:" + options.body_file + "}}";
+        ends_without_break = true;
     }
 
     std::string out;
@@ -215,13 +227,17 @@ std::string write_req(std::string_view data, const ReqWriterOptions& options) {
     if (!options.peer.empty()) out += " from " + clean(options.peer);
     if (!options.time.empty()) out += " at " + clean(options.time);
     out += nl;
-    if (data.empty()) {
+    if (data.empty() && options.body_file.empty()) {
         out += "# nothing was received: there is no request to replay" + nl;
         return out;
     }
     out += "# the bytes are exact: @eol = keep sends each line break as written (" +
            std::string(nl == "\r\n" ? "CRLF here" : "LF here") + "), and {{...}} writes the bytes" + nl;
     out += "# the file cannot hold plainly (control bytes, invalid UTF-8, \"{{\", the body's final line break)" + nl;
+    if (!options.body_file.empty())
+        out += "# the " + std::to_string(options.body_file_bytes) + " bytes after the " +
+               (head_terminated ? "head" : "first " + std::to_string(data.size()) + " bytes") + " are in " +
+               clean(options.body_file) + " (next to this file), sent as they are" + nl;
     if (!head_terminated && ends_without_break)
         out += "# the head has no terminating empty line and the file ends without a newline: keep it so" + nl;
     else if (!head_terminated)
@@ -232,6 +248,123 @@ std::string write_req(std::string_view data, const ReqWriterOptions& options) {
     out += head_text;
     out += body_text;
     return out;
+}
+
+std::string side_file_path(const std::string& req_path) {
+    std::size_t slash = req_path.rfind('/');
+    std::string dir = slash == std::string::npos ? "" : req_path.substr(0, slash + 1);
+    std::string name = slash == std::string::npos ? req_path : req_path.substr(slash + 1);
+    if (name.size() > 4 && name.ends_with(".req")) name.resize(name.size() - 4);
+    name += ".body";
+    // The name is written inside {{file:...}} and in a comment line.
+    for (char& c : name) {
+        auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7f || c == '{' || c == '}') c = '_';
+    }
+    return dir + name;
+}
+
+std::size_t req_head_end(std::string_view data) {
+    // The same reading as split() and write_req(): lines end at LF; empty
+    // lines before the request line are skipped; the head ends after the
+    // first empty line after it.
+    std::size_t pos = 0;
+    bool request_line_seen = false;
+    while (pos < data.size()) {
+        std::size_t nl = data.find('\n', pos);
+        if (nl == std::string_view::npos) return std::string_view::npos;
+        bool empty = nl == pos || (nl == pos + 1 && data[pos] == '\r');
+        pos = nl + 1;
+        if (!empty) request_line_seen = true;
+        else if (request_line_seen) return pos;
+    }
+    return std::string_view::npos;
+}
+
+ReqFileWriter::ReqFileWriter(std::string req_path, ReqWriterOptions options, std::size_t inline_max)
+    : req_path_(std::move(req_path)),
+      side_path_(side_file_path(req_path_)),
+      options_(std::move(options)),
+      inline_max_(inline_max) {}
+
+ReqFileWriter::~ReqFileWriter() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+bool ReqFileWriter::write_side(std::string_view bytes) {
+    while (!bytes.empty()) {
+        ssize_t n = ::write(fd_, bytes.data(), bytes.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            error_ = "cannot write '" + side_path_ + "': " + std::strerror(errno);
+            return false;
+        }
+        bytes.remove_prefix(static_cast<std::size_t>(n));
+        side_bytes_ += static_cast<std::uint64_t>(n);
+    }
+    return true;
+}
+
+bool ReqFileWriter::spill() {
+    fd_ = ::open(side_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_ < 0) {
+        error_ = "cannot write '" + side_path_ + "': " + std::strerror(errno);
+        return false;
+    }
+    spilled_ = true;
+    // The head stays in the .req, readable; a head that never ended is not
+    // a head worth reading, so then everything goes to the side file.
+    std::size_t cut = req_head_end(inline_);
+    if (cut == std::string_view::npos) cut = 0;
+    bool ok = write_side(std::string_view(inline_).substr(cut));
+    inline_.resize(cut);
+    inline_.shrink_to_fit();
+    return ok;
+}
+
+bool ReqFileWriter::append(std::string_view bytes) {
+    if (!error_.empty()) return false;
+    total_ += bytes.size();
+    if (spilled_) return write_side(bytes);
+    inline_.append(bytes);
+    if (inline_.size() > inline_max_) return spill();
+    return true;
+}
+
+bool ReqFileWriter::finish() {
+    if (fd_ >= 0) {
+        if (::close(fd_) != 0 && error_.empty()) error_ = "cannot write '" + side_path_ + "': " + std::strerror(errno);
+        fd_ = -1;
+    }
+    if (!error_.empty()) return false;
+    ReqWriterOptions o = options_;
+    if (spilled_) {
+        std::size_t slash = side_path_.rfind('/');
+        o.body_file = slash == std::string::npos ? side_path_ : side_path_.substr(slash + 1);
+        o.body_file_bytes = side_bytes_;
+    }
+    std::string text = write_req(inline_, o);
+    int fd = ::open(req_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        error_ = "cannot write '" + req_path_ + "': " + std::strerror(errno);
+        return false;
+    }
+    std::string_view rest(text);
+    while (!rest.empty()) {
+        ssize_t n = ::write(fd, rest.data(), rest.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            error_ = "cannot write '" + req_path_ + "': " + std::strerror(errno);
+            ::close(fd);
+            return false;
+        }
+        rest.remove_prefix(static_cast<std::size_t>(n));
+    }
+    if (::close(fd) != 0) {
+        error_ = "cannot write '" + req_path_ + "': " + std::strerror(errno);
+        return false;
+    }
+    return true;
 }
 
 }  // namespace rawhttp

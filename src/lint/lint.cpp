@@ -56,12 +56,12 @@ std::vector<Finding> lint_request(std::string_view bytes, const LintOptions& opt
         if (n == 0) break;
         used += n;
     }
-    if (!reader.done()) reader.put_eof();
+    if (!reader.done() && (options.check_body || !reader.head_complete())) reader.put_eof();
     http::Violations v = reader.violations();
 
     // What follows the message is a next request to a server.
     const std::string_view rest = bytes.substr(std::min(used, bytes.size()));
-    if (reader.done() && reader.framing().decidable && !rest.empty() && !only_line_break(rest)) {
+    if (options.check_body && reader.done() && reader.framing().decidable && !rest.empty() && !only_line_break(rest)) {
         bool framed = false;
         for (const auto& h : reader.head().headers)
             framed = framed || http::iequals(h.name, "Content-Length") || http::iequals(h.name, "Transfer-Encoding");

@@ -34,6 +34,9 @@ struct Finding {
 struct LintOptions {
     bool strict = false;  // warnings are errors too: what `serve --strict` answers
     http::Limits limits;  // the limits serve applies (README, "Limits")
+    // false: the bytes are only the start of the request (a capture kept in
+    // part), so nothing is said about where its body ends.
+    bool check_body = true;
 };
 
 // Every finding on one request's exact bytes, in byte order.

@@ -4,8 +4,13 @@
 
 #include <doctest/doctest.h>
 
+#include <stdlib.h>
+
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -212,4 +217,160 @@ TEST_CASE("req_writer: seeded random byte strings all come back exact") {
         }
     }
     CHECK(failures == 0);
+}
+
+// ------------------------------------------------------------ side files
+
+namespace {
+
+// compose of a .req that names a side file, with the side file's bytes given.
+std::string compose_with(const std::string& text, const std::string& name, const std::string& contents) {
+    ComposeOptions o = no_io();
+    o.read_file = [=](const std::string& path) {
+        return path == name ? std::optional<std::string>(contents) : std::optional<std::string>{};
+    };
+    auto out = compose_requests(text, o);
+    INFO("file:\n" << visible(text));
+    REQUIRE_MESSAGE(!out.error, (out.error ? out.error->to_string() : ""));
+    REQUIRE(out.requests.size() == 1);
+    return out.requests[0].bytes;
+}
+
+std::string temp_dir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "rawhttp-reqw-XXXXXX").string();
+    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
+    return tmpl;
+}
+
+std::string slurp(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    std::ostringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+// Streams `bytes` through a ReqFileWriter in `step`-byte pieces, then composes
+// the .req from disk as send does (paths relative to the .req's folder).
+std::string stream_and_compose(const std::string& dir, std::string_view bytes, std::size_t inline_max,
+                               std::size_t step, bool* spilled = nullptr) {
+    std::string path = dir + "/cap.req";
+    {
+        rawhttp::ReqFileWriter w(path, {}, inline_max);
+        for (std::size_t at = 0; at < bytes.size(); at += step) REQUIRE(w.append(bytes.substr(at, step)));
+        REQUIRE_MESSAGE(w.finish(), w.error());
+        CHECK(w.bytes() == bytes.size());
+        if (spilled) *spilled = w.spilled();
+    }
+    ComposeOptions o;
+    o.file_name = path;
+    o.base_dir = dir;
+    auto out = compose_requests(slurp(path), o);
+    REQUIRE_MESSAGE(!out.error, (out.error ? out.error->to_string() : ""));
+    REQUIRE(out.requests.size() == 1);
+    return out.requests[0].bytes;
+}
+
+}  // namespace
+
+TEST_CASE("req_writer: side file names") {
+    CHECK(rawhttp::side_file_path("x.req") == "x.body");
+    CHECK(rawhttp::side_file_path("dir/x-2.req") == "dir/x-2.body");
+    CHECK(rawhttp::side_file_path("capture") == "capture.body");
+    CHECK(rawhttp::side_file_path("a.b/c.txt") == "a.b/c.txt.body");
+    CHECK(rawhttp::side_file_path(".req") == ".req.body");
+    CHECK(rawhttp::side_file_path("d/{{x}}\n.req") == "d/__x___.body");  // nothing {{file:}} cannot hold
+}
+
+TEST_CASE("req_writer: where the head ends, as the composer reads it") {
+    CHECK(rawhttp::req_head_end("GET / HTTP/1.1\r\nHost: x\r\n\r\nbody") == 27);
+    CHECK(rawhttp::req_head_end("GET / HTTP/1.1\nHost: x\n\nbody") == 24);
+    CHECK(rawhttp::req_head_end("\r\n\nGET / HTTP/1.1\r\n\r\n") == 21);  // empty lines before the request line
+    CHECK(rawhttp::req_head_end("GET / HTTP/1.1\r\nHost: x\r\n") == std::string_view::npos);
+    CHECK(rawhttp::req_head_end("\r\n\r\n") == std::string_view::npos);
+    CHECK(rawhttp::req_head_end("") == std::string_view::npos);
+}
+
+TEST_CASE("req_writer: body_file names the rest of the request, which comes back exact") {
+    const std::string head = "POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\n\r\n";
+    const std::string body = "a\r\nb{{c}}\n\0\xff"s;
+    ReqWriterOptions wo;
+    wo.body_file = "up.body";
+    wo.body_file_bytes = body.size();
+    std::string text = write_req(head, wo);
+    CHECK(text.ends_with("\r\n\r\n{{file:up.body}}\r\n"));
+    CHECK(text.find(std::to_string(body.size()) + " bytes after the head are in up.body") != std::string::npos);
+    CHECK(compose_with(text, "up.body", body) == head + body);
+    // Inline body bytes first, then the file's.
+    CHECK(compose_with(write_req(head + "xy\n", wo), "up.body", body) == head + "xy\n" + body);
+    CHECK(compose_with(write_req(head + "xy\r", wo), "up.body", body) == head + "xy\r" + body);
+    // The whole stream in the file: the request line is the reference.
+    std::string all = write_req("", wo);
+    CHECK(all.find("nothing was received") == std::string::npos);
+    CHECK(compose_with(all, "up.body", head + body) == head + body);
+    CHECK(compose_with(all, "up.body", "\n\nGET\n") == "\n\nGET\n");
+    // A head that has not ended, then the rest in the file.
+    CHECK(compose_with(write_req("GET / HTTP/1.1\r\nHost: x\r\n", wo), "up.body", "X: 1\r\n\r\n") ==
+          "GET / HTTP/1.1\r\nHost: x\r\nX: 1\r\n\r\n");
+    CHECK(compose_with(write_req("GET / HT", wo), "up.body", "TP/1.1\r\n\r\n") == "GET / HTTP/1.1\r\n\r\n");
+}
+
+TEST_CASE("req_writer: ReqFileWriter keeps a small capture in the .req alone") {
+    std::string dir = temp_dir();
+    const std::string bytes = "POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello";
+    bool spilled = true;
+    CHECK(stream_and_compose(dir, bytes, 1024, 7, &spilled) == bytes);
+    CHECK_FALSE(spilled);
+    CHECK_FALSE(std::filesystem::exists(dir + "/cap.body"));
+    CHECK(slurp(dir + "/cap.req") == write_req(bytes));  // what write_req writes, as before
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("req_writer: ReqFileWriter streams a large body to the side file") {
+    std::string dir = temp_dir();
+    std::string head = "PUT /big HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n";
+    std::string body;
+    std::mt19937 rng(7);
+    for (int i = 0; i < 100000; ++i) body += static_cast<char>(rng() & 0xff);
+    bool spilled = false;
+    CHECK(stream_and_compose(dir, head + body, 4096, 1000, &spilled) == head + body);
+    CHECK(spilled);
+    CHECK(slurp(dir + "/cap.body") == body);  // the body only: the head stays readable in the .req
+    std::string req = slurp(dir + "/cap.req");
+    CHECK(req.find("PUT /big HTTP/1.1\r\n") != std::string::npos);
+    CHECK(req.ends_with("{{file:cap.body}}\r\n"));
+    CHECK(req.size() < 1000);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("req_writer: ReqFileWriter with a head that never ends puts it all in the side file") {
+    std::string dir = temp_dir();
+    std::string bytes(10000, 'A');
+    bytes += "\r\nno empty line";
+    CHECK(stream_and_compose(dir, bytes, 512, 333) == bytes);
+    CHECK(slurp(dir + "/cap.body") == bytes);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("req_writer: ReqFileWriter, seeded random streams, pieces and limits") {
+    std::string dir = temp_dir();
+    std::mt19937 rng(424242);
+    const std::string alphabet = "\r\n\r\n{}# \t\0\xffGET /a HTTP/1.1:"s;
+    for (int n = 0; n < 200; ++n) {
+        std::string bytes = n % 3 ? "POST / HTTP/1.1\r\n" : "";
+        if (n % 2) bytes += "\r\n";
+        std::size_t len = rng() % 3000;
+        for (std::size_t k = 0; k < len; ++k) bytes += alphabet[rng() % alphabet.size()];
+        if (bytes.empty()) continue;
+        std::size_t limit = 1 + rng() % 600, step = 1 + rng() % 400;
+        INFO("case " << n << " limit " << limit << " step " << step);
+        CHECK(stream_and_compose(dir, bytes, limit, step) == bytes);
+    }
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("req_writer: ReqFileWriter reports a side file it cannot write") {
+    rawhttp::ReqFileWriter w("/nonexistent-rawhttp-dir/x.req", {}, 16);
+    CHECK_FALSE(w.append(std::string(64, 'x')));
+    CHECK(w.error().find("/nonexistent-rawhttp-dir/x.body") != std::string::npos);
+    CHECK_FALSE(w.finish());
 }

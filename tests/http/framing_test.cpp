@@ -118,7 +118,7 @@ TEST_CASE("response framing: no body by rule") {
 TEST_CASE("response framing: Transfer-Encoding") {
     SUBCASE("chunked, in any case, wins over Content-Length (reported)") {
         for (const char* te : {"chunked", "Chunked", "CHUNKED", " chunked ", "gzip, chunked", "gzip,chunked"}) {
-            CAPTURE(te);
+            CAPTURE(std::string(te));
             auto r = resp_framing(std::string("HTTP/1.1 200 OK\r\nContent-Length: 7\r\nTransfer-Encoding: ") + te +
                                   "\r\n\r\n");
             CHECK(r.framing.framing == Framing::chunked);
@@ -183,12 +183,12 @@ TEST_CASE("response framing: Content-Length") {
             {"Content-Length: 18446744073709551615\r\n", UINT64_MAX, ""},
         };
         for (const Case& c : cases) {
-            CAPTURE(c.fields);
+            CAPTURE(http_test::printable(c.fields));
             auto r = resp_framing(std::string("HTTP/1.1 200 OK\r\n") + c.fields + "\r\n");
             CHECK(r.framing.framing == Framing::content_length);
             CHECK(r.framing.length == c.length);
             CHECK(r.framing.decidable);
-            CHECK(rules_at(r.rules) == c.rules);
+            CHECK(rules_at(r.rules) == std::string(c.rules));
             CHECK(first_error(r.rules, MessageKind::response) == nullptr);
         }
     }
@@ -212,11 +212,11 @@ TEST_CASE("response framing: Content-Length") {
             {"Content-Length: 5\r\nContent-Length: x\r\n", "content-length-invalid@52", "'x'"},
         };
         for (const Case& c : cases) {
-            CAPTURE(c.fields);
+            CAPTURE(http_test::printable(c.fields));
             auto r = resp_framing(std::string("HTTP/1.1 200 OK\r\n") + c.fields + "\r\n");
             CHECK_FALSE(r.framing.decidable);
             CHECK(r.framing.framing == Framing::close);
-            CHECK(rules_at(r.rules) == c.rules);
+            CHECK(rules_at(r.rules) == std::string(c.rules));
             REQUIRE(first_error(r.rules, MessageKind::response) != nullptr);
             CAPTURE(r.rules[0].detail);
             CHECK(has(r.rules[0].detail, c.detail_part));
@@ -314,10 +314,10 @@ TEST_CASE("request framing") {
             {"POST / HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n", "content-length-invalid@33", false},
         };
         for (const Case& c : cases) {
-            CAPTURE(c.text);
+            CAPTURE(http_test::printable(c.text));
             auto r = req_framing(c.text);
             CHECK(r.framing.decidable == c.decidable);
-            CHECK(rules_at(r.rules) == c.rules);
+            CHECK(rules_at(r.rules) == std::string(c.rules));
             CHECK(first_error(r.rules, MessageKind::request) != nullptr);
         }
     }

@@ -400,8 +400,10 @@ void check_case(const HeadCase& c) {
 
 TEST_CASE("head parser: the table of cases, at every prefix") {
     for (const HeadCase& c : cases()) {
-        CAPTURE(c.name);
-        CAPTURE(c.bytes.substr(0, 200));
+        const std::string case_name = c.name;
+        CAPTURE(case_name);
+        const std::string bytes = http_test::printable(c.bytes.substr(0, 200));
+        CAPTURE(bytes);
         check_case(c);
     }
 }
@@ -574,7 +576,7 @@ TEST_CASE("find_head_end: exact offsets") {
         {"HTTP/1.1 200 OK\r\nA: b\r\n", RES, std::nullopt},
     };
     for (const Row& r : rows) {
-        CAPTURE(r.bytes);
+        CAPTURE(http_test::printable(r.bytes));
         Exact e(r.bytes);
         CHECK(find_head_end(e.view(), r.kind) == r.end);
         // and resuming from every point of an earlier scan finds the same end

@@ -132,6 +132,12 @@ Read read_one(std::string_view bytes, const ReaderOptions& opt, bool eof = false
     return read(bytes, opt, {}, eof, method);
 }
 
+bool same(const Read& a, const Read& b, bool same_used) {
+    return a.events == b.events && a.body == b.body && a.rules == b.rules && a.error == b.error &&
+           a.state == b.state && a.truncated == b.truncated && a.interim == b.interim && a.trailers == b.trailers &&
+           a.values == b.values && (!same_used || (a.used == b.used && a.consumed == b.consumed));
+}
+
 void check_same(const Read& a, const Read& b, bool same_used) {
     CHECK(a.events == b.events);
     CHECK(a.body == b.body);
@@ -154,13 +160,22 @@ Read check_every_split(std::string_view bytes, const ReaderOptions& opt, bool eo
     const Read ref = read_one(bytes, opt, eof, method);
     // After a failure, how many bytes of a piece put took does not matter.
     const bool same_used = ref.state != "failed";
+    // Reports the first split that differs only, not every one.
     for (std::size_t k = 0; k <= bytes.size(); ++k) {
-        CAPTURE(k);
-        check_same(ref, read(bytes, opt, {k}, eof, method), same_used);
+        const Read got = read(bytes, opt, {k}, eof, method);
+        if (!same(ref, got, same_used)) {
+            CAPTURE(k);
+            check_same(ref, got, same_used);
+            break;
+        }
     }
     std::vector<std::size_t> all;
     for (std::size_t i = 1; i < bytes.size(); ++i) all.push_back(i);
-    check_same(ref, read(bytes, opt, all, eof, method), same_used);
+    {
+        const std::string split = "byte by byte";
+        CAPTURE(split);
+        check_same(ref, read(bytes, opt, all, eof, method), same_used);
+    }
     return ref;
 }
 
@@ -474,11 +489,12 @@ TEST_CASE("reader: the same violations and body at every split") {
          false, "request-line-parts@5 version-invalid@15", "request-line-parts@5", ""},
     };
     for (const Case& c : cases) {
-        CAPTURE(c.name);
+        const std::string case_name = c.name;
+        CAPTURE(case_name);
         const Read r = check_every_split(c.bytes, c.opt, c.eof);
-        CHECK(r.rules == c.rules);
-        CHECK(r.error == c.error);
-        CHECK(r.body == c.body);
+        CHECK(r.rules == std::string(c.rules));
+        CHECK(r.error == std::string(c.error));
+        CHECK(r.body == std::string(c.body));
     }
 }
 
@@ -507,7 +523,7 @@ TEST_CASE("reader: early verdicts") {
         // BUG? the code keeps only the rules at the first byte then, so "HTTX" (its fault at
         // byte 3) waits for the line's end; "http/1.1 200" (a fault at byte 0) fails at once.
         for (const char* start : {"HTTX", "http/1.1 200"}) {
-            CAPTURE(start);
+            CAPTURE(std::string(start));
             REQUIRE(hopeless_start(start, RES));
             MessageReader r(res_opts());
             r.put(start);
@@ -654,7 +670,8 @@ TEST_CASE("reader: the issue's request cases through the reader") {
          "chunk-ext-too-long@4153", "400"},
     };
     for (const Case& c : cases) {
-        CAPTURE(c.bytes.substr(0, 80));
+        const std::string bytes = http_test::printable(c.bytes.substr(0, 80));
+        CAPTURE(bytes);
         MessageReader r(req_opts());
         std::string_view rest = c.bytes;
         while (!rest.empty() && !r.failed() && !r.done()) {
@@ -664,7 +681,7 @@ TEST_CASE("reader: the issue's request cases through the reader") {
         }
         REQUIRE(r.failed());
         REQUIRE(r.error() != nullptr);
-        if (c.error) CHECK(rule_at(r.error()) == c.error);
+        if (c.error) CHECK(rule_at(r.error()) == std::string(c.error));
         CHECK(rule_info(r.error()->rule).status == c.status);
     }
     // the warnings: the request is read, the rule reported
@@ -678,7 +695,8 @@ TEST_CASE("reader: the issue's request cases through the reader") {
         {"GET / HTTP/1.1\r\nHost: x\r\nExpect: 200-ok\r\n\r\n", "expect-unknown@33"},
     };
     for (const Warn& w : warns) {
-        CAPTURE(w.bytes);
+        const std::string bytes = http_test::printable(w.bytes);
+        CAPTURE(bytes);
         const Read r = check_every_split(w.bytes, req_opts());
         CHECK(r.state == "done");
         CHECK(r.rules == w.rules);

@@ -36,7 +36,8 @@ TEST_CASE("rules: one row per Rule, in enum order") {
     const auto rules = all_rules();
     REQUIRE(rules.size() == static_cast<std::size_t>(Rule::count_));
     for (std::size_t i = 0; i < rules.size(); ++i) {
-        CAPTURE(rules[i].id);
+        const std::string id(rules[i].id);
+        CAPTURE(id);
         CHECK(static_cast<std::size_t>(rules[i].rule) == i);
         CHECK(&rule_info(rules[i].rule) == &rules[i]);
     }
@@ -45,7 +46,8 @@ TEST_CASE("rules: one row per Rule, in enum order") {
 TEST_CASE("rules: ids are unique kebab-case and find_rule round-trips every one") {
     std::set<std::string_view> seen;
     for (const auto& r : all_rules()) {
-        CAPTURE(r.id);
+        const std::string id(r.id);
+        CAPTURE(id);
         CHECK(kebab(r.id));
         CHECK(seen.insert(r.id).second);
         const auto found = find_rule(r.id);
@@ -62,7 +64,8 @@ TEST_CASE("rules: ids are unique kebab-case and find_rule round-trips every one"
 TEST_CASE("rules: every rule has an RFC, a fix and a known status") {
     const std::set<std::string_view> statuses = {"400", "411", "413", "414", "417", "431", "501", "505", "timeout"};
     for (const auto& r : all_rules()) {
-        CAPTURE(r.id);
+        const std::string id(r.id);
+        CAPTURE(id);
         CHECK(r.rfc.substr(0, 4) == "RFC ");
         CHECK(r.rfc.size() > 8);
         CHECK_FALSE(r.fix.empty());
@@ -113,7 +116,7 @@ TEST_CASE("rules: severities and statuses of the rules the issue names") {
         {"too-many-interim", S::error, S::error, "400"},
     };
     for (const Row& row : rows) {
-        CAPTURE(row.id);
+        CAPTURE(std::string(row.id));
         const Rule r = rule(row.id);
         CHECK(rule_info(r).id == row.id);
         CHECK(rule_info(r).request == row.request);
@@ -126,7 +129,8 @@ TEST_CASE("rules: severities and statuses of the rules the issue names") {
 
 TEST_CASE("severity_of: strict makes request warnings errors, except the next-message rules") {
     for (const auto& r : all_rules()) {
-        CAPTURE(r.id);
+        const std::string id(r.id);
+        CAPTURE(id);
         CHECK(severity_of(r.rule, MessageKind::request, false) == r.request);
         CHECK(severity_of(r.rule, MessageKind::request, true) == (r.next_message ? r.request : Severity::error));
         // strict is for requests only

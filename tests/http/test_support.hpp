@@ -24,6 +24,25 @@ struct Exact {
 
 inline bool has(const std::string& hay, std::string_view needle) { return hay.find(needle) != std::string::npos; }
 
+// The bytes with CR, LF and other non-printable bytes escaped, for CAPTURE.
+inline std::string printable(std::string_view s) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    for (char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c == '\r') out += "\\r";
+        else if (c == '\n') out += "\\n";
+        else if (c == '\t') out += "\\t";
+        else if (c == '\\') out += "\\\\";
+        else if (c < 0x20 || c >= 0x7f) {
+            out += "\\x";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        } else out += ch;
+    }
+    return out;
+}
+
 // "id@offset id@offset ...", in the order given: one string, so that a
 // failing CHECK prints every rule at once.
 inline std::string rules_at(const rawhttp::http::Violations& v) {

@@ -1,12 +1,15 @@
 """rawhttp listen, end to end: the built binary on 127.0.0.1, with real curl,
 raw socket clients and rawhttp send as the other side. Every process and
 socket is bounded in time."""
+import hashlib
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -467,6 +470,231 @@ def test_help_has_examples(tmp):
     rc, out, err = h.run(["listen", "--help"])
     h.eq(rc, 0, "exit")
     h.check(b"Examples:" in out and b"--save" in out and b"--trace" in out, "help: %r" % out[-800:])
+
+
+# ---------------------------------------------------- large captures, many clients
+
+def wait_port_file(path, timeout=10):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if os.path.exists(path):
+            text = open(path).read().strip()
+            if text:
+                return int(text)
+        time.sleep(0.02)
+    raise AssertionError("no port file %s" % path)
+
+
+class HashRecorder:
+    """Takes one connection, hashes what arrives (never holds it), answers
+    once `expect` bytes came, then closes."""
+
+    def __init__(self, expect):
+        self.expect = expect
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(1)
+        self.sock.settimeout(30)
+        self.port = self.sock.getsockname()[1]
+        self.sha = hashlib.sha256()
+        self.count = 0
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        try:
+            c, _ = self.sock.accept()
+        except OSError:
+            return
+        c.settimeout(30)
+        try:
+            while self.count < self.expect:
+                data = c.recv(1 << 20)
+                if not data:
+                    break
+                self.sha.update(data)
+                self.count += len(data)
+            c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        except OSError:
+            pass
+        c.close()
+
+    def done(self):
+        self.thread.join(timeout=40)
+        self.sock.close()
+        return self.count, self.sha.hexdigest()
+
+
+def test_save_of_a_large_request_is_whole_and_memory_bounded(tmp):
+    # 64 MiB for time; 1 GiB was tried by hand: peak RSS 9.5 MiB, send's bytes the same sha256.
+    big = 64 << 20
+    saved = os.path.join(tmp, "big.req")
+    portfile = os.path.join(tmp, "big.port")
+    result = {}
+
+    def run_listen():
+        try:
+            result["run"] = h.run_measured(["listen", "127.0.0.1:0", "--once", "--save", saved,
+                                            "--port-file", portfile], timeout=90)
+        except BaseException as e:  # reported below, in the test's thread
+            result["error"] = e
+    t = threading.Thread(target=run_listen, daemon=True)
+    t.start()
+    port = wait_port_file(portfile)
+    head = b"PUT /upload HTTP/1.1\r\nHost: t\r\nContent-Length: %d\r\n\r\n" % big
+    sha = hashlib.sha256(head)
+    block = os.urandom(1 << 20)  # random bytes: CR, LF, "{{" and NUL all appear
+    s = connect(port, timeout=30)
+    s.sendall(head)
+    for i in range(big >> 20):
+        chunk = b"%08d" % i + block[8:]  # each MiB differs, so a misplaced one shows
+        sha.update(chunk)
+        s.sendall(chunk)
+    answer = read_all(s, limit=30)
+    s.close()
+    t.join(90)
+    if "error" in result:
+        raise result["error"]
+    rc, out, err, took, rss = result["run"]
+    h.eq(rc, 0, "listen exit; stderr %r" % err[-400:])
+    h.check(answer.startswith(b"HTTP/1.1 200 OK"), "answered once the body was whole: %r" % answer[:80])
+    side = os.path.join(tmp, "big.body")
+    h.eq(os.path.getsize(side), big, "the side file holds the body")
+    text = open(saved, "rb").read()
+    h.check(len(text) < 4096 and text.endswith(b"\r\n\r\n{{file:big.body}}\r\n"), "the .req: %r" % text)
+    h.check(b"PUT /upload HTTP/1.1\r\n" in text, "the head stays in the .req: %r" % text)
+    h.check(b"big.body" in out and b"saved %d bytes" % (len(head) + big) in out, "what listen said: %r" % out[-600:])
+    if not h.asan_build():
+        h.check(rss < 40 * 1024, "listen's peak RSS stays small: %d KiB for a %d MiB request" % (rss, big >> 20))
+    # send of the saved .req: every byte, identical to what the client sent.
+    rec = HashRecorder(len(head) + big)
+    rc, sout, serr = h.run(["send", saved, "--to", "127.0.0.1:%d" % rec.port], timeout=90)
+    count, digest = rec.done()
+    h.eq(rc, 0, "send exit (%r)" % serr[-300:])
+    h.eq(count, len(head) + big, "bytes sent")
+    h.eq(digest, sha.hexdigest(), "sha256 of what send sent, against what the client sent")
+
+
+def test_stalled_clients_do_not_hold_a_normal_one(tmp):
+    with Listen(tmp, "--idle-timeout", "25") as ls:
+        stalled = []
+        for i in range(20):
+            s = connect(ls.port)
+            s.sendall(b"GET /stalled-%d HTTP/1.1\r\nHos" % i)  # half a head, then silence
+            stalled.append(s)
+        t0 = time.monotonic()
+        s = connect(ls.port)
+        s.sendall(b"GET /normal HTTP/1.1\r\nHost: a\r\n\r\n")
+        got = read_all(s, limit=10)
+        took = time.monotonic() - t0
+        s.close()
+        time.sleep(0.3)
+        for x in stalled:
+            x.close()
+        rc, out, err = ls.stop(timeout=15)
+    h.check(got.startswith(b"HTTP/1.1 200 OK"), "the normal client is answered: %r" % got[:80])
+    h.check(took < 2.5, "answered in %.2fs, not after the stalled clients' idle timeout" % took)
+    h.eq(rc, 0, "Ctrl-C stops listen cleanly; stderr %r" % err[-300:])
+    h.check("> GET /normal HTTP/1.1" in out, "the normal client shown:\n" + out[-2000:])
+    h.eq(out.count(" connected  (to "), 21, "every client shown")
+
+
+def blocks_of(out, port):
+    """The lines of client `port`'s view, from its `connected` line to its last one."""
+    lines = out.split("\n")
+    me = "client 127.0.0.1:%d" % port
+    first = [i for i, l in enumerate(lines) if l.startswith(me + " connected")]
+    last = [i for i, l in enumerate(lines) if l.startswith(me + ": ")]
+    h.eq((len(first), len(last)), (1, 1), "one start and one end line for %s:\n%s" % (me, out))
+    return lines[first[0]:last[0] + 1]
+
+
+def test_several_clients_each_view_is_one_block(tmp):
+    saved = os.path.join(tmp, "c.req")
+    with Listen(tmp, "--save", saved) as ls:
+        # The first client is alone, so it is shown live; then others come.
+        holder = connect(ls.port)
+        holder.sendall(b"GET /holder HTTP/1.1\r\n")
+        end = time.monotonic() + 10
+        while b"> GET /holder" not in open(ls.out_path, "rb").read() and time.monotonic() < end:
+            time.sleep(0.05)  # shown live before the others come
+        socks = [connect(ls.port) for _ in range(6)]
+        ports = [s.getsockname()[1] for s in socks]
+        hp = holder.getsockname()[1]
+        pieces = [b"GET /client-%d HTTP/1.1\r\n", b"Host: a\r\nX-Client: %d\r\n", b"\r\n"]
+        for piece in pieces:  # the clients' bytes arrive interleaved
+            for n, s in enumerate(socks):
+                s.sendall(piece % n if b"%d" in piece else piece)
+            time.sleep(0.1)
+        answers = []
+        for s in socks:
+            answers.append(read_all(s))
+            s.close()
+        holder.sendall(b"Host: a\r\n\r\n")
+        held = read_all(holder)
+        holder.close()
+        time.sleep(0.3)
+        rc, out, err = ls.stop()
+    h.eq(rc, 0, "exit; stderr %r" % err[-300:])
+    h.check(all(a.startswith(b"HTTP/1.1 200 OK") for a in answers + [held]), "all answered: %r" % answers)
+    for n, port in enumerate(ports):
+        block = blocks_of(out, port)
+        text = "\n".join(block)
+        h.check("> GET /client-%d HTTP/1.1" % n in text and "X-Client: %d" % n in text,
+                "client %d's block has its request:\n%s" % (n, text))
+        mine = "127.0.0.1:%d" % port
+        others = [l for l in block if any(m != str(n) for m in re.findall(r"client-(\d)", l))
+                  or any(m != str(n) for m in re.findall(r"X-Client(?::|\s+)\s*(\d)", l))
+                  or "holder" in l or (l.startswith("client 127.0.0.1:") and mine not in l)]
+        h.check(not others, "client %d's block is whole, with no other client's lines: %r\n%s" % (n, others, text))
+    # The first one: live until the others came, then the rest as one block.
+    h.check(("client 127.0.0.1:%d's view is shown when it ends" % hp) in out, "the live view's hand-over:\n" + out)
+    cont = out[out.index("client 127.0.0.1:%d, continued" % hp):]
+    cont = cont[:cont.index("client 127.0.0.1:%d: " % hp)]
+    h.check("client-" not in cont and "Host: a" in cont, "the rest of the first view, whole:\n" + cont)
+    # --save with several clients: c.req, c-2.req, ... in the order they connected.
+    h.check(b"GET /holder " in open(saved, "rb").read(), "the first client in c.req")
+    got = sorted(open(os.path.join(tmp, "c-%d.req" % k), "rb").read().split(b"GET /client-")[1][:1]
+                 for k in range(2, 8))
+    h.eq(got, [b"%d" % n for n in range(6)], "the others in c-2.req ... c-7.req")
+
+
+def test_max_clients_holds_the_next_in_the_queue(tmp):
+    with Listen(tmp, "--max-clients", "2", "--idle-timeout", "25") as ls:
+        a = connect(ls.port)
+        a.sendall(b"GET /a HTTP/1.1\r\n")
+        b = connect(ls.port)
+        b.sendall(b"GET /b HTTP/1.1\r\n")
+        time.sleep(0.3)
+        c = connect(ls.port)  # the kernel takes the connection; listen does not read it yet
+        c.sendall(b"GET /c HTTP/1.1\r\nHost: x\r\n\r\n")
+        c.settimeout(1.0)
+        try:
+            early = c.recv(100)
+        except socket.timeout:
+            early = None
+        h.eq(early, None, "the third client waits while two are served")
+        a.sendall(b"Host: x\r\n\r\n")
+        got_a = read_all(a)
+        a.close()
+        t0 = time.monotonic()
+        c.settimeout(5)
+        got_c = read_all(c)
+        took = time.monotonic() - t0
+        c.close()
+        b.close()
+        time.sleep(0.2)
+        rc, out, err = ls.stop()
+    h.check(got_a.startswith(b"HTTP/1.1 200 OK"), "a answered: %r" % got_a[:60])
+    h.check(got_c.startswith(b"HTTP/1.1 200 OK") and took < 3,
+            "c answered once a ended (%.2fs): %r" % (took, got_c[:60]))
+    h.eq(rc, 0, "exit")
+    rc, out, err = h.run(["listen", "0", "--max-clients", "0"])
+    h.eq(rc, 2, "--max-clients 0 is a usage error (%r)" % err)
+    rc, out, err = h.run(["listen", "0", "--chat", "--max-clients", "2"])
+    h.eq(rc, 2, "--max-clients is refused with --chat (%r)" % err)
+    rc, out, err = h.run(["listen", "--help"])
+    h.check(b"--max-clients" in out and b"side file" in out, "help: %r" % out[-1200:])
 
 
 # ---------------------------------------------------------- terminal safety
