@@ -48,6 +48,7 @@ constexpr std::size_t kFillChunk = 64 * 1024; // one send of /bytes, straight fr
 constexpr std::size_t kChunkSize = 1024;      // /chunked/N chunk size
 constexpr std::size_t kChunkUnit = 3 + 2 + kChunkSize + 2;  // "400\r\n", the data, "\r\n"
 constexpr std::size_t kChunkUnits = 16;       // full chunks in the shared /chunked block
+constexpr std::size_t kNotSentLowat = 128 * 1024;  // TCP_NOTSENT_LOWAT of each client socket
 constexpr std::size_t kFdReserve = 64;        // descriptors kept back from connections
 constexpr std::size_t kMaxAutoConnections = 1u << 20;  // when the descriptor limit is unlimited
 constexpr milliseconds kTrimEvery{1000};      // the most often freed memory goes back to the system
@@ -459,6 +460,12 @@ struct PracticeServer::Impl {
             }
             int one = 1;
             ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+            // The kernel queues at most this much not yet sent: a client that
+            // never reads then pins little kernel memory either (the send
+            // buffer would otherwise grow to megabytes), and the data in
+            // flight, which makes the speed, is not limited.
+            int lowat = static_cast<int>(kNotSentLowat);
+            ::setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat, sizeof lowat);
             auto c = std::make_unique<Conn>();
             c->id = next_id++;
             c->fd = fd;
