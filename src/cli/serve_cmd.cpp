@@ -26,8 +26,8 @@ extern "C" void on_stop_signal(int) { g_stop.store(true); }
 struct ServeCmd {
     std::string where = "127.0.0.1:8080";
     double idle_timeout = 10;
-    double head_timeout = 10;
-    double body_timeout = 10;
+    double head_timeout = 30;  // a person typing into nc needs more than a pause's 10
+    double body_timeout = 30;
     std::uint64_t min_body_rate = 1024;
     std::size_t max_connections = 0;
     std::size_t max_per_client = 0;
@@ -108,10 +108,10 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                     "seconds a client may pause mid-request before 408 Request Timeout (default 10)");
     sub->add_option("--head-timeout", cmd->head_timeout,
                     "seconds a whole request head may take from its first byte, however steady, "
-                    "before 408 (default 10)");
+                    "before 408 (default 30)");
     sub->add_option("--body-timeout", cmd->body_timeout,
                     "seconds a request body may take, plus one per --min-body-rate bytes received, "
-                    "before 408 (default 10)");
+                    "before 408 (default 30)");
     sub->add_option("--min-body-rate", cmd->min_body_rate,
                     "bytes per second a body must keep up after --body-timeout; 0: no body deadline "
                     "(default 1024)");

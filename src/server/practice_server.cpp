@@ -345,8 +345,8 @@ struct PracticeServer::Impl {
 
     Impl(net::Listener l, ServeOptions o) : listener(std::move(l)), options(std::move(o)) {
         if (options.idle_timeout.count() <= 0) options.idle_timeout = milliseconds(10000);
-        if (options.head_timeout.count() <= 0) options.head_timeout = milliseconds(10000);
-        if (options.body_timeout.count() <= 0) options.body_timeout = milliseconds(10000);
+        if (options.head_timeout.count() <= 0) options.head_timeout = milliseconds(30000);
+        if (options.body_timeout.count() <= 0) options.body_timeout = milliseconds(30000);
     }
 
     ~Impl() {

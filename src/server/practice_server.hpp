@@ -22,12 +22,13 @@ struct ServeOptions {
     std::chrono::milliseconds idle_timeout{10000};
     // The whole request head must arrive within this long of its first byte,
     // however steadily it trickles in (a byte a second resets the idle clock
-    // but not this one): 408 beyond.
-    std::chrono::milliseconds head_timeout{10000};
+    // but not this one): 408 beyond. Long enough for a person typing a head
+    // into nc; a full table ends the oldest partial heads sooner anyway.
+    std::chrono::milliseconds head_timeout{30000};
     // The body must arrive within body_timeout of the head's end, plus one
     // second per min_body_rate bytes received: a slow but steady upload keeps
     // going, a drip gets 408. min_body_rate 0: only the idle timeout applies.
-    std::chrono::milliseconds body_timeout{10000};
+    std::chrono::milliseconds body_timeout{30000};
     std::uint64_t min_body_rate = 1024;  // bytes per second
     // Open connections at most (0: the descriptor limit, raised to its hard
     // maximum, minus a reserve). At the limit a newcomer takes the place of

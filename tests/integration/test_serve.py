@@ -578,7 +578,7 @@ def test_max_connections_makes_room_or_answers_503(tmp):
 
 def test_max_per_client_default_is_unlimited_and_the_cap_answers_503(tmp):
     rc, out, err = h.run(["serve", "--help"])
-    for opt in (rb"--head-timeout[^\n]*\n?[^\n]*default 10\)", rb"--max-per-client[^\n]*\n?[^\n]*default 0",
+    for opt in (rb"--head-timeout[^\n]*\n?[^\n]*default 30\)", rb"--body-timeout[^\n]*\n?[^\n]*default 30\)", rb"--max-per-client[^\n]*\n?[^\n]*default 0",
                 rb"--max-connections[^\n]*\n?[^\n]*default 0", rb"--min-body-rate[^\n]*\n?[^\n]*default 1024\)"):
         h.check(re.search(opt, out), "help: %r in %r" % (opt, out))
     with h.PracticeServer("--quiet", "--max-per-client", "3") as srv:
