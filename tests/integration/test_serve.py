@@ -597,5 +597,23 @@ def test_max_per_client_default_is_unlimited_and_the_cap_answers_503(tmp):
         h.eq(fresh_answer(srv.port), 200, "places free again once they left")
 
 
+
+def test_serve_raises_its_descriptor_limit_to_the_hard_maximum(tmp):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    low = min(1024, hard)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (low, hard))  # serve inherits a low soft limit
+    try:
+        srv = h.PracticeServer("--quiet")
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    with srv:
+        h.eq(fresh_answer(srv.port), 200, "serving")  # run() has started
+        with open("/proc/%d/limits" % srv.proc.pid) as f:
+            line = [l for l in f if l.startswith("Max open files")][0].split()
+        want = "unlimited" if hard == resource.RLIM_INFINITY else str(hard)
+        # An unlimited hard limit may be refused above nr_open: then 65536 at least.
+        h.check(line[3] == want or (want == "unlimited" and int(line[3]) >= 65536),
+                "serve's soft limit %s, hard %s (started with %d)" % (line[3], line[4], low))
+
 if __name__ == "__main__":
     h.main(globals())
