@@ -48,6 +48,8 @@ constexpr std::size_t kFillChunk = 64 * 1024; // one send of /bytes, straight fr
 constexpr std::size_t kChunkSize = 1024;      // /chunked/N chunk size
 constexpr std::size_t kChunkUnit = 3 + 2 + kChunkSize + 2;  // "400\r\n", the data, "\r\n"
 constexpr std::size_t kChunkUnits = 16;       // full chunks in the shared /chunked block
+constexpr std::size_t kInlineBody = 8 * 1024; // generated bodies this small are buffered, so
+                                              // pipelined answers share one send
 constexpr std::size_t kNotSentLowat = 128 * 1024;  // TCP_NOTSENT_LOWAT of each client socket
 constexpr std::size_t kFdReserve = 64;        // descriptors kept back from connections
 constexpr std::size_t kMaxAutoConnections = 1u << 20;  // when the descriptor limit is unlimited
@@ -708,6 +710,16 @@ struct PracticeServer::Impl {
     // Starts a generated body (/bytes, /chunked, /slow) after the queued head.
     void start_generator(Conn& c, GenKind kind, std::uint64_t length) {
         c.gen = Generator{kind, length, 0, 0};
+        if (kind != GenKind::slow && length <= kInlineBody) {
+            if (kind == GenKind::bytes) {
+                c.out.append(pattern_block().data(), static_cast<std::size_t>(length));
+            } else {
+                for (std::uint64_t i = 0; i < length / kChunkSize; ++i) c.out.append(chunk_block(), 0, kChunkUnit);
+                c.gen.tail = length % kChunkSize;
+            }
+            finish_generator(c);
+            return;
+        }
         if (kind == GenKind::chunked) {
             c.gen.remaining = length / kChunkSize * kChunkUnit;
             c.gen.tail = length % kChunkSize;
