@@ -117,7 +117,7 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                     "(default 1024)");
     sub->add_option("--max-connections", cmd->max_connections,
                     "connections served at once; when full, a newcomer replaces the idlest or gets 503 "
-                    "(default 0: the descriptor limit minus 64)");
+                    "(default 0: the descriptor limit minus 64, which also caps N)");
     sub->add_option("--max-per-client", cmd->max_per_client,
                     "connections from one client address at once, beyond which 503 (default 0: no limit)");
     sub->add_flag("-q,--quiet", cmd->quiet, "do not log each request on stderr");
