@@ -238,7 +238,7 @@ struct Generator {
 };
 
 // Which deadline ended a request (the 408 says which).
-enum class Deadline { idle, head, body, crowded };
+enum class Expiry { idle, head, body, crowded };
 
 // Where a connection stands, for choosing whom to close when the table is full.
 enum class Standing { busy, idle, partial, linger };
@@ -535,7 +535,7 @@ struct PracticeServer::Impl {
         }
         if (!partial_set.empty()) {
             Conn& v = *conns.at(partial_set.begin()->second);
-            request_timeout(v, Deadline::crowded);
+            request_timeout(v, Expiry::crowded);
             pump(v);
             if (!v.dead && v.active) close_conn(v);
             return true;
@@ -866,12 +866,12 @@ struct PracticeServer::Impl {
                 close_conn(c);  // nothing but empty lines arrived
                 return;
             }
-            request_timeout(c, Deadline::head);
+            request_timeout(c, Expiry::head);
             pump(c);
             return;
         }
         if (auto b = body_deadline(c); b && now >= *b) {
-            request_timeout(c, Deadline::body);
+            request_timeout(c, Expiry::body);
             pump(c);
             return;
         }
@@ -888,7 +888,7 @@ struct PracticeServer::Impl {
             return;
         }
         if (c.phase == Phase::body || c.avail() > 0) {
-            request_timeout(c, Deadline::idle);
+            request_timeout(c, Expiry::idle);
             pump(c);
             return;
         }
@@ -1318,23 +1318,23 @@ struct PracticeServer::Impl {
     // 408, saying which deadline fired: silence (--idle-timeout), the whole
     // head (--head-timeout), the body's pace (--body-timeout, --min-body-rate),
     // or a full connection table that needed this connection's place.
-    void request_timeout(Conn& c, Deadline which) {
+    void request_timeout(Conn& c, Expiry which) {
         std::string when;
         switch (which) {
-            case Deadline::idle:
+            case Expiry::idle:
                 when = "The request was not finished within " + ms_text(options.idle_timeout) +
                        " of the last byte received\n(--idle-timeout).";
                 break;
-            case Deadline::head:
+            case Expiry::head:
                 when = "The request head was not finished within " + ms_text(options.head_timeout) +
                        " of its first byte\n(--head-timeout), however steadily it arrived.";
                 break;
-            case Deadline::body:
+            case Expiry::body:
                 when = "The request body arrived too slowly: it may take " + ms_text(options.body_timeout) +
                        " (--body-timeout), plus\none second per " + std::to_string(options.min_body_rate) +
                        " bytes received (--min-body-rate), and it took longer.";
                 break;
-            case Deadline::crowded:
+            case Expiry::crowded:
                 when = "Every connection this server takes at once was in use (--max-connections), and\n"
                        "this one, with the oldest unfinished request head, made room for a new client.";
                 break;

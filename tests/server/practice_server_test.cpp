@@ -664,7 +664,7 @@ TEST_CASE("serve: a full table of busy connections: 503 with Retry-After") {
     o.max_connections = 1;
     TestServer s(o);
     Client a(s.port);
-    REQUIRE(a.send(get("/slow/15")));  // busy for 1.5 s
+    REQUIRE(a.send(get("/slow/30")));  // busy for 3 s
     REQUIRE(a.fill());                 // its head arrived: a holds the only place
     Client b(s.port);
     REQUIRE(b.send(get("/")));
@@ -677,7 +677,7 @@ TEST_CASE("serve: a full table of busy connections: 503 with Retry-After") {
     CHECK(b.closed_by_server());
     auto ra = a.reply();  // a was not disturbed
     REQUIRE(ra);
-    CHECK(ra->body == pattern(15));
+    CHECK(ra->body == pattern(30));
 }
 
 TEST_CASE("serve: max_per_client: one address's connections beyond the cap get 503") {
