@@ -5,9 +5,12 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstdint>
 #include <cstring>
 #include <iostream>
 #include <memory>
+#include <string>
+#include <utility>
 
 #include "cli/common.hpp"
 #include "net/transport.hpp"
@@ -23,6 +26,11 @@ extern "C" void on_stop_signal(int) { g_stop.store(true); }
 struct ServeCmd {
     std::string where = "127.0.0.1:8080";
     double idle_timeout = 10;
+    double head_timeout = 30;  // a person typing into nc needs more than a pause's 10
+    double body_timeout = 30;
+    std::uint64_t min_body_rate = 1024;
+    std::size_t max_connections = 0;
+    std::size_t max_per_client = 0;
     bool quiet = false;
     bool strict = false;
     std::string port_file;
@@ -37,9 +45,14 @@ struct ServeCmd {
             return 2;
         }
         long long idle = seconds_to_ms(idle_timeout);
-        if (idle <= 0) {
-            print_error("serve: --idle-timeout takes a number of seconds above 0");
-            return 2;
+        long long head = seconds_to_ms(head_timeout);
+        long long body = seconds_to_ms(body_timeout);
+        for (auto [value, name] : {std::pair{idle, "--idle-timeout"}, std::pair{head, "--head-timeout"},
+                                   std::pair{body, "--body-timeout"}}) {
+            if (value <= 0) {
+                print_error(std::string("serve: ") + name + " takes a number of seconds above 0");
+                return 2;
+            }
         }
         auto listener = net::listen_on(hp->host, *hp->port);
         if (!listener) {
@@ -65,6 +78,11 @@ struct ServeCmd {
         server::ServeOptions opts;
         opts.idle_timeout = std::chrono::milliseconds(idle);
         opts.strict = strict;
+        opts.head_timeout = std::chrono::milliseconds(head);
+        opts.body_timeout = std::chrono::milliseconds(body);
+        opts.min_body_rate = min_body_rate;
+        opts.max_connections = max_connections;
+        opts.max_per_client = max_per_client;
         if (!quiet) opts.log = &std::cerr;
         server::PracticeServer srv(std::move(*listener), opts);
         srv.run(g_stop);
@@ -90,10 +108,25 @@ void add_serve_command(CLI::App& app, int& exit_code) {
         "  rawhttp serve 8080\n"
         "  rawhttp serve 0 --port-file /tmp/port     # any free port, written to a file\n"
         "  rawhttp serve [::1]:8080 --idle-timeout 3\n"
-        "  rawhttp serve 8080 --strict                # bare LF, double spaces, unknown Expect: rejected");
+        "  rawhttp serve 8080 --strict                # bare LF, double spaces, unknown Expect: rejected\n"
+        "  rawhttp serve 8080 --head-timeout 2 --max-connections 500 --max-per-client 50");
     sub->add_option("WHERE", cmd->where, "[HOST:]PORT to listen on (default 127.0.0.1:8080; port 0 = any free port)");
     sub->add_option("--idle-timeout", cmd->idle_timeout,
                     "seconds a client may pause mid-request before 408 Request Timeout (default 10)");
+    sub->add_option("--head-timeout", cmd->head_timeout,
+                    "seconds a whole request head may take from its first byte, however steady, "
+                    "before 408 (default 30)");
+    sub->add_option("--body-timeout", cmd->body_timeout,
+                    "seconds a request body may take, plus one per --min-body-rate bytes received, "
+                    "before 408 (default 30)");
+    sub->add_option("--min-body-rate", cmd->min_body_rate,
+                    "bytes per second a body must keep up after --body-timeout; 0: no body deadline "
+                    "(default 1024)");
+    sub->add_option("--max-connections", cmd->max_connections,
+                    "connections served at once; when full, a newcomer replaces the idlest or gets 503 "
+                    "(default 0: the descriptor limit minus 64, which also caps N)");
+    sub->add_option("--max-per-client", cmd->max_per_client,
+                    "connections from one client address at once, beyond which 503 (default 0: no limit)");
     sub->add_flag("-q,--quiet", cmd->quiet, "do not log each request on stderr");
     sub->add_flag("--strict", cmd->strict,
                   "reject what the rule book calls a warning too (stricter than any one real server; lint --strict predicts it)");

@@ -118,12 +118,49 @@ void parse_head(std::string_view buf, MessageKind kind, const Limits& limits, Me
                                         : "";
         out.push_back({Rule::bare_lf, bare_lf_first, "line ends with a bare LF, not CR LF" + more, {}});
     }
+    if (head.head_bytes > limits.large_head && limits.large_head < limits.max_head)
+        out.push_back({Rule::head_large, limits.large_head,
+                       "the head is longer than " + std::to_string(limits.large_head) + " bytes", {}});
     if (over_limit && !head.terminated)
         out.push_back({Rule::head_too_large, limits.max_head,
                        "the head is longer than " + std::to_string(limits.max_head) +
                            " bytes without its empty line; a server stops reading there",
                        {}});
+    // A last line the bytes ended inside is unfinished, not wrong: its bytes
+    // could still become anything, so only what is already settled counts
+    // (its length past a limit; a first byte that can start no message).
+    std::optional<Line> open_line;
+    if (!head.terminated && !lines.empty() && lines.back().lf == std::string_view::npos) {
+        open_line = lines.back();
+        lines.pop_back();
+        const std::size_t len = open_line->end - open_line->start;
+        if (lines.empty()) {
+            if (kind == MessageKind::request && len > limits.max_request_line)
+                out.push_back({Rule::target_too_long, open_line->start + limits.max_request_line,
+                               "the request line is longer than " + std::to_string(limits.max_request_line) +
+                                   " bytes; RFC 9112 asks servers to support 8000 octets, and many stop near there",
+                               {}});
+            if (hopeless_start(v.substr(open_line->start), kind)) {
+                // Judged as a whole line would be: the rules at its first bytes.
+                Line whole = *open_line;
+                MessageHead tmp;
+                Violations first;
+                if (kind == MessageKind::request) check_request_line(v, whole, limits, tmp, first);
+                else check_status_line(v, whole, tmp, first);
+                const std::size_t settled = kind == MessageKind::request ? open_line->start + 1 : open_line->start + 5;
+                for (auto& x : first)
+                    if (x.offset < settled) out.push_back(std::move(x));
+            }
+        } else if (len > limits.max_field_line) {
+            out.push_back({Rule::field_line_too_long, open_line->start + limits.max_field_line,
+                           "this field line is longer than " + std::to_string(limits.max_field_line) + " bytes", {}});
+        }
+    }
     if (lines.empty()) {
+        if (open_line) {
+            head.line_offset = open_line->start;
+            return;
+        }
         if (kind == MessageKind::request)
             out.push_back({Rule::empty_request, pos,
                            "no request line: only empty lines or nothing at all was sent, so the server keeps "

@@ -92,6 +92,8 @@ constexpr RuleInfo kRules[] = {
      "send fewer header fields"},
     {Rule::head_too_large, "head-too-large", "RFC 6585 §5", L::limit, E, RE, "431",
      "Node answers 431 past 16 KiB of head; nginx answers 400 past 32 KiB", "send fewer or shorter header fields"},
+    {Rule::head_large, "head-large", "RFC 6585 §5", L::may, W, RN, "431",
+     "Node answers 431 past 16 KiB of head; nginx accepts up to 32 KiB", "send fewer or shorter header fields"},
     {Rule::chunk_ext_too_long, "chunk-ext-too-long", "RFC 9112 §7.1.1", L::limit, E, RE, "400",
      "Node answers 400 to long chunk extensions", "drop the chunk extensions (nothing reads them)"},
     {Rule::too_many_interim, "too-many-interim", "RFC 9110 §15.2", L::limit, E, RE, "400", "",

@@ -53,6 +53,7 @@ enum class Rule : std::uint8_t {
     field_line_too_long,
     too_many_fields,
     head_too_large,
+    head_large,
     chunk_ext_too_long,
     too_many_interim,
     // the whole head
@@ -137,6 +138,7 @@ struct Limits {
     std::size_t max_field_line = 8192;    // bytes of one field line (nginx: 400 past 8 KiB)
     std::size_t max_fields = 100;         // header fields in one head (Apache's LimitRequestFields)
     std::size_t max_head = 32768;         // bytes of the whole head (nginx: 4 buffers of 8 KiB)
+    std::size_t large_head = 16384;       // a warning past it (Node: 431 past 16 KiB)
     std::size_t max_chunk_ext = 4096;     // chunk-extension bytes on one chunk-size line
     std::size_t max_trailer = 32768;      // bytes of a chunked body's trailer section
 };
@@ -149,6 +151,7 @@ inline Limits response_limits(std::size_t max_head = 1u << 20, std::size_t max_f
     l.max_field_line = max_head;
     l.max_fields = max_fields;
     l.max_head = max_head;
+    l.large_head = max_head;
     l.max_chunk_ext = 4096;
     l.max_trailer = 64 * 1024;
     return l;

@@ -4,12 +4,15 @@
 // sleeps; a slow or vanished client costs one buffer, never the loop.
 #include "server/practice_server.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -40,11 +43,18 @@ using TimePoint = Clock::time_point;
 using std::chrono::milliseconds;
 
 constexpr std::size_t kReadChunk = 64 * 1024;
-constexpr std::size_t kReadCap = kMaxHeadBytes + kReadChunk;  // unconsumed input kept at most
-constexpr std::size_t kOutHigh = 256 * 1024;  // above this, take no new request
-constexpr std::size_t kFillLow = 64 * 1024;   // refill generated bodies below this
-constexpr std::size_t kFillChunk = 64 * 1024;
+constexpr std::size_t kReadCap = kMaxHeadBytes + kReadChunk;  // unconsumed body input kept at most
+constexpr std::size_t kOutHigh = 64 * 1024;   // above this, take no new pipelined request
+constexpr std::size_t kFillChunk = 64 * 1024; // one send of /bytes, straight from a shared block
 constexpr std::size_t kChunkSize = 1024;      // /chunked/N chunk size
+constexpr std::size_t kChunkUnit = 3 + 2 + kChunkSize + 2;  // "400\r\n", the data, "\r\n"
+constexpr std::size_t kChunkUnits = 16;       // full chunks in the shared /chunked block
+constexpr std::size_t kInlineBody = 8 * 1024; // generated bodies this small are buffered, so
+                                              // pipelined answers share one send
+constexpr std::size_t kNotSentLowat = 128 * 1024;  // TCP_NOTSENT_LOWAT of each client socket
+constexpr std::size_t kFdReserve = 64;        // descriptors kept back from connections
+constexpr std::size_t kMaxAutoConnections = 1u << 20;  // when the descriptor limit is unlimited
+constexpr milliseconds kTrimEvery{1000};      // the most often freed memory goes back to the system
 constexpr milliseconds kDripInterval{100};
 constexpr milliseconds kLingerMax{2000};
 constexpr milliseconds kTick{100};            // the stop flag is checked this often
@@ -52,7 +62,7 @@ constexpr int kMaxEvents = 512;
 constexpr int kMaxAcceptsPerWake = 512;
 constexpr int kMaxReadsPerWake = 4;
 constexpr std::size_t kEarlyParse = 4096;  // heads this short are re-parsed on every read
-constexpr std::size_t kKeepCapacity = 256 * 1024;  // larger idle buffers are released
+constexpr std::size_t kKeepCapacity = 64 * 1024;  // larger buffers are released once drained
 
 constexpr std::string_view kMethods[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"};
 constexpr std::string_view kAllow = "GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS";
@@ -66,6 +76,20 @@ const std::string& pattern_block() {
         std::string s;
         s.reserve(kFillChunk + kPattern.size());
         while (s.size() < kFillChunk + kPattern.size()) s.append(kPattern);
+        return s;
+    }();
+    return block;
+}
+
+// /chunked's full chunks are all alike (1024 is a multiple of the pattern's
+// 64 bytes, so each starts at the pattern's start): one shared block of them
+// serves every connection, and a response costs no buffer of its own.
+const std::string& chunk_block() {
+    static const std::string block = [] {
+        static_assert(kChunkSize % kPattern.size() == 0 && kChunkSize == 0x400);
+        std::string unit = "400\r\n" + pattern_block().substr(0, kChunkSize) + "\r\n";
+        std::string s;
+        for (std::size_t i = 0; i < kChunkUnits; ++i) s += unit;
         return s;
     }();
     return block;
@@ -148,15 +172,23 @@ std::string http_date(std::time_t t) {
     return buf;
 }
 
-void raise_fd_limit() {
+// Raises the soft descriptor limit as far as allowed; returns the limit in
+// force afterwards (0 when it cannot be read).
+rlim_t raise_fd_limit() {
     rlimit rl{};
-    if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= rl.rlim_max) return;
-    rlimit want = rl;
-    want.rlim_cur = rl.rlim_max;
-    if (::setrlimit(RLIMIT_NOFILE, &want) != 0 && rl.rlim_cur < 65536) {
-        want.rlim_cur = std::min<rlim_t>(65536, rl.rlim_max);
-        ::setrlimit(RLIMIT_NOFILE, &want);
+    if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) return 0;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rlimit want = rl;
+        want.rlim_cur = rl.rlim_max;
+        // An unlimited hard limit can still be refused (above nr_open): settle
+        // for 65536 then.
+        if (::setrlimit(RLIMIT_NOFILE, &want) != 0 && rl.rlim_cur < 65536) {
+            want.rlim_cur = std::min<rlim_t>(65536, rl.rlim_max);
+            ::setrlimit(RLIMIT_NOFILE, &want);
+        }
+        ::getrlimit(RLIMIT_NOFILE, &rl);
     }
+    return rl.rlim_cur;
 }
 
 // ------------------------------------------------------------- the model
@@ -164,12 +196,21 @@ void raise_fd_limit() {
 enum class Phase { head, body, linger };
 enum class GenKind { none, bytes, chunked, slow };
 
-// What a response body is generated from, in pieces, as the socket drains.
+// What a response body is generated from, in pieces, as the socket drains:
+// /bytes and /chunked are sent straight from a shared block, so a client that
+// does not read costs its connection no output buffer at all.
 struct Generator {
     GenKind kind = GenKind::none;
-    std::uint64_t remaining = 0;
-    std::uint64_t offset = 0;
+    std::uint64_t remaining = 0;  // bytes of the stream still to send (chunked: of its full chunks)
+    std::uint64_t offset = 0;     // bytes of the stream sent
+    std::uint64_t tail = 0;       // chunked: data bytes of the short last chunk
 };
+
+// Which deadline ended a request (the 408 says which).
+enum class Expiry { idle, head, body, crowded };
+
+// Where a connection stands, for choosing whom to close when the table is full.
+enum class Standing { busy, idle, partial, linger };
 
 // The request being read, copied out of the reader's head (whose views die
 // when the next message starts).
@@ -210,6 +251,13 @@ struct Conn {
     TimePoint linger_until;
     std::optional<TimePoint> timer_at;
     std::uint32_t events = 0;
+
+    std::optional<TimePoint> head_since;  // first byte of the head being awaited
+    std::optional<TimePoint> body_since;  // end of the head whose body is being read
+    bool active = false;                  // counted against max_connections
+    std::string client;                   // address without port, with --max-per-client
+    Standing standing = Standing::busy;
+    TimePoint standing_key;               // its place in that standing's queue
 
     std::size_t avail() const { return in.size() - in_pos; }
     std::size_t out_pending() const { return out.size() - out_pos; }
@@ -253,9 +301,23 @@ struct PracticeServer::Impl {
     std::string date;
     std::vector<char> scratch = std::vector<char>(kReadChunk);
 
+    // The connection table: `limit` active connections (not lingering), and
+    // at most `fd_budget` open ones, lingering included.
+    std::size_t limit = 0;
+    std::size_t fd_budget = 0;
+    std::atomic<std::size_t> limit_shown{0};
+    std::size_t open_count = 0;
+    std::size_t active_count = 0;
+    // Candidates for closing when the table is full, oldest first.
+    std::set<std::pair<TimePoint, std::uint64_t>> idle_set, partial_set, linger_set;
+    std::unordered_map<std::string, std::size_t> per_client;
+    std::size_t closed_since_trim = 0;
+    TimePoint last_trim = Clock::now();
+
     Impl(net::Listener l, ServeOptions o) : listener(std::move(l)), options(std::move(o)) {
         if (options.idle_timeout.count() <= 0) options.idle_timeout = milliseconds(10000);
-        if (options.max_connections == 0) options.max_connections = 1;
+        if (options.head_timeout.count() <= 0) options.head_timeout = milliseconds(30000);
+        if (options.body_timeout.count() <= 0) options.body_timeout = milliseconds(30000);
     }
 
     ~Impl() {
@@ -266,8 +328,23 @@ struct PracticeServer::Impl {
 
     // ------------------------------------------------------------ the loop
 
+    // The table's size follows the descriptor limit, not a constant: what is
+    // left after a reserve for the listener, epoll, stdio and a newcomer that
+    // is only told 503.
+    void size_table() {
+        rlim_t fds = raise_fd_limit();
+        std::size_t budget = kMaxAutoConnections;
+        if (fds != 0 && fds != RLIM_INFINITY && fds < kMaxAutoConnections + kFdReserve) {
+            budget = fds > 2 * kFdReserve ? static_cast<std::size_t>(fds) - kFdReserve
+                                          : std::max<std::size_t>(1, static_cast<std::size_t>(fds) / 2);
+        }
+        fd_budget = budget;
+        limit = options.max_connections ? std::min(options.max_connections, budget) : budget;
+        limit_shown.store(limit);
+    }
+
     void run(const std::atomic<bool>& stop) {
-        raise_fd_limit();
+        size_table();
         std::signal(SIGPIPE, SIG_IGN);
         if (epfd < 0) epfd = ::epoll_create1(EPOLL_CLOEXEC);
         if (epfd < 0) return;
@@ -316,18 +393,28 @@ struct PracticeServer::Impl {
     }
 
     void maybe_resume_accepting() {
-        if (listener_active || conns.size() >= options.max_connections) return;
+        if (listener_active) return;
         if (accept_resume_at && now < *accept_resume_at) return;
         accept_resume_at.reset();
         set_listener(true);
     }
 
+    static std::string client_key(const sockaddr_storage& ss) {
+        char buf[64] = "";
+        if (ss.ss_family == AF_INET) {
+            ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in&>(ss).sin_addr, buf, sizeof buf);
+        } else if (ss.ss_family == AF_INET6) {
+            ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6&>(ss).sin6_addr, buf, sizeof buf);
+        }
+        return buf;
+    }
+
+    // Never stops accepting because the table is full: a newcomer takes the
+    // place of the idlest connection or is told 503, so that it hears
+    // something instead of waiting in the backlog behind idle clients.
     void accept_all() {
         for (int i = 0; i < kMaxAcceptsPerWake; ++i) {
-            if (conns.size() >= options.max_connections) {
-                set_listener(false);  // the kernel's backlog holds the rest
-                return;
-            }
+            if (open_count >= fd_budget) close_oldest_linger();
             sockaddr_storage ss{};
             socklen_t len = sizeof ss;
             int fd = ::accept4(listener.fd, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -344,6 +431,12 @@ struct PracticeServer::Impl {
             }
             int one = 1;
             ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+            // The kernel queues at most this much not yet sent: a client that
+            // never reads then pins little kernel memory either (the send
+            // buffer would otherwise grow to megabytes), and the data in
+            // flight, which makes the speed, is not limited.
+            int lowat = static_cast<int>(kNotSentLowat);
+            ::setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat, sizeof lowat);
             auto c = std::make_unique<Conn>(reader_options());
             c->id = next_id++;
             c->fd = fd;
@@ -359,8 +452,68 @@ struct PracticeServer::Impl {
             c->events = EPOLLIN;
             Conn& ref = *c;
             conns.emplace(c->id, std::move(c));
+            ++open_count;
+
+            std::string refusal;
+            if (options.max_per_client) {
+                ref.client = client_key(ss);
+                if (per_client[ref.client] >= options.max_per_client) {
+                    refusal = "This server takes at most " + std::to_string(options.max_per_client) +
+                              " connections from one address (--max-per-client), and " + ref.client +
+                              " has that many open.\n";
+                }
+            }
+            if (refusal.empty() && active_count >= limit && !evict_one()) {
+                refusal = "All " + std::to_string(limit) +
+                          " connections this server takes at once (--max-connections) are busy\n"
+                          "with requests or responses in progress, so none could make room.\n";
+            }
+            if (!refusal.empty()) {
+                refuse(ref, refusal);
+                continue;
+            }
+            ref.active = true;
+            ++active_count;
+            if (options.max_per_client) ++per_client[ref.client];
             arm_timer(ref);
+            classify(ref);
         }
+    }
+
+    // 503 with Retry-After, then a close (a lingering one while descriptors
+    // allow, so that the answer is not lost to a reset).
+    void refuse(Conn& c, const std::string& why) {
+        Response resp;
+        resp.status = 503;
+        resp.close = true;
+        resp.headers.push_back({"Retry-After", "1"});
+        resp.body = "503 Service Unavailable\n\n" + why +
+                    "Try again in a moment (Retry-After: 1) \xe2\x80\x94 RFC 9110 section 15.6.4.\n";
+        queue(c, nullptr, "(connection refused)", std::move(resp));
+        pump(c);
+        if (!c.dead && open_count > fd_budget) close_conn(c);
+    }
+
+    // Makes room for one active connection: an idle keep-alive connection is
+    // closed, else the oldest partial head is answered 408. False when every
+    // connection is busy.
+    bool evict_one() {
+        if (!idle_set.empty()) {
+            close_conn(*conns.at(idle_set.begin()->second));
+            return true;
+        }
+        if (!partial_set.empty()) {
+            Conn& v = *conns.at(partial_set.begin()->second);
+            request_timeout(v, Expiry::crowded);
+            pump(v);
+            if (!v.dead && v.active) close_conn(v);
+            return true;
+        }
+        return false;
+    }
+
+    void close_oldest_linger() {
+        if (!linger_set.empty()) close_conn(*conns.at(linger_set.begin()->second));
     }
 
     void on_event(Conn& c, std::uint32_t ev) {
@@ -377,12 +530,17 @@ struct PracticeServer::Impl {
     void on_readable(Conn& c) {
         for (int i = 0; i < kMaxReadsPerWake; ++i) {
             if (c.phase != Phase::linger && !wants_read(c)) break;
-            ssize_t n = ::recv(c.fd, scratch.data(), scratch.size(), 0);
+            std::size_t room = scratch.size();
+            if (c.phase != Phase::linger) room = std::min(room, input_limit(c) - c.avail());
+            ssize_t n = ::recv(c.fd, scratch.data(), room, 0);
             if (n > 0) {
                 c.last_progress = now;
                 if (c.phase == Phase::linger) continue;  // draining before close: discard
+                // The head's deadline runs from its first byte, even an empty line's.
+                if (c.phase == Phase::head && !c.head_since) c.head_since = now;
                 compact_input(c);
                 c.in.append(scratch.data(), static_cast<std::size_t>(n));
+                if (c.avail() >= kReadChunk) break;  // handle this much before reading more
                 continue;
             }
             if (n == 0) {
@@ -401,11 +559,20 @@ struct PracticeServer::Impl {
         pump(c);
     }
 
+    // Unconsumed input held at most: a head is read up to its limit (the
+    // parser answers 431 there); a body is consumed as it arrives.
+    static std::size_t input_limit(const Conn& c) { return c.phase == Phase::head ? kMaxHeadBytes : kReadCap; }
+
+    // Output waiting for the client: nothing more is read meanwhile, so a
+    // client that pipelines without reading holds one request's worth of
+    // memory, not all it managed to send.
+    static bool output_waiting(const Conn& c) { return c.out_pending() > 0 || c.gen.kind != GenKind::none; }
+
     bool wants_read(const Conn& c) const {
         if (c.peer_closed) return false;
         if (c.phase == Phase::linger) return true;
-        if (c.close_after) return false;
-        return c.avail() < kReadCap;
+        if (c.close_after || output_waiting(c)) return false;
+        return c.avail() < input_limit(c);
     }
 
     void compact_input(Conn& c) {
@@ -432,6 +599,7 @@ struct PracticeServer::Impl {
                    c.out_pending() < kOutHigh) {
                 Step s = handle_input(c);
                 if (c.dead) return;
+                note_phase(c, s);
                 if (s == Step::need_more) break;
                 progressed = true;
             }
@@ -449,23 +617,50 @@ struct PracticeServer::Impl {
             if (!progressed || r == IoResult::blocked) break;
         }
         compact_input(c);
+        // Buffered bytes of a next request start its head's clock once the
+        // client is no longer waiting for output.
+        if (c.phase == Phase::head && !c.head_since && c.avail() > 0 && !output_waiting(c)) c.head_since = now;
         update_interest(c);
         arm_timer(c);
+        classify(c);
     }
 
+    // The head and body clocks, from where the request handling left it.
+    void note_phase(Conn& c, Step s) {
+        if (s == Step::handled) c.head_since.reset();
+        if (c.phase == Phase::body) {
+            c.head_since.reset();
+            if (!c.body_since) c.body_since = now;
+        } else {
+            c.body_since.reset();
+        }
+    }
+
+    // Sends queued bytes, then the generated body, in one sendmsg where both
+    // are due; generated bytes never pass through the connection's buffer.
     IoResult flush(Conn& c) {
         for (;;) {
-            if (c.out_pending() < kFillLow) fill(c);
+            std::string_view gen = gen_slice(c);
             std::size_t pending = c.out_pending();
             if (pending == 0) {
                 if (c.out.capacity() > kKeepCapacity) std::string().swap(c.out);
                 c.out.clear();
                 c.out_pos = 0;
-                return IoResult::ok;
+                if (gen.empty()) return IoResult::ok;
             }
-            ssize_t n = ::send(c.fd, c.out.data() + c.out_pos, pending, MSG_NOSIGNAL);
+            iovec iov[2];
+            int count = 0;
+            if (pending) iov[count++] = {c.out.data() + c.out_pos, pending};
+            if (!gen.empty()) iov[count++] = {const_cast<char*>(gen.data()), gen.size()};
+            msghdr m{};
+            m.msg_iov = iov;
+            m.msg_iovlen = static_cast<decltype(m.msg_iovlen)>(count);
+            ssize_t n = ::sendmsg(c.fd, &m, MSG_NOSIGNAL);
             if (n > 0) {
-                c.out_pos += static_cast<std::size_t>(n);
+                std::size_t sent = static_cast<std::size_t>(n);
+                std::size_t from_out = std::min(sent, pending);
+                c.out_pos += from_out;
+                if (sent > from_out) gen_advance(c, sent - from_out);
                 c.last_progress = now;
                 continue;
             }
@@ -481,35 +676,70 @@ struct PracticeServer::Impl {
         }
     }
 
-    // Appends generated body bytes (/bytes, /chunked) up to a bounded amount.
-    void fill(Conn& c) {
-        Generator& g = c.gen;
-        if (g.kind != GenKind::bytes && g.kind != GenKind::chunked) return;
-        if (c.out_pos > 0) {  // drop what was sent, so the buffer stays bounded
-            c.out.erase(0, c.out_pos);
-            c.out_pos = 0;
-        }
-        const std::string& block = pattern_block();
-        while (c.out_pending() < kOutHigh && g.kind != GenKind::none) {
-            if (g.remaining == 0) {
-                if (g.kind == GenKind::chunked) c.out += "0\r\n\r\n";
-                g.kind = GenKind::none;
-                break;
-            }
-            std::size_t n = static_cast<std::size_t>(
-                std::min<std::uint64_t>(g.remaining, g.kind == GenKind::chunked ? kChunkSize : kFillChunk));
-            std::size_t at = static_cast<std::size_t>(g.offset % kPattern.size());
-            if (g.kind == GenKind::chunked) {
-                c.out += hex_size(n);
-                c.out += "\r\n";
-                c.out.append(block.data() + at, n);
-                c.out += "\r\n";
+    // Starts a generated body (/bytes, /chunked, /slow) after the queued head.
+    void start_generator(Conn& c, GenKind kind, std::uint64_t length) {
+        c.gen = Generator{kind, length, 0, 0};
+        if (kind != GenKind::slow && length <= kInlineBody) {
+            if (kind == GenKind::bytes) {
+                c.out.append(pattern_block().data(), static_cast<std::size_t>(length));
             } else {
-                c.out.append(block.data() + at, n);
+                for (std::uint64_t i = 0; i < length / kChunkSize; ++i) c.out.append(chunk_block(), 0, kChunkUnit);
+                c.gen.tail = length % kChunkSize;
             }
-            g.offset += n;
-            g.remaining -= n;
+            finish_generator(c);
+            return;
         }
+        if (kind == GenKind::chunked) {
+            c.gen.remaining = length / kChunkSize * kChunkUnit;
+            c.gen.tail = length % kChunkSize;
+            if (c.gen.remaining == 0) finish_generator(c);
+        } else if (kind == GenKind::slow) {
+            c.drip_at = now + kDripInterval;
+            if (length == 0) c.gen.kind = GenKind::none;
+        } else if (length == 0) {
+            c.gen.kind = GenKind::none;
+        }
+    }
+
+    // The next piece of a generated body, in the shared blocks; empty when none.
+    static std::string_view gen_slice(const Conn& c) {
+        const Generator& g = c.gen;
+        if (g.remaining == 0) return {};
+        if (g.kind == GenKind::bytes) {
+            std::size_t at = static_cast<std::size_t>(g.offset % kPattern.size());
+            std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(g.remaining, kFillChunk));
+            return std::string_view(pattern_block()).substr(at, n);
+        }
+        if (g.kind == GenKind::chunked) {
+            const std::string& block = chunk_block();
+            std::size_t at = static_cast<std::size_t>(g.offset % kChunkUnit);
+            std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(g.remaining, block.size() - at));
+            return std::string_view(block).substr(at, n);
+        }
+        return {};
+    }
+
+    void gen_advance(Conn& c, std::size_t n) {
+        Generator& g = c.gen;
+        g.offset += n;
+        g.remaining -= std::min<std::uint64_t>(n, g.remaining);
+        if (g.remaining == 0) finish_generator(c);
+    }
+
+    // The end of a generated body: /chunked's short last chunk and its
+    // terminator are the only generated bytes that are buffered.
+    void finish_generator(Conn& c) {
+        Generator& g = c.gen;
+        if (g.kind == GenKind::chunked) {
+            if (g.tail > 0) {
+                c.out += hex_size(g.tail);
+                c.out += "\r\n";
+                c.out.append(pattern_block().data(), static_cast<std::size_t>(g.tail));
+                c.out += "\r\n";
+            }
+            c.out += "0\r\n\r\n";
+        }
+        g = Generator{};
     }
 
     void drip(Conn& c) {
@@ -531,13 +761,28 @@ struct PracticeServer::Impl {
         if (c.dead) return;
         std::uint32_t ev = 0;
         if (wants_read(c)) ev |= EPOLLIN;
-        if (c.phase != Phase::linger && c.out_pending() > 0) ev |= EPOLLOUT;
+        if (c.phase != Phase::linger && (c.out_pending() > 0 || !gen_slice(c).empty())) ev |= EPOLLOUT;
         if (ev == c.events) return;
         epoll_event e{};
         e.events = ev;
         e.data.u64 = c.id;
         ::epoll_ctl(epfd, EPOLL_CTL_MOD, c.fd, &e);
         c.events = ev;
+    }
+
+    // The head deadline counts while the server waits for the client, not
+    // while the client has output to read.
+    std::optional<TimePoint> head_deadline(const Conn& c) const {
+        if (c.phase != Phase::head || !c.head_since || c.close_after || output_waiting(c)) return std::nullopt;
+        return *c.head_since + options.head_timeout;
+    }
+
+    // The body's: its grace, plus a second per min_body_rate bytes received.
+    std::optional<TimePoint> body_deadline(const Conn& c) const {
+        if (c.phase != Phase::body || !c.body_since || options.min_body_rate == 0 || output_waiting(c))
+            return std::nullopt;
+        std::uint64_t bytes = std::min<std::uint64_t>(c.reader.body_bytes(), 1ull << 40);
+        return *c.body_since + options.body_timeout + milliseconds(bytes * 1000 / options.min_body_rate);
     }
 
     // One timer entry per connection, never later than its next deadline; it
@@ -550,6 +795,8 @@ struct PracticeServer::Impl {
         } else {
             want = c.last_progress + options.idle_timeout;
             if (c.gen.kind == GenKind::slow) want = std::min(want, c.drip_at);
+            if (auto h = head_deadline(c)) want = std::min(want, *h);
+            if (auto b = body_deadline(c)) want = std::min(want, *b);
         }
         if (c.timer_at && *c.timer_at <= want) return;
         if (c.timer_at) timers.erase({*c.timer_at, c.id});
@@ -583,6 +830,20 @@ struct PracticeServer::Impl {
             pump(c);
             if (c.dead) return;
         }
+        if (auto h = head_deadline(c); h && now >= *h) {
+            if (c.avail() == 0 && !c.reader.started()) {
+                close_conn(c);  // nothing arrived
+                return;
+            }
+            request_timeout(c, Expiry::head);
+            pump(c);
+            return;
+        }
+        if (auto b = body_deadline(c); b && now >= *b) {
+            request_timeout(c, Expiry::body);
+            pump(c);
+            return;
+        }
         if (now >= c.last_progress + options.idle_timeout) {
             on_idle(c);
             return;
@@ -591,12 +852,12 @@ struct PracticeServer::Impl {
     }
 
     void on_idle(Conn& c) {
-        if (c.out_pending() > 0 || c.gen.kind != GenKind::none) {
+        if (output_waiting(c)) {
             close_conn(c);  // the client stopped reading its response
             return;
         }
         if (c.phase == Phase::body || c.avail() > 0 || c.reader.started()) {
-            request_timeout(c);
+            request_timeout(c, Expiry::idle);
             pump(c);
             return;
         }
@@ -612,21 +873,81 @@ struct PracticeServer::Impl {
             return;
         }
         ::shutdown(c.fd, SHUT_WR);
+        deactivate(c);
         c.phase = Phase::linger;
         c.linger_until = now + std::min<milliseconds>(kLingerMax, options.idle_timeout);
-        c.in.clear();
-        c.in.shrink_to_fit();
+        std::string().swap(c.in);
+        std::string().swap(c.out);
+        c.out_pos = 0;
         c.in_pos = c.scan_pos = 0;
+        c.req = Request{};
         update_interest(c);
         arm_timer(c);
+        classify(c);
+    }
+
+    // Leaves the count of active connections (lingering or closed).
+    void deactivate(Conn& c) {
+        if (!c.active) return;
+        c.active = false;
+        --active_count;
+        if (options.max_per_client) {
+            auto it = per_client.find(c.client);
+            if (it != per_client.end() && --it->second == 0) per_client.erase(it);
+        }
+    }
+
+    // Files the connection under its standing, for evict_one. An idle one
+    // also gives its buffers back: thousands of idle keep-alive connections
+    // then cost little more than their sockets.
+    void classify(Conn& c) {
+        Standing s = Standing::busy;
+        TimePoint key{};
+        if (c.dead) {
+            // filed nowhere
+        } else if (c.phase == Phase::linger) {
+            s = Standing::linger;
+            key = c.linger_until;
+        } else if (c.phase == Phase::head && !c.close_after && !output_waiting(c)) {
+            if (c.head_since) {
+                s = Standing::partial;
+                key = *c.head_since;
+            } else if (c.avail() == 0) {
+                s = Standing::idle;
+                key = c.standing == Standing::idle ? c.standing_key : now;
+                std::string().swap(c.in);
+                std::string().swap(c.out);
+                c.in_pos = c.scan_pos = c.out_pos = 0;
+            }
+        }
+        if (!c.dead && s == c.standing && key == c.standing_key) return;
+        if (auto* set = standing_set(c.standing)) set->erase({c.standing_key, c.id});
+        c.standing = c.dead ? Standing::busy : s;
+        c.standing_key = key;
+        if (c.dead) return;
+        if (auto* set = standing_set(s)) set->insert({key, c.id});
+    }
+
+    std::set<std::pair<TimePoint, std::uint64_t>>* standing_set(Standing s) {
+        switch (s) {
+            case Standing::idle: return &idle_set;
+            case Standing::partial: return &partial_set;
+            case Standing::linger: return &linger_set;
+            case Standing::busy: break;
+        }
+        return nullptr;
     }
 
     void close_conn(Conn& c) {
         if (c.dead) return;
+        deactivate(c);
         c.dead = true;
+        classify(c);
         ::epoll_ctl(epfd, EPOLL_CTL_DEL, c.fd, nullptr);
         ::close(c.fd);
         c.fd = -1;
+        --open_count;
+        ++closed_since_trim;
         if (c.timer_at) timers.erase({*c.timer_at, c.id});
         c.timer_at.reset();
         graveyard.push_back(c.id);
@@ -635,6 +956,14 @@ struct PracticeServer::Impl {
     void reap() {
         for (auto id : graveyard) conns.erase(id);
         graveyard.clear();
+        // free() keeps what it can for reuse; after many clients left (or
+        // all), hand it back, so a burst does not leave serve large.
+        if (closed_since_trim > 0 && now - last_trim >= kTrimEvery &&
+            (open_count == 0 || closed_since_trim >= 256)) {
+            ::malloc_trim(0);
+            closed_since_trim = 0;
+            last_trim = now;
+        }
     }
 
     void close_all() {
@@ -804,14 +1133,39 @@ struct PracticeServer::Impl {
         return reject(c, line, 400, std::move(body));
     }
 
+    static std::string ms_text(milliseconds ms) { return std::to_string(ms.count()) + " ms"; }
+
+    // 408, saying which deadline fired: silence (--idle-timeout), the whole
+    // head (--head-timeout), the body's pace (--body-timeout, --min-body-rate),
+    // or a full connection table that needed this connection's place.
     // The client stopped sending mid-request: what it sent is judged as it
     // stands (put_eof), the same verdict lint gives those bytes. A rule broken
     // in what arrived gets its status; a request that is merely unfinished, 408.
-    Step request_timeout(Conn& c) {
+    Step request_timeout(Conn& c, Expiry which = Expiry::idle) {
         if (!c.reader.failed()) c.reader.put_eof();
         const http::Violation* v = c.reader.error();
         const std::string line = first_line(std::string_view(c.req.wire).substr(c.reader.head().line_offset));
         if (v && http::rule_info(v->rule).status != "timeout") return reject_rule(c, *v);
+        std::string when;
+        switch (which) {
+            case Expiry::idle:
+                when = "The request was not finished within " + ms_text(options.idle_timeout) +
+                       " of the last byte received\n(--idle-timeout).";
+                break;
+            case Expiry::head:
+                when = "The request head was not finished within " + ms_text(options.head_timeout) +
+                       " of its first byte\n(--head-timeout), however steadily it arrived.";
+                break;
+            case Expiry::body:
+                when = "The request body arrived too slowly: it may take " + ms_text(options.body_timeout) +
+                       " (--body-timeout), plus\none second per " + std::to_string(options.min_body_rate) +
+                       " bytes received (--min-body-rate), and it took longer.";
+                break;
+            case Expiry::crowded:
+                when = "Every connection this server takes at once was in use (--max-connections), and\n"
+                       "this one, with the oldest unfinished request head, made room for a new client.";
+                break;
+        }
         std::string what;
         if (c.reader.head_complete()) {
             what = c.reader.framing().framing == http::Framing::content_length
@@ -825,8 +1179,7 @@ struct PracticeServer::Impl {
         Response resp;
         resp.status = 408;
         resp.close = true;
-        resp.body = "408 Request Timeout\n\nThe request was not finished within " +
-                    std::to_string(options.idle_timeout.count()) + " ms of the last byte received.\n" + what +
+        resp.body = "408 Request Timeout\n\n" + when + "\n" + what +
                     "\n\nRFC 9110 section 15.5.9: the server did not receive a complete request in the time\n"
                     "it was prepared to wait, and closes the connection.\n";
         if (v) resp.body += "\n" + explain(c, *v);
@@ -1040,11 +1393,7 @@ struct PracticeServer::Impl {
         c.out += h;
         if (!head_only && !no_body_status(resp.status)) {
             if (resp.gen != GenKind::none) {
-                c.gen = Generator{resp.gen, resp.gen_length, 0};
-                if (resp.gen == GenKind::slow) {
-                    c.drip_at = now + kDripInterval;
-                    if (resp.gen_length == 0) c.gen.kind = GenKind::none;
-                }
+                start_generator(c, resp.gen, resp.gen_length);
             } else {
                 c.out += resp.body;
             }
@@ -1105,6 +1454,8 @@ PracticeServer::PracticeServer(net::Listener listener, ServeOptions options)
 PracticeServer::~PracticeServer() = default;
 
 void PracticeServer::run(const std::atomic<bool>& stop) { impl_->run(stop); }
+
+std::size_t PracticeServer::max_connections() const { return impl_->limit_shown.load(); }
 
 std::uint16_t PracticeServer::port() const { return static_cast<std::uint16_t>(impl_->listener.port); }
 

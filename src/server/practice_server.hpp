@@ -24,8 +24,23 @@ struct ServeOptions {
     // gets 408 Request Timeout; an idle keep-alive connection is just closed;
     // a client that stops reading a response this long is dropped.
     std::chrono::milliseconds idle_timeout{10000};
-    // Beyond this many open connections, new ones wait in the kernel's backlog.
-    std::size_t max_connections = 4096;
+    // The whole request head must arrive within this long of its first byte,
+    // however steadily it trickles in (a byte a second resets the idle clock
+    // but not this one): 408 beyond. Long enough for a person typing a head
+    // into nc; a full table ends the oldest partial heads sooner anyway.
+    std::chrono::milliseconds head_timeout{30000};
+    // The body must arrive within body_timeout of the head's end, plus one
+    // second per min_body_rate bytes received: a slow but steady upload keeps
+    // going, a drip gets 408. min_body_rate 0: only the idle timeout applies.
+    std::chrono::milliseconds body_timeout{30000};
+    std::uint64_t min_body_rate = 1024;  // bytes per second
+    // Open connections at most (0: the descriptor limit, raised to its hard
+    // maximum, minus a reserve). At the limit a newcomer takes the place of
+    // the idlest connection (an idle keep-alive one, else the oldest partial
+    // head, which gets 408); when every connection is busy it gets 503.
+    std::size_t max_connections = 0;
+    // Connections from one client address at most; 0: no limit. Beyond: 503.
+    std::size_t max_per_client = 0;
     // The rule book's limits on a request head (README, "Limits").
     http::Limits limits;
     // Reject what the rule book calls a warning too (lint --strict predicts it).
@@ -66,6 +81,9 @@ public:
     void run(const std::atomic<bool>& stop);
 
     std::uint16_t port() const;
+    // The connection limit in force: options.max_connections, or the one
+    // derived from the descriptor limit (known once run() has started).
+    std::size_t max_connections() const;
     const std::string& address() const;
 
 private:

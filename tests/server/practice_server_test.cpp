@@ -591,26 +591,191 @@ TEST_CASE("serve: 1000 concurrent connections, each doing a request") {
     MESSAGE("1000 concurrent connections served in " << took.count() << " ms");
 }
 
-TEST_CASE("serve: beyond max_connections, new clients wait in the backlog") {
+TEST_CASE("serve: /chunked/N of every shape, from the shared block of chunks") {
+    TestServer s;
+    // Around the block of 16 full chunks and the short last chunk.
+    for (std::size_t n : {1u, 1023u, 1024u, 1025u, 16384u, 16385u, 50000u, 300000u}) {
+        auto r = one_shot(s.port, get("/chunked/" + std::to_string(n)));
+        REQUIRE(r);
+        CHECK(r->chunked);
+        CHECK_MESSAGE(r->body == pattern(n), "/chunked/" << n);
+        for (auto k : r->chunk_sizes) CHECK(k <= 1024);
+    }
+    // Two on one connection: the generator leaves the connection in step.
+    Client c(s.port);
+    REQUIRE(c.send(get("/chunked/2049") + get("/bytes/70000")));
+    auto a = c.reply();
+    auto b = c.reply();
+    REQUIRE(a);
+    REQUIRE(b);
+    CHECK(a->body == pattern(2049));
+    CHECK(b->body == pattern(70000));
+}
+
+TEST_CASE("serve: a full table makes room: the idlest keep-alive connection is closed") {
     server::ServeOptions o;
     o.max_connections = 2;
     TestServer s(o);
-    auto a = std::make_unique<Client>(s.port);
-    Client b(s.port);
-    REQUIRE(a->send(get("/")));
-    REQUIRE(a->reply());
+    Client a(s.port), b(s.port);
+    REQUIRE(a.send(get("/")));
+    REQUIRE(a.reply());
+    std::this_thread::sleep_for(20ms);
     REQUIRE(b.send(get("/")));
     REQUIRE(b.reply());
-    Client c(s.port);  // connects (the kernel's backlog), but is not served yet
+    CHECK(s.srv->max_connections() == 2u);
+    Client c(s.port);  // a third: a, idle longest, makes room
     REQUIRE(c.send(get("/status/202")));
-    char tmp[16];
-    auto early = c.t->read(tmp, sizeof tmp, Deadline::after(300ms));
-    REQUIRE_FALSE(early.ok());
-    CHECK(early.error().kind == ErrorKind::timeout);
-    a.reset();  // a slot frees up
     auto r = c.reply();
     REQUIRE(r);
     CHECK(r->status == 202);
+    CHECK(a.closed_by_server());
+    REQUIRE(b.send(get("/status/203")));  // b kept its place
+    auto rb = b.reply();
+    REQUIRE(rb);
+    CHECK(rb->status == 203);
+}
+
+TEST_CASE("serve: a full table of partial heads: the oldest gets 408 and makes room") {
+    server::ServeOptions o;
+    o.max_connections = 2;
+    TestServer s(o);
+    Client a(s.port), b(s.port);
+    REQUIRE(a.send("GET / HTTP/1.1\r\nHost: a\r\n"));
+    std::this_thread::sleep_for(50ms);
+    REQUIRE(b.send("GET / HTTP/1.1\r\nHost: b\r\n"));
+    std::this_thread::sleep_for(50ms);
+    Client c(s.port);
+    REQUIRE(c.send(get("/status/202")));
+    auto r = c.reply();
+    REQUIRE(r);
+    CHECK(r->status == 202);
+    auto ra = a.reply();
+    REQUIRE(ra);
+    CHECK(ra->status == 408);
+    CHECK(ra->body.find("--max-connections") != std::string::npos);
+    REQUIRE(b.send("\r\n"));  // b, younger, is still served
+    auto rb = b.reply();
+    REQUIRE(rb);
+    CHECK(rb->status == 200);
+}
+
+TEST_CASE("serve: a full table of busy connections: 503 with Retry-After") {
+    server::ServeOptions o;
+    o.max_connections = 1;
+    TestServer s(o);
+    Client a(s.port);
+    REQUIRE(a.send(get("/slow/30")));  // busy for 3 s
+    REQUIRE(a.fill());                 // its head arrived: a holds the only place
+    Client b(s.port);
+    REQUIRE(b.send(get("/")));
+    auto r = b.reply();
+    REQUIRE(r);
+    CHECK(r->status == 503);
+    CHECK(r->header("Retry-After") == "1");
+    CHECK(r->header("Connection") == "close");
+    CHECK(r->body.find("--max-connections") != std::string::npos);
+    CHECK(b.closed_by_server());
+    auto ra = a.reply();  // a was not disturbed
+    REQUIRE(ra);
+    CHECK(ra->body == pattern(30));
+}
+
+TEST_CASE("serve: max_per_client: one address's connections beyond the cap get 503") {
+    server::ServeOptions o;
+    o.max_per_client = 2;
+    TestServer s(o);
+    Client a(s.port), b(s.port);
+    REQUIRE(a.send(get("/")));
+    REQUIRE(a.reply());
+    REQUIRE(b.send(get("/")));
+    REQUIRE(b.reply());
+    Client c(s.port);
+    REQUIRE(c.send(get("/")));
+    auto r = c.reply();
+    REQUIRE(r);
+    CHECK(r->status == 503);
+    CHECK(r->header("Retry-After") == "1");
+    CHECK(r->body.find("--max-per-client") != std::string::npos);
+    REQUIRE(a.send(get("/status/201")));  // the first two still are served
+    auto ra = a.reply();
+    REQUIRE(ra);
+    CHECK(ra->status == 201);
+}
+
+TEST_CASE("serve: the head deadline ends a head that trickles in steadily") {
+    server::ServeOptions o;
+    o.idle_timeout = 2s;
+    o.head_timeout = 400ms;
+    TestServer s(o);
+    Client c(s.port);
+    auto start = Clock::now();
+    REQUIRE(c.send("GET / HTTP/1.1\r\nHost: a\r\nX-Drip: "));
+    // A byte every 50 ms: never silent for the idle timeout, yet never done.
+    std::optional<Reply> r;
+    for (int i = 0; i < 60 && Clock::now() - start < 3s; ++i) {
+        std::this_thread::sleep_for(50ms);
+        if (!c.send("a")) break;
+        char tmp[1];
+        if (::recv(c.t->fd(), tmp, 1, MSG_PEEK | MSG_DONTWAIT) == 1) break;
+    }
+    r = c.reply();
+    auto took = Clock::now() - start;
+    REQUIRE(r);
+    CHECK(r->status == 408);
+    CHECK(r->body.find("--head-timeout") != std::string::npos);
+    CHECK(r->body.find("400 ms") != std::string::npos);
+    CHECK(took >= 350ms);
+    CHECK(took < 1500ms);
+}
+
+TEST_CASE("serve: the body deadline: a drip gets 408, a steady upload gets through") {
+    server::ServeOptions o;
+    o.idle_timeout = 5s;
+    o.body_timeout = 300ms;
+    o.min_body_rate = 100;  // each byte buys 10 ms
+    TestServer s(o);
+    SUBCASE("a byte every 50 ms falls behind") {
+        Client c(s.port);
+        auto start = Clock::now();
+        REQUIRE(c.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\n"));
+        for (int i = 0; i < 60 && Clock::now() - start < 3s; ++i) {
+            std::this_thread::sleep_for(50ms);
+            if (!c.send("b")) break;
+            char tmp[1];
+            if (::recv(c.t->fd(), tmp, 1, MSG_PEEK | MSG_DONTWAIT) == 1) break;
+        }
+        auto r = c.reply();
+        auto took = Clock::now() - start;
+        REQUIRE(r);
+        CHECK(r->status == 408);
+        CHECK(r->body.find("--min-body-rate") != std::string::npos);
+        CHECK(r->body.find("of the 1000") != std::string::npos);
+        CHECK(took >= 300ms);
+        CHECK(took < 2s);
+    }
+    SUBCASE("100 bytes every 50 ms keeps ahead") {
+        Client c(s.port);
+        REQUIRE(c.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\n"));
+        for (int i = 0; i < 10; ++i) {
+            std::this_thread::sleep_for(50ms);
+            REQUIRE(c.send(std::string(100, 'b')));
+        }
+        auto r = c.reply();
+        REQUIRE(r);
+        CHECK(r->status == 200);
+    }
+}
+
+TEST_CASE("serve: the connection limit follows the descriptor limit") {
+    TestServer s;
+    auto r = one_shot(s.port, get("/"));  // run() has started, and sized its table
+    REQUIRE(r);
+    rlimit rl{};
+    REQUIRE(::getrlimit(RLIMIT_NOFILE, &rl) == 0);
+    std::size_t limit = s.srv->max_connections();
+    CHECK(limit > 0);
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur > 128) CHECK(limit == rl.rlim_cur - 64);
+    CHECK(limit != 4096u);
 }
 
 TEST_CASE("serve: clients that vanish mid-request or mid-response do not stop the server") {
