@@ -1,4 +1,5 @@
 #include "render/json_output.hpp"
+#include "http/rules.hpp"
 
 #include "core/utf8.hpp"
 #include "render/escape.hpp"
@@ -112,6 +113,18 @@ json exchange_json(const client::ExchangeResult& ex, std::string_view body, bool
         if (!r.trailers.empty()) resp["trailers"] = fields_json(r.trailers);
         put_bytes(resp, "raw_head", r.raw_head);
         resp["complete"] = r.complete;
+        // The rule book applied to what the server sent (SPEC, "Response findings").
+        json findings = json::array();
+        for (const auto& v : r.violations) {
+            const auto& rule = http::rule_info(v.rule);
+            const auto sev = http::severity_of(v.rule, http::MessageKind::response).value_or(http::Severity::warning);
+            findings.push_back({{"id", std::string(rule.id)},
+                                {"severity", std::string(http::severity_name(sev))},
+                                {"offset", v.offset},
+                                {"message", utf8::lossy(v.detail)},
+                                {"rfc", std::string(rule.rfc)}});
+        }
+        resp["findings"] = findings;
         j["response"] = resp;
     } else {
         j["response"] = nullptr;
