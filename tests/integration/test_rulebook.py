@@ -186,5 +186,22 @@ def test_a_response_with_obs_fold_is_read_with_sp(tmp):
     h.check(any(f["id"] == "obs-fold" for f in r.get("findings", [])), "and reported: %r" % r.get("findings"))
 
 
+def test_rules_command_and_readme_list_every_rule(tmp):
+    rc, doc, err = h.run_json(["rules", "--json"])
+    h.eq(rc, 0, "rules exit (%r)" % err)
+    ids = [r["id"] for r in doc["rules"]]
+    h.check(len(ids) == len(set(ids)) and len(ids) > 50, "unique ids: %d" % len(ids))
+    h.check(all(r["rfc"].startswith("RFC ") and r["fix"] for r in doc["rules"]), "every rule has an RFC and a fix")
+    h.check(all(r["status"] in ("400", "411", "413", "414", "417", "431", "501", "505", "timeout")
+                for r in doc["rules"]), "statuses are the contract's")
+    readme = open(os.path.join(h.SOURCE_DIR, "README.md")).read()
+    missing = [i for i in ids if "`%s`" % i not in readme]
+    h.eq(missing, [], "rules the README does not name")
+    rc, out, err = h.run(["rules", "bare-lf"])
+    h.check(rc == 0 and b"RFC 9112" in out and b"warning" in out, "one rule in full: %r" % out)
+    rc, out, err = h.run(["rules", "no-such-rule"])
+    h.check(rc == 2 and b"no rule 'no-such-rule'" in err, "an unknown id: %d %r" % (rc, err))
+
+
 if __name__ == "__main__":
     h.main(globals())
