@@ -1,3 +1,8 @@
+#include <poll.h>
+#include <sys/stat.h>
+#include <climits>
+#include <chrono>
+#include <optional>
 #include "cli/common.hpp"
 
 #include <unistd.h>
@@ -217,13 +222,40 @@ long long seconds_to_ms(double seconds) {
 
 namespace {
 int g_stdout_errno = 0;  // the first failed write to standard output
+std::optional<std::chrono::steady_clock::time_point> g_output_deadline;
+
+// With a deadline, a write to a pipe or terminal must not block past it: wait
+// for room with poll, then write at most what a pipe takes without blocking.
+// Regular files never block for long and are written whole.
+bool wait_writable(int fd, std::size_t& most) {
+    if (!g_output_deadline || fd == 2) return true;
+    struct stat st{};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) return true;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*g_output_deadline -
+                                                                              std::chrono::steady_clock::now());
+    pollfd p{fd, POLLOUT, 0};
+    int r;
+    do {
+        r = ::poll(&p, 1, static_cast<int>(std::max<long long>(0, left.count())));
+    } while (r < 0 && errno == EINTR);
+    if (r == 0) return false;
+    most = std::min<std::size_t>(most, PIPE_BUF);
+    return true;
+}
 }  // namespace
 
 int stdout_write_error() { return g_stdout_errno; }
 
+void set_output_deadline(std::chrono::steady_clock::time_point when) { g_output_deadline = when; }
+
 bool write_all_fd(int fd, std::string_view bytes) {
     while (!bytes.empty()) {
-        ssize_t n = ::write(fd, bytes.data(), bytes.size());
+        std::size_t most = bytes.size();
+        if (!wait_writable(fd, most)) {
+            if (fd == 1 && g_stdout_errno == 0) g_stdout_errno = ETIMEDOUT;
+            return false;
+        }
+        ssize_t n = ::write(fd, bytes.data(), most);
         if (n < 0) {
             if (errno == EINTR) continue;
             if (fd == 1 && g_stdout_errno == 0) g_stdout_errno = errno;

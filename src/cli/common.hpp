@@ -2,6 +2,7 @@
 // turning --var/--eol into ComposeOptions, and printing messages.
 #pragma once
 
+#include <chrono>
 #include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
@@ -94,6 +95,9 @@ bool write_all_fd(int fd, std::string_view bytes);
 
 // errno of the first write to standard output that failed (a full disk, say), or 0.
 int stdout_write_error();
+// From now on, output to pipes and terminals gives up at this time (--max-time
+// bounds the time spent waiting on a slow reader too).
+void set_output_deadline(std::chrono::steady_clock::time_point when);
 
 // The commands: each adds its subcommand; when it runs, it stores its exit code.
 void add_send_command(CLI::App& app, int& exit_code);

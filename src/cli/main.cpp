@@ -139,6 +139,10 @@ int main(int argc, char** argv) {
     }
     // Like curl's 23: output that did not reach standard output is a failure, not a
     // success (a reader that went away, as with `| head`, is not an error).
+    if (rawhttp::cli::stdout_write_error() == ETIMEDOUT) {
+        rawhttp::cli::print_error("--max-time was reached while standard output was not being read");
+        return exit_code == 0 || exit_code == 23 ? 28 : exit_code;
+    }
     if (int err = rawhttp::cli::stdout_write_error(); err != 0 && err != EPIPE) {
         rawhttp::cli::print_error(std::string("could not write to standard output: ") + std::strerror(err));
         if (exit_code == 0) return 23;  // an earlier failure's own code wins

@@ -228,6 +228,7 @@ int SendCmd::run() {
     client::SessionOptions so;
     so.connect_timeout = std::chrono::milliseconds(cto);
     so.max_time = std::chrono::milliseconds(mt);
+    if (mt > 0) set_output_deadline(std::chrono::steady_clock::now() + std::chrono::milliseconds(mt));
     so.idle_timeout = std::chrono::milliseconds(idle);
     so.pipeline = pipeline;
     so.limits = http::response_limits(max_head, max_headers);

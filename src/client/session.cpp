@@ -96,19 +96,15 @@ bool response_keeps_alive(const Response& r) {
     return true;
 }
 
-// Whether the request asks the server to close after answering.
+// Whether the request asks the server to close after answering (read by the
+// one head parser, whatever else the head breaks).
 bool request_closes(const ComposedRequest& req) {
-    std::string_view head(req.bytes.data(), std::min(req.head_bytes, req.bytes.size()));
-    std::size_t pos = head.find('\n');
-    while (pos != std::string_view::npos && pos + 1 < head.size()) {
-        std::size_t next = head.find('\n', pos + 1);
-        std::string_view line = head.substr(pos + 1, (next == std::string_view::npos ? head.size() : next) - pos - 1);
-        std::size_t colon = line.find(':');
-        if (colon != std::string_view::npos && http::iequals(line.substr(0, colon), "Connection") &&
-            has_token(line.substr(colon + 1), "close"))
-            return true;
-        pos = next;
-    }
+    const std::string_view head(req.bytes.data(), std::min(req.head_bytes, req.bytes.size()));
+    http::MessageHead parsed;
+    http::Violations ignored;
+    http::parse_head(head, http::MessageKind::request, http::response_limits(), parsed, ignored);
+    for (const auto& f : parsed.headers)
+        if (http::iequals(f.name, "Connection") && has_token(f.value, "close")) return true;
     return false;
 }
 

@@ -336,7 +336,9 @@ bool ChunkedDecoder::finish_trailer_line() {
     Violations found;
     HeaderField f;
     const std::string_view line(line_);
-    if (is_ows(static_cast<unsigned char>(line[0]))) {
+    if (const std::size_t cr = line.find('\r'); cr != std::string_view::npos) {
+        found.push_back({Rule::bare_cr, cr, "a CR that is not followed by LF, inside a trailer line", {}});
+    } else if (is_ows(static_cast<unsigned char>(line[0]))) {
         found.push_back({Rule::obs_fold, 0, "obsolete line folding in the trailer section", {}});
     } else if (read_field_line(line, 0, f, found) && found.empty()) {
         trailers_.emplace_back(std::string(f.name), std::string(f.value));

@@ -202,8 +202,12 @@ void parse_head(std::string_view buf, MessageKind kind, const Limits& limits, Me
             // RFC 9112 §5.2: a user agent replaces each obs-fold with SP.
             if (kind == MessageKind::response && !head.headers.empty()) {
                 HeaderField& prev = head.headers.back();
-                head.folded.push_back(std::string(prev.value) + " " + std::string(trim_ows(line)));
-                prev.value = head.folded.back();
+                const std::string_view more = trim_ows(line);
+                if (!more.empty()) {
+                    head.folded.push_back(prev.value.empty() ? std::string(more)
+                                                             : std::string(prev.value) + " " + std::string(more));
+                    prev.value = head.folded.back();
+                }
             }
             continue;
         }

@@ -54,7 +54,12 @@ void MessageReader::add(Violations&& v, std::size_t base) {
 
 void MessageReader::fail(const Violation* v) {
     state_ = State::failed;
-    if (v) error_ = *v;
+    if (!v) return;
+    error_ = *v;
+    // Past the fatal byte nothing was judged for good: what a reader saw
+    // there depended on how the bytes were split.
+    if (!opt_.collect_all)
+        std::erase_if(violations_, [&](const Violation& x) { return x.offset > error_->offset; });
 }
 
 void MessageReader::finish_message() {
@@ -109,7 +114,8 @@ std::size_t MessageReader::put(std::string_view bytes) {
                 MessageHead tmp;
                 parse_head(head_buf_, opt_.kind, opt_.limits, tmp, v);
                 // Only what the bytes so far settle for good: the first line's rules.
-                const std::size_t limit = hopeless ? tmp.line_offset + 1 : lf;
+                const std::size_t limit =
+                    hopeless ? tmp.line_offset + (opt_.kind == MessageKind::request ? 1 : 5) : lf;
                 std::erase_if(v, [&](const Violation& x) { return x.offset >= limit; });
                 if (first_error(v, opt_.kind, opt_.strict)) {
                     add(std::move(v), head_base_);
@@ -161,6 +167,7 @@ void MessageReader::judge_head(bool complete) {
                          "more than " + std::to_string(opt_.max_interim) + " interim (1xx) responses before the final one",
                          {}};
             violations_.push_back(tm);
+            sorted_ = false;
             return fail(&tm);
         }
         head_base_ += head_buf_.size();

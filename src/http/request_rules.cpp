@@ -14,7 +14,6 @@ using namespace detail;
 
 namespace {
 
-bool is_upper_alpha(char c) { return c >= 'A' && c <= 'Z'; }
 bool is_hex(char c) { return is_digit(static_cast<unsigned char>(c)) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); }
 
 // Methods Node's llhttp knows (it answers 400 to any other): the registered
@@ -91,8 +90,10 @@ void check_method(std::string_view m, std::size_t off, Violations& out) {
             return;
         }
     if (known_method(m)) return;
-    // nginx takes only A-Z, - and _ in a method; Node only the methods it knows.
-    const bool upper = std::all_of(m.begin(), m.end(), [](char c) { return is_upper_alpha(c) || c == '-' || c == '_'; });
+    // Methods are case-sensitive tokens (RFC 9110 §9.1): a lowercase letter
+    // makes a different, unknown method, which nginx and Node both refuse; an
+    // unknown method in capitals is the server's choice.
+    const bool upper = std::none_of(m.begin(), m.end(), [](char c) { return c >= 'a' && c <= 'z'; });
     std::string upper_m;
     for (char c : m) upper_m += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
     const std::string hint =

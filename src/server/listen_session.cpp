@@ -102,6 +102,7 @@ void RequestTracker::finish(std::string_view why) {
     Finding f;
     f.offset = static_cast<std::size_t>(reader_.consumed());
     f.message = "the request was not complete when " + std::string(why);
+    if (const http::Violation* v = reader_.error()) f.message += ": " + v->detail;
     findings_.push_back(std::move(f));
 }
 

@@ -226,8 +226,9 @@ namespace {
 // compose of a .req that names a side file, with the side file's bytes given.
 std::string compose_with(const std::string& text, const std::string& name, const std::string& contents) {
     ComposeOptions o = no_io();
-    o.read_file = [=](const std::string& path) {
-        return path == name ? std::optional<std::string>(contents) : std::optional<std::string>{};
+    o.read_file = [=](const std::string& path, std::size_t) {
+        return path == name ? rawhttp::FileRead{rawhttp::ReadFailure::none, contents, ""}
+                            : rawhttp::FileRead{rawhttp::ReadFailure::missing, {}, "does not exist"};
     };
     auto out = compose_requests(text, o);
     INFO("file:\n" << visible(text));

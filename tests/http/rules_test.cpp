@@ -108,6 +108,7 @@ TEST_CASE("rules: severities and statuses of the rules the issue names") {
         {"chunked-bare-lf", S::error, S::warning, "400"},
         {"obs-fold", S::error, S::warning, "400"},
         {"head-too-large", S::error, S::error, "431"},
+        {"head-large", S::warning, std::nullopt, "431"},
         {"head-unterminated", S::error, S::error, "timeout"},
         {"target-too-long", S::error, std::nullopt, "414"},
         {"transfer-encoding-unknown", S::error, std::nullopt, "501"},
@@ -205,4 +206,6 @@ TEST_CASE("response_limits: generous, bounded") {
     CHECK(req.max_request_line == 8192);
     CHECK(req.max_field_line == 8192);
     CHECK(req.max_chunk_ext == 4096);
+    CHECK(req.large_head == 16384);
+    CHECK(l.large_head == l.max_head);  // no head-large warning for responses
 }

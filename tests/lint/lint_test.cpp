@@ -92,7 +92,8 @@ TEST_CASE("lint: invalid characters in method, target, field names and values") 
     expect_one("G(T / HTTP/1.1\r\nHost: h\r\n\r\n", "method-invalid-char", 1, 2, "400", Severity::error);
     expect_one("get / HTTP/1.1\r\nHost: h\r\n\r\n", "method-not-uppercase", 1, 1, "400", Severity::error);
     CHECK(lint("get / HTTP/1.1\r\nHost: h\r\n\r\n")[0].message.find("did you mean GET") != std::string::npos);
-    expect_one("G3T / HTTP/1.1\r\nHost: h\r\n\r\n", "method-not-uppercase", 1, 1, "400", Severity::error);
+    // A token with no lowercase letter is an unknown method (the server's choice), not a case error.
+    expect_one("G3T / HTTP/1.1\r\nHost: h\r\n\r\n", "method-unknown", 1, 1, "400", Severity::warning);
     expect_one("FROB / HTTP/1.1\r\nHost: h\r\n\r\n", "method-unknown", 1, 1, "400", Severity::warning);
     CHECK(find(lint("M-SEARCH / HTTP/1.1\r\nHost: h\r\n\r\n"), "method-unknown") == nullptr);  // Node knows it
     expect_one("OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n", "options-asterisk", 1, 9, "400", Severity::warning);
@@ -121,7 +122,8 @@ TEST_CASE("lint: the request line's shape") {
 
 TEST_CASE("lint: the version's syntax and support") {
     expect_one("GET / HTTP/2.0\r\nHost: h\r\n\r\n", "version-unsupported", 1, 7, "505", Severity::error);
-    expect_one("GET / HTTP/0.9\r\nHost: h\r\n\r\n", "version-unsupported", 1, 7, "400", Severity::error);
+    // HTTP/0.9 had no version in its request line: "HTTP/0.9" is no valid HTTP/1.x version (400), not a 505.
+    expect_one("GET / HTTP/0.9\r\nHost: h\r\n\r\n", "version-invalid", 1, 7, "400", Severity::error);
     expect_one("GET / HTTP/3.0\r\nHost: h\r\n\r\n", "version-unsupported", 1, 7, "505", Severity::error);
     expect_one("GET / HTTP/1.2\r\nHost: h\r\n\r\n", "version-minor", 1, 7, "400", Severity::warning);
     expect_one("GET / http/1.1\r\nHost: h\r\n\r\n", "version-invalid", 1, 7, "400", Severity::error);
@@ -199,17 +201,19 @@ TEST_CASE("lint: Transfer-Encoding rules") {
                "content-length-with-transfer-encoding", 3, 1, "400", Severity::error);
     expect_one(head + "Transfer-Encoding: gzip\r\n\r\nhello", "transfer-encoding-not-chunked", 3, 20, "400",
                Severity::error);
+    // A server cannot process a coding it does not know (RFC 9112 §6.1: 501): an error.
     expect_one(head + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", "transfer-encoding-unknown", 3, 20, "501",
-               Severity::warning);
+               Severity::error);
     expect_one(head + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
                "transfer-encoding-repeated", 4, 1, "400", Severity::warning);
     expect_one(head + "Transfer-Encoding:\r\n\r\n", "transfer-encoding-not-chunked", 3, 19, "400", Severity::error);
     expect_one(head + "Transfer-Encoding: chunked, chunked\r\n\r\n" + chunks, "transfer-encoding-chunked-twice", 3, 20,
                "400", Severity::error);
+    // RFC 9112 §6.1: a recipient MUST treat the framing of an HTTP/1.0 message with Transfer-Encoding as faulty.
     expect_one("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks, "transfer-encoding-http10", 2, 1,
-               "400", Severity::warning);
+               "400", Severity::error);
     CHECK(lint(head + "Transfer-Encoding: Chunked\r\n\r\n" + chunks).empty());  // codings are case-insensitive
-    CHECK(lint(head + "Transfer-Encoding: gzip, chunked\r\n\r\n" + chunks).size() == 1);  // only the 501 warning
+    CHECK(lint(head + "Transfer-Encoding: gzip, chunked\r\n\r\n" + chunks).size() == 1);  // only the 501
 }
 
 TEST_CASE("lint: a malformed or unfinished chunked body") {
@@ -223,8 +227,9 @@ TEST_CASE("lint: a malformed or unfinished chunked body") {
     expect_one(head + "5\r\nhelloXX\r\n0\r\n\r\n", "chunked-malformed", 6, 6, "400", Severity::error);
     expect_one(head + "5\r\nhello\r\n", "chunked-incomplete", 7, 1, "timeout", Severity::error);
     expect_one(head + "5\r\nhello\r\n0\r\n\r\nGET", "body-extra-bytes", 9, 1, "400", Severity::warning);
-    expect_one(head + "5\nhello\r\n0\r\n\r\n", "chunked-bare-lf", 5, 2, "400", Severity::warning);
-    expect_one(head + "5 \r\nhello\r\n0\r\n\r\n", "chunked-size-whitespace", 5, 2, "400", Severity::warning);
+    // The grammar of chunk lines decides where the body ends: errors for a request (RFC 9112 §7.1).
+    expect_one(head + "5\nhello\r\n0\r\n\r\n", "chunked-bare-lf", 5, 2, "400", Severity::error);
+    expect_one(head + "5 \r\nhello\r\n0\r\n\r\n", "chunked-size-whitespace", 5, 2, "400", Severity::error);
     CHECK(lint(head + "5;a=b\r\nhello\r\n0\r\nX-T: 1\r\n\r\n").empty());  // extensions and trailers are fine
     expect_one(head + "5\r\nhel", "chunked-incomplete", 6, 4, "timeout", Severity::error);
 }
