@@ -229,6 +229,7 @@ std::optional<std::chrono::steady_clock::time_point> g_output_deadline;
 // Regular files never block for long and are written whole.
 bool wait_writable(int fd, std::size_t& most) {
     if (!g_output_deadline || fd == 2) return true;
+    if (fd == 1 && g_stdout_errno == ETIMEDOUT) return false;  // it already gave up once
     struct stat st{};
     if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) return true;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*g_output_deadline -

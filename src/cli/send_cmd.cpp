@@ -37,6 +37,7 @@ struct SendCmd {
     double connect_timeout = 10;
     double max_time = 0;
     double idle_timeout = 30;
+    double head_timeout = 30;
     std::size_t max_head = 1 << 20;
     std::size_t max_headers = 1000;
     std::size_t max_interim = 100;
@@ -178,9 +179,10 @@ int SendCmd::run() {
     report.style.color = render::want_color(1);
     report.escape_body = ::isatty(1) == 1;
 
-    long long cto = seconds_to_ms(connect_timeout), mt = seconds_to_ms(max_time), idle = seconds_to_ms(idle_timeout);
-    if (cto < 0 || mt < 0 || idle < 0) {
-        print_error("--connect-timeout, --max-time and --idle-timeout take a number of seconds (0 or more)");
+    long long cto = seconds_to_ms(connect_timeout), mt = seconds_to_ms(max_time), idle = seconds_to_ms(idle_timeout),
+              ht = seconds_to_ms(head_timeout);
+    if (cto < 0 || mt < 0 || idle < 0 || ht < 0) {
+        print_error("--connect-timeout, --max-time, --idle-timeout and --head-timeout take a number of seconds (0 or more)");
         return 2;
     }
 
@@ -228,8 +230,10 @@ int SendCmd::run() {
     client::SessionOptions so;
     so.connect_timeout = std::chrono::milliseconds(cto);
     so.max_time = std::chrono::milliseconds(mt);
-    if (mt > 0) set_output_deadline(std::chrono::steady_clock::now() + std::chrono::milliseconds(mt));
+    // Half a second past --max-time, for the report of a run that ran out of time.
+    if (mt > 0) set_output_deadline(std::chrono::steady_clock::now() + std::chrono::milliseconds(mt + 500));
     so.idle_timeout = std::chrono::milliseconds(idle);
+    so.head_timeout = std::chrono::milliseconds(ht);
     so.pipeline = pipeline;
     so.limits = http::response_limits(max_head, max_headers);
     so.max_interim = max_interim;
@@ -338,6 +342,8 @@ void add_send_command(CLI::App& app, int& exit_code) {
     sub->add_option("--max-time", cmd->max_time, "seconds allowed for the whole run (default: no limit)");
     sub->add_option("--idle-timeout", cmd->idle_timeout,
                     "seconds to wait for the next byte before giving up (default 30; 0: no limit)");
+    sub->add_option("--head-timeout", cmd->head_timeout,
+                    "seconds a response head may take to arrive whole, however steadily it drips (default 30; 0: no limit)");
     sub->add_option("--max-headers", cmd->max_headers, "most header fields accepted in a response head (default 1000)")
         ->check(whole_number());
     sub->add_flag("-k,--insecure", cmd->insecure, "TLS: do not verify the server's certificate and name");

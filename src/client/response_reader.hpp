@@ -34,6 +34,7 @@ public:
     bool failed() const { return error_.has_value(); }
     const std::optional<Error>& error() const { return error_; }
     bool done() const { return reader_.done(); }
+    bool head_complete() const { return reader_.head_complete(); }
     std::uint64_t bytes_seen() const { return reader_.consumed(); }
     // Bytes fed after the end of the response.
     std::uint64_t excess_bytes() const { return excess_; }

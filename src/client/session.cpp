@@ -141,8 +141,9 @@ public:
 private:
     // The deadline of one read or write: --max-time, and the idle timeout.
     net::Deadline io_deadline() const {
-        if (options_.idle_timeout.count() <= 0) return deadline_;
-        return net::Deadline::earliest(deadline_, net::Deadline::after(options_.idle_timeout));
+        net::Deadline d = head_deadline_ ? net::Deadline::earliest(deadline_, *head_deadline_) : deadline_;
+        if (options_.idle_timeout.count() <= 0) return d;
+        return net::Deadline::earliest(d, net::Deadline::after(options_.idle_timeout));
     }
 
     // Opens a connection for `ex`, recording its info and timing.
@@ -318,6 +319,9 @@ private:
         if (e.kind != ErrorKind::timeout) return e;
         if (deadline_.passed()) {
             e.message += " (--max-time " + seconds(options_.max_time) + " reached)";
+        } else if (head_deadline_ && head_deadline_->passed()) {
+            e.message += " (the response head did not complete within " + seconds(options_.head_timeout) +
+                         ": --head-timeout)";
         } else if (options_.idle_timeout.count() > 0) {
             e.message += " (nothing moved for " + seconds(options_.idle_timeout) + ": --idle-timeout)";
         }
@@ -347,7 +351,15 @@ private:
         auto& buf = conn_->buffer;
         if (buf.size() > 0 && !ex.timing.first_byte_ms) ex.timing.first_byte_ms = ms_since(t0);
         ResponseReader reader(ex, req.method, options_.limits, options_.max_interim, hooks_);
+        // However steadily a head trickles in, it must end in time (a drip of a
+        // byte a second defeats the idle timeout alone).
+        if (options_.head_timeout.count() > 0) head_deadline_ = net::Deadline::after(options_.head_timeout);
+        struct HeadClock {
+            std::optional<net::Deadline>& d;
+            ~HeadClock() { d.reset(); }
+        } clock{head_deadline_};
         for (;;) {
+            if (head_deadline_ && reader.head_complete()) head_deadline_.reset();
             if (buf.size() > 0) {
                 buf.consume(reader.feed(buf.view()));
                 if (reader.failed()) {
@@ -389,6 +401,7 @@ private:
     std::unique_ptr<TraceForwarder> forwarder_;
     std::size_t connections_ = 0;
     bool retry_note_ = false;
+    std::optional<net::Deadline> head_deadline_;  // while a response head is awaited
 };
 
 }  // namespace

@@ -101,6 +101,7 @@ struct SessionOptions {
     std::chrono::milliseconds connect_timeout{0};   // 0: none beyond max_time
     std::chrono::milliseconds max_time{0};          // 0: no limit (whole session)
     std::chrono::milliseconds idle_timeout{0};      // 0: no limit; else each read/write must progress within it
+    std::chrono::milliseconds head_timeout{0};      // 0: no limit; else each response head must end within it
     bool pipeline = false;                          // write every request before reading
     http::Limits limits = http::response_limits();  // head size, field count, chunk lines
     std::size_t max_interim = 100;                  // interim 1xx responses before the final one

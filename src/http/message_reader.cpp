@@ -161,8 +161,7 @@ void MessageReader::judge_head(bool complete) {
         if (!error_) error_ = *e;
     }
     if (interim) {
-        if (handler_) handler_->on_interim(head_, head_buf_);
-        if (++interim_count_ > opt_.max_interim) {
+        if (interim_count_ == opt_.max_interim) {
             Violation tm{Rule::too_many_interim, head_base_,
                          "more than " + std::to_string(opt_.max_interim) + " interim (1xx) responses before the final one",
                          {}};
@@ -170,6 +169,8 @@ void MessageReader::judge_head(bool complete) {
             sorted_ = false;
             return fail(&tm);
         }
+        ++interim_count_;
+        if (handler_) handler_->on_interim(head_, head_buf_);
         head_base_ += head_buf_.size();
         head_buf_.clear();
         scanned_ = 0;

@@ -329,5 +329,65 @@ def test_req_of_tiny_requests_or_bare_line_breaks_is_bounded(tmp):
         h.check(rss < 256 * 1024, "peak memory %d KiB for a 16 MiB file" % rss)
 
 
+def test_interim_flood_is_8_in_bounded_memory(tmp):
+    # 100 000 "100 Continue" heads, then 100 000 "103" heads of 20 fields: send stops at
+    # --max-interim (default 100) with exit 8, in bounded memory, and says which limit.
+    early = b"HTTP/1.1 103 Early Hints\r\n" + b"".join(b"Link: </s%d.css>; rel=preload\r\n" % i for i in range(20)) + b"\r\n"
+    for unit, what in ((b"HTTP/1.1 100 Continue\r\n\r\n", "100 Continue"), (early, "103 with 20 fields")):
+        piece = endless(b"", unit * 64, limit_seconds=10)
+        for json_out in (False, True):
+            with h.ScriptedServer([piece]) as srv:
+                rc, out, err, took, rss = h.run_measured(["send", req_for(tmp, srv.port), "--max-time", "20"] +
+                                                         (["--json"] if json_out else []))
+            h.eq(rc, 8, "%s flood exit (stderr %r)" % (what, err[-300:]))
+            if json_out:
+                import json
+                ex = json.loads(out)["exchanges"][0]
+                h.eq(len(ex["response"]["interim"]), 100, "the first 100 interim heads are kept")
+                h.check("too-many-interim" in ex["error"]["message"], "the rule: %r" % ex["error"])
+            else:
+                h.check(b"--max-interim raises the limit" in err, "names the limit: %r" % err[-300:])
+            h.check(took < 10, "stops at the limit (%.1fs)" % took)
+            check_memory(rss, "%s flood" % what)
+
+
+def test_dripped_head_hits_head_timeout(tmp):
+    # One byte of a header line every 0.2 s: never idle, but the head never ends.
+    def drip(c):
+        c.sendall(b"HTTP/1.1 200 OK\r\nX-Drip: ")
+        end = time.monotonic() + 10
+        while time.monotonic() < end:
+            c.sendall(b"a")
+            time.sleep(0.2)
+    with h.ScriptedServer([drip]) as srv:
+        t0 = time.monotonic()
+        rc, out, err = h.run(["send", req_for(tmp, srv.port), "--head-timeout", "1", "--idle-timeout", "5"], timeout=15)
+        took = time.monotonic() - t0
+    h.eq(rc, 28, "exit (stderr %r)" % err[-300:])
+    h.check(b"--head-timeout" in err, "names the deadline: %r" % err[-300:])
+    h.check(took < 3, "ends near its 1 s deadline (%.1fs)" % took)
+
+
+def test_max_time_holds_while_stdout_is_not_read(tmp):
+    # An endless body shown on standard output, which nobody reads: --max-time still ends the run.
+    import subprocess
+    piece = endless(b"HTTP/1.1 200 OK\r\n\r\n", b"b" * 65536, limit_seconds=15)
+    with h.ScriptedServer([piece]) as srv:
+        t0 = time.monotonic()
+        p = subprocess.Popen([h.RAWHTTP, "send", req_for(tmp, srv.port), "--show", "body", "--max-time", "2"],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            rc = p.wait(timeout=12)  # stdout is never read: the pipe fills at once
+        except subprocess.TimeoutExpired:
+            p.kill()
+            rc = None
+        took = time.monotonic() - t0
+        err = p.stderr.read()
+        p.stdout.close()
+    h.eq(rc, 28, "exit (stderr %r)" % err[-300:])
+    h.check(took < 3 + (3 if h.asan_build() else 0), "within 1 s of --max-time (took %.1fs)" % took)
+    h.check(b"--max-time" in err, "says so: %r" % err[-300:])
+
+
 if __name__ == "__main__":
     h.main(globals())
