@@ -141,15 +141,19 @@ void parse_head(std::string_view buf, MessageKind kind, const Limits& limits, Me
                                    " bytes; RFC 9112 asks servers to support 8000 octets, and many stop near there",
                                {}});
             if (hopeless_start(v.substr(open_line->start), kind)) {
-                // Judged as a whole line would be: the rules at its first bytes.
+                // Judged as a whole line would be at its first bytes: the one rule
+                // a method or "HTTP/" broken there breaks, nothing that needs the rest.
                 Line whole = *open_line;
                 MessageHead tmp;
                 Violations first;
                 if (kind == MessageKind::request) check_request_line(v, whole, limits, tmp, first);
                 else check_status_line(v, whole, tmp, first);
-                const std::size_t settled = kind == MessageKind::request ? open_line->start + 1 : open_line->start + 5;
                 for (auto& x : first)
-                    if (x.offset < settled) out.push_back(std::move(x));
+                    if (x.rule == Rule::request_line_leading_whitespace || x.rule == Rule::method_invalid_char ||
+                        x.rule == Rule::status_line_invalid) {
+                        out.push_back(std::move(x));
+                        break;
+                    }
             }
         } else if (len > limits.max_field_line) {
             out.push_back({Rule::field_line_too_long, open_line->start + limits.max_field_line,

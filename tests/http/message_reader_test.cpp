@@ -497,6 +497,9 @@ TEST_CASE("reader: the same violations and body at every split") {
          "method-not-uppercase@0", "method-not-uppercase@0", ""},
         {"an early verdict before an obs-fold", "GET / HTTP/1.1 x\r\nHost: x\r\nA: b\r\n c\r\n\r\n", req_opts(),
          false, "request-line-parts@5", "request-line-parts@5", ""},
+        // Found by fuzz_reader: a start that is hopeless whitespace, with or without its line end yet.
+        {"a hopeless start, split anywhere", "  \"exit\": 0,\n  \"status\": 200", req_opts(), false,
+         "request-line-leading-whitespace@0", "request-line-leading-whitespace@0", ""},
     };
     for (const Case& c : cases) {
         const std::string case_name = c.name;

@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include "temp_dir.hpp"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,15 +17,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct TempDir {
-    fs::path path = fs::temp_directory_path() / ("rawhttp-pem-test-" + std::to_string(::getpid()));
-    TempDir() { fs::create_directories(path); }
-    ~TempDir() { fs::remove_all(path); }
-    std::string write(const std::string& name, const std::string& bytes) const {
-        std::ofstream out(path / name, std::ios::binary);
-        out << bytes;
-        return (path / name).string();
-    }
+struct TempDir : test_support::TempDir {
+    TempDir() : test_support::TempDir("pem-test") {}
 };
 
 bool contains(const std::string& s, std::string_view part) { return s.find(part) != std::string::npos; }
