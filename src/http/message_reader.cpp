@@ -59,7 +59,9 @@ void MessageReader::fail(const Violation* v) {
     // Past the fatal byte nothing was judged for good: what a reader saw
     // there depended on how the bytes were split.
     if (!opt_.collect_all)
-        std::erase_if(violations_, [&](const Violation& x) { return x.offset > error_->offset; });
+        std::erase_if(violations_, [&](const Violation& x) {
+            return x.offset > error_->offset || (x.offset == error_->offset && x.rule > error_->rule);
+        });
 }
 
 void MessageReader::finish_message() {
