@@ -141,6 +141,12 @@ void parse_head(std::string_view buf, MessageKind kind, const Limits& limits, Me
                                    " bytes; RFC 9112 asks servers to support 8000 octets, and many stop near there",
                                {}});
             if (hopeless_start(v.substr(open_line->start), kind)) {
+                // A CR with a byte after it is bare already (one at the very end may
+                // still get its LF).
+                const std::string_view open = v.substr(open_line->start, len);
+                if (const std::size_t cr = open.find('\r'); cr != std::string_view::npos && cr + 1 < open.size())
+                    out.push_back({Rule::bare_cr, open_line->start + cr,
+                                   "a CR that is not followed by LF, inside a line of the head", {}});
                 // Judged as a whole line would be at its first bytes: the one rule
                 // a method or "HTTP/" broken there breaks, nothing that needs the rest.
                 Line whole = *open_line;

@@ -110,7 +110,8 @@ std::size_t MessageReader::put(std::string_view bytes) {
                 lf = head_buf_.find('\n', p);
                 if (lf != std::string_view::npos) first_line_checked_ = true;
             }
-            const bool hopeless = hopeless_start(head_buf_, opt_.kind);
+            // (A CR last may yet be a line end: wait for the byte after it.)
+            const bool hopeless = hopeless_start(head_buf_, opt_.kind) && head_buf_.back() != '\r';
             if (hopeless || lf != std::string_view::npos) {
                 Violations v;
                 MessageHead tmp;
