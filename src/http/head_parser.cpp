@@ -144,7 +144,9 @@ void parse_head(std::string_view buf, MessageKind kind, const Limits& limits, Me
                 // A CR with a byte after it is bare already (one at the very end may
                 // still get its LF).
                 const std::string_view open = v.substr(open_line->start, len);
-                if (const std::size_t cr = open.find('\r'); cr != std::string_view::npos && cr + 1 < open.size())
+                const std::size_t settled = kind == MessageKind::request ? 1 : 5;  // the bytes judged here
+                if (const std::size_t cr = open.find('\r');
+                    cr != std::string_view::npos && cr < settled && cr + 1 < open.size())
                     out.push_back({Rule::bare_cr, open_line->start + cr,
                                    "a CR that is not followed by LF, inside a line of the head", {}});
                 // Judged as a whole line would be at its first bytes: the one rule

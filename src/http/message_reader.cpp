@@ -110,8 +110,11 @@ std::size_t MessageReader::put(std::string_view bytes) {
                 lf = head_buf_.find('\n', p);
                 if (lf != std::string_view::npos) first_line_checked_ = true;
             }
-            // (A CR last may yet be a line end: wait for the byte after it.)
-            const bool hopeless = hopeless_start(head_buf_, opt_.kind) && head_buf_.back() != '\r';
+            // (A CR last, among the bytes judged early, may yet be a line end:
+            // wait for the byte after it.)
+            const std::size_t judged = opt_.kind == MessageKind::request ? 1 : 5;
+            const bool cr_pending = head_buf_.back() == '\r' && head_buf_.size() <= judged;
+            const bool hopeless = hopeless_start(head_buf_, opt_.kind) && !cr_pending;
             if (hopeless || lf != std::string_view::npos) {
                 Violations v;
                 MessageHead tmp;
