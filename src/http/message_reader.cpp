@@ -110,10 +110,11 @@ std::size_t MessageReader::put(std::string_view bytes) {
                 lf = head_buf_.find('\n', p);
                 if (lf != std::string_view::npos) first_line_checked_ = true;
             }
-            // (A CR last, among the bytes judged early, may yet be a line end:
-            // wait for the byte after it.)
-            const std::size_t judged = opt_.kind == MessageKind::request ? 1 : 5;
-            const bool cr_pending = head_buf_.back() == '\r' && head_buf_.size() <= judged;
+            // A response whose "HTTP/" breaks at a CR that came last: a bare CR
+            // or the end of the line "HT"? Wait for the byte after it.
+            const bool cr_pending = opt_.kind == MessageKind::response && head_buf_.back() == '\r' &&
+                                    head_buf_.size() <= 5 &&
+                                    std::string_view("HTTP/").starts_with(std::string_view(head_buf_).substr(0, head_buf_.size() - 1));
             const bool hopeless = hopeless_start(head_buf_, opt_.kind) && !cr_pending;
             if (hopeless || lf != std::string_view::npos) {
                 Violations v;
