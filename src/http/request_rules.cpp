@@ -91,14 +91,16 @@ void check_method(std::string_view m, std::size_t off, Violations& out) {
         }
     if (known_method(m)) return;
     // Methods are case-sensitive tokens (RFC 9110 §9.1): a lowercase letter
-    // makes a different, unknown method, which nginx and Node both refuse; an
-    // unknown method in capitals is the server's choice.
-    const bool upper = std::none_of(m.begin(), m.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+    // makes a different, unknown method, which nginx and Node both refuse; so
+    // does a digit or other token character (nginx takes only A-Z, - and _); an
+    // unknown method in those capitals is the server's choice (Node refuses it).
+    const bool lower = std::any_of(m.begin(), m.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+    const bool capitals = std::all_of(m.begin(), m.end(), [](char c) { return (c >= 'A' && c <= 'Z') || c == '-' || c == '_'; });
     std::string upper_m;
     for (char c : m) upper_m += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
     const std::string hint =
-        !upper && known_method(upper_m) ? "; methods are case-sensitive: did you mean " + upper_m + "?" : "";
-    out.push_back({upper ? Rule::method_unknown : Rule::method_not_uppercase, off,
+        lower && known_method(upper_m) ? "; methods are case-sensitive: did you mean " + upper_m + "?" : "";
+    out.push_back({lower ? Rule::method_not_uppercase : capitals ? Rule::method_unknown : Rule::method_unusual_char, off,
                    "'" + std::string(m).substr(0, 40) + "' is not a registered method" + hint, {}});
 }
 

@@ -27,6 +27,7 @@ enum class Rule : std::uint8_t {
     request_line_parts,
     method_invalid_char,
     method_not_uppercase,
+    method_unusual_char,
     method_unknown,
     target_invalid_char,
     target_uri_char,

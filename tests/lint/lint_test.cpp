@@ -92,8 +92,9 @@ TEST_CASE("lint: invalid characters in method, target, field names and values") 
     expect_one("G(T / HTTP/1.1\r\nHost: h\r\n\r\n", "method-invalid-char", 1, 2, "400", Severity::error);
     expect_one("get / HTTP/1.1\r\nHost: h\r\n\r\n", "method-not-uppercase", 1, 1, "400", Severity::error);
     CHECK(lint("get / HTTP/1.1\r\nHost: h\r\n\r\n")[0].message.find("did you mean GET") != std::string::npos);
-    // A token with no lowercase letter is an unknown method (the server's choice), not a case error.
-    expect_one("G3T / HTTP/1.1\r\nHost: h\r\n\r\n", "method-unknown", 1, 1, "400", Severity::warning);
+    // A digit in the method: a token, but nginx (A-Z, - and _ only) and Node both answer 400: an error.
+    expect_one("G3T / HTTP/1.1\r\nHost: h\r\n\r\n", "method-unusual-char", 1, 1, "400", Severity::error);
+    expect_one("BREW / HTTP/1.1\r\nHost: h\r\n\r\n", "method-unknown", 1, 1, "400", Severity::warning);
     expect_one("FROB / HTTP/1.1\r\nHost: h\r\n\r\n", "method-unknown", 1, 1, "400", Severity::warning);
     CHECK(find(lint("M-SEARCH / HTTP/1.1\r\nHost: h\r\n\r\n"), "method-unknown") == nullptr);  // Node knows it
     expect_one("OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n", "options-asterisk", 1, 9, "400", Severity::warning);
