@@ -1,4 +1,4 @@
-// The response parser alone: rawhttp's parse_response_head + response_framing
+// The response parser alone: rawhttp's find_head_end + parse_head + response_framing (every rule checked)
 // against the C parser of Debian's libhttp-parser-dev (Node's former
 // http-parser), linked into this same binary, on the same realistic heads.
 //
@@ -99,20 +99,24 @@ const std::string kChunkedHead =
 
 void rawhttp_parse(benchmark::State& state, const std::string& buf) {
     using namespace rawhttp::http;
-    ResponseHead head;
-    ParseError err;
+    MessageHead head;
+    Violations found;
+    const Limits limits = response_limits();
     std::uint64_t checksum = 0;
     for (auto _ : state) {
-        if (parse_response_head(buf, head, err) != ParseStatus::complete) {
+        found.clear();
+        const auto end = find_head_end(buf, MessageKind::response);
+        if (!end) {
+            state.SkipWithError("rawhttp: head did not end");
+            return;
+        }
+        parse_head(std::string_view(buf).substr(0, *end), MessageKind::response, limits, head, found);
+        const BodyFraming framing = response_framing(head, "GET", found);
+        if (!framing.decidable || first_error(found, MessageKind::response)) {
             state.SkipWithError("rawhttp: head did not parse");
             return;
         }
-        auto framing = response_framing(head, "GET", err);
-        if (!framing) {
-            state.SkipWithError("rawhttp: no framing");
-            return;
-        }
-        checksum += head.headers.size() + framing->length + static_cast<unsigned>(framing->framing) +
+        checksum += head.headers.size() + framing.length + static_cast<unsigned>(framing.framing) +
                     static_cast<unsigned>(head.status);
         benchmark::DoNotOptimize(head);
     }
@@ -209,11 +213,13 @@ void http_parser_parse(benchmark::State& state, const std::string& buf) {
 // Both parsers must agree on every head before anything is timed.
 bool heads_agree(const std::string& buf) {
     using namespace rawhttp::http;
-    ResponseHead rh;
-    ParseError err;
-    if (parse_response_head(buf, rh, err) != ParseStatus::complete || rh.head_bytes != buf.size()) return false;
-    auto framing = response_framing(rh, "GET", err);
-    if (!framing) return false;
+    MessageHead rh;
+    Violations found;
+    const auto end = find_head_end(buf, MessageKind::response);
+    if (!end || *end != buf.size()) return false;
+    parse_head(buf, MessageKind::response, response_limits(), rh, found);
+    const BodyFraming framing = response_framing(rh, "GET", found);
+    if (!framing.decidable || first_error(found, MessageKind::response)) return false;
 
     const http_parser_settings settings = make_settings();
     http_parser parser;
@@ -227,8 +233,8 @@ bool heads_agree(const std::string& buf) {
         if (std::string_view(hh.headers[i].second.at, hh.headers[i].second.len) != rh.headers[i].value) return false;
     }
     const bool chunked = (parser.flags & F_CHUNKED) != 0;
-    if (chunked != (framing->framing == Framing::chunked)) return false;
-    if (!chunked && parser.content_length != framing->length) return false;
+    if (chunked != (framing.framing == Framing::chunked)) return false;
+    if (!chunked && parser.content_length != framing.length) return false;
     return true;
 }
 
