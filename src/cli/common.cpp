@@ -234,10 +234,12 @@ bool wait_writable(int fd, std::size_t& most) {
     if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) return true;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*g_output_deadline -
                                                                               std::chrono::steady_clock::now());
+    // Past the deadline a reader that reads still gets the rest (the report of a
+    // run that ran out of time); one that has not read for half a second does not.
     pollfd p{fd, POLLOUT, 0};
     int r;
     do {
-        r = ::poll(&p, 1, static_cast<int>(std::max<long long>(0, left.count())));
+        r = ::poll(&p, 1, static_cast<int>(std::max<long long>(0, left.count()) + 500));
     } while (r < 0 && errno == EINTR);
     if (r == 0) return false;
     most = std::min<std::size_t>(most, PIPE_BUF);

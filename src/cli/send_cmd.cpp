@@ -230,8 +230,7 @@ int SendCmd::run() {
     client::SessionOptions so;
     so.connect_timeout = std::chrono::milliseconds(cto);
     so.max_time = std::chrono::milliseconds(mt);
-    // Half a second past --max-time, for the report of a run that ran out of time.
-    if (mt > 0) set_output_deadline(std::chrono::steady_clock::now() + std::chrono::milliseconds(mt + 500));
+    if (mt > 0) set_output_deadline(std::chrono::steady_clock::now() + std::chrono::milliseconds(mt));
     so.idle_timeout = std::chrono::milliseconds(idle);
     so.head_timeout = std::chrono::milliseconds(ht);
     so.pipeline = pipeline;

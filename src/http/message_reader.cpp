@@ -275,13 +275,9 @@ void MessageReader::put_eof() {
     truncated_ = true;
     Violation v;
     if (framing_.framing == Framing::content_length) {
-        std::size_t at = head_base_;
-        for (const auto& f : head_.headers)
-            if (iequals(f.name, "Content-Length")) {
-                at += f.value_offset;
-                break;
-            }
-        v = {Rule::content_length_exceeds_body, at,
+        // At the end of what arrived, where the server waits: a finding inside
+        // the head would rank before the head's own faults.
+        v = {Rule::content_length_exceeds_body, head_base_ + head_buf_.size() + static_cast<std::size_t>(body_bytes_),
              "Content-Length announces " + std::to_string(framing_.length) + " bytes but the body has " +
                  std::to_string(body_bytes_) + ": the server waits for the rest",
              {}};

@@ -445,7 +445,7 @@ TEST_CASE("reader: put_eof before the message ends") {
         CHECK(r.state == "failed");
         CHECK(r.truncated);
         CHECK(r.body == "abc");
-        CHECK(r.error == "content-length-exceeds-body@" + std::to_string(in.find("10")));
+        CHECK(r.error == "content-length-exceeds-body@" + std::to_string(in.size()));  // where the server waits
     }
     SUBCASE("a chunked body without its last chunk") {
         const std::string head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";

@@ -189,7 +189,7 @@ TEST_CASE("lint: Content-Length invalid, repeated, conflicting, not matching the
     expect_one(head + "Content-Length: 5\r\nContent-Length: 5\r\n\r\nhello", "content-length-repeated", 4, 1, "400",
                Severity::error);  // nginx and Node both refuse it, though RFC 9110 lets a server accept it
     expect_one(head + "Content-Length: 5, 5\r\n\r\nhello", "content-length-repeated", 3, 17, "400", Severity::error);
-    expect_one(head + "Content-Length: 50\r\n\r\nshort", "content-length-exceeds-body", 3, 17, "timeout",
+    expect_one(head + "Content-Length: 50\r\n\r\nshort", "content-length-exceeds-body", 5, 6, "timeout",
                Severity::error);
     expect_one(head + "Content-Length: 2\r\n\r\nhello", "body-extra-bytes", 5, 3, "400", Severity::warning);
     CHECK(lint(head + "Content-Length: 5\r\n\r\nhello\r\n").empty());  // one trailing CRLF is ignored
