@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/common.hpp"
+#include "compose/wire_bytes.hpp"
 #include "render/escape.hpp"
 #include "render/json_output.hpp"
 #include "render/terminal_report.hpp"
@@ -55,19 +56,32 @@ struct ComposeCmd {
             const auto& r = (*reqs)[i];
             for (const auto& n : r.notes) print_note("request " + std::to_string(i + 1) + " (line " +
                                                     std::to_string(r.line) + "): " + n);
+            // A body file too large to hold is named in the views, not dumped.
+            auto placeholder = [&](const StreamedFile& f) {
+                write_all_fd(1, render::dim(render::escape_inline(streamed_placeholder(f), style), style) + "\n");
+            };
             if (hex) {
-                write_all_fd(1, render::hexdump(r.bytes));
+                walk_held_and_streamed(r, [&](std::string_view b) { write_all_fd(1, render::hexdump(b)); },
+                                       placeholder);
             } else if (tty && !raw) {
                 // On a terminal: CR/LF visible, unsafe bytes escaped.
                 if (reqs->size() > 1)
                     write_all_fd(1, render::dim("# request " + std::to_string(i + 1) + " (" +
-                                                    std::to_string(r.bytes.size()) + " bytes)",
+                                                    std::to_string(wire_size(r)) + " bytes)",
                                                 style) +
                                         "\n");
-                write_all_fd(1, render::escape_lines(r.bytes, style));
+                walk_held_and_streamed(
+                    r, [&](std::string_view b) { write_all_fd(1, render::escape_lines(b, style)); }, placeholder);
             } else {
                 // Piped (or --raw): exactly the bytes, back to back as on the wire.
-                write_all_fd(1, r.bytes);
+                bool written = true;
+                if (auto err = for_each_wire_piece(r, [&](std::string_view piece) {
+                        written = write_all_fd(1, piece);
+                        return written;
+                    })) {
+                    print_error(err->message);
+                    return 2;
+                }
             }
         }
         return 0;

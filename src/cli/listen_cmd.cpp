@@ -41,7 +41,14 @@ namespace rawhttp::cli {
 namespace {
 
 std::atomic<bool> g_stop{false};
-extern "C" void on_listen_signal(int) { g_stop.store(true); }
+// Which signal stopped listen: Ctrl-C (SIGINT) exits 130 as SPEC says; a
+// SIGTERM from a supervisor is a normal stop, 0.
+std::atomic<int> g_signal{0};
+extern "C" void on_listen_signal(int sig) {
+    g_signal.store(sig);
+    g_stop.store(true);
+}
+int interrupted_or(int code) { return code == 0 && g_signal.load() == SIGINT ? 130 : code; }
 
 constexpr std::size_t kShowCap = 64 * 1024;  // bytes of one client's stream shown on screen
 constexpr std::size_t kMaxRespondFileBytes = std::size_t{64} << 20;  // --respond FILE, held in memory
@@ -507,7 +514,7 @@ int ListenCmd::run() {
             code = serve_client(**client, 1, opts, screen, listener->address, mode, false);
         }
         ::close(listener->fd);
-        return code;
+        return interrupted_or(code);
     }
 
     // A thread per client, at most max_clients at once: one that stalls holds
@@ -578,7 +585,7 @@ int ListenCmd::run() {
         }
     }
     ::close(listener->fd);
-    return code;
+    return interrupted_or(code);
 }
 
 int ListenCmd::serve_client(net::Transport& client, std::size_t number, const server::ListenOptions& opts,
@@ -717,8 +724,8 @@ void add_listen_command(CLI::App& app, int& exit_code) {
         "--chat: Bob's side of the netcat lesson: wait for one client, then type lines to it\n"
         "(each goes out with CRLF) while what it sends is shown as it arrives.\n"
         "--trace: every socket read and write on stderr, with its time, size and bytes.\n\n"
-        "Exit: 0 (stopped with Ctrl-C, or --once done), 2 usage, 7 cannot listen (the port\n"
-        "is in use, say), 23 --save cannot be written, 28 --max-time, 130 Ctrl-C in --chat.\n\n"
+        "Exit: 0 (--once done, or stopped by SIGTERM), 2 usage, 7 cannot listen (the port\n"
+        "is in use, say), 23 --save cannot be written, 28 --max-time, 130 stopped with Ctrl-C.\n\n"
         "Examples:\n"
         "  rawhttp listen 8080                          # then: curl http://127.0.0.1:8080/\n"
         "  rawhttp listen 8080 --once --save curl.req   # capture what curl sends ...\n"

@@ -21,7 +21,12 @@ namespace rawhttp::cli {
 namespace {
 
 std::atomic<bool> g_stop{false};
-extern "C" void on_stop_signal(int) { g_stop.store(true); }
+// Ctrl-C (SIGINT) exits 130 as SPEC says; SIGTERM from a supervisor is a normal stop, 0.
+std::atomic<int> g_signal{0};
+extern "C" void on_stop_signal(int sig) {
+    g_signal.store(sig);
+    g_stop.store(true);
+}
 
 struct ServeCmd {
     std::string where = "127.0.0.1:8080";
@@ -87,7 +92,7 @@ struct ServeCmd {
         server::PracticeServer srv(std::move(*listener), opts);
         srv.run(g_stop);
         std::cerr << "rawhttp serve: stopped\n";
-        return 0;
+        return g_signal.load() == SIGINT ? 130 : 0;
     }
 };
 
@@ -103,7 +108,8 @@ void add_serve_command(CLI::App& app, int& exit_code) {
         "answered with that rule's status (400, 414, 431, 501, 505, ...); what lint calls\n"
         "a warning (a bare LF, as plain nc sends) is accepted, named in the log and in a\n"
         "Rawhttp-Warnings response header. --strict rejects warnings too (lint --strict).\n"
-        "Pages: /  /echo (your exact request bytes)  /status/N  /bytes/N  /chunked/N  /slow/N  /redirect\n\n"
+        "Pages: /  /echo (your exact request bytes)  /status/N  /bytes/N  /chunked/N  /slow/N  /redirect\n"
+        "Exit: 130 when stopped with Ctrl-C, 0 on SIGTERM, 2 usage, 7 cannot listen.\n\n"
         "Examples:\n"
         "  rawhttp serve 8080\n"
         "  rawhttp serve 0 --port-file /tmp/port     # any free port, written to a file\n"

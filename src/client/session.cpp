@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "client/response_reader.hpp"
+#include "compose/wire_bytes.hpp"
 #include "tls/tls_transport.hpp"
 
 namespace rawhttp::client {
@@ -204,9 +205,15 @@ private:
     }
 
     bool write_request(ExchangeResult& ex, const ComposedRequest& req, Clock::time_point t0) {
-        auto st = conn_->transport->write_all(req.bytes, io_deadline());
-        if (!st) {
-            ex.error = explain(st.error());
+        std::optional<Error> failed;
+        auto file_error = for_each_wire_piece(req, [&](std::string_view piece) {
+            auto st = conn_->transport->write_all(piece, io_deadline());
+            if (!st) failed = explain(st.error());
+            return st.ok();
+        });
+        if (!failed && file_error) failed = std::move(file_error);
+        if (failed) {
+            ex.error = std::move(failed);
             conn_->usable = false;
             return false;
         }

@@ -94,6 +94,12 @@ Result<CurlPlan> plan_curl_request(const ComposedRequest& request, const client:
     auto lines = head_lines(head);
     std::string where = "request at line " + std::to_string(request.line);
     if (lines.empty()) return make_error(ErrorKind::usage, where + ": there is no request line for libcurl to send");
+    // The libcurl side is handed the body as one buffer, so it must be held.
+    if (!request.streamed.empty())
+        return make_error(ErrorKind::usage, where + ": its body includes '" + request.streamed.front().path + "' (" +
+                                                std::to_string(request.streamed.front().size) +
+                                                " bytes), too large for compare, which holds both sides' bytes in "
+                                                "memory; send it with 'rawhttp send', or compare a smaller body");
 
     // libcurl writes the request line itself, from a method, a target and a version.
     std::vector<std::string_view> parts;

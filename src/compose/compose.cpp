@@ -273,6 +273,8 @@ private:
     std::optional<std::string> target_;
     std::optional<bool> tls_;
     std::optional<ComposeError> error_;
+    // While a body is expanded: where its too-large {{file:}}s are recorded.
+    std::vector<StreamedFile>* streamed_ = nullptr;
 
     bool fail(std::size_t line, std::size_t column, std::string message) {
         if (!error_) error_ = ComposeError{opt_.file_name, line, column, std::move(message)};
@@ -444,7 +446,7 @@ private:
             std::string_view arg = trim(inner.substr(colon + 1));
             if (kind == "env") return env(arg, inner, line, col, out);
             if (kind == "hex") return hex(arg, inner, line, col, out);
-            if (kind == "file") return file(arg, inner, line, col, out);
+            if (kind == "file") return file(arg, inner, line, col, where, out);
             return unknown(inner, line, col);
         }
         if (!is_name(inner)) return unknown(inner, line, col);
@@ -529,7 +531,8 @@ private:
         return emit(out, bytes, line, col, inner);
     }
 
-    bool file(std::string_view path, std::string_view inner, std::size_t line, std::size_t col, std::string& out) {
+    bool file(std::string_view path, std::string_view inner, std::size_t line, std::size_t col, Where where,
+              std::string& out) {
         if (path.empty()) return fail(line, col, "{{file:}} needs a path: {{file:PATH}} (relative to the .req file)");
         std::string full;
         if (path.front() == '/' || opt_.base_dir.empty() || opt_.base_dir == ".") {
@@ -541,7 +544,8 @@ private:
         }
         FileRead got = read_file_(full, lim_.included_file_bytes);
         if (got.failure == ReadFailure::none && got.bytes.size() > lim_.included_file_bytes)
-            got = FileRead{ReadFailure::too_large, {}, "is larger than " + size_name(lim_.included_file_bytes)};
+            got = FileRead{ReadFailure::too_large, {}, "is larger than " + size_name(lim_.included_file_bytes),
+                           got.bytes.size()};
         std::string what = "'" + show(full, 200) + "' for {{file:" + show(path, 200) + "}}";
         switch (got.failure) {
             case ReadFailure::none: break;
@@ -553,7 +557,15 @@ private:
             case ReadFailure::not_regular:
                 return fail(line, col, "cannot read " + what + ": it " + got.why + "; {{file:}} reads only regular files");
             case ReadFailure::too_large:
-                return fail(line, col, what + " " + got.why + ", the most one {{file:}} may include");
+                // In a body the file is sent from disk as it goes out, never held.
+                if (where == Where::body && streamed_) {
+                    streamed_->push_back(StreamedFile{out.size(), full, got.size});
+                    return true;
+                }
+                return fail(line, col,
+                            what + " " + got.why + ", the most one {{file:}} may include in a " +
+                                (where == Where::head ? "head" : "definition") +
+                                " (in the body, a file of any size is sent from disk)");
             case ReadFailure::unreadable: return fail(line, col, "cannot read " + what + ": " + got.why);
         }
         return emit(out, got.bytes, line, col, inner);
@@ -614,16 +626,29 @@ private:
         // Body: its own bytes, minus the last line break before ### or the end.
         std::string body;
         std::string_view dropped_body_term;
+        std::vector<StreamedFile> streamed;
+        streamed_ = &streamed;
         for (std::size_t idx = body_begin; idx < body_end; ++idx) {
             const Line ln = lines_[idx];
-            if (!expand(ln.content, 0, ln.number, Where::body, body, nullptr)) return false;
+            if (!expand(ln.content, 0, ln.number, Where::body, body, nullptr)) {
+                streamed_ = nullptr;
+                return false;
+            }
             if (idx + 1 == body_end) dropped_body_term = ln.term;
             else emit_break(body, ln.term);
+        }
+        streamed_ = nullptr;
+        std::uint64_t body_size = body.size();
+        for (const auto& f : streamed) {
+            body_size += f.size;
+            req.notes.push_back("'" + show(f.path, 200) + "' (" + std::to_string(f.size) + " bytes, more than the " +
+                                size_name(lim_.included_file_bytes) +
+                                " a {{file:}} may hold) is read from disk as it is sent, never held in memory");
         }
 
         // {{content_length}}, now that the body is known.
         if (!marks.empty()) {
-            std::string len = std::to_string(body.size());
+            std::string len = std::to_string(body_size);
             std::string spliced;
             spliced.reserve(head.size() + marks.size() * len.size());
             std::size_t from = 0;
@@ -668,7 +693,7 @@ private:
             }
         }
 
-        if (!dropped_body_term.empty() && !body.empty()) {
+        if (!dropped_body_term.empty() && body_size > 0) {
             std::string_view bn = break_name(dropped_body_term);
             std::string where = by_separator ? "before ###" : "at the end of the file";
             req.notes.push_back("the " + std::string(bn) + " " + where +
@@ -679,6 +704,8 @@ private:
         req.head_bytes = head.size();
         req.method = method_of(head);
         req.host_header = host_of(head);
+        for (auto& f : streamed) f.at += head.size();
+        req.streamed = std::move(streamed);
         head.reserve(head.size() + body.size());
         head.append(body);
         req.bytes = std::move(head);

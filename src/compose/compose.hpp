@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -44,8 +45,21 @@ struct ComposeOptions {
 // this; send shows it only with -v (compose and --json always show it).
 inline constexpr std::string_view kRoutineCrlfNote = "LF line breaks sent as CRLF";
 
+// A {{file:PATH}} in a body too large to hold (past ComposeLimits::
+// included_file_bytes): not read when composing; its bytes go on the wire at
+// `at` of ComposedRequest::bytes, read from disk as they are sent
+// (compose/wire_bytes.hpp), so a body of any size is sent in bounded memory.
+struct StreamedFile {
+    std::size_t at = 0;       // where in `bytes` the file's bytes go
+    std::string path;         // as opened (relative paths joined to the .req's folder)
+    std::uint64_t size = 0;   // measured when composed; a file that changes since is an error
+};
+
 struct ComposedRequest {
-    std::string bytes;               // exactly what goes on the wire
+    // Exactly what goes on the wire, apart from the files in `streamed`,
+    // whose bytes go in between (none for almost every request).
+    std::string bytes;
+    std::vector<StreamedFile> streamed;
     std::vector<std::string> notes;  // every change from the file's literal text
     std::size_t line = 0;            // 1-based line of the request line in the file
     std::string method;              // first token of the request line ("HEAD" matters to framing)

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -61,7 +62,11 @@ FileRead read_regular_file(const std::string& path, std::size_t max_bytes) {
         return failure(ReadFailure::unreadable, std::strerror(errno));
     }
     if (!S_ISREG(st.st_mode)) return failure(ReadFailure::not_regular, kind_phrase(st.st_mode));
-    if (static_cast<unsigned long long>(st.st_size) > max_bytes) return too_large(max_bytes);
+    if (static_cast<unsigned long long>(st.st_size) > max_bytes) {
+        FileRead r = too_large(max_bytes);
+        r.size = static_cast<std::uint64_t>(st.st_size);
+        return r;
+    }
     // O_NONBLOCK: a FIFO swapped in after the stat opens at once instead of
     // waiting for a writer (the fstat below then refuses it).
     int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
@@ -76,7 +81,40 @@ FileRead read_regular_file(const std::string& path, std::size_t max_bytes) {
         r = read_all(fd, max_bytes, static_cast<std::size_t>(st.st_size));
     }
     ::close(fd);
+    if (r.failure == ReadFailure::too_large) r.size = static_cast<std::uint64_t>(st.st_size);
     return r;
+}
+
+std::string stream_regular_file(const std::string& path, std::uint64_t expected,
+                                const std::function<bool(std::string_view)>& sink) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) return errno == ENOENT ? std::string("no longer exists") : "cannot be opened (" + std::string(std::strerror(errno)) + ")";
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) return "cannot be read (" + std::string(std::strerror(errno)) + ")";
+    if (!S_ISREG(st.st_mode)) return kind_phrase(st.st_mode);
+    auto changed = [&](std::uint64_t now) {
+        return "changed since the request was composed: it was " + std::to_string(expected) + " bytes, now " +
+               std::to_string(now);
+    };
+    if (static_cast<std::uint64_t>(st.st_size) != expected) return changed(static_cast<std::uint64_t>(st.st_size));
+    std::string buf(std::size_t{1} << 16, '\0');
+    std::uint64_t done = 0;
+    while (done < expected) {
+        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), expected - done));
+        ssize_t n = ::read(fd, buf.data(), want);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return "cannot be read (" + std::string(std::strerror(errno)) + ")";
+        }
+        if (n == 0) return changed(done);  // shrank while being sent
+        done += static_cast<std::uint64_t>(n);
+        if (!sink(std::string_view(buf.data(), static_cast<std::size_t>(n)))) return {};
+    }
+    return {};
 }
 
 FileRead read_fd_bounded(int fd, std::size_t max_bytes) { return read_all(fd, max_bytes, 0); }

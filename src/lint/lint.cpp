@@ -43,37 +43,67 @@ Finding make_finding(const http::Violation& v, std::string_view bytes, http::Mes
     return f;
 }
 
-std::vector<Finding> lint_request(std::string_view bytes, const LintOptions& options) {
-    http::ReaderOptions ro;
-    ro.kind = http::MessageKind::request;
-    ro.limits = options.limits;
-    ro.strict = options.strict;
-    ro.collect_all = true;
-    http::MessageReader reader(ro);
-    std::size_t used = 0;
-    while (used < bytes.size() && !reader.done() && !reader.failed()) {
-        const std::size_t n = reader.put(bytes.substr(used));
-        if (n == 0) break;
-        used += n;
+struct RequestLint::State {
+    LintOptions options;
+    http::MessageReader reader;
+    std::uint64_t used = 0;      // bytes the reader took
+    std::uint64_t rest = 0;      // bytes after the message (or after the reader stopped)
+    std::string rest_start;      // the first of them, enough to tell a lone line break
+    bool stalled = false;        // the reader took no more: what follows is not read
+
+    explicit State(const LintOptions& o) : options(o), reader(reader_options(o)) {}
+
+    static http::ReaderOptions reader_options(const LintOptions& o) {
+        http::ReaderOptions ro;
+        ro.kind = http::MessageKind::request;
+        ro.limits = o.limits;
+        ro.strict = o.strict;
+        ro.collect_all = true;
+        return ro;
     }
+};
+
+RequestLint::RequestLint(const LintOptions& options) : s_(std::make_unique<State>(options)) {}
+RequestLint::~RequestLint() = default;
+
+void RequestLint::put(std::string_view piece) {
+    State& st = *s_;
+    while (!piece.empty() && !st.stalled && !st.reader.done() && !st.reader.failed()) {
+        const std::size_t n = st.reader.put(piece);
+        if (n == 0) {
+            st.stalled = true;
+            break;
+        }
+        st.used += n;
+        piece.remove_prefix(n);
+    }
+    st.rest += piece.size();
+    if (st.rest_start.size() < 3) st.rest_start.append(piece.substr(0, 3 - st.rest_start.size()));
+}
+
+std::vector<Finding> RequestLint::finish(std::string_view shown) {
+    State& st = *s_;
+    const LintOptions& options = st.options;
+    http::MessageReader& reader = st.reader;
     if (!reader.done() && (options.check_body || !reader.head_complete())) reader.put_eof();
     http::Violations v = reader.violations();
 
     // What follows the message is a next request to a server.
-    const std::string_view rest = bytes.substr(std::min(used, bytes.size()));
-    if (options.check_body && reader.done() && reader.framing().decidable && !rest.empty() && !only_line_break(rest)) {
+    const std::size_t used = static_cast<std::size_t>(st.used);
+    const bool lone_break = st.rest <= 2 && only_line_break(st.rest_start);
+    if (options.check_body && reader.done() && reader.framing().decidable && st.rest > 0 && !lone_break) {
         bool framed = false;
         for (const auto& h : reader.head().headers)
             framed = framed || http::iequals(h.name, "Content-Length") || http::iequals(h.name, "Transfer-Encoding");
         if (reader.framing().framing == http::Framing::none && !framed)
             v.push_back({http::Rule::body_without_framing, used,
-                         "a body of " + std::to_string(rest.size()) +
+                         "a body of " + std::to_string(st.rest) +
                              " bytes with neither Content-Length nor Transfer-Encoding: a request without them has no "
                              "body",
                          {}});
         else
             v.push_back({http::Rule::body_extra_bytes, used,
-                         std::to_string(rest.size()) + " bytes after the end of the " +
+                         std::to_string(st.rest) + " bytes after the end of the " +
                              (reader.framing().framing == http::Framing::chunked
                                   ? std::string("last chunk")
                                   : std::to_string(reader.framing().length) + " that Content-Length announces") +
@@ -83,8 +113,14 @@ std::vector<Finding> lint_request(std::string_view bytes, const LintOptions& opt
     http::sort_violations(v);
     std::vector<Finding> out;
     out.reserve(v.size());
-    for (const auto& x : v) out.push_back(make_finding(x, bytes, http::MessageKind::request, options.strict));
+    for (const auto& x : v) out.push_back(make_finding(x, shown, http::MessageKind::request, options.strict));
     return out;
+}
+
+std::vector<Finding> lint_request(std::string_view bytes, const LintOptions& options) {
+    RequestLint lint(options);
+    lint.put(bytes);
+    return lint.finish(bytes);
 }
 
 bool has_error(const std::vector<Finding>& findings) {

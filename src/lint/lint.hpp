@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +43,25 @@ struct LintOptions {
 
 // Every finding on one request's exact bytes, in byte order.
 std::vector<Finding> lint_request(std::string_view bytes, const LintOptions& options = {});
+
+// The same, for a request that arrives in pieces (a body streamed from a
+// file): put() each piece in order, then finish(). Findings' lines and
+// columns are counted in `shown`, the bytes a report can point into (the
+// request's held bytes); an offset past them points at their end.
+class RequestLint {
+public:
+    explicit RequestLint(const LintOptions& options);
+    ~RequestLint();
+    RequestLint(const RequestLint&) = delete;
+    RequestLint& operator=(const RequestLint&) = delete;
+
+    void put(std::string_view piece);
+    std::vector<Finding> finish(std::string_view shown);
+
+private:
+    struct State;
+    std::unique_ptr<State> s_;
+};
 
 // A finding from a rule broken at `offset` of `bytes` (line and column
 // computed), as lint words it: the one rendering of a violation.

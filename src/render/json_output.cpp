@@ -1,6 +1,7 @@
 #include "render/json_output.hpp"
 #include "http/rules.hpp"
 
+#include "compose/wire_bytes.hpp"
 #include "core/utf8.hpp"
 #include "render/escape.hpp"
 
@@ -65,12 +66,22 @@ void put_bytes(json& obj, const std::string& key, std::string_view bytes) {
     else obj[key + "_base64"] = base64_encode(bytes);
 }
 
+// "text" is the bytes held; a body file too large to hold is not in it but
+// listed in "streamed" with where its bytes go; "bytes" counts every byte.
+static void put_request_bytes(json& obj, const ComposedRequest& req) {
+    put_bytes(obj, "text", req.bytes);
+    obj["bytes"] = wire_size(req);
+    if (req.streamed.empty()) return;
+    json files = json::array();
+    for (const auto& f : req.streamed) files.push_back({{"at", f.at}, {"bytes", f.size}, {"file", f.path}});
+    obj["streamed"] = files;
+}
+
 json exchange_json(const client::ExchangeResult& ex, std::string_view body, bool body_truncated) {
     json j;
     json req = json::object();
     if (ex.request) {
-        put_bytes(req, "text", ex.request->bytes);
-        req["bytes"] = ex.request->bytes.size();
+        put_request_bytes(req, *ex.request);
     }
     j["request"] = req;
 
@@ -147,8 +158,7 @@ json exchange_json(const client::ExchangeResult& ex, std::string_view body, bool
 
 json composed_request_json(const ComposedRequest& req, const std::string& target, bool tls) {
     json j;
-    put_bytes(j, "text", req.bytes);
-    j["bytes"] = req.bytes.size();
+    put_request_bytes(j, req);
     j["target"] = target.empty() ? json(nullptr) : json(target);
     j["tls"] = tls;
     j["line"] = req.line;

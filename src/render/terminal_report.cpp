@@ -1,5 +1,7 @@
 #include "render/terminal_report.hpp"
 
+#include "compose/wire_bytes.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -137,8 +139,10 @@ std::string exchange_report(const client::ExchangeResult& ex, const ExchangeCapt
     }
 
     if (sec.request && ex.request) {
-        out += heading("request (" + plural(ex.request->bytes.size(), "byte") + " sent)", s);
-        out += request_view(ex.request->bytes, o, "  > ");
+        out += heading("request (" + plural(wire_size(*ex.request), "byte") + " sent)", s);
+        walk_held_and_streamed(
+            *ex.request, [&](std::string_view b) { out += request_view(b, o, "  > "); },
+            [&](const StreamedFile& f) { out += dim("  > " + escape_inline(streamed_placeholder(f), s), s) + "\n"; });
         out += "\n";
     }
 

@@ -1184,10 +1184,31 @@ TEST_CASE("limits: a {{file:}} larger than its limit is an error naming the file
     f.files["/req/nine"] = "123456789";
     CHECK(f.one("POST / HTTP/1.1\n\n{{file:eight}}").bytes == "POST / HTTP/1.1\r\n\r\n12345678");
     CHECK(f.read_limits == std::vector<std::size_t>{8});
-    auto e = f.error("POST / HTTP/1.1\n\nab{{file:nine}}");
-    CHECK(e.line == 3);
-    CHECK(e.column == 3);
-    CHECK(e.message == "'/req/nine' for {{file:nine}} is larger than 8 bytes, the most one {{file:}} may include");
+    auto e = f.error("POST / HTTP/1.1\nX: ab{{file:nine}}\n\n");
+    CHECK(e.line == 2);
+    CHECK(e.column == 6);
+    CHECK(e.message == "'/req/nine' for {{file:nine}} is larger than 8 bytes, the most one {{file:}} may include "
+                       "in a head (in the body, a file of any size is sent from disk)");
+    e = f.error("@v = {{file:nine}}\nPOST / HTTP/1.1\n\n{{v}}");
+    CHECK(contains(e.message, "may include in a definition"));
+}
+
+TEST_CASE("limits: in a body, a {{file:}} larger than the limit is streamed, not held") {
+    Fixture f;
+    f.options.limits.included_file_bytes = 8;
+    f.files["/req/nine"] = "123456789";
+    f.files["/req/four"] = "4444";
+    auto r = f.one("POST / HTTP/1.1\nContent-Length: {{content_length}}\n\nab{{file:nine}}{{file:four}}{{file:nine}}\nz");
+    const std::string head = "POST / HTTP/1.1\r\nContent-Length: 26\r\n\r\n";
+    CHECK(r.bytes == head + "ab4444\nz");
+    CHECK(r.head_bytes == head.size());
+    REQUIRE(r.streamed.size() == 2);
+    CHECK(r.streamed[0].at == head.size() + 2);
+    CHECK(r.streamed[0].path == "/req/nine");
+    CHECK(r.streamed[0].size == 9);
+    CHECK(r.streamed[1].at == head.size() + 6);
+    CHECK(r.streamed[1].size == 9);
+    CHECK(has_note(r, "'/req/nine' (9 bytes, more than the 8 bytes a {{file:}} may hold) is read from disk"));
 }
 
 TEST_CASE("limits: the same file included again and again stops at the composed total") {
@@ -1274,11 +1295,17 @@ TEST_CASE("limits: {{file:}} reads only regular files, and never blocks on a FIF
         big << std::string(4096, 'b');
     }
     o.limits.included_file_bytes = 4095;
-    auto big = rawhttp::compose_requests("POST / HTTP/1.1\n\n{{file:big}}\n", o);
+    auto big = rawhttp::compose_requests("POST / HTTP/1.1\nX: {{file:big}}\n\n", o);
     REQUIRE(big.error.has_value());
-    CHECK(contains(big.error->message, "is larger than 4095 bytes, the most one {{file:}} may include"));
+    CHECK(contains(big.error->message, "is larger than 4095 bytes, the most one {{file:}} may include in a head"));
+    auto streamed = rawhttp::compose_requests("POST / HTTP/1.1\n\n{{file:big}}\n", o);
+    REQUIRE_FALSE(streamed.error.has_value());
+    REQUIRE(streamed.requests.at(0).streamed.size() == 1);
+    CHECK(streamed.requests[0].streamed[0].size == 4096);
     o.limits.included_file_bytes = 4096;
-    CHECK_FALSE(rawhttp::compose_requests("POST / HTTP/1.1\n\n{{file:big}}\n", o).error.has_value());
+    auto held = rawhttp::compose_requests("POST / HTTP/1.1\n\n{{file:big}}\n", o);
+    REQUIRE_FALSE(held.error.has_value());
+    CHECK(held.requests.at(0).streamed.empty());
     fs::remove_all(dir);
 }
 

@@ -262,9 +262,14 @@ def test_files_past_their_limits_are_2(tmp):
     big = os.path.join(tmp, "big.bin")
     with open(big, "wb") as f:
         f.truncate((64 << 20) + 1)
-    req = h.write_req(tmp, "POST / HTTP/1.1\nHost: x\n\n{{file:big.bin}}\n")
-    expect_refused(["send", req] + NOWHERE, b"is larger than 64 MiB, the most one {{file:}} may include",
-                   "{{file:}} over 64 MiB")
+    # In a head or a definition a file is held, so 64 MiB is the most; in a body it is streamed (below).
+    req = h.write_req(tmp, "POST / HTTP/1.1\nHost: x\nX-Big: {{file:big.bin}}\n\n")
+    expect_refused(["send", req] + NOWHERE, b"is larger than 64 MiB, the most one {{file:}} may include in a head",
+                   "{{file:}} over 64 MiB in the head")
+    req = h.write_req(tmp, "@big = {{file:big.bin}}\nPOST / HTTP/1.1\nHost: x\n\n{{big}}\n")
+    expect_refused(["send", req] + NOWHERE,
+                   b"is larger than 64 MiB, the most one {{file:}} may include in a definition",
+                   "{{file:}} over 64 MiB in a definition")
     big_req = os.path.join(tmp, "big.req")
     with open(big_req, "wb") as f:
         f.write(b"GET / HTTP/1.1\nHost: x\n\n")
@@ -281,6 +286,99 @@ def test_files_at_their_limits_compose(tmp):
     rc, out, err = h.run(["compose", req], timeout=60)
     h.eq(rc, 0, "exit (stderr %r)" % err[-300:])
     h.check(b"Content-Length: 67108864\r\n" in out and len(out) > 64 << 20, "the whole file is sent")
+
+
+def test_body_file_past_the_hold_limit_is_streamed(tmp):
+    # A sparse file just past 64 MiB: compose's raw output has every byte, in small memory.
+    size = (64 << 20) + 1
+    body = os.path.join(tmp, "body.bin")
+    with open(body, "wb") as f:
+        f.write(b"first")
+        f.seek(size - 4)
+        f.write(b"last")
+    text = "POST / HTTP/1.1\nHost: x\nContent-Length: {{content_length}}\n\n<{{file:body.bin}}>"
+    req = h.write_req(tmp, text)
+    out_path = os.path.join(tmp, "out.bin")
+    with open(out_path, "wb") as out_f:
+        p = h.subprocess.run([h.RAWHTTP, "compose", req, "--raw"], stdout=out_f, stderr=h.subprocess.PIPE,
+                             timeout=60)
+    h.eq(p.returncode, 0, "compose exit (stderr %r)" % p.stderr[-300:])
+    head = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % (size + 2)
+    h.eq(os.path.getsize(out_path), len(head) + size + 2, "every byte written")
+    with open(out_path, "rb") as f:
+        start = f.read(len(head) + 6)
+        f.seek(-5, os.SEEK_END)
+        end = f.read()
+    h.eq(start, head + b"<first", "the head, the bytes before the file, the file's start")
+    h.eq(end, b"last>", "the file's end, then the bytes after it")
+    h.check(b"is read from disk as it is sent" in p.stderr, "a note says so: %r" % p.stderr[-400:])
+    rc, out, err, took, rss = h.run_measured(["compose", req, "--raw"], timeout=60)
+    check_memory(rss, "compose of a streamed 64 MiB body")
+    # The views name the file instead of dumping it; --json lists it.
+    rc, out, err = h.run(["compose", req, "--json"], timeout=30)
+    h.eq(rc, 0, "compose --json exit (%r)" % err[-300:])
+    doc = h.json.loads(out)
+    r0 = doc["requests"][0]
+    h.eq(r0["bytes"], len(head) + size + 2, "--json counts every byte")
+    h.eq([(x["at"], x["bytes"]) for x in r0["streamed"]], [(len(head) + 1, size)], "--json says where the file goes")
+    h.check(r0["text"].endswith("\r\n\r\n<>"), "text holds the held bytes: %r" % r0["text"][-40:])
+    # lint reads it through: a correct Content-Length, so no finding.
+    rc, out, err = h.run(["lint", req], timeout=60)
+    h.eq(rc, 0, "lint exit (%r %r)" % (out[-300:], err[-300:]))
+    # compare holds both sides whole, so it refuses before sending.
+    rc, out, err = h.run(["compare", req] + NOWHERE, timeout=30)
+    h.eq(rc, 2, "compare exit (%r)" % err[-300:])
+    h.check(b"too large for compare" in err, "compare says why: %r" % err[-300:])
+
+
+def test_body_file_that_changes_before_it_is_sent_is_55(tmp):
+    size = (64 << 20) + 1
+    body = os.path.join(tmp, "body.bin")
+    with open(body, "wb") as f:
+        f.truncate(size)
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    srv.settimeout(10)
+    port = srv.getsockname()[1]
+    got = {"n": 0}
+
+    def serve():
+        c, _ = srv.accept()
+        c.settimeout(10)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += c.recv(65536)
+        with open(body, "r+b") as f:  # the first exchange is under way: shrink the second's body
+            f.truncate(1000)
+        c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+        try:
+            while True:
+                d = c.recv(1 << 20)
+                if not d:
+                    break
+                got["n"] += len(d)
+        except OSError:
+            pass
+        c.close()
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    req = h.write_req(tmp, "GET /one HTTP/1.1\nHost: x\n\n###\nPOST /two HTTP/1.1\nHost: x\n"
+                      "Content-Length: {{content_length}}\n\n{{file:body.bin}}")
+    rc, out, err = h.run(["send", req, "--to", "127.0.0.1:%d" % port], timeout=30)
+    t.join(15)
+    srv.close()
+    h.eq(rc, 55, "exit: sending failed (stderr %r)" % err[-400:])
+    h.check(b"changed since the request was composed: it was %d bytes, now 1000" % size in err + out,
+            "says what changed: %r" % (err[-400:] + out[-400:]))
+
+
+def test_one_gibibyte_capture_replays_byte_for_byte(tmp):
+    # listen --save streams the body to a side file; send streams it back out from disk.
+    import test_listen
+    listen_rss, send_rss = test_listen.capture_and_replay(tmp, 1 << 30, timeout=240)
+    check_memory(listen_rss, "listen --save of 1 GiB")
+    check_memory(send_rss, "send of a 1 GiB capture")
 
 
 def test_the_composed_total_is_bounded(tmp):

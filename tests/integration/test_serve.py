@@ -305,6 +305,16 @@ def test_clients_that_vanish_mid_request(tmp):
         h.eq(srv.stop(), 0, "serve exits 0 on SIGTERM (under ASan: no leak)")
 
 
+def test_ctrl_c_exits_130_and_sigterm_0(tmp):
+    # SPEC: 130 when interrupted with Ctrl-C; a supervisor's SIGTERM is a normal stop.
+    srv = h.PracticeServer()
+    srv.proc.send_signal(h.signal.SIGINT)
+    h.eq(srv.proc.wait(timeout=10), 130, "serve exit on Ctrl-C")
+    srv.stop()
+    srv = h.PracticeServer()
+    h.eq(srv.stop(), 0, "serve exit on SIGTERM")
+
+
 def test_port_file_and_bad_where(tmp):
     rc, out, err = h.run(["serve", "nonsense"])
     h.eq(rc, 2, "bad WHERE")

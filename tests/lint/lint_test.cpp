@@ -282,3 +282,38 @@ TEST_CASE("lint: findings_for_status picks what explains a status") {
     CHECK(findings_for_status(lint("GET / HTTP/2.0\r\n\r\n"), 505).size() == 1);
     CHECK(findings_for_status(lint("GET / HTTP/1.1\r\nHost: h\r\n"), 408).size() == 1);
 }
+
+// The same request in pieces (as a body streamed from a file arrives) gives
+// the same findings as in one piece, wherever it is cut.
+TEST_CASE("lint: a request put in pieces is judged as the whole") {
+    const std::vector<std::string> cases = {
+        "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n0123456789",
+        "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n0123",
+        "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\n0123456789",
+        "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc\r\n",
+        "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\nX",
+        "POST / HTTP/1.1\r\nHost: a\r\n\r\nbody",
+        "GET / HTTP/1.1\nHost: a\n\n",
+    };
+    for (const auto& c : cases) {
+        const auto whole = lint_request(c);
+        for (std::size_t cut = 0; cut <= c.size(); ++cut) {
+            for (std::size_t cut2 = cut; cut2 <= c.size(); cut2 += 7) {
+                RequestLint pieces(LintOptions{});
+                pieces.put(std::string_view(c).substr(0, cut));
+                pieces.put(std::string_view(c).substr(cut, cut2 - cut));
+                pieces.put(std::string_view(c).substr(cut2));
+                const auto got = pieces.finish(c);
+                CAPTURE(c);
+                CAPTURE(cut);
+                CAPTURE(cut2);
+                REQUIRE(got.size() == whole.size());
+                for (std::size_t i = 0; i < got.size(); ++i) {
+                    CHECK(got[i].id == whole[i].id);
+                    CHECK(got[i].offset == whole[i].offset);
+                    CHECK(got[i].message == whole[i].message);
+                }
+            }
+        }
+    }
+}
