@@ -37,6 +37,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // Small limits, so that the fuzzer reaches them.
     options.limits.variable_bytes = 4096;
     options.limits.composed_bytes = 1 << 20;
+    // A file longer than this (a path of 12 bytes or more) is held in no head or
+    // definition, and streamed when in a body.
+    options.limits.included_file_bytes = 24;
     // Environment: names starting with 'A' are set.
     options.getenv = [](const std::string& name) -> std::optional<std::string> {
         if (!name.empty() && name[0] == 'A') return "env-" + name;
@@ -62,6 +65,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         std::size_t prev = 0;
         for (const auto& r : out.requests) {
             if (r.head_bytes > r.bytes.size()) std::abort();
+            // Streamed files sit in the body, in order, within the held bytes.
+            std::size_t at = r.head_bytes;
+            for (const auto& f : r.streamed) {
+                if (f.at < at || f.at > r.bytes.size() || f.size <= options.limits.included_file_bytes) std::abort();
+                at = f.at;
+            }
             if (r.line < 1 || r.line > lines || r.line <= prev) std::abort();
             prev = r.line;
             if (options.eol && r.eol != *options.eol) std::abort();

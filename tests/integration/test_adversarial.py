@@ -1,6 +1,7 @@
-"""Hostile servers: rawhttp must give the contract's exit code and a clear
-message in bounded time and memory, never crash or hang. Every server here is
-on 127.0.0.1 and stops when the client goes away."""
+"""Hostile peers: rawhttp must give the contract's exit code and a clear
+message in bounded time and memory, never crash or hang. Hostile servers
+against send, hostile input files, and (at the end) hostile crowds of clients
+against serve. Every peer here is on 127.0.0.1 and bounded in time."""
 import os
 import socket
 import sys
@@ -485,6 +486,333 @@ def test_max_time_holds_while_stdout_is_not_read(tmp):
     h.eq(rc, 28, "exit (stderr %r)" % err[-300:])
     h.check(took < 3 + (3 if h.asan_build() else 0), "within 1 s of --max-time (took %.1fs)" % took)
     h.check(b"--max-time" in err, "says so: %r" % err[-300:])
+
+
+# ------------------------------------------------------------ serve under attack
+# Many hostile clients at once against serve: drippers, idle crowds, clients
+# that never read, a full connection table. All on 127.0.0.1, every socket
+# with a timeout; the figures asserted are the issue's bounds.
+import re  # noqa: E402
+import resource  # noqa: E402
+import selectors  # noqa: E402
+from test_serve import connect, get, one, read_response  # noqa: E402
+
+
+def raise_nofile(want):
+    """Raises this process's descriptor limit towards `want`; returns what it got."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < want:
+        target = want if hard == resource.RLIM_INFINITY else min(hard, want)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def rss_kib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def small_socket(port):
+    """A connected client with a small receive buffer, so that a crowd of
+    non-readers ties up little kernel memory (serve's own is what is measured)."""
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32768)
+    s.settimeout(10)
+    s.connect(("127.0.0.1", port))
+    return s
+
+
+def fresh_answer(port, path=b"/status/200", timeout=5):
+    s = connect(port, timeout=timeout)
+    try:
+        s.sendall(get(path))
+        return read_response(s)[0]
+    finally:
+        s.close()
+
+
+def test_slowloris_drippers_get_408_by_the_head_deadline(tmp):
+    n = 500 if h.asan_build() else 1500
+    deadline, tolerance = 2.0, (3.0 if h.asan_build() else 1.5)
+    h.check(raise_nofile(n + 200) >= n + 100, "not enough descriptors for %d clients" % n)
+    with h.PracticeServer("--quiet", "--head-timeout", "2", "--idle-timeout", "5") as srv:
+        sel = selectors.DefaultSelector()
+        socks, started, got, done = [], {}, {}, {}
+        try:
+            for i in range(n):
+                s = connect(srv.port)
+                s.sendall(b"GET / HTTP/1.1\r\nHost: a\r\nX-Drip: ")
+                started[i] = time.monotonic()
+                s.setblocking(False)
+                sel.register(s, selectors.EVENT_READ, i)
+                socks.append(s)
+            fresh = None
+            end = time.monotonic() + deadline + tolerance + 2
+            next_drip = time.monotonic() + 0.5
+            while len(done) < n and time.monotonic() < end:
+                now = time.monotonic()
+                if now >= next_drip:  # one byte each, every half second: never idle for 5 s
+                    for i, s in enumerate(socks):
+                        if i not in done:
+                            try:
+                                s.send(b"a")
+                            except OSError:
+                                pass
+                    next_drip = now + 0.5
+                if fresh is None and now - started[0] > 1.0:  # the drippers' head clocks are running
+                    t0 = time.monotonic()
+                    fresh = (fresh_answer(srv.port, timeout=3), time.monotonic() - t0)
+                for key, _ in sel.select(timeout=0.05):
+                    i = key.data
+                    try:
+                        chunk = key.fileobj.recv(65536)
+                    except BlockingIOError:
+                        continue
+                    except OSError:
+                        chunk = b""
+                    if chunk:
+                        if i not in got:
+                            got[i] = (time.monotonic() - started[i], b"")
+                        got[i] = (got[i][0], got[i][1] + chunk)
+                    else:
+                        sel.unregister(key.fileobj)
+                        done[i] = time.monotonic() - started[i]
+        finally:
+            sel.close()
+            for s in socks:
+                s.close()
+        h.check(fresh is not None, "a fresh client was tried")
+        h.eq(fresh[0], 200, "a fresh client is answered while %d clients drip" % n)
+        h.check(fresh[1] < 2, "and promptly (%.2fs)" % fresh[1])
+        h.eq(len(done), n, "drippers closed by the server")
+        bad = [i for i in range(n) if not got.get(i, (0, b""))[1].startswith(b"HTTP/1.1 408 ")]
+        h.eq(bad[:5], [], "drippers answered 408 (of %d, %d were not)" % (n, len(bad)))
+        h.check(b"--head-timeout" in got[0][1], "the 408 names the head deadline: %r" % got[0][1][-300:])
+        times = sorted(t for t, _ in got.values())
+        h.check(times[0] >= deadline - 0.2, "no 408 before the deadline (first at %.2fs)" % times[0])
+        h.check(times[-1] <= deadline + tolerance, "every 408 by the deadline + %.1fs (last at %.2fs)" %
+                (tolerance, times[-1]))
+        h.check(srv.alive(), "serve is still running")
+        h.eq(srv.stop(), 0, "serve exit (under ASan: no leak)")
+
+
+def test_10000_idle_keep_alive_connections_and_a_fresh_client(tmp):
+    have = raise_nofile(10300)
+    n = min(10000, have - 300)
+    h.check(n >= 1000, "descriptor limit %d is too low for this test" % have)
+    with h.PracticeServer("--quiet", "--idle-timeout", "60") as srv:
+        socks = []
+        sel = selectors.DefaultSelector()
+        try:
+            for i in range(n):
+                s = connect(srv.port)
+                s.sendall(get(b"/status/204"))  # a request each, then idle on keep-alive
+                socks.append(s)
+            answered = 0
+            for i, s in enumerate(socks):
+                s.setblocking(False)
+                sel.register(s, selectors.EVENT_READ, i)
+            bufs = {}
+            end = time.monotonic() + 30
+            while answered < n and time.monotonic() < end:
+                for key, _ in sel.select(timeout=1):
+                    try:
+                        chunk = key.fileobj.recv(4096)
+                    except BlockingIOError:
+                        continue
+                    h.check(chunk, "connection %d closed by the server" % key.data)
+                    bufs[key.data] = bufs.get(key.data, b"") + chunk
+                    if bufs[key.data].endswith(b"\r\n\r\n"):
+                        h.check(bufs[key.data].startswith(b"HTTP/1.1 204 "), "a 204: %r" % bufs[key.data])
+                        sel.unregister(key.fileobj)
+                        answered += 1
+            h.eq(answered, n, "keep-alive connections answered")
+            h.eq(fresh_answer(srv.port), 200, "a fresh client while %d connections idle" % n)
+            # None of the idle ones was closed: nothing (not even EOF) is readable.
+            for s in socks:
+                sel.register(s, selectors.EVENT_READ)
+            closed = sel.select(timeout=0.2)
+            h.eq(len(closed), 0, "idle connections closed by the server")
+            for s in (socks[0], socks[n // 2], socks[-1]):  # and they still work
+                s.setblocking(True)
+                s.settimeout(10)
+                s.sendall(get(b"/status/202"))
+                h.eq(read_response(s)[0], 202, "an idle connection's next request")
+        finally:
+            sel.close()
+            for s in socks:
+                s.close()
+        h.check(srv.alive(), "serve is still running")
+        h.eq(srv.stop(), 0, "serve exit (under ASan: no leak)")
+
+
+def test_500_clients_that_never_read_large_pages_in_bounded_memory(tmp):
+    n = 500
+    raise_nofile(n + 200)
+    with h.PracticeServer("--quiet", "--idle-timeout", "20") as srv:
+        base = rss_kib(srv.proc.pid)
+        socks = []
+        try:
+            for i in range(n):
+                s = small_socket(srv.port)
+                s.sendall(get(b"/bytes/10000000"))
+                socks.append(s)
+            peak = 0
+            for _ in range(15):  # the server fills every pipe it can, then waits
+                time.sleep(0.1)
+                peak = max(peak, rss_kib(srv.proc.pid))
+            h.eq(fresh_answer(srv.port), 200, "a fresh client while %d do not read" % n)
+            first = socks[0].recv(100)
+            h.check(first.startswith(b"HTTP/1.1 200 "), "the non-readers were answered: %r" % first)
+        finally:
+            for s in socks:
+                s.close()
+        if not h.asan_build():
+            h.check(peak < 32 * 1024, "serve's RSS with %d non-readers: %d KiB (at start %d KiB), want < 32 MiB" %
+                    (n, peak, base))
+        h.check(srv.alive(), "serve is still running")
+
+
+def test_50_pipelining_clients_that_never_read_in_bounded_memory(tmp):
+    n = 50
+    with h.PracticeServer("--quiet", "--idle-timeout", "20") as srv:
+        burst = (get(b"/") + get(b"/bytes/100000") + get(b"/status/404")) * 200
+        socks = []
+        try:
+            for i in range(n):
+                s = small_socket(srv.port)
+                s.setblocking(False)
+                socks.append(s)
+            sent = [0] * n
+            peak = 0
+            end = time.monotonic() + 3
+            while time.monotonic() < end:  # write all the kernel takes, read nothing
+                for i, s in enumerate(socks):
+                    try:
+                        sent[i] += s.send(burst)
+                    except (BlockingIOError, InterruptedError):
+                        pass
+                peak = max(peak, rss_kib(srv.proc.pid))
+                time.sleep(0.02)
+            h.check(min(sent) > 1000000, "each client pipelined over 1 MB (least %d)" % min(sent))
+            h.eq(fresh_answer(srv.port), 200, "a fresh client while %d pipeline without reading" % n)
+        finally:
+            for s in socks:
+                s.close()
+        if not h.asan_build():
+            h.check(peak < 32 * 1024, "serve's RSS with %d pipelining non-readers: %d KiB, want < 32 MiB" % (n, peak))
+        h.check(srv.alive(), "serve is still running")
+
+
+def test_memory_goes_back_after_a_crowd_leaves(tmp):
+    raise_nofile(1200)
+    with h.PracticeServer("--quiet", "--idle-timeout", "20") as srv:
+        base = rss_kib(srv.proc.pid)
+        socks = []
+        for i in range(1000):
+            s = connect(srv.port)
+            s.sendall(b"POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 20000\r\n\r\n" + b"e" * 20000)
+            socks.append(s)
+        for s in socks:
+            h.eq(read_response(s)[0], 200, "an /echo")
+        during = rss_kib(srv.proc.pid)
+        for s in socks:
+            s.close()
+        after = during
+        end = time.monotonic() + (0 if h.asan_build() else 5)  # ASan's allocator keeps what it had
+        while time.monotonic() < end:
+            time.sleep(0.2)
+            after = rss_kib(srv.proc.pid)
+            if after < base + 4096:
+                break
+        if not h.asan_build():
+            h.check(after < base + 4096, "RSS at start %d KiB, with the crowd %d KiB, after it left %d KiB" %
+                    (base, during, after))
+        h.eq(fresh_answer(srv.port), 200, "and it still answers")
+        h.eq(srv.stop(), 0, "serve exit (under ASan: no leak)")
+
+
+def test_max_connections_makes_room_or_answers_503(tmp):
+    with h.PracticeServer("--quiet", "--max-connections", "20", "--idle-timeout", "20") as srv:
+        # 20 idle keep-alive connections fill the table; the 21st replaces the idlest.
+        idle = []
+        for i in range(20):
+            s = connect(srv.port)
+            s.sendall(get(b"/"))
+            h.eq(read_response(s)[0], 200, "connection %d" % i)
+            idle.append(s)
+            time.sleep(0.005)
+        h.eq(fresh_answer(srv.port, b"/status/201"), 201, "the 21st client is answered")
+        h.eq(idle[0].recv(100), b"", "the idlest connection made room (closed by the server)")
+        idle[1].sendall(get(b"/status/202"))
+        h.eq(read_response(idle[1])[0], 202, "the others kept their places")
+        for s in idle:
+            s.close()
+        time.sleep(0.3)
+        # 20 busy ones (a drip each): nobody can make room, so a newcomer hears 503.
+        busy = []
+        try:
+            for i in range(20):
+                s = connect(srv.port)
+                s.sendall(get(b"/slow/30"))
+                h.check(s.recv(100).startswith(b"HTTP/1.1 200 "), "busy connection %d started" % i)
+                busy.append(s)
+            for k in range(3):
+                s = connect(srv.port)
+                s.sendall(get(b"/"))
+                st, hd, body, _ = read_response(s)
+                h.eq((st, hd.get("retry-after"), hd.get("connection")), (503, "1", "close"), "newcomer %d" % k)
+                h.check(b"--max-connections" in body, "the 503 says why: %r" % body)
+                s.close()
+        finally:
+            for s in busy:
+                s.close()
+        time.sleep(0.3)
+        h.eq(fresh_answer(srv.port), 200, "room again once they left")
+        h.eq(srv.stop(), 0, "serve exit (under ASan: no leak)")
+
+
+def test_max_per_client_default_is_unlimited_and_the_cap_answers_503(tmp):
+    rc, out, err = h.run(["serve", "--help"])
+    for opt in (rb"--head-timeout[^\n]*\n?[^\n]*default 30\)", rb"--body-timeout[^\n]*\n?[^\n]*default 30\)", rb"--max-per-client[^\n]*\n?[^\n]*default 0",
+                rb"--max-connections[^\n]*\n?[^\n]*default 0", rb"--min-body-rate[^\n]*\n?[^\n]*default 1024\)"):
+        h.check(re.search(opt, out), "help: %r in %r" % (opt, out))
+    with h.PracticeServer("--quiet", "--max-per-client", "3") as srv:
+        socks = [connect(srv.port) for _ in range(3)]
+        try:
+            for s in socks:
+                s.sendall(get(b"/"))
+                h.eq(read_response(s)[0], 200, "within the cap")
+            st, hd, body, _ = one(srv.port, get(b"/"))
+            h.eq((st, hd.get("retry-after")), (503, "1"), "the fourth from 127.0.0.1")
+            h.check(b"--max-per-client" in body, "the 503 says why: %r" % body)
+        finally:
+            for s in socks:
+                s.close()
+        time.sleep(0.3)
+        h.eq(fresh_answer(srv.port), 200, "places free again once they left")
+
+
+
+def test_serve_raises_its_descriptor_limit_to_the_hard_maximum(tmp):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    low = min(1024, hard)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (low, hard))  # serve inherits a low soft limit
+    try:
+        srv = h.PracticeServer("--quiet")
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    with srv:
+        h.eq(fresh_answer(srv.port), 200, "serving")  # run() has started
+        with open("/proc/%d/limits" % srv.proc.pid) as f:
+            line = [l for l in f if l.startswith("Max open files")][0].split()
+        want = "unlimited" if hard == resource.RLIM_INFINITY else str(hard)
+        # An unlimited hard limit may be refused above nr_open: then 65536 at least.
+        h.check(line[3] == want or (want == "unlimited" and int(line[3]) >= 65536),
+                "serve's soft limit %s, hard %s (started with %d)" % (line[3], line[4], low))
 
 
 if __name__ == "__main__":
