@@ -1,0 +1,252 @@
+// rawhttp probe HOST:PORT [HOST:PORT...]: how strict is a server? The rule
+// book's battery, each test on a fresh connection, judged pass / warn / fail,
+// as a grid (one column per server when there are several) or as JSON.
+#include <unistd.h>
+
+#include <memory>
+#include <sstream>
+
+#include "cli/common.hpp"
+#include "http/rules.hpp"
+#include "net/transport.hpp"
+#include "probe/probe.hpp"
+#include "render/escape.hpp"
+#include "render/json_output.hpp"
+
+namespace rawhttp::cli {
+
+namespace {
+
+std::string level_name(http::Level l) {
+    switch (l) {
+        case http::Level::must: return "MUST";
+        case http::Level::should: return "SHOULD";
+        case http::Level::may: return "MAY";
+        case http::Level::limit: return "limit";
+    }
+    return "";
+}
+
+std::string pad(std::string s, std::size_t n) { return s.size() < n ? s + std::string(n - s.size(), ' ') : s + " "; }
+
+std::vector<std::string> split_commas(const std::vector<std::string>& in) {
+    std::vector<std::string> out;
+    for (const auto& s : in) {
+        std::stringstream ss(s);
+        for (std::string part; std::getline(ss, part, ',');)
+            if (!part.empty()) out.push_back(part);
+    }
+    return out;
+}
+
+std::string colored_verdict(probe::Verdict v, const render::Style& s) {
+    const std::string name(probe::verdict_name(v));
+    if (!s.color) return name;
+    const char* code = v == probe::Verdict::pass ? "\x1b[32m" : v == probe::Verdict::warn ? "\x1b[33m" : "\x1b[31m";
+    return code + name + "\x1b[0m";
+}
+
+render::json report_json(const probe::ProbeReport& r) {
+    render::json tests = render::json::array();
+    for (const auto& t : r.results) {
+        tests.push_back({{"id", t.test->id},
+                         {"rule", t.test->rule ? render::json(std::string(http::rule_info(*t.test->rule).id))
+                                               : render::json(nullptr)},
+                         {"level", t.test->rule ? render::json(level_name(http::rule_info(*t.test->rule).level))
+                                                : render::json(nullptr)},
+                         {"category", t.test->category},
+                         {"status", probe::answer_text(t.answer)},
+                         {"verdict", std::string(probe::verdict_name(t.verdict))},
+                         {"why", t.why}});
+    }
+    return {{"target", r.target},
+            {"tests", tests},
+            {"score", {{"pass", r.pass}, {"warn", r.warn}, {"fail", r.fail}}}};
+}
+
+std::string score_line(const probe::ProbeReport& r) {
+    const std::size_t scored = r.pass + r.warn + r.fail;
+    return r.target + ": " + std::to_string(r.pass + r.warn) + "/" + std::to_string(scored) + " (" +
+           std::to_string(r.pass) + " pass, " + std::to_string(r.warn) + " warn, " + std::to_string(r.fail) + " fail)";
+}
+
+struct ProbeCmd {
+    std::vector<std::string> targets;
+    std::vector<std::string> only, categories;
+    bool json = false, tls = false, insecure = false, list = false, verbose = false;
+    std::string cacert;
+    double idle_timeout = 5, connect_timeout = 5;
+    int parallel = 8;
+
+    int run() {
+        probe::ProbeOptions base;
+        base.only = split_commas(only);
+        base.categories = split_commas(categories);
+        for (const auto& c : base.categories) {
+            static const char* known[] = {"control", "line", "fields", "host", "framing", "chunked", "limits", "end"};
+            bool ok = false;
+            for (const char* k : known) ok = ok || c == k;
+            if (!ok) {
+                print_error("probe: unknown --category '" + c +
+                            "' (control, line, fields, host, framing, chunked, limits, end)");
+                return 2;
+            }
+        }
+        if (list) return print_list(base);
+        if (targets.empty()) {
+            print_error("probe: name the server to probe: rawhttp probe HOST:PORT (only servers you run or may test)");
+            return 2;
+        }
+        long long idle = seconds_to_ms(idle_timeout), cto = seconds_to_ms(connect_timeout);
+        if (idle <= 0 || cto <= 0) {
+            print_error("probe: --idle-timeout and --connect-timeout take a number of seconds above 0");
+            return 2;
+        }
+        if (parallel < 1 || parallel > 64) {
+            print_error("probe: --parallel takes a number from 1 to 64");
+            return 2;
+        }
+        base.tls = tls;
+        base.tls_verify = !insecure;
+        if (!cacert.empty()) base.ca_file = cacert;
+        base.answer_timeout = std::chrono::milliseconds(idle);
+        base.connect_timeout = std::chrono::milliseconds(cto);
+        base.parallel = static_cast<std::size_t>(parallel);
+        if (auto chosen = probe::select_tests(base); !chosen) {
+            print_error("probe: " + chosen.error().message);
+            return 2;
+        }
+        std::vector<probe::ProbeOptions> each;
+        for (const auto& t : targets) {
+            auto hp = net::parse_host_port(t);
+            if (!hp || hp->host.empty() || !hp->port) {
+                print_error("probe: '" + t + "' is not HOST:PORT (as in 127.0.0.1:8080 or [::1]:8080)");
+                return 2;
+            }
+            probe::ProbeOptions o = base;
+            o.host = hp->host;
+            o.port = *hp->port;
+            each.push_back(o);
+        }
+        std::vector<probe::ProbeReport> reports;
+        for (const auto& o : each) {
+            if (!json) std::fprintf(stderr, "rawhttp probe: %s:%d ...\n", o.host.c_str(), o.port);
+            auto r = probe::run_probe(o);
+            if (!r) {
+                print_error("probe: " + r.error().message);
+                return exit_code(r.error().kind);
+            }
+            reports.push_back(std::move(*r));
+        }
+        bool any_fail = false;
+        for (const auto& r : reports) any_fail = any_fail || r.fail > 0;
+        if (json) {
+            render::json doc;
+            if (reports.size() == 1) {
+                doc = report_json(reports[0]);
+            } else {
+                doc["targets"] = render::json::array();
+                for (const auto& r : reports) doc["targets"].push_back(report_json(r));
+            }
+            write_all_fd(1, render::dump(doc, ::isatty(1) == 1) + "\n");
+            return any_fail ? 1 : 0;
+        }
+        render::Style s{render::want_color(1)};
+        write_all_fd(1, reports.size() == 1 ? one_grid(reports[0], s) : many_grid(reports, s));
+        return any_fail ? 1 : 0;
+    }
+
+    int print_list(const probe::ProbeOptions& o) {
+        auto chosen = probe::select_tests(o);
+        if (!chosen) {
+            print_error("probe: " + chosen.error().message);
+            return 2;
+        }
+        std::string out;
+        for (const auto* t : *chosen)
+            out += pad(t->id, 48) + pad(t->category, 9) +
+                   pad(t->rule ? std::string(http::rule_info(*t->rule).id) : std::string("-"), 38) + t->about + "\n";
+        write_all_fd(1, out);
+        return 0;
+    }
+
+    std::string one_grid(const probe::ProbeReport& r, const render::Style& s) {
+        std::string out = render::bold(pad("test", 48) + pad("RFC", 7) + pad("answer", 9) + "verdict", s) + "\n";
+        for (const auto& t : r.results) {
+            const std::string lvl = t.test->rule ? level_name(http::rule_info(*t.test->rule).level) : "-";
+            out += pad(t.test->id, 48) + pad(lvl, 7) + pad(probe::answer_text(t.answer), 9) +
+                   colored_verdict(t.verdict, s) + "\n";
+            if (verbose || t.verdict == probe::Verdict::fail)
+                out += render::dim("    " + t.why + (t.test->rule ? " [" + std::string(http::rule_info(*t.test->rule).rfc) + "]" : ""), s) + "\n";
+        }
+        out += "\n" + render::bold("score " + score_line(r), s) +
+               "\n  scored: every test but the controls; pass + warn counts, as Http11Probe does\n";
+        return out;
+    }
+
+    std::string many_grid(const std::vector<probe::ProbeReport>& rs, const render::Style& s) {
+        // One column per server; a * marks the tests where the answers differ.
+        std::string out = render::bold(pad("test", 48), s);
+        for (std::size_t k = 0; k < rs.size(); ++k) out += render::bold(pad("#" + std::to_string(k + 1), 14), s);
+        out += "\n";
+        for (std::size_t i = 0; i < rs[0].results.size(); ++i) {
+            bool differ = false;
+            for (const auto& r : rs) differ = differ || probe::answer_text(r.results[i].answer) != probe::answer_text(rs[0].results[i].answer);
+            out += pad((differ ? "* " : "  ") + rs[0].results[i].test->id, 48);
+            for (const auto& r : rs) {
+                const auto& t = r.results[i];
+                const std::string cell = pad(probe::answer_text(t.answer), 8);
+                out += cell + colored_verdict(t.verdict, s) + std::string(14 - std::min<std::size_t>(14, cell.size() + 4), ' ') + " ";
+            }
+            out += "\n";
+        }
+        out += "\n";
+        for (std::size_t k = 0; k < rs.size(); ++k) out += render::bold("#" + std::to_string(k + 1) + " " + score_line(rs[k]), s) + "\n";
+        out += "  * the servers answered differently: where a proxy and its upstream disagree, requests can be smuggled\n";
+        return out;
+    }
+};
+
+}  // namespace
+
+void add_probe_command(CLI::App& app, int& exit_code) {
+    auto cmd = std::make_shared<ProbeCmd>();
+    CLI::App* sub = app.add_subcommand("probe", "how strict is a server: the rule book's battery of broken requests, judged");
+    sub->footer(
+        "Sends the battery (rawhttp probe --list: over 100 requests, each breaking one rule of\n"
+        "the rule book, plus valid controls) to each server, every test on a fresh connection,\n"
+        "a few at a time, and judges each answer. Only to the servers named: probe servers you\n"
+        "run or are allowed to test.\n"
+        "  pass  refused as a strict server does (any 4xx/5xx other than the control's, or a close),\n"
+        "        or waited where the message is unfinished\n"
+        "  warn  accepted where the RFC allows it (SHOULD, MAY, a limit), or neither answered nor closed\n"
+        "  fail  accepted what the RFC says a server MUST reject\n"
+        "An answer counts as accepted when it is below 400 or the same status as the control's\n"
+        "(a POST refused with 405 everywhere is not a sign of strictness). Score: pass + warn\n"
+        "of the scored tests (all but the controls). Exit 0, 1 when a test fails, 2 usage,\n"
+        "7 cannot connect.\n\n"
+        "Examples:\n"
+        "  rawhttp probe 127.0.0.1:8080\n"
+        "  rawhttp probe 127.0.0.1:8080 127.0.0.1:3000          # a column each; * where they differ\n"
+        "  rawhttp probe 127.0.0.1:8080 --only 'content-length-*,transfer-encoding-*' -v\n"
+        "  rawhttp probe 127.0.0.1:8443 --tls -k --category framing --json");
+    sub->add_option("TARGET", cmd->targets, "HOST:PORT of each server to probe");
+    sub->add_option("--only", cmd->only, "tests whose id or rule id matches one of these globs (comma-separated)");
+    sub->add_option("--category", cmd->categories,
+                    "only these categories: control, line, fields, host, framing, chunked, limits, end");
+    sub->add_flag("--list", cmd->list, "list the tests (id, category, rule, what the bytes do) and send nothing");
+    sub->add_flag("--json", cmd->json,
+                  "print {\"target\", \"tests\": [{\"id\", \"rule\", \"level\", \"status\", \"verdict\"}], \"score\"}; "
+                  "{\"targets\": [...]} for several");
+    sub->add_flag("-v,--verbose", cmd->verbose, "say why for every test, not only the failures");
+    sub->add_flag("--tls", cmd->tls, "speak TLS to the servers");
+    sub->add_flag("-k,--insecure", cmd->insecure, "TLS: do not verify the server's certificate and name");
+    sub->add_option("--cacert", cmd->cacert, "TLS: trust the CA certificates in this PEM file")->check(ca_file());
+    sub->add_option("--idle-timeout", cmd->idle_timeout,
+                    "seconds each test waits for an answer; a server still silent then 'waited' (default 5)");
+    sub->add_option("--connect-timeout", cmd->connect_timeout, "seconds allowed for each connection (default 5)");
+    sub->add_option("--parallel", cmd->parallel, "tests in flight at once, each on its own connection (default 8)");
+    sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });
+}
+
+}  // namespace rawhttp::cli
