@@ -106,6 +106,7 @@ void add_serve_command(CLI::App& app, int& exit_code);
 void add_gallery_command(CLI::App& app, int& exit_code);
 void add_listen_command(CLI::App& app, int& exit_code);
 void add_chat_command(CLI::App& app, int& exit_code);
+void add_relay_command(CLI::App& app, int& exit_code);
 void add_compare_command(CLI::App& app, int& exit_code);
 void add_lint_command(CLI::App& app, int& exit_code);
 void add_rules_command(CLI::App& app, int& exit_code);
