@@ -201,7 +201,10 @@ private:
     std::string side_text(const relay::Side& side, bool request, bool by_relay) const {
         std::string t;
         const char* who = request ? "request from the client" : by_relay ? "response from the relay itself" : "response from the upstream";
-        if (!side.started) return render::bold(who, s_) + render::dim("  (none)", s_) + "\n";
+        if (!side.started)
+            return render::bold(who, s_) + "  " +
+                   render::yellow("(none" + (side.ended.empty() ? "" : ": " + render::escape_message(side.ended, s_)) + ")", s_) +
+                   "\n";
         std::string state = side.complete ? "complete" : render::yellow("incomplete", s_);
         t += render::bold(who, s_) + " (" + plural(side.bytes, "byte") + ", " + state + ")\n";
         const std::string mark = request ? "  > " : "  < ";
