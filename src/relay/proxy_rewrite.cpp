@@ -156,15 +156,12 @@ std::vector<DiffLine> head_diff(std::string_view in, std::string_view out) {
         if (i < n && j < m && a[i] == b[j]) {
             d.push_back({' ', std::string(a[i])});
             ++i, ++j;
-        } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-            d.push_back({'+', std::string(b[j++])});
+        } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+            d.push_back({'-', std::string(a[i++])});  // a removed line reads best before its replacement
         } else {
-            d.push_back({'-', std::string(a[i++])});
+            d.push_back({'+', std::string(b[j++])});
         }
     }
-    // A removed line reads best before the line that replaced it.
-    for (std::size_t k = 0; k + 1 < d.size(); ++k)
-        if (d[k].mark == '+' && d[k + 1].mark == '-') std::swap(d[k], d[k + 1]);
     return d;
 }
 
