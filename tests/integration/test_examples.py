@@ -77,5 +77,16 @@ def test_every_example_is_tested(tmp):
     h.eq(missing, [], "examples no test runs")
 
 
+def test_relay_lesson(tmp):
+    if not shutil.which("curl"):
+        raise h.Skip("curl is not installed (scripts/setup-deps test installs it)")
+    out = _run_example("relay-lesson.sh", timeout=60)
+    h.check("  > POST /echo HTTP/1.1\\r\\n" in out and "  > X-Lesson: relay\\r\\n" in out, "the relay showed curl's bytes")
+    h.check("response from the upstream" in out and "timing    request received" in out, "the exchange, timed")
+    h.check("a byte-for-byte replay" in out, "the saved exchange replayed exactly:\n" + out[-2000:])
+    h.check("  - Proxy-Connection: Keep-Alive\\r\\n" in out and "  + Via: 1.1 rawhttp\\r\\n" in out,
+            "the proxy's changes shown:\n" + out[-2000:])
+
+
 if __name__ == "__main__":
     h.main(globals())
