@@ -620,6 +620,23 @@ def test_proxy_no_via_and_not_a_proxy_request(tmp):
             r.stop()
 
 
+def test_proxy_keep_alive_and_another_host(tmp):
+    with h.PracticeServer() as a, h.PracticeServer() as b:
+        r = Relay(tmp, "--as-proxy")
+        try:
+            rc, out, err = curl("-x", "http://%s" % r.address, "-o", "/dev/null", "-o", "/dev/null", "-o", "/dev/null",
+                                "-w", "%{http_code} %{num_connects}\n", "http://%s/status/201" % a.address,
+                                "http://%s/status/202" % a.address, "http://%s/status/203" % b.address)
+            h.eq(rc, 0, "curl (%r)" % err)
+            h.eq(out.split(), [b"201", b"1", b"202", b"0", b"203", b"0"], "three answers on one client connection")
+            out = r.wait_output(r"connection 1 closed")
+        finally:
+            r.stop()
+    ups = re.findall(r"connection 1: upstream (\S+) connected", out)
+    h.eq(ups, [a.address, b.address], "one upstream connection per host, in turn")
+    h.check(re.search(r"#3 on it: client \S+ -> upstream %s" % re.escape(b.address), out), "the third went to b")
+
+
 def test_https_proxy_tunnel_verified_end_to_end(tmp):
     ca, cert, key = h.make_tls_cert(tmp)
     with h.Nginx(tls=(cert, key)) as ng:
