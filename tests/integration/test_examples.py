@@ -63,7 +63,8 @@ def test_lint_lesson(tmp):
 
 
 def test_every_example_is_tested(tmp):
-    tested = {"netcat-lesson.sh", "curl-lesson.sh", "bob-and-alice.sh", "capture-curl.sh", "lint-lesson.sh"}
+    tested = {"netcat-lesson.sh", "curl-lesson.sh", "bob-and-alice.sh", "capture-curl.sh", "lint-lesson.sh",
+              "relay-lesson.sh"}
     here = os.path.dirname(os.path.abspath(__file__))
     for f in glob.glob(os.path.join(here, "test_*.py")):
         if f.endswith("test_examples.py"):
