@@ -391,7 +391,8 @@ int RelayCmd::run() {
     Status st = relay::serve_relay(*listener, o, static_cast<std::size_t>(max_clients), printer, g_stop);
     ::close(listener->fd);
     if (!st) {
-        print_error("relay: " + st.error().message);
+        print_error("relay: " + (st.error().kind == ErrorKind::timeout ? std::string("--max-time reached")
+                                                                        : st.error().message));
         return exit_code(st.error().kind);
     }
     return printer.failed() ? 23 : 0;

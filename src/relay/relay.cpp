@@ -203,7 +203,10 @@ Got read_from(Conn& c, Endpoint& e, char* buf, bool is_client) {
     const bool quit_on_retire = !is_client;
     for (;;) {
         if (c.aborted.load() || c.stop.load() || (quit_on_retire && c.retiring.load())) return {Got::stopped, 0, {}};
-        if (c.o.deadline.passed()) return {Got::stopped, 0, {}};
+        if (c.o.deadline.passed()) {
+            c.abort("the relay's run time ran out (--max-time)", false);
+            return {Got::stopped, 0, {}};
+        }
         if (e.tls) {
             // OpenSSL may hold decrypted bytes that poll() cannot see: ask it first.
             std::lock_guard<std::mutex> lock(e.m);
