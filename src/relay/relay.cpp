@@ -84,7 +84,7 @@ void fill_end(Side& s, const http::MessageReader& r, http::MessageKind kind) {
     if (!s.head_complete) fill_head(s, r);
     s.body_bytes = r.body_bytes();
     s.interim = r.interim_count();
-    s.complete = r.done();
+    s.complete = r.done() && r.framing().decidable;  // collect_all marks an unfollowable framing done
     s.findings.clear();
     for (const auto& v : r.violations()) s.findings.push_back(lint::make_finding(v, s.shown, kind));
 }
@@ -323,7 +323,9 @@ void pump_down(Conn& c) {
                 fill_head(cur->ex.response, reader);
                 cur->response_head_filled = true;
             }
-            if (reader.done()) {
+            // A framing no reader can follow ends the reading (collect_all marks it done).
+            const bool unreadable = reader.failed() || (reader.head_complete() && !reader.framing().decidable);
+            if (reader.done() && !unreadable) {
                 end_response(true);
                 const int st = cur->ex.response.status;
                 std::string method;
@@ -341,7 +343,7 @@ void pump_down(Conn& c) {
                 }
                 cur.reset();
                 reader.reset();
-            } else if (reader.failed() || (reader.head_complete() && !reader.framing().decidable)) {
+            } else if (unreadable) {
                 end_response(false);
                 cur->ex.response.ended =
                     "the response cannot be read on as HTTP (" +
@@ -616,9 +618,10 @@ bool UpPump::observe(std::string_view chunk, std::string& out) {
         } else if (!c_.o.as_proxy || reader_.head_complete()) {
             out += mine;  // the body, or (plain relay) the head as it comes
         }
-        if (reader_.done()) {
+        const bool unreadable = reader_.failed() || (reader_.head_complete() && !reader_.framing().decidable);
+        if (reader_.done() && !unreadable) {
             end_request(true);
-        } else if (reader_.failed() || (reader_.head_complete() && !reader_.framing().decidable)) {
+        } else if (unreadable) {
             cur_->ex.request.ended = "the request cannot be read on as HTTP (" +
                                      std::string(reader_.error() ? http::rule_info(reader_.error()->rule).id
                                                                  : "unreadable") +
