@@ -655,6 +655,68 @@ def test_https_proxy_tunnel_verified_end_to_end(tmp):
     h.check(m and int(m.group(1)) > 100 and int(m.group(2)) > 500, "tunnel byte counts: %s" % out[-800:])
 
 
+# ------------------------------------------------------------ send --proxy
+
+class Tinyproxy:
+    """Debian's tinyproxy on 127.0.0.1, allowing CONNECT to `connect_port`."""
+
+    def __init__(self, tmp, connect_port):
+        exe = shutil.which("tinyproxy") or ("/usr/bin/tinyproxy" if os.path.exists("/usr/bin/tinyproxy") else None)
+        if not exe:
+            raise h.Skip("tinyproxy is not installed (scripts/setup-deps test installs it)")
+        self.port = h.free_port()
+        conf = os.path.join(tmp, "tinyproxy.conf")
+        with open(conf, "w") as f:
+            f.write("Port %d\nListen 127.0.0.1\nTimeout 10\nMaxClients 20\nAllow 127.0.0.1\nConnectPort %d\n"
+                    "LogLevel Error\n" % (self.port, connect_port))
+        self.proc = subprocess.Popen([exe, "-d", "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     stdin=subprocess.DEVNULL, start_new_session=True)
+        h._wait_port(self.port, self.proc, "tinyproxy")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def test_send_proxy_through_relay_and_tinyproxy(tmp):
+    ca, cert, key = h.make_tls_cert(tmp)
+    with h.PracticeServer() as srv, h.Nginx(tls=(cert, key)) as ng:
+        plain = h.write_req(tmp, "GET http://%s/echo HTTP/1.1\nHost: %s\n\n" % (srv.address, srv.address), "plain.req")
+        tls = h.write_req(tmp, "GET / HTTP/1.1\nHost: localhost:%d\n\n" % ng.tls_port, "tls.req")
+        tls_args = ["--to", "127.0.0.1:%d" % ng.tls_port, "--tls", "--cacert", ca]
+        rc, composed, err = h.run(["compose", tls, "--proxy", "127.0.0.1:1"] + tls_args[:3])
+        h.eq(rc, 0, "compose --proxy (%r)" % err)
+        connect = b"CONNECT 127.0.0.1:%d HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n" % (ng.tls_port, ng.tls_port)
+        h.check(composed.startswith(connect + b"GET / HTTP/1.1\r\n"), "compose --proxy prints the CONNECT: %r" % composed)
+        tp = Tinyproxy(tmp, ng.tls_port)
+        r = Relay(tmp, "--as-proxy")
+        try:
+            for name, proxy in (("tinyproxy", "127.0.0.1:%d" % tp.port), ("relay --as-proxy", r.address)):
+                rc, out, err = h.run(["send", plain, "--proxy", proxy, "--show", "body"])
+                h.eq(rc, 0, "%s: plain send --proxy (%r)" % (name, err[-300:]))
+                h.check(out.startswith(b"GET /echo HTTP/1.1\r\n"), "%s: the proxy forwarded it: %r" % (name, out[:200]))
+                rc, out, err = h.run(["send", plain, "--proxy", proxy, "--show", "connection"])
+                h.check(b"through the proxy %s: the request goes to it as written" % proxy.encode() in out,
+                        "%s: the connection view names the proxy hop: %r" % (name, out))
+                rc, out, err = h.run(["send", tls, "--proxy", proxy, "--show", "connection,body"] + tls_args)
+                h.eq(rc, 0, "%s: TLS send --proxy (%r)" % (name, err[-300:]))
+                h.check(b"hello over tls" in out and b"TLSv1." in out, "%s: TLS inside the tunnel: %r" % (name, out))
+                h.check(b"CONNECT 127.0.0.1:%d, then TLS inside the tunnel" % ng.tls_port in out, "%s: both hops" % name)
+            rc, out, err = h.run(["send", tls, "--proxy", r.address] + tls_args[:-2])
+            h.eq(rc, 60, "without the CA the certificate is not verified, end to end (%r)" % err[-300:])
+            out = r.wait_count(r"^connection \d+ closed", 3)
+        finally:
+            r.stop()
+            tp.stop()
+    h.check(connect.decode().replace("\r\n", "\\r\\n") in out.replace("\n  > ", ""),
+            "the relay saw the CONNECT compose printed: %s" % out[:3000])
+
+
 # ---------------------------------------------------------------- usage
 
 def test_usage_errors(tmp):
