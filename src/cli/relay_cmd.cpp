@@ -263,7 +263,7 @@ private:
                 ex.client + " -> upstream " + (ex.upstream.empty() ? std::string("(none)") : ex.upstream) + ")", s_) + "\n";
         t += side_text(ex.request, true, false);
         if (ex.proxy && !ex.proxy->sent_head.empty()) {
-            t += render::bold("as the proxy sent it to " + ex.proxy->authority, s_) +
+            t += render::bold("as the proxy sent it to " + render::escape_inline(ex.proxy->authority, s_), s_) +
                  render::dim("  (- only in what came in, + only in what went out)", s_) + "\n";
             for (const auto& d : relay::head_diff(ex.request.raw_head, ex.proxy->sent_head)) {
                 std::string line = std::string("  ") + d.mark + " " + render::escape_inline(d.line, s_);
