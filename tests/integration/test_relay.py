@@ -94,7 +94,11 @@ class Relay:
         except subprocess.TimeoutExpired:
             self.kill()
             raise AssertionError("rawhttp relay did not exit within %ss after SIGTERM" % timeout)
-        return rc, self.output(), open(self.err_path, "rb").read().decode("utf-8", "replace")
+        err = open(self.err_path, "rb").read().decode("utf-8", "replace")
+        # Stopped by SIGTERM, the relay exits 0 (under the sanitizers: with no report).
+        h.check(rc == 0 and "Sanitizer" not in err and "runtime error" not in err,
+                "relay exit %s after SIGTERM; stderr: %s" % (rc, err[-1500:]))
+        return rc, self.output(), err
 
     def kill(self):
         if self.proc.poll() is None:
