@@ -269,4 +269,13 @@ bool write_all_fd(int fd, std::string_view bytes) {
     return true;
 }
 
+std::optional<net::HostPort> parse_proxy(const std::string& text, const std::string& command) {
+    auto hp = net::parse_host_port(text);
+    if (!hp || !hp->port || *hp->port == 0) {
+        print_error(command + ": --proxy '" + text + "' is not HOST:PORT (for example 127.0.0.1:3128)");
+        return std::nullopt;
+    }
+    return hp;
+}
+
 }  // namespace rawhttp::cli

@@ -82,6 +82,10 @@ std::vector<std::size_t> wire_lines_to_file_lines(std::string_view text, std::si
 // The file line of a request's wire line `wire_line` (1-based), as lint reports it.
 std::size_t file_line_of(std::string_view text, std::size_t first, std::size_t wire_line);
 
+// --proxy HOST:PORT (send, compose): the port is required. nullopt: the
+// error was printed, naming `command`.
+std::optional<net::HostPort> parse_proxy(const std::string& text, const std::string& command);
+
 // "rawhttp: message" on stderr.
 void print_error(const std::string& message);
 // "note: message" on stderr (dim on a terminal).
@@ -106,6 +110,7 @@ void add_serve_command(CLI::App& app, int& exit_code);
 void add_gallery_command(CLI::App& app, int& exit_code);
 void add_listen_command(CLI::App& app, int& exit_code);
 void add_chat_command(CLI::App& app, int& exit_code);
+void add_relay_command(CLI::App& app, int& exit_code);
 void add_compare_command(CLI::App& app, int& exit_code);
 void add_lint_command(CLI::App& app, int& exit_code);
 void add_rules_command(CLI::App& app, int& exit_code);

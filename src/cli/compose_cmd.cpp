@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/common.hpp"
+#include "client/proxy_tunnel.hpp"
 #include "compose/wire_bytes.hpp"
 #include "render/escape.hpp"
 #include "render/json_output.hpp"
@@ -19,6 +20,7 @@ struct ComposeCmd {
     bool json = false;
     bool hex = false;
     bool raw = false;
+    std::string proxy;
 
     int run() {
         auto reqs = compose_file(in);
@@ -52,8 +54,20 @@ struct ComposeCmd {
         }
         bool tty = ::isatty(1) == 1;
         render::Style style{render::want_color(1)};
+        if (!proxy.empty() && !parse_proxy(proxy, "compose")) return 2;
+        std::string tunnel_to;  // send --proxy opens one tunnel per TLS destination, as it connects
         for (std::size_t i = 0; i < reqs->size(); ++i) {
             const auto& r = (*reqs)[i];
+            if (!proxy.empty()) {
+                auto d = client::resolve_destination(r, target.overrides());
+                if (d && d->tls && client::authority_of(*d) != tunnel_to) {
+                    tunnel_to = client::authority_of(*d);
+                    const std::string connect = client::connect_request(tunnel_to);
+                    print_note("request " + std::to_string(i + 1) + ": first, to the proxy " + proxy +
+                               ", the CONNECT that opens the tunnel (TLS then runs inside it)");
+                    write_all_fd(1, hex ? render::hexdump(connect) : tty && !raw ? render::escape_lines(connect, style) : connect);
+                }
+            }
             for (const auto& n : r.notes) print_note("request " + std::to_string(i + 1) + " (line " +
                                                     std::to_string(r.line) + "): " + n);
             // A body file too large to hold is named in the views, not dumped.
@@ -104,6 +118,8 @@ void add_compose_command(CLI::App& app, int& exit_code) {
     sub->add_flag("--json", cmd->json, "print {\"requests\": [...]} as JSON");
     sub->add_flag("--hex", cmd->hex, "show the bytes as a hexdump");
     sub->add_flag("--raw", cmd->raw, "write exact bytes even on a terminal");
+    sub->add_option("--proxy", cmd->proxy, "also print the CONNECT that send --proxy HOST:PORT writes first for TLS")
+        ->check(non_empty());
     sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });
 }
 

@@ -43,6 +43,7 @@ struct SendCmd {
     std::size_t max_interim = 100;
     bool insecure = false;
     std::string cacert;
+    std::string proxy;
     std::string via = "rawhttp";
     bool curl_default = false;
     bool curl_headers = false;
@@ -238,6 +239,22 @@ int SendCmd::run() {
     so.max_interim = max_interim;
     so.tls_verify = !insecure;
     if (!cacert.empty()) so.ca_file = cacert;
+    if (!proxy.empty()) {
+        auto hop = parse_proxy(proxy, "send");
+        if (!hop) return 2;
+        if (via == "curl" || !target.unix_socket.empty()) {
+            print_error("send: --proxy goes with rawhttp's own TCP socket (not --via curl or --unix-socket)");
+            return 2;
+        }
+        so.proxy_host = hop->host;
+        so.proxy_port = *hop->port;
+        if (!json)
+            for (std::size_t i = 0; i < reqs->size(); ++i)
+                if (!(*dests)[i].tls && std::string_view((*reqs)[i].bytes).find(" /") < std::string_view((*reqs)[i].bytes).find('\n'))
+                    print_note((reqs->size() > 1 ? "request " + std::to_string(i + 1) + ": " : std::string()) +
+                               "a proxy expects an absolute-form target (GET http://HOST/PATH HTTP/1.1, RFC 9112 "
+                               "§3.2.2); this request's is origin-form, sent as written");
+    }
     std::vector<client::ExchangeResult> results;
     std::optional<compare::CurlRun> curl_run;  // owns the requests libcurl wrote, which results point to
     if (via == "curl") {
@@ -347,6 +364,9 @@ void add_send_command(CLI::App& app, int& exit_code) {
         ->check(whole_number());
     sub->add_flag("-k,--insecure", cmd->insecure, "TLS: do not verify the server's certificate and name");
     sub->add_option("--cacert", cmd->cacert, "TLS: trust the CA certificates in this PEM file")->check(ca_file());
+    sub->add_option("--proxy", cmd->proxy,
+                    "connect through the forward proxy HOST:PORT (TLS requests: CONNECT, then TLS inside the tunnel)")
+        ->check(non_empty());
     sub->add_option("--via", cmd->via,
                     "send through rawhttp's own socket (default) or through libcurl (what libcurl wrote is shown)")
         ->check(CLI::IsMember({"rawhttp", "curl"}));

@@ -1,5 +1,7 @@
 #include "client/session.hpp"
 
+#include "client/proxy_tunnel.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -150,8 +152,8 @@ private:
     // Opens a connection for `ex`, recording its info and timing.
     bool open(ExchangeResult& ex) {
         net::ConnectOptions co;
-        co.host = ex.destination.host;
-        co.port = ex.destination.port;
+        co.host = options_.proxy_host ? *options_.proxy_host : ex.destination.host;
+        co.port = options_.proxy_host ? options_.proxy_port : ex.destination.port;
         co.unix_socket = ex.destination.unix_socket;
         co.connect_timeout = options_.connect_timeout;
         co.deadline = deadline_;
@@ -160,10 +162,16 @@ private:
             ex.error = t.error();
             return false;
         }
+        if (options_.proxy_host) ex.notes.push_back(proxy_note(ex, (*t)->info()));
         if (ex.destination.tls) {
             ex.connection = (*t)->info();  // the TCP part worked: show it even if TLS fails
             net::TlsOptions tls{ex.destination.server_name, options_.tls_verify, options_.ca_file};
-            auto secured = net::start_tls(std::move(*t), tls, deadline_);
+            auto secured = [&]() -> Result<std::unique_ptr<net::Transport>> {
+                if (options_.proxy_host)  // TLS runs inside the proxy's tunnel, end to end
+                    if (auto tunnel = open_tunnel(**t, authority_of(ex.destination), deadline_); !tunnel)
+                        return tunnel.error();
+                return net::start_tls(std::move(*t), tls, deadline_);
+            }();
             if (!secured) {
                 // Numbered and timed like any connection: "#1", not "#0", with its DNS and connect times.
                 ex.error = secured.error();
@@ -191,6 +199,13 @@ private:
         ex.timing.tls_ms = info.tls_ms;
         hooks_.on_connected(ex, info);
         return true;
+    }
+
+    // The connection view's second hop: where the proxy was asked to go.
+    static std::string proxy_note(const ExchangeResult& ex, const net::ConnectionInfo& info) {
+        return "through the proxy " + info.remote + (ex.destination.tls ? ": CONNECT " + authority_of(ex.destination) +
+                                                                              ", then TLS inside the tunnel"
+                                                                        : ": the request goes to it as written");
     }
 
     bool attach(ExchangeResult& ex) {

@@ -108,6 +108,10 @@ struct SessionOptions {
     bool stop_on_error = true;                      // like curl: the first failure ends the run
     bool tls_verify = true;                         // --insecure turns it off
     std::optional<std::string> ca_file;             // --cacert FILE
+    // A forward proxy to connect to instead (send --proxy): TLS requests go
+    // through a CONNECT tunnel to their destination, plain ones as written.
+    std::optional<std::string> proxy_host;
+    int proxy_port = 0;
 };
 
 // Sends each request to its destination and reads its response.

@@ -63,7 +63,8 @@ def test_lint_lesson(tmp):
 
 
 def test_every_example_is_tested(tmp):
-    tested = {"netcat-lesson.sh", "curl-lesson.sh", "bob-and-alice.sh", "capture-curl.sh", "lint-lesson.sh"}
+    tested = {"netcat-lesson.sh", "curl-lesson.sh", "bob-and-alice.sh", "capture-curl.sh", "lint-lesson.sh",
+              "relay-lesson.sh"}
     here = os.path.dirname(os.path.abspath(__file__))
     for f in glob.glob(os.path.join(here, "test_*.py")):
         if f.endswith("test_examples.py"):
@@ -75,6 +76,17 @@ def test_every_example_is_tested(tmp):
     missing = [os.path.basename(e) for e in glob.glob(os.path.join(h.SOURCE_DIR, "examples", "*.sh"))
                if os.path.basename(e) not in tested]
     h.eq(missing, [], "examples no test runs")
+
+
+def test_relay_lesson(tmp):
+    if not shutil.which("curl"):
+        raise h.Skip("curl is not installed (scripts/setup-deps test installs it)")
+    out = _run_example("relay-lesson.sh", timeout=60)
+    h.check("  > POST /echo HTTP/1.1\\r\\n" in out and "  > X-Lesson: relay\\r\\n" in out, "the relay showed curl's bytes")
+    h.check("response from the upstream" in out and "timing    request received" in out, "the exchange, timed")
+    h.check("a byte-for-byte replay" in out, "the saved exchange replayed exactly:\n" + out[-2000:])
+    h.check("  - Proxy-Connection: Keep-Alive\\r\\n" in out and "  + Via: 1.1 rawhttp\\r\\n" in out,
+            "the proxy's changes shown:\n" + out[-2000:])
 
 
 if __name__ == "__main__":
