@@ -14,6 +14,14 @@ namespace rawhttp::probe {
 
 namespace {
 
+Answer make_answer(AnswerKind kind, int status = 0, std::string detail = {}) {
+    Answer a;
+    a.kind = kind;
+    a.status = status;
+    a.detail = std::move(detail);
+    return a;
+}
+
 bool matches(const std::string& pattern, std::string_view text) {
     return ::fnmatch(pattern.c_str(), std::string(text).c_str(), 0) == 0;
 }
@@ -36,6 +44,68 @@ const ProbeTest* find_test(std::string_view id) {
     return nullptr;
 }
 
+std::string host_port(const ProbeOptions& o) {
+    const std::string host = o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host;
+    return host + ":" + std::to_string(o.port);
+}
+
+bool says_close(const http::MessageHead& head) {
+    for (const auto& f : head.headers)
+        if (http::iequals(f.name, "Connection") && f.value.find("close") != std::string_view::npos) return true;
+    return false;
+}
+
+// After a body test's answer: read the rest of that response, then send a
+// valid GET on the same connection and see what becomes of it.
+void follow_up(net::Transport& tr, http::MessageReader& reader, std::string_view rest, const std::string& host,
+               const net::Deadline& deadline, Answer& a) {
+    if (says_close(reader.head()) || reader.framing().framing == http::Framing::close) return;
+    char buf[16384];
+    while (!reader.done() && !reader.failed()) {
+        while (!rest.empty() && !reader.done() && !reader.failed()) {
+            const std::size_t used = reader.put(rest);
+            if (used == 0) break;
+            rest.remove_prefix(used);
+        }
+        if (reader.done() || reader.failed()) break;
+        auto n = tr.read(buf, sizeof buf, deadline);
+        if (!n || *n == 0) return;  // the answer itself did not end: nothing to follow
+        rest = std::string_view(buf, *n);
+    }
+    if (!reader.done()) return;
+    reader.reset();
+    const net::Deadline next_deadline =
+        net::Deadline::earliest(deadline, net::Deadline::after(std::chrono::milliseconds(2000)));
+    const std::string get = "GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n";
+    (void)tr.write_all(get, next_deadline);
+    for (;;) {
+        while (!rest.empty() && !reader.head_complete() && !reader.failed()) {
+            const std::size_t used = reader.put(rest);
+            if (used == 0) break;
+            rest.remove_prefix(used);
+        }
+        if (reader.head_complete()) {
+            a.next = AnswerKind::status;
+            a.next_status = reader.head().status;
+            return;
+        }
+        if (reader.failed()) {
+            a.next = AnswerKind::not_http;
+            return;
+        }
+        auto n = tr.read(buf, sizeof buf, next_deadline);
+        if (!n) {
+            a.next = n.error().kind == ErrorKind::timeout ? AnswerKind::timeout : AnswerKind::reset;
+            return;
+        }
+        if (*n == 0) {
+            a.next = AnswerKind::closed;
+            return;
+        }
+        rest = std::string_view(buf, *n);
+    }
+}
+
 // One test on a fresh connection: connect, write, read until the final
 // status line, the end, or the answer timeout.
 Answer run_one(const ProbeOptions& o, const ProbeTest& t) {
@@ -45,7 +115,7 @@ Answer run_one(const ProbeOptions& o, const ProbeTest& t) {
     co.connect_timeout = o.connect_timeout;
     co.deadline = net::Deadline::after(o.connect_timeout + o.answer_timeout);
     auto conn = net::connect(co);
-    if (!conn) return {AnswerKind::connect_failed, 0, conn.error().message};
+    if (!conn) return make_answer(AnswerKind::connect_failed, 0, conn.error().message);
     std::unique_ptr<net::Transport> tr = std::move(*conn);
     if (o.tls) {
         net::TlsOptions to;
@@ -53,11 +123,10 @@ Answer run_one(const ProbeOptions& o, const ProbeTest& t) {
         to.verify = o.tls_verify;
         to.ca_file = o.ca_file;
         auto wrapped = net::start_tls(std::move(tr), to, net::Deadline::after(o.connect_timeout));
-        if (!wrapped) return {AnswerKind::connect_failed, 0, wrapped.error().message};
+        if (!wrapped) return make_answer(AnswerKind::connect_failed, 0, wrapped.error().message);
         tr = std::move(*wrapped);
     }
-    const std::string host = o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host;
-    const std::string bytes = bytes_for(t, host + ":" + std::to_string(o.port));
+    const std::string bytes = bytes_for(t, host_port(o));
     const net::Deadline deadline = net::Deadline::after(o.answer_timeout);
     // A server may answer and close before taking every byte (a 431 to a
     // huge head): what it sent is read all the same.
@@ -72,14 +141,14 @@ Answer run_one(const ProbeOptions& o, const ProbeTest& t) {
     for (;;) {
         auto n = tr->read(buf, sizeof buf, deadline);
         if (!n) {
-            if (n.error().kind == ErrorKind::timeout) return {AnswerKind::timeout, 0, {}};
-            return {any ? AnswerKind::not_http : AnswerKind::reset, 0, n.error().message};
+            if (n.error().kind == ErrorKind::timeout) return make_answer(AnswerKind::timeout, 0, {});
+            return make_answer(any ? AnswerKind::not_http : AnswerKind::reset, 0, n.error().message);
         }
         if (*n == 0) {
-            if (!any) return {AnswerKind::closed, 0, {}};
+            if (!any) return make_answer(AnswerKind::closed, 0, {});
             reader.put_eof();
-            if (reader.head_complete()) return {AnswerKind::status, reader.head().status, {}};
-            return {AnswerKind::not_http, 0, "the connection closed inside a response head"};
+            if (reader.head_complete()) return make_answer(AnswerKind::status, reader.head().status, {});
+            return make_answer(AnswerKind::not_http, 0, "the connection closed inside a response head");
         }
         any = true;
         std::string_view in(buf, *n);
@@ -88,16 +157,21 @@ Answer run_one(const ProbeOptions& o, const ProbeTest& t) {
             if (used == 0) break;
             in.remove_prefix(used);
         }
-        if (reader.head_complete()) return {AnswerKind::status, reader.head().status, {}};
+        if (reader.head_complete()) {
+            Answer a = make_answer(AnswerKind::status, reader.head().status);
+            if (t.baseline == Baseline::post && t.category != "end") follow_up(*tr, reader, in, host_port(o), deadline, a);
+            return a;
+        }
         if (reader.failed()) {
             const http::Violation* v = reader.error();
-            return {AnswerKind::not_http, 0, v ? v->detail : std::string("not an HTTP response")};
+            return make_answer(AnswerKind::not_http, 0, v ? v->detail : std::string("not an HTTP response"));
         }
     }
 }
 
 bool accepted(const Answer& a, const Answer& baseline) {
     if (a.kind != AnswerKind::status) return false;
+    if (a.next && *a.next != AnswerKind::status && *a.next != AnswerKind::timeout) return false;  // closed after answering
     return a.status < 400 || (baseline.kind == AnswerKind::status && a.status == baseline.status);
 }
 
@@ -114,7 +188,12 @@ std::string_view verdict_name(Verdict v) {
 
 std::string answer_text(const Answer& a) {
     switch (a.kind) {
-        case AnswerKind::status: return std::to_string(a.status);
+        case AnswerKind::status:
+            if (!a.next) return std::to_string(a.status);
+            {
+                const Answer next = make_answer(*a.next, a.next_status);
+                return std::to_string(a.status) + "," + answer_text(next);
+            }
         case AnswerKind::closed: return "close";
         case AnswerKind::reset: return "reset";
         case AnswerKind::timeout: return "timeout";
@@ -152,12 +231,17 @@ Verdict judge(const ProbeTest& t, const Answer& a, const Answer& baseline, std::
         return Verdict::warn;
     }
     if (!accepted(a, baseline)) {
-        why = a.kind == AnswerKind::status ? "refused with " + std::to_string(a.status) : "refused (" + answer_text(a) + ")";
+        why = a.kind != AnswerKind::status ? "refused (" + answer_text(a) + ")"
+              : a.next && *a.next != AnswerKind::status && *a.next != AnswerKind::timeout
+                  ? "answered " + std::to_string(a.status) + " before reading the body, then closed instead of taking "
+                    "a next request: the body was refused"
+                  : "refused with " + std::to_string(a.status);
         if (!expects_wait && a.kind == AnswerKind::status && std::to_string(a.status) != r.status)
             why += "; a strict server answers " + std::string(r.status);
         return Verdict::pass;
     }
     why = "accepted (" + answer_text(a) + ")";
+    if (a.next == AnswerKind::timeout) why += ", then left the next request waiting: it is still reading a body";
     if (expects_wait) {
         why += " before the message was whole: it answers without reading the rest";
         return Verdict::warn;

@@ -37,6 +37,12 @@ struct Answer {
     AnswerKind kind = AnswerKind::timeout;
     int status = 0;        // for AnswerKind::status: the final status code
     std::string detail;    // for connect_failed / not_http: what happened
+    // For a body test answered on a kept-alive connection: what became of a
+    // valid GET sent next on it. A server that answers before reading the
+    // body (nginx's `return`) and then closes has refused the body after all;
+    // one that answers the GET took the bytes as a whole message.
+    std::optional<AnswerKind> next;
+    int next_status = 0;
 };
 
 enum class Verdict { pass, warn, fail };
