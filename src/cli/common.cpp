@@ -9,7 +9,9 @@
 
 #include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 
 #include "core/file_read.hpp"
@@ -276,6 +278,16 @@ std::optional<net::HostPort> parse_proxy(const std::string& text, const std::str
         return std::nullopt;
     }
     return hp;
+}
+
+bool write_port_file(const std::string& path, int port, std::string_view command) {
+    const std::string tmp = path + ".tmp";
+    FILE* f = std::fopen(tmp.c_str(), "w");
+    if (!f || std::fprintf(f, "%d\n", port) < 0 || std::fclose(f) != 0 || std::rename(tmp.c_str(), path.c_str()) != 0) {
+        print_error(std::string(command) + ": cannot write --port-file '" + path + "': " + std::strerror(errno));
+        return false;
+    }
+    return true;
 }
 
 }  // namespace rawhttp::cli

@@ -97,6 +97,11 @@ long long seconds_to_ms(double seconds);
 // Writes all bytes to a file descriptor (stdout), retrying short writes.
 bool write_all_fd(int fd, std::string_view bytes);
 
+// --port-file for the servers: the port written whole, then renamed, so a
+// reader never sees half a number. On failure prints "COMMAND: cannot write
+// --port-file ..." and returns false.
+bool write_port_file(const std::string& path, int port, std::string_view command);
+
 // errno of the first write to standard output that failed (a full disk, say), or 0.
 int stdout_write_error();
 // From now on, output to pipes and terminals gives up at this time (--max-time

@@ -366,16 +366,9 @@ int RelayCmd::run() {
         print_error("relay: " + listener.error().message);
         return exit_code(listener.error().kind) == 2 ? 2 : 7;
     }
-    if (!port_file.empty()) {
-        // Written whole, then renamed, so a reader never sees half a number.
-        std::string tmp = port_file + ".tmp";
-        FILE* f = std::fopen(tmp.c_str(), "w");
-        if (!f || std::fprintf(f, "%d\n", listener->port) < 0 || std::fclose(f) != 0 ||
-            std::rename(tmp.c_str(), port_file.c_str()) != 0) {
-            print_error("relay: cannot write --port-file '" + port_file + "': " + std::strerror(errno));
-            ::close(listener->fd);
-            return 2;
-        }
+    if (!port_file.empty() && !write_port_file(port_file, listener->port, "relay")) {
+        ::close(listener->fd);
+        return 2;
     }
     std::signal(SIGINT, on_relay_signal);
     std::signal(SIGTERM, on_relay_signal);

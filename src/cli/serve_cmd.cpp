@@ -65,16 +65,9 @@ struct ServeCmd {
             return exit_code(listener.error().kind) == 2 ? 2 : 7;
         }
         std::string address = listener->address;
-        if (!port_file.empty()) {
-            // Written whole, then renamed, so a reader never sees half a number.
-            std::string tmp = port_file + ".tmp";
-            FILE* f = std::fopen(tmp.c_str(), "w");
-            if (!f || std::fprintf(f, "%d\n", listener->port) < 0 || std::fclose(f) != 0 ||
-                std::rename(tmp.c_str(), port_file.c_str()) != 0) {
-                print_error("serve: cannot write --port-file '" + port_file + "': " + std::strerror(errno));
-                ::close(listener->fd);
-                return 2;
-            }
+        if (!port_file.empty() && !write_port_file(port_file, listener->port, "serve")) {
+            ::close(listener->fd);
+            return 2;
         }
         std::cerr << "rawhttp serve: listening on http://" << address << "/  (pages: / /echo /status/N /bytes/N "
                   << "/chunked/N /slow/N /redirect; Ctrl-C stops)\n";
