@@ -32,15 +32,22 @@ bool is_ip_literal(const std::string& host) {
     return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
 }
 
-// Waits until the socket is ready for what OpenSSL asked, or the deadline passes.
+// Waits until the socket is ready for what OpenSSL asked, or the deadline
+// passes (false), or its cancel flag is raised (false, deadline.cancelled()).
 bool wait_for(int fd, int ssl_want, const Deadline& deadline) {
     pollfd p{fd, static_cast<short>(ssl_want == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN), 0};
     for (;;) {
+        if (deadline.cancelled()) return false;
         int r = ::poll(&p, 1, deadline.poll_timeout_ms());
         if (r > 0) return true;
         if (r == 0) return false;
         if (errno != EINTR) return true;  // let the SSL call report the error
     }
+}
+
+Error wait_error(const Deadline& deadline, const char* timeout_message) {
+    if (deadline.cancelled()) return make_error(ErrorKind::interrupted, "interrupted while waiting on the connection");
+    return make_error(ErrorKind::timeout, timeout_message);
 }
 
 class TlsTransport : public Transport {
@@ -67,7 +74,7 @@ public:
             if (err == SSL_ERROR_ZERO_RETURN) return std::size_t{0};  // close_notify
             if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
                 if (!wait_for(fd(), err, deadline))
-                    return make_error(ErrorKind::timeout, "timed out waiting for data from the server (TLS)");
+                    return wait_error(deadline, "timed out waiting for data from the server (TLS)");
                 continue;
             }
             if (err == SSL_ERROR_SYSCALL && ossl->ERR_peek_error() == 0 && errno == 0) {
@@ -100,7 +107,7 @@ public:
             int err = ossl->SSL_get_error(ssl_, n);
             if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
                 if (!wait_for(fd(), err, deadline))
-                    return make_error(ErrorKind::timeout, "timed out sending the request (TLS)");
+                    return wait_error(deadline, "timed out sending the request (TLS)");
                 continue;
             }
             std::string why = err == SSL_ERROR_SYSCALL ? std::strerror(errno) : openssl_errors();
@@ -174,7 +181,7 @@ Result<std::unique_ptr<Transport>> start_tls(std::unique_ptr<Transport> tcp, con
         int err = ossl->SSL_get_error(ssl, r);
         if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
             if (!wait_for(transport->fd(), err, deadline))
-                return make_error(ErrorKind::timeout, "the TLS handshake timed out");
+                return wait_error(deadline, "the TLS handshake timed out");
             continue;
         }
         long vr = ossl->SSL_get_verify_result(ssl);
