@@ -3,6 +3,7 @@
 // incrementally, and reports every step to hooks. Knows nothing of rendering.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -78,6 +79,10 @@ struct ExchangeResult {
     Timing timing;
     std::optional<Error> error;
     std::vector<std::string> notes;     // e.g. "the server closed the kept-alive connection; reconnected"
+    std::size_t bytes_written = 0;      // of request->bytes, so far
+    // Expect: 100-continue and a final status came first: the body was not sent
+    // (the one case where send writes less than compose prints).
+    bool body_withheld = false;
 };
 
 // Receives every step as it happens (for streaming output and --trace).
@@ -85,6 +90,8 @@ class SessionHooks {
 public:
     virtual ~SessionHooks() = default;
     virtual void on_connected(const ExchangeResult&, const net::ConnectionInfo&) {}
+    // After each write of the request: ex.bytes_written of it are out (the
+    // head alone first, with Expect: 100-continue).
     virtual void on_request_written(const ExchangeResult&) {}
     // The response's raw bytes as the parser consumes them (exactly this
     // exchange's bytes: what is left for a pipelined next response is not here).
@@ -92,6 +99,9 @@ public:
     // Every read and write on a socket, as it happens (for --trace).
     virtual void on_socket_read(std::size_t connection_number, std::string_view bytes) { (void)connection_number; (void)bytes; }
     virtual void on_socket_write(std::size_t connection_number, std::string_view bytes) { (void)connection_number; (void)bytes; }
+    // A TCP or TLS event on a connection (connect started, established, TLS
+    // handshake, FIN, RST, close), worded for --trace.
+    virtual void on_event(std::size_t connection_number, std::string_view what) { (void)connection_number; (void)what; }
     virtual void on_head(const ExchangeResult&) {}
     virtual void on_body(const ExchangeResult&, std::string_view decoded) { (void)decoded; }
     virtual void on_exchange_done(const ExchangeResult&) {}
@@ -108,6 +118,12 @@ struct SessionOptions {
     bool stop_on_error = true;                      // like curl: the first failure ends the run
     bool tls_verify = true;                         // --insecure turns it off
     std::optional<std::string> ca_file;             // --cacert FILE
+    // Expect: 100-continue: how long to wait for 100 (or a final status)
+    // before sending the body anyway; 0 sends the body at once.
+    std::chrono::milliseconds expect100_timeout{1000};
+    // Raised (by a SIGINT handler) to end the session at once: the exchange
+    // under way fails with ErrorKind::interrupted.
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 // Sends each request to its destination and reads its response.
