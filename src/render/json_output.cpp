@@ -71,13 +71,23 @@ json exchange_json(const client::ExchangeResult& ex, std::string_view body, bool
     if (ex.request) {
         put_bytes(req, "text", ex.request->bytes);
         req["bytes"] = ex.request->bytes.size();
+        // Less than compose printed only when a final status came before a 100-continue body.
+        req["bytes_sent"] = ex.bytes_written;
+        req["body_withheld"] = ex.body_withheld;
     }
     j["request"] = req;
 
     if (ex.connection) {
         const auto& c = *ex.connection;
         json tls = nullptr;
-        if (c.tls_version) tls = {{"version", *c.tls_version}, {"cipher", c.tls_cipher.value_or("")}};
+        if (c.tls_version) {
+            tls = {{"version", *c.tls_version}, {"cipher", c.tls_cipher.value_or("")}};
+            tls["alpn"] = c.tls_alpn ? json(*c.tls_alpn) : json(nullptr);
+            if (c.cert_subject) tls["certificate"] = {{"subject", *c.cert_subject},
+                                                      {"issuer", c.cert_issuer.value_or("")},
+                                                      {"names", c.cert_names},
+                                                      {"expires", c.cert_expiry.value_or("")}};
+        }
         j["connection"] = {{"remote", c.remote},
                            {"local", c.local},
                            {"resolved", c.resolved},

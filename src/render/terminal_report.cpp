@@ -19,6 +19,22 @@ std::string plural(std::uint64_t n, std::string_view word) {
 
 std::string heading(std::string_view title, const Style& s) { return bold(title, s) + "\n"; }
 
+// How the body is framed, as the head decides it (before any body byte).
+std::string framing_at_head(const client::Response& r, std::string_view method) {
+    if (!r.framing) return "could not be determined";
+    switch (*r.framing) {
+        case http::Framing::content_length:
+            return "Content-Length: " + plural(r.content_length, "byte") + " to come";
+        case http::Framing::chunked: return "chunked (Transfer-Encoding): chunks until a last chunk \"0\"";
+        case http::Framing::close: return "until the server closes the connection (no Content-Length, not chunked)";
+        case http::Framing::none: break;
+    }
+    if (method == "HEAD") return "none: a response to HEAD never has a body";
+    if (r.status == 204 || r.status == 304) return "none: a " + std::to_string(r.status) + " response never has a body";
+    if (r.status < 200) return "none: a 1xx response never has a body";
+    return "none";
+}
+
 std::string framing_words(const client::Response& r, std::string_view method) {
     if (!r.framing) return "could not be determined";
     switch (*r.framing) {
@@ -94,117 +110,252 @@ std::string request_view(std::string_view bytes, const ReportOptions& opts, std:
     return escape_lines(bytes, opts.style, prefix);
 }
 
-std::string exchange_report(const client::ExchangeResult& ex, const ExchangeCapture& cap, const ReportOptions& o,
-                            const std::vector<std::string>& why, std::size_t count) {
-    const Style& s = o.style;
-    const Sections& sec = o.sections;
-    std::string out;
-    std::string method = ex.request ? ex.request->method : "";
 
-    if (count > 1) {
-        out += bold("=== exchange " + std::to_string(ex.index + 1) + " of " + std::to_string(count) + " (line " +
+std::string ExchangeView::begin(const client::ExchangeResult& ex) {
+    State& st = state(ex);
+    if (st.begun) return "";
+    st.begun = true;
+    const Style& s = o_.style;
+    std::string out;
+    if (count_ > 1) {
+        out += bold("=== exchange " + std::to_string(ex.index + 1) + " of " + std::to_string(count_) + " (line " +
                         std::to_string(ex.request ? ex.request->line : 0) + ") ===",
                     s) +
                "\n";
     }
-
-    if (sec.connection) {
-        if (ex.connection) {
-            const auto& c = *ex.connection;
-            out += heading("connection #" + std::to_string(ex.connection_number) +
-                               (ex.reused_connection ? " (kept alive, reused)" : " (new)") +
-                               (c.via_libcurl ? " via libcurl" : ""),
-                           s);
-            if (!ex.reused_connection) {
-                if (!c.resolved.empty() && c.family != "unix") {
-                    std::string list;
-                    for (const auto& a : c.resolved) list += (list.empty() ? "" : ", ") + a;
-                    out += "  resolved   " + ex.destination.host + " -> " + list + "\n";
-                }
-                for (const auto& f : c.failed) out += "  " + yellow("failed", s) + "     " + f + "\n";
-                out += "  connected  " + c.remote + " (" + c.family + ")" +
-                       (ex.timing.connect_ms ? " in " + fmt_ms(*ex.timing.connect_ms) : "") + "\n";
-            } else {
-                out += "  remote     " + c.remote + "\n";
+    if (!o_.sections.connection) return out;
+    if (ex.connection) {
+        const auto& c = *ex.connection;
+        out += heading("connection #" + std::to_string(ex.connection_number) +
+                           (ex.reused_connection ? " (kept alive, reused)" : " (new)") +
+                           (c.via_libcurl ? " via libcurl" : ""),
+                       s);
+        if (!ex.reused_connection) {
+            if (!c.resolved.empty() && c.family != "unix") {
+                std::string list;
+                for (const auto& a : c.resolved) list += (list.empty() ? "" : ", ") + a;
+                out += "  resolved   " + ex.destination.host + " -> " + list + "\n";
             }
-            out += "  local      " + c.local + dim("   <- the local address and ephemeral port of this connection", s) + "\n";
-            if (c.tls_version)
-                out += "  tls        " + *c.tls_version + ", " + c.tls_cipher.value_or("?") + "\n";
+            for (const auto& f : c.failed) out += "  " + yellow("failed", s) + "     " + f + "\n";
+            out += "  connected  " + c.remote + " (" + c.family + ")" +
+                   (ex.timing.connect_ms ? " in " + fmt_ms(*ex.timing.connect_ms) : "") + "\n";
         } else {
-            out += heading("connection", s) + "  to " + ex.destination.display() + ": not established\n";
+            out += "  remote     " + c.remote + "\n";
         }
-        out += "\n";
+        out += "  local      " + c.local + dim("   <- local address and ephemeral port", s) + "\n";
+        if (c.tls_version) {
+            out += "  tls        " + *c.tls_version + ", " + c.tls_cipher.value_or("?") +
+                   (c.tls_alpn ? ", ALPN " + *c.tls_alpn : std::string()) + "\n";
+            if (c.cert_subject) out += "  cert       " + escape_message(*c.cert_subject, s) + "\n";
+            if (c.cert_issuer) out += "  issuer     " + escape_message(*c.cert_issuer, s) + "\n";
+            if (!c.cert_names.empty()) {
+                std::string names;
+                for (const auto& n : c.cert_names) names += (names.empty() ? "" : ", ") + n;
+                out += "  names      " + escape_message(names, s) + "\n";
+            }
+            if (c.cert_expiry) out += "  expires    " + escape_message(*c.cert_expiry, s) + "\n";
+        }
+    } else {
+        out += heading("connection", s) + "  to " + ex.destination.display() + ": not established\n";
     }
+    out += "\n";
+    return out;
+}
 
-    if (sec.request && ex.request) {
-        out += heading("request (" + plural(ex.request->bytes.size(), "byte") + " sent)", s);
-        out += request_view(ex.request->bytes, o, "  > ");
-        out += "\n";
+std::string ExchangeView::request_written(const client::ExchangeResult& ex) {
+    std::string out = begin(ex);
+    State& st = state(ex);
+    if (!o_.sections.request || !ex.request) return out;
+    const std::string& bytes = ex.request->bytes;
+    const std::size_t written = std::min(ex.bytes_written, bytes.size());
+    if (written <= st.request_shown) return out;
+    out += leave_raw(st);
+    const Style& s = o_.style;
+    if (st.request_shown == 0) {
+        out += heading("request (" + plural(written, "byte") + " sent" +
+                           (written < bytes.size() ? ": the head; the body waits for 100 Continue" : "") + ")",
+                       s);
+    } else {
+        out += heading("request body (" + plural(written - st.request_shown, "byte") + " sent)", s);
     }
+    out += request_view(std::string_view(bytes).substr(st.request_shown, written - st.request_shown), o_, "  > ");
+    out += "\n";
+    st.request_shown = written;
+    st.last_raw = false;
+    return out;
+}
 
-    if (sec.raw && (cap.raw_total > 0 || ex.response)) {
-        out += heading("raw response (" + plural(cap.raw_total, "byte") + " received)", s);
-        if (o.hex) out += hexdump(cap.raw, "  ");
-        else out += escape_lines(cap.raw, s, "  < ");
-        if (cap.raw_truncated())
-            out += dim("  ... " + std::to_string(cap.raw_total - cap.raw.size()) +
-                           " more bytes not shown (use -o FILE for the whole body)",
-                       s) +
-                   "\n";
-        out += "\n";
+std::string ExchangeView::leave_raw(State& st) {
+    if (!st.last_raw) return "";
+    st.last_raw = false;
+    return raw_lines(st, {}, true) + "\n";
+}
+
+std::string ExchangeView::raw_lines(State& st, std::string_view bytes, bool flush) {
+    st.pending.append(bytes);
+    std::size_t cut;
+    if (o_.hex) cut = flush ? st.pending.size() : st.pending.size() / 16 * 16;
+    else if (flush || st.pending.size() >= 4096) cut = st.pending.size();
+    else cut = st.pending.rfind('\n') == std::string::npos ? 0 : st.pending.rfind('\n') + 1;
+    if (cut == 0) return "";
+    std::string_view part(st.pending.data(), cut);
+    std::string out = o_.hex ? hexdump(part, "  ", st.raw_offset) : escape_lines(part, o_.style, "  < ");
+    st.raw_offset += cut;
+    st.pending.erase(0, cut);
+    return out;
+}
+
+std::string ExchangeView::raw(const client::ExchangeResult& ex, std::string_view bytes) {
+    std::string out = begin(ex);
+    State& st = state(ex);
+    if (!o_.sections.raw) return out;
+    const std::size_t cap = 64 * 1024;
+    std::string_view shown = bytes.substr(0, st.raw_shown >= cap ? 0 : std::min<std::size_t>(bytes.size(), cap - st.raw_shown));
+    st.raw_shown += shown.size();
+    if (shown.empty()) return out;
+    std::string lines = raw_lines(st, shown, false);
+    if (!st.last_raw) {
+        // A heading for the raw bytes, again after another section came between.
+        out += heading(!st.raw_heading ? "raw response" : st.head_shown ? "raw response, the body" : "raw response, continued",
+                       o_.style);
+        st.raw_heading = true;
+        st.last_raw = true;
+    }
+    return out + lines;
+}
+
+std::string ExchangeView::head(const client::ExchangeResult& ex) {
+    std::string out = begin(ex);
+    State& st = state(ex);
+    if (st.head_shown || !ex.response || !ex.response->head_complete) return out;
+    st.head_shown = true;
+    if (!o_.sections.parsed) return out;
+    out += leave_raw(st);
+    const auto& r = *ex.response;
+    const Style& s = o_.style;
+    out += heading("parsed", s);
+    for (const auto& i : r.interim) {
+        out += "  interim     " + std::to_string(i.status) + " " + escape_inline(i.reason, s) +
+               dim("  (" + std::string(http::status_meaning(i.status)) + ")", s) + "\n";
+    }
+    out += "  version     " + escape_inline(r.version, s) + "\n";
+    std::string code = std::to_string(r.status);
+    std::string colored = r.status >= 400 ? red(code, s) : r.status >= 300 ? yellow(code, s) : green(code, s);
+    out += "  status      " + colored + "  " + dim(std::string(http::status_meaning(r.status)), s) + "\n";
+    out += "  reason      " + (r.reason.empty() ? dim("(empty)", s) : escape_inline(r.reason, s)) + "\n";
+    out += "  headers     " + std::to_string(r.headers.size()) + "\n";
+    std::size_t width = 0;
+    for (const auto& [n, v] : r.headers) width = std::max(width, std::min<std::size_t>(n.size(), 32));
+    std::size_t k = 0;
+    for (const auto& [n, v] : r.headers) {
+        std::string name = escape_inline(n, s);
+        std::string pad = name.size() < width ? std::string(width - name.size(), ' ') : "";
+        char idx[16];
+        std::snprintf(idx, sizeof idx, "%4zu  ", ++k);
+        out += "  " + dim(idx, s) + cyan(name, s) + pad + "  " + escape_inline(v, s) + "\n";
+    }
+    out += "  framing     " + framing_at_head(r, ex.request ? ex.request->method : "") + "\n\n";
+    return out;
+}
+
+std::string ExchangeView::body(const client::ExchangeResult& ex, std::string_view decoded) {
+    std::string out = begin(ex);
+    State& st = state(ex);
+    if (!streams_body()) return out;
+    const std::size_t cap = 1024 * 1024;
+    std::string_view shown = decoded.substr(0, st.body_shown >= cap ? 0 : std::min<std::size_t>(decoded.size(), cap - st.body_shown));
+    if (shown.empty()) return out;
+    out += leave_raw(st);
+    if (!st.body_heading) {
+        out += heading("body", o_.style);
+        st.body_heading = true;
+    }
+    if (o_.hex) out += hexdump(shown, "", st.body_shown);
+    else if (o_.escape_body) out += escape_body_text(shown, o_.style);
+    else out.append(shown);
+    st.body_shown += shown.size();
+    st.body_ends_line = o_.hex || shown.back() == '\n';
+    return out;
+}
+
+std::string ExchangeView::end(const client::ExchangeResult& ex, const ExchangeEnd& e) {
+    std::string out = begin(ex);
+    if (ex.request && ex.bytes_written > 0) out += request_written(ex);
+    State& st = state(ex);
+    const Style& s = o_.style;
+    const Sections& sec = o_.sections;
+    const ExchangeCapture empty;
+    const ExchangeCapture& cap = e.capture ? *e.capture : empty;
+    std::string method = ex.request ? ex.request->method : "";
+
+    std::string raw_total = plural(cap.raw_total, "byte") + " received";
+    if (cap.raw_total > st.raw_shown)
+        raw_total += ", the last " + std::to_string(cap.raw_total - st.raw_shown) + " not shown (use -o FILE for the whole body)";
+    const bool received_section = sec.parsed && ex.response && ex.response->head_complete;
+    if (sec.raw && st.raw_heading) {
+        std::string lines = raw_lines(st, {}, true);
+        if (!lines.empty() && !st.last_raw) out += heading("raw response, continued", s);
+        out += lines;
+        if (!lines.empty()) st.last_raw = true;
+        if (st.last_raw) out += received_section ? "\n" : dim("  (" + raw_total + ")", s) + "\n\n";
+        st.last_raw = false;
+    } else if (sec.raw && ex.response) {
+        out += heading("raw response (0 bytes received)", s) + "\n";
     }
 
     if (sec.parsed && ex.response) {
         const auto& r = *ex.response;
-        out += heading("parsed", s);
-        for (const auto& i : r.interim) {
-            out += "  interim     " + std::to_string(i.status) + " " + escape_inline(i.reason, s) + dim("  (" +
-                   std::string(http::status_meaning(i.status)) + ")", s) + "\n";
-        }
-        if (r.head_complete) {
-            out += "  version     " + escape_inline(r.version, s) + "\n";
-            std::string code = std::to_string(r.status);
-            std::string colored = r.status >= 400 ? red(code, s) : r.status >= 300 ? yellow(code, s) : green(code, s);
-            out += "  status      " + colored + "  " + dim(std::string(http::status_meaning(r.status)), s) + "\n";
-            out += "  reason      " + (r.reason.empty() ? dim("(empty)", s) : escape_inline(r.reason, s)) + "\n";
-            out += "  headers     " + std::to_string(r.headers.size()) + "\n";
-            std::size_t width = 0;
-            for (const auto& [n, v] : r.headers) width = std::max(width, std::min<std::size_t>(n.size(), 32));
-            std::size_t k = 0;
-            for (const auto& [n, v] : r.headers) {
-                std::string name = escape_inline(n, s);
-                std::string pad = name.size() < width ? std::string(width - name.size(), ' ') : "";
-                char idx[16];
-                std::snprintf(idx, sizeof idx, "%4zu  ", ++k);
-                out += "  " + dim(idx, s) + cyan(name, s) + pad + "  " + escape_inline(v, s) + "\n";
+        if (!r.head_complete) {
+            out += heading("parsed", s);
+            for (const auto& i : r.interim) {
+                out += "  interim     " + std::to_string(i.status) + " " + escape_inline(i.reason, s) +
+                       dim("  (" + std::string(http::status_meaning(i.status)) + ")", s) + "\n";
             }
+            out += "  no final response head was received\n\n";
+        } else {
+            if (!st.head_shown) out += head(ex);
+            out += heading("received", s);
             for (const auto& [n, v] : r.trailers)
                 out += "  trailer     " + escape_inline(n, s) + ": " + escape_inline(v, s) + "\n";
-            out += "  body        " + framing_words(r, method) + (r.complete ? "" : ", " + red("incomplete: " + plural(r.body_bytes, "byte") + " received", s)) + "\n";
-        } else {
-            out += "  no final response head was received\n";
+            out += "  body        " + framing_words(r, method) +
+                   (r.complete ? "" : ", " + red("incomplete: " + plural(r.body_bytes, "byte") + " received", s)) + "\n";
+            if (sec.raw) out += "  raw         " + raw_total + "\n";
+            if (ex.body_withheld)
+                out += "  request     " + yellow("the request body was not sent", s) +
+                       dim(" (Expect: 100-continue, and the server answered first)", s) + "\n";
+            out += "\n";
         }
-        out += "\n";
     }
 
     if (ex.error) {
-        out += red("error", s) + " (" + std::string(kind_name(ex.error->kind)) + ", exit " +
-               std::to_string(exit_code(ex.error->kind)) + "): " + escape_message(ex.error->message, s) + "\n\n";
+        const bool interrupted = ex.error->kind == ErrorKind::interrupted;
+        out += red(interrupted ? "interrupted" : "error", s) + " (" + std::string(kind_name(ex.error->kind)) + ", exit " +
+               std::to_string(exit_code(ex.error->kind)) + "): " +
+               escape_message(!e.error_message.empty() ? e.error_message : ex.error->message, s) + "\n\n";
     }
+    for (const auto& h : e.hints) out += yellow("hint:", s) + " " + escape_message(h, s) + "\n";
+    if (!e.hints.empty()) out += "\n";
 
-    if (sec.why && !why.empty()) {
+    if (sec.why && !e.why.empty()) {
         bool answered = ex.response && ex.response->head_complete;
         out += heading(answered ? "why the server may have answered " + std::to_string(ex.response->status)
                                 : std::string("why the server may not have answered"),
                        s);
-        for (const auto& line : why) out += "  " + line + "\n";  // already escaped (finding_text)
+        for (const auto& line : e.why) out += "  " + line + "\n";  // already escaped (finding_text)
         out += "\n";
     }
 
-    if (sec.body && ex.response && cap.body_total > 0) {
+    if (streams_body() && st.body_heading) {
+        if (!st.body_ends_line) out += "\n";
+        std::string total = plural(cap.body_total, "byte");
+        if (cap.body_total > st.body_shown)
+            total += ", the last " + std::to_string(cap.body_total - st.body_shown) +
+                     " not shown (use -o FILE for the whole body)";
+        out += dim("(" + total + ")", s) + "\n\n";
+    } else if (sec.body && !streams_body() && ex.response && cap.body_total > 0) {
         out += heading("body (" + plural(cap.body_total, "byte") + ")", s);
-        if (o.hex) out += hexdump(cap.body);
-        else out += o.escape_body ? escape_body_text(cap.body, s) : cap.body;
+        if (o_.hex) out += hexdump(cap.body);
+        else out += o_.escape_body ? escape_body_text(cap.body, s) : cap.body;
         if (!cap.body.empty() && cap.body.back() != '\n') out += "\n";
         if (cap.body_truncated())
             out += dim("... " + std::to_string(cap.body_total - cap.body.size()) +
@@ -233,7 +384,61 @@ std::string exchange_report(const client::ExchangeResult& ex, const ExchangeCapt
     // Errors, notes and explanations may quote response bytes (a bad
     // Content-Length value): escaped like the bytes themselves.
     for (const auto& n : ex.notes) out += dim("note: " + escape_message(n), s) + "\n";
+    states_.erase(ex.index);
     return out;
+}
+
+std::string exchange_report(const client::ExchangeResult& ex, const ReportOptions& opts, const ExchangeEnd& e,
+                            std::size_t count) {
+    ExchangeView v(opts, count);
+    const ExchangeCapture empty;
+    const ExchangeCapture& cap = e.capture ? *e.capture : empty;
+    std::string out = v.begin(ex);
+    if (ex.request) {
+        client::ExchangeResult whole = ex;
+        if (whole.bytes_written == 0 && ex.timing.written_ms) whole.bytes_written = ex.request->bytes.size();
+        out += v.request_written(whole);
+    }
+    std::size_t head_len = 0;
+    if (ex.response && ex.response->head_complete) {
+        for (const auto& i : ex.response->interim) head_len += i.raw_head.size();
+        head_len += ex.response->raw_head.size();
+    }
+    std::string_view raw(cap.raw);
+    out += v.raw(ex, raw.substr(0, std::min(head_len, raw.size())));
+    out += v.head(ex);
+    if (head_len < raw.size()) out += v.raw(ex, raw.substr(head_len));
+    if (v.streams_body()) out += v.body(ex, cap.body);
+    out += v.end(ex, e);
+    return out;
+}
+
+std::string interrupted_summary(const client::ExchangeResult& ex, std::uint64_t raw_received, double elapsed_ms) {
+    char when[48];
+    std::snprintf(when, sizeof when, "after %.1f s: ", elapsed_ms / 1000.0);
+    std::string out = std::string("interrupted (Ctrl-C) ") + when;
+    if (!ex.connection) return out + "not connected; was connecting to " + ex.destination.display();
+    out += "connected to " + ex.connection->remote + " (connection #" + std::to_string(ex.connection_number) + "); ";
+    const std::size_t size = ex.request ? ex.request->bytes.size() : 0;
+    out += "sent " + std::to_string(ex.bytes_written) + " of " + plural(size, "request byte") + "; ";
+    out += "received " + plural(raw_received, "byte") + "; ";
+    const auto& r = ex.response;
+    if (ex.bytes_written == 0) return out + "was sending the request";
+    if (ex.bytes_written < size && !(r && r->head_complete)) {
+        if (ex.request && ex.bytes_written == ex.request->head_bytes && raw_received == 0)
+            return out + "was waiting for 100 Continue before sending the body (Expect: 100-continue)";
+        return out + "was sending the request";
+    }
+    if (raw_received == 0) return out + "was waiting for the response's first byte";
+    if (!r || !r->head_complete) return out + "was waiting for the rest of the response head (no empty line yet)";
+    if (r->framing == http::Framing::content_length)
+        return out + "was waiting for the rest of the body (" + std::to_string(r->body_bytes) + " of " +
+               plural(r->content_length, "byte") + ", Content-Length)";
+    if (r->framing == http::Framing::chunked)
+        return out + "was waiting for the next chunk (" + plural(r->body_bytes, "byte") + " of chunked body so far)";
+    if (r->framing == http::Framing::close)
+        return out + "was reading a body that ends when the server closes (" + plural(r->body_bytes, "byte") + " so far)";
+    return out + "had the whole response";
 }
 
 }  // namespace rawhttp::render
