@@ -220,6 +220,7 @@ private:
         drawn_at_ = now;
         std::optional<std::uint64_t> total;
         if (ex.response->framing == http::Framing::content_length) total = ex.response->content_length;
+        if (total && body_seen_ >= *total) return;  // done: the view says the rest
         const double s = std::chrono::duration<double>(now - head_at_).count();
         write_all_fd(2, "\r" + render::progress_line(body_seen_, total, s, render::terminal_columns(2)) + "\x1b[K");
         progress_shown_ = true;
@@ -479,7 +480,12 @@ void add_send_command(CLI::App& app, int& exit_code) {
     CLI::App* sub = app.add_subcommand("send", "compose FILE.req, send it over rawhttp's own socket, show the raw and parsed response");
     sub->footer(
         "Compose FILE.req, connect, send it over rawhttp's own socket, read the response,\n"
-        "and show the connection, the raw response (CR/LF visible) and the parsed view.\n\n"
+        "and show the connection, the raw response (CR/LF visible) and the parsed view.\n"
+        "Each section appears when it happens: the connection when connected, the request\n"
+        "when written (-v), raw lines as they arrive, the parsed view when the head is\n"
+        "complete. A slow body shows a progress line on stderr when it is a terminal.\n"
+        "Ctrl-C prints what happened so far (connected? bytes sent and received? waiting\n"
+        "for what?) and exits 130.\n\n"
         "Examples:\n"
         "  rawhttp send get-local.req --to 127.0.0.1:8080\n"
         "  rawhttp send get-google.req -v --timing\n"
@@ -495,7 +501,9 @@ void add_send_command(CLI::App& app, int& exit_code) {
         ->check(non_empty());
     sub->add_flag("-v,--verbose", cmd->verbose, "also show the request as sent");
     sub->add_flag("--timing", cmd->timing, "show DNS, connect, TLS, written, first byte and total times");
-    sub->add_flag("--trace", cmd->trace, "show every socket read and write on stderr: time, direction, size and the bytes (escaped, or --hex)");
+    sub->add_flag("--trace", cmd->trace,
+                  "show every socket read and write on stderr: time, direction, size and the bytes (escaped, or --hex), "
+                  "and the TCP/TLS events (connect, TLS handshake, FIN, RST, close)");
     sub->add_flag("--hex", cmd->hex, "show bytes as a hexdump");
     sub->add_option("-o,--output", cmd->output, "write the body (decoded from chunked) to FILE, streamed")
         ->check(non_empty());
