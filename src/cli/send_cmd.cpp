@@ -37,6 +37,7 @@ struct SendCmd {
     bool pipeline = false;
     bool no_progress = false;
     double expect100_timeout = 1;
+    double upgrade_wait = 1;
     std::string show;
     std::string output;
     double connect_timeout = 10;
@@ -122,6 +123,10 @@ public:
             if (live_ && view_.streams_body()) out(view_.body(ex, b));
         }
         progress(ex, b.size());
+    }
+
+    void on_switched(const client::ExchangeResult& ex, std::string_view b) override {
+        if (live_) out(view_.switched(ex, b));
     }
 
     void on_socket_read(std::size_t conn, std::string_view b) override { trace_line(conn, render::TraceDirection::read, b); }
@@ -328,10 +333,10 @@ int SendCmd::run() {
     report.escape_body = ::isatty(1) == 1;
 
     long long cto = seconds_to_ms(connect_timeout), mt = seconds_to_ms(max_time), idle = seconds_to_ms(idle_timeout),
-              ht = seconds_to_ms(head_timeout), e100 = seconds_to_ms(expect100_timeout);
-    if (cto < 0 || mt < 0 || idle < 0 || ht < 0 || e100 < 0) {
-        print_error("--connect-timeout, --max-time, --idle-timeout, --head-timeout and --expect100-timeout take a "
-                    "number of seconds (0 or more)");
+              ht = seconds_to_ms(head_timeout), e100 = seconds_to_ms(expect100_timeout), uw = seconds_to_ms(upgrade_wait);
+    if (cto < 0 || mt < 0 || idle < 0 || ht < 0 || e100 < 0 || uw < 0) {
+        print_error("--connect-timeout, --max-time, --idle-timeout, --head-timeout, --expect100-timeout and "
+                    "--upgrade-wait take a number of seconds (0 or more)");
         return 2;
     }
 
@@ -388,6 +393,7 @@ int SendCmd::run() {
     so.tls_verify = !insecure;
     if (!cacert.empty()) so.ca_file = cacert;
     so.expect100_timeout = std::chrono::milliseconds(e100);
+    so.upgrade_wait = std::chrono::milliseconds(uw);
     // Ctrl-C ends the waits and shows what happened so far; a second one kills.
     so.cancel = &g_interrupted;
     struct sigaction sa{};
@@ -514,6 +520,9 @@ void add_send_command(CLI::App& app, int& exit_code) {
     sub->add_option("--expect100-timeout", cmd->expect100_timeout,
                     "with Expect: 100-continue, seconds to wait for 100 Continue (or a final status) before sending the "
                     "body anyway (default 1; 0: send it at once)");
+    sub->add_option("--upgrade-wait", cmd->upgrade_wait,
+                    "after 101 Switching Protocols, seconds of silence that end the reading of what the server sends "
+                    "in the new protocol (default 1)");
     sub->add_option("--connect-timeout", cmd->connect_timeout, "seconds allowed for each connection attempt (default 10)");
     sub->add_option("--max-time", cmd->max_time, "seconds allowed for the whole run (default: no limit)");
     sub->add_option("--idle-timeout", cmd->idle_timeout,

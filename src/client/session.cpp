@@ -55,7 +55,21 @@ struct Connection {
     std::size_t number = 0;
     bool usable = false;
     RecvBuffer buffer;
+    // After a 2xx to CONNECT: the requests that follow go through the tunnel
+    // to this authority, whatever their own destination.
+    std::optional<std::string> tunnel;
+    bool tunnel_tls = false;  // TLS runs inside the tunnel
 };
+
+// The request line's target (CONNECT's authority).
+std::string request_target(const ComposedRequest& req) {
+    std::string_view b(req.bytes);
+    b = b.substr(0, b.find_first_of("\r\n"));
+    const std::size_t sp = b.find(' ');
+    if (sp == std::string_view::npos) return {};
+    b.remove_prefix(sp + 1);
+    return std::string(b.substr(0, b.find(' ')));
+}
 
 // Forwards socket-level traffic to the session hooks (for --trace).
 class TraceForwarder : public net::TransportObserver {
@@ -236,6 +250,7 @@ private:
     }
 
     bool attach(ExchangeResult& ex) {
+        if (conn_ && conn_->usable && conn_->tunnel) return attach_tunnel(ex);
         if (conn_ && conn_->usable && conn_->destination == ex.destination) {
             ex.connection = conn_->transport->info();
             ex.connection_number = conn_->number;
@@ -244,6 +259,35 @@ private:
         }
         close_connection();
         return open(ex);
+    }
+
+    // Sends `ex` through the CONNECT tunnel, starting TLS inside it first
+    // when the request wants TLS (SNI: the request's host).
+    bool attach_tunnel(ExchangeResult& ex) {
+        ex.tunnel = conn_->tunnel;
+        ex.connection_number = conn_->number;
+        ex.reused_connection = true;
+        if (ex.destination.tls && !conn_->tunnel_tls) {
+            hooks_.on_event(conn_->number, "starting TLS inside the tunnel to " + *conn_->tunnel);
+            net::TlsOptions tls{ex.destination.server_name, options_.tls_verify, options_.ca_file};
+            auto secured = net::start_tls(std::move(conn_->transport), tls, deadline_);
+            if (!secured) {
+                ex.error = secured.error();
+                hooks_.on_event(conn_->number, "TLS handshake inside the tunnel failed: " + secured.error().message);
+                conn_.reset();  // the socket went with the failed handshake
+                return false;
+            }
+            conn_->transport = std::move(*secured);
+            conn_->transport->set_observer(forwarder_.get());
+            conn_->tunnel_tls = true;
+            ex.connection = conn_->transport->info();
+            ex.timing.tls_ms = ex.connection->tls_ms;
+            hooks_.on_event(conn_->number, tls_event(*ex.connection));
+            hooks_.on_connected(ex, *ex.connection);
+            return true;
+        }
+        ex.connection = conn_->transport->info();
+        return true;
     }
 
     // Writes `bytes`, the next part of the request (all of it, or its head
@@ -275,12 +319,15 @@ private:
             ex.index = index;
             ex.request = &req;
             ex.destination = dest;
+            // CONNECT speaks plain HTTP to the proxy; TLS is for inside the tunnel it opens.
+            if (req.method == "CONNECT" && !(conn_ && conn_->usable && conn_->tunnel)) ex.destination.tls = false;
             auto t0 = Clock::now();
             if (!attach(ex)) {
                 ex.timing.total_ms = ms_since(t0);
                 return ex;
             }
-            bool reused = ex.reused_connection;
+            // Through a tunnel there is nothing to reconnect to: no retry.
+            bool reused = ex.reused_connection && !ex.tunnel;
             const std::string_view body = held_body(req);
             const std::string_view first = std::string_view(req.bytes).substr(0, req.bytes.size() - body.size());
             if (!write_request(ex, first, t0)) {
@@ -480,13 +527,52 @@ private:
         }
         Response& r = *ex.response;
         if (r.framing == http::Framing::close) conn_->usable = false;
-        // After 101 or a 2xx to CONNECT the connection speaks another protocol.
-        const bool switched = r.status == 101 || (req.method == "CONNECT" && r.status / 100 == 2);
-        if (switched || !response_keeps_alive(r) || request_closes(req)) conn_->usable = false;
+        if (req.method == "CONNECT" && r.status / 100 == 2 && !conn_->tunnel) {
+            // The connection is now a tunnel: the next requests go through it.
+            conn_->tunnel = request_target(req);
+            conn_->usable = true;
+            hooks_.on_event(conn_->number, "tunnel to " + *conn_->tunnel + " open (" + std::to_string(r.status) +
+                                               " to CONNECT): the next requests go through it");
+            return ReadOutcome::done;
+        }
+        if (r.status == 101) {
+            read_switched(ex);
+            conn_->usable = false;  // it speaks another protocol now
+            return ReadOutcome::done;
+        }
+        if (!response_keeps_alive(r) || request_closes(req)) conn_->usable = false;
         // The server may still wait for the body we did not send: the next
         // request would be read as that body.
         if (ex.body_withheld) conn_->usable = false;
         return ReadOutcome::done;
+    }
+
+    // After a 101: reads what the server sends in the new protocol until it
+    // closes, or is quiet for upgrade_wait, or the session's time is up.
+    void read_switched(ExchangeResult& ex) {
+        auto& buf = conn_->buffer;
+        auto take = [&](std::string_view b) {
+            ex.switched_total += b.size();
+            if (ex.switched.size() < ExchangeResult::kSwitchedCap)
+                ex.switched.append(b.substr(0, std::min(b.size(), ExchangeResult::kSwitchedCap - ex.switched.size())));
+            hooks_.on_switched(ex, b);
+        };
+        if (buf.size() > 0) {
+            take(buf.view());
+            buf.consume(buf.size());
+        }
+        for (;;) {
+            std::size_t cap = 0;
+            char* p = buf.prepare(cap);
+            auto n = conn_->transport->read(p, cap,
+                                            net::Deadline::earliest(deadline_, net::Deadline::after(options_.upgrade_wait)));
+            if (!n) {
+                if (n.error().kind == ErrorKind::interrupted || deadline_.passed()) ex.error = explain(n.error());
+                return;  // else quiet for upgrade_wait, or reset: what came is what there is
+            }
+            if (*n == 0) return;
+            take(std::string_view(p, *n));
+        }
     }
 
     const SessionOptions& options_;

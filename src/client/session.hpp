@@ -83,6 +83,14 @@ struct ExchangeResult {
     // Expect: 100-continue and a final status came first: the body was not sent
     // (the one case where send writes less than compose prints).
     bool body_withheld = false;
+    // This request went through a CONNECT tunnel (to this authority) that an
+    // earlier request of the file opened on the same connection.
+    std::optional<std::string> tunnel;
+    // After a 101 Switching Protocols: what the server sent next (the first
+    // kSwitchedCap bytes), until it closed or stayed quiet for upgrade_wait.
+    std::string switched;
+    std::uint64_t switched_total = 0;
+    static constexpr std::size_t kSwitchedCap = 64 * 1024;
 };
 
 // Receives every step as it happens (for streaming output and --trace).
@@ -104,6 +112,8 @@ public:
     virtual void on_event(std::size_t connection_number, std::string_view what) { (void)connection_number; (void)what; }
     virtual void on_head(const ExchangeResult&) {}
     virtual void on_body(const ExchangeResult&, std::string_view decoded) { (void)decoded; }
+    // After a 101: the bytes of the new protocol as they arrive.
+    virtual void on_switched(const ExchangeResult&, std::string_view bytes) { (void)bytes; }
     virtual void on_exchange_done(const ExchangeResult&) {}
 };
 
@@ -121,6 +131,8 @@ struct SessionOptions {
     // Expect: 100-continue: how long to wait for 100 (or a final status)
     // before sending the body anyway; 0 sends the body at once.
     std::chrono::milliseconds expect100_timeout{1000};
+    // After a 101: how long a silence ends the reading of the new protocol.
+    std::chrono::milliseconds upgrade_wait{1000};
     // Raised (by a SIGINT handler) to end the session at once: the exchange
     // under way fails with ErrorKind::interrupted.
     const std::atomic<bool>* cancel = nullptr;

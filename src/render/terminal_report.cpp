@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "http/websocket.hpp"
+
 namespace rawhttp::render {
 
 namespace {
@@ -127,7 +129,9 @@ std::string ExchangeView::begin(const client::ExchangeResult& ex) {
     if (ex.connection) {
         const auto& c = *ex.connection;
         out += heading("connection #" + std::to_string(ex.connection_number) +
-                           (ex.reused_connection ? " (kept alive, reused)" : " (new)") +
+                           (ex.tunnel ? " (the tunnel to " + escape_message(*ex.tunnel, s) + " through the proxy)"
+                            : ex.reused_connection ? " (kept alive, reused)"
+                                                   : " (new)") +
                            (c.via_libcurl ? " via libcurl" : ""),
                        s);
         if (!ex.reused_connection) {
@@ -185,10 +189,26 @@ std::string ExchangeView::request_written(const client::ExchangeResult& ex) {
     return out;
 }
 
+std::string ExchangeView::enter_raw(State& st) {
+    if (st.last_raw) return "";
+    st.last_raw = true;
+    // A heading for the raw bytes, again after another section came between.
+    const char* title = !st.raw_heading ? "raw response" : st.head_shown ? "raw response, the body" : "raw response, continued";
+    st.raw_heading = true;
+    return heading(title, o_.style);
+}
+
 std::string ExchangeView::leave_raw(State& st) {
-    if (!st.last_raw) return "";
-    st.last_raw = false;
-    return raw_lines(st, {}, true) + "\n";
+    std::string out;
+    if (!st.pending.empty()) {
+        std::string lines = raw_lines(st, {}, true);
+        out += enter_raw(st) + lines;
+    }
+    if (st.last_raw) {
+        out += "\n";
+        st.last_raw = false;
+    }
+    return out;
 }
 
 std::string ExchangeView::raw_lines(State& st, std::string_view bytes, bool flush) {
@@ -214,14 +234,8 @@ std::string ExchangeView::raw(const client::ExchangeResult& ex, std::string_view
     st.raw_shown += shown.size();
     if (shown.empty()) return out;
     std::string lines = raw_lines(st, shown, false);
-    if (!st.last_raw) {
-        // A heading for the raw bytes, again after another section came between.
-        out += heading(!st.raw_heading ? "raw response" : st.head_shown ? "raw response, the body" : "raw response, continued",
-                       o_.style);
-        st.raw_heading = true;
-        st.last_raw = true;
-    }
-    return out + lines;
+    if (lines.empty()) return out;
+    return out + enter_raw(st) + lines;
 }
 
 std::string ExchangeView::head(const client::ExchangeResult& ex) {
@@ -254,9 +268,70 @@ std::string ExchangeView::head(const client::ExchangeResult& ex) {
         std::snprintf(idx, sizeof idx, "%4zu  ", ++k);
         out += "  " + dim(idx, s) + cyan(name, s) + pad + "  " + escape_inline(v, s) + "\n";
     }
-    out += "  framing     " + framing_at_head(r, ex.request ? ex.request->method : "") + "\n\n";
+    out += "  framing     " + framing_at_head(r, ex.request ? ex.request->method : "") + "\n";
+    if (r.status == 101 && ex.request) {
+        const auto c = http::websocket::check_handshake(std::string_view(ex.request->bytes).substr(0, ex.request->head_bytes),
+                                                        r.headers);
+        if (c.websocket) {
+            std::string verdict;
+            if (!c.key) verdict = yellow("the request sent no Sec-WebSocket-Key to check it against", s);
+            else if (!c.accept) verdict = red("no Sec-WebSocket-Accept in the response", s);
+            else if (c.ok()) verdict = green("Sec-WebSocket-Accept matches the key sent", s);
+            else verdict = red("Sec-WebSocket-Accept is wrong: the key sent calls for " + c.expected, s);
+            out += "  websocket   " + verdict + "\n";
+        }
+        out += "  switched    " + dim("the connection now speaks the new protocol; what the server sends next follows", s) + "\n";
+    } else if (ex.request && ex.request->method == "CONNECT" && r.status / 100 == 2) {
+        out += "  tunnel      " + dim("open: the next requests of the file go through it, on this connection", s) + "\n";
+    }
+    out += "\n";
     return out;
 }
+
+std::string ExchangeView::switched(const client::ExchangeResult& ex, std::string_view bytes) {
+    std::string out = begin(ex);
+    State& st = state(ex);
+    if (!o_.sections.raw) return out;
+    const std::size_t cap = client::ExchangeResult::kSwitchedCap;
+    std::string_view shown = bytes.substr(0, st.switched_shown >= cap ? 0 : std::min<std::size_t>(bytes.size(), cap - st.switched_shown));
+    if (shown.empty()) return out;
+    out += leave_raw(st);
+    if (!st.switched_heading) {
+        out += heading("after the switch: what the server sent", o_.style);
+        st.switched_heading = true;
+    }
+    out += hexdump(shown, "  ", st.switched_shown);
+    st.switched_shown += shown.size();
+    return out;
+}
+
+namespace {
+
+// The frames the server sent after a 101 to a WebSocket handshake.
+std::string frames_view(const client::ExchangeResult& ex, const Style& s) {
+    const auto frames = http::websocket::decode_frames(ex.switched);
+    std::string out = heading("websocket frames (" + plural(frames.size(), "frame") + " in " +
+                                  plural(ex.switched_total, "byte") + ")",
+                              s);
+    std::size_t k = 0;
+    for (const auto& f : frames) {
+        char op[16];
+        std::snprintf(op, sizeof op, "0x%x", f.opcode);
+        out += "  frame " + std::to_string(++k) + "  " + (f.fin ? "FIN" : "not FIN (more fragments follow)") + ", " +
+               std::string(http::websocket::opcode_name(f.opcode)) + " (" + op + "), " +
+               (f.masked ? red("masked (a server must not mask: RFC 6455 §5.1)", s) : std::string("unmasked")) + ", " +
+               plural(f.length, "byte") + (f.rsv ? ", RSV bits " + std::to_string(f.rsv) : std::string()) +
+               (f.complete ? "" : ", " + red("incomplete", s)) + "\n";
+        if (!f.payload.empty()) {
+            std::string p = f.opcode == 0x2 ? hexdump(f.payload, "      ") : "      " + escape_inline(f.payload, s) + "\n";
+            out += p;
+        }
+    }
+    if (frames.empty()) out += "  no whole frame header arrived\n";
+    return out + "\n";
+}
+
+}  // namespace
 
 std::string ExchangeView::body(const client::ExchangeResult& ex, std::string_view decoded) {
     std::string out = begin(ex);
@@ -292,11 +367,15 @@ std::string ExchangeView::end(const client::ExchangeResult& ex, const ExchangeEn
     if (cap.raw_total > st.raw_shown)
         raw_total += ", the last " + std::to_string(cap.raw_total - st.raw_shown) + " not shown (use -o FILE for the whole body)";
     const bool received_section = sec.parsed && ex.response && ex.response->head_complete;
-    if (sec.raw && st.raw_heading) {
-        std::string lines = raw_lines(st, {}, true);
-        if (!lines.empty() && !st.last_raw) out += heading("raw response, continued", s);
-        out += lines;
-        if (!lines.empty()) st.last_raw = true;
+    if (st.switched_heading) {
+        out += "\n";  // the end of what came after the switch
+        st.switched_heading = false;
+    }
+    if (sec.raw && (st.raw_heading || !st.pending.empty())) {
+        if (!st.pending.empty()) {
+            std::string lines = raw_lines(st, {}, true);
+            out += enter_raw(st) + lines;
+        }
         if (st.last_raw) out += received_section ? "\n" : dim("  (" + raw_total + ")", s) + "\n\n";
         st.last_raw = false;
     } else if (sec.raw && ex.response) {
@@ -326,6 +405,12 @@ std::string ExchangeView::end(const client::ExchangeResult& ex, const ExchangeEn
             out += "\n";
         }
     }
+
+    if (ex.response && ex.response->status == 101 && ex.request && ex.switched_total > 0 &&
+        http::websocket::check_handshake(std::string_view(ex.request->bytes).substr(0, ex.request->head_bytes),
+                                         ex.response->headers)
+            .websocket)
+        out += frames_view(ex, s);
 
     if (ex.error) {
         const bool interrupted = ex.error->kind == ErrorKind::interrupted;
@@ -409,6 +494,7 @@ std::string exchange_report(const client::ExchangeResult& ex, const ReportOption
     out += v.head(ex);
     if (head_len < raw.size()) out += v.raw(ex, raw.substr(head_len));
     if (v.streams_body()) out += v.body(ex, cap.body);
+    if (!ex.switched.empty()) out += v.switched(ex, ex.switched);
     out += v.end(ex, e);
     return out;
 }

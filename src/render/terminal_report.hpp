@@ -68,6 +68,7 @@ public:
     std::string raw(const client::ExchangeResult& ex, std::string_view bytes);
     std::string head(const client::ExchangeResult& ex);
     std::string body(const client::ExchangeResult& ex, std::string_view decoded);
+    std::string switched(const client::ExchangeResult& ex, std::string_view bytes);  // after a 101
     std::string end(const client::ExchangeResult& ex, const ExchangeEnd& end);
     // Whether the decoded body goes out live through body().
     bool streams_body() const { return o_.sections.body && !o_.sections.raw; }
@@ -81,10 +82,13 @@ private:
         std::uint64_t raw_offset = 0;    // raw bytes seen, for the hexdump's offsets
         std::string pending;             // the raw line (or hex row) not yet complete
         std::uint64_t body_shown = 0;
+        bool switched_heading = false;
+        std::uint64_t switched_shown = 0;
         bool body_ends_line = true;
     };
     State& state(const client::ExchangeResult& ex) { return states_[ex.index]; }
     std::string raw_lines(State& st, std::string_view bytes, bool flush);
+    std::string enter_raw(State& st);  // the raw view's heading, when another section came last
     std::string leave_raw(State& st);  // ends the raw view when another section comes
 
     ReportOptions o_;
