@@ -84,6 +84,8 @@ public:
         // libcurl reports after the fact: those exchanges are shown whole.
         live_ = !cmd.json && !stream_body_ && !cmd.pipeline && cmd.via == "rawhttp";
         progress_ = !cmd.json && !cmd.no_progress && ::isatty(2) == 1;
+        // On a terminal every line fits its width (continuations indented).
+        if (!cmd.json && report_.escape_body) columns_ = render::terminal_columns(1);
     }
 
     int out_fd = -1;  // -o FILE
@@ -175,7 +177,7 @@ public:
     void out(const std::string& text) {
         if (text.empty()) return;
         clear_progress();
-        write_all_fd(1, text);
+        write_all_fd(1, columns_ ? render::fit_to_width(text, columns_) : text);
     }
 
 private:
@@ -315,6 +317,7 @@ private:
     bool progress_ = false, progress_shown_ = false;
     std::chrono::steady_clock::time_point head_at_, drawn_at_;
     std::uint64_t body_seen_ = 0;
+    std::size_t columns_ = 0;  // the terminal's width, 0: not a terminal
     std::map<std::size_t, render::ExchangeCapture> captures_;
 };
 
@@ -461,7 +464,8 @@ int SendCmd::run() {
     if (code != 0) {
         // Printed once: the view on a terminal already has it, and stderr is that terminal too.
         const bool shown = hooks.error_on_stdout && ::isatty(1) == 1 && ::isatty(2) == 1;
-        if (!shown && !hooks.first_error.empty()) print_error(hooks.first_error);
+        if (!shown && !hooks.first_error.empty())
+            print_error(code == 130 ? "interrupted (Ctrl-C) " + hooks.first_error : hooks.first_error);
         return code;
     }
     if (hooks.write_failed) {

@@ -413,10 +413,12 @@ std::string ExchangeView::end(const client::ExchangeResult& ex, const ExchangeEn
         out += frames_view(ex, s);
 
     if (ex.error) {
-        const bool interrupted = ex.error->kind == ErrorKind::interrupted;
-        out += red(interrupted ? "interrupted" : "error", s) + " (" + std::string(kind_name(ex.error->kind)) + ", exit " +
-               std::to_string(exit_code(ex.error->kind)) + "): " +
-               escape_message(!e.error_message.empty() ? e.error_message : ex.error->message, s) + "\n\n";
+        const std::string& message = !e.error_message.empty() ? e.error_message : ex.error->message;
+        if (ex.error->kind == ErrorKind::interrupted)
+            out += red("interrupted", s) + " (Ctrl-C, exit 130) " + escape_message(message, s) + "\n\n";
+        else
+            out += red("error", s) + " (" + std::string(kind_name(ex.error->kind)) + ", exit " +
+                   std::to_string(exit_code(ex.error->kind)) + "): " + escape_message(message, s) + "\n\n";
     }
     for (const auto& h : e.hints) out += yellow("hint:", s) + " " + escape_message(h, s) + "\n";
     if (!e.hints.empty()) out += "\n";
@@ -499,10 +501,119 @@ std::string exchange_report(const client::ExchangeResult& ex, const ReportOption
     return out;
 }
 
+namespace {
+
+// The length of the ANSI sequence starting at i ("\x1b[2;36m"), or 0.
+std::size_t ansi_length(std::string_view s, std::size_t i) {
+    if (s[i] != '\x1b' || i + 1 >= s.size() || s[i + 1] != '[') return 0;
+    std::size_t j = i + 2;
+    while (j < s.size() && !(s[j] >= 0x40 && s[j] <= 0x7e)) ++j;
+    return j < s.size() ? j + 1 - i : s.size() - i;
+}
+
+bool continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xc0) == 0x80; }
+
+std::size_t display_width(std::string_view line) {
+    std::size_t cols = 0;
+    for (std::size_t i = 0; i < line.size();) {
+        if (std::size_t n = ansi_length(line, i)) {
+            i += n;
+            continue;
+        }
+        if (!continuation_byte(line[i])) ++cols;
+        ++i;
+    }
+    return cols;
+}
+
+// Where a broken line's continuations start.
+std::size_t hanging_indent(std::string_view line, std::size_t columns) {
+    std::size_t col = 0, run = 0, indent = 0;
+    bool text = false;
+    for (std::size_t i = 0; i < line.size() && col < columns;) {
+        if (std::size_t n = ansi_length(line, i)) {
+            i += n;
+            continue;
+        }
+        const char c = line[i];
+        if (c == ' ') {
+            ++run;
+        } else {
+            if (text && run >= 2) indent = col;
+            text = true;
+            run = 0;
+        }
+        if (!continuation_byte(c)) ++col;
+        ++i;
+    }
+    const std::size_t fallback = line.starts_with("  < ") || line.starts_with("  > ") ? 4 : 2;
+    return indent == 0 || indent > columns * 2 / 3 ? fallback : indent;  // leave room for the text
+}
+
+std::string fit_line(std::string_view line, std::size_t columns) {
+    if (display_width(line) <= columns) return std::string(line);
+    const std::size_t indent = hanging_indent(line, columns);
+    // Prose breaks between words; raw and request lines anywhere (their spaces are bytes).
+    const bool prose = !line.starts_with("  < ") && !line.starts_with("  > ");
+    std::string out;
+    std::size_t col = 0;
+    std::size_t space_at = std::string::npos, cells_after = 0;  // the last break point of this piece
+    for (std::size_t i = 0; i < line.size();) {
+        if (std::size_t n = ansi_length(line, i)) {
+            out.append(line.substr(i, n));
+            i += n;
+            continue;
+        }
+        const char c = line[i++];
+        if (continuation_byte(c)) {
+            out += c;
+            continue;
+        }
+        if (col >= columns) {
+            const std::string cont = "\n" + std::string(indent, ' ');
+            if (prose && space_at != std::string::npos) {
+                out.insert(space_at, cont);
+                col = indent + cells_after;
+            } else {
+                out += cont;
+                col = indent;
+            }
+            space_at = std::string::npos;
+            cells_after = 0;
+        }
+        ++col;
+        out += c;
+        if (c == ' ' && col > indent + 1) {
+            space_at = out.size();
+            cells_after = 0;
+        } else {
+            ++cells_after;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string fit_to_width(std::string_view text, std::size_t columns) {
+    if (columns < 20) return std::string(text);  // too narrow to fit anything sensibly
+    std::string out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t nl = text.find('\n', start);
+        const std::size_t end = nl == std::string_view::npos ? text.size() : nl;
+        out += fit_line(text.substr(start, end - start), columns);
+        if (nl == std::string_view::npos) break;
+        out += '\n';
+        start = nl + 1;
+    }
+    return out;
+}
+
 std::string interrupted_summary(const client::ExchangeResult& ex, std::uint64_t raw_received, double elapsed_ms) {
     char when[48];
     std::snprintf(when, sizeof when, "after %.1f s: ", elapsed_ms / 1000.0);
-    std::string out = std::string("interrupted (Ctrl-C) ") + when;
+    std::string out = when;
     if (!ex.connection) return out + "not connected; was connecting to " + ex.destination.display();
     out += "connected to " + ex.connection->remote + " (connection #" + std::to_string(ex.connection_number) + "); ";
     const std::size_t size = ex.request ? ex.request->bytes.size() : 0;

@@ -100,8 +100,14 @@ private:
 std::string exchange_report(const client::ExchangeResult& ex, const ReportOptions& opts, const ExchangeEnd& end,
                             std::size_t exchange_count);
 
-// What an exchange had done when it was interrupted: connected or not, bytes
-// sent and received, and what it was waiting for.
+// Fits each line of `text` (which may hold ANSI colours and UTF-8) into
+// `columns`: a longer line is broken, its continuations indented under the
+// value column (after the line's last run of two or more spaces, as in
+// "  status      200  OK..."), or under the bytes of a "  < " raw line.
+std::string fit_to_width(std::string_view text, std::size_t columns);
+
+// What an exchange had done when it was interrupted: "after 2.5 s: connected
+// to ...", bytes sent and received, and what it was waiting for.
 std::string interrupted_summary(const client::ExchangeResult& ex, std::uint64_t raw_received, double elapsed_ms);
 
 // A view of request bytes: "> " lines with CR/LF visible, or a hexdump.

@@ -176,14 +176,14 @@ def test_ctrl_c_while_waiting_prints_what_happened_and_exits_130(tmp):
                     return b"\x03"
             t0 = time.monotonic()
             rc, out = h.run_on_pty(["send", req, "--to", srv.address], timeout=10, step=step, want_rc=True,
-                                   env={"NO_COLOR": "1"})
+                                   env={"NO_COLOR": "1", "COLUMNS": "400"})
             h.eq(rc, 130, "Ctrl-C exits 130; screen: %r" % out[-800:])
             h.check(typed and time.monotonic() - t0 < 5, "it ended at the Ctrl-C, not at a timeout")
-            h.check(b"interrupted (Ctrl-C)" in out, "the summary: %r" % out[-800:])
+            h.check(b"interrupted (Ctrl-C, exit 130) after " in out, "the summary: %r" % out[-800:])
             h.check(b"connected to 127.0.0.1:" in out and b"sent 27 of 27 request bytes" in out,
                     "connected, bytes sent: %r" % out[-800:])
             h.check(waiting in out, "what it was waiting for: %r" % out[-800:])
-            h.eq(out.count(b"interrupted (Ctrl-C)"), 1, "printed once on the terminal")
+            h.eq(out.count(b"was waiting"), 1, "printed once on the terminal")
 
 
 def test_ctrl_c_with_json_is_still_one_document(tmp):
@@ -319,6 +319,27 @@ def test_error_printed_once_on_a_terminal(tmp):
     h.check(b"rawhttp serve %d" % port in out, "with the CLI's advice: %r" % out)
     rc, out, err = h.run(["send", h.write_req(tmp, GET), "--to", "127.0.0.1:%d" % port])
     h.check(b"nothing listens on that port" in err, "in a pipe, stderr has it for scripts: %r" % err)
+
+
+def test_every_line_fits_the_terminal(tmp):
+    import re
+    value = "v" * 150
+    with h.ScriptedServer([("HTTP/1.1 200 OK\r\nX-Long: %s\r\nContent-Length: 2\r\n\r\nok" % value).encode()]) as srv:
+        rc, out = h.run_on_pty(["send", h.write_req(tmp, GET), "--to", "127.0.0.1:%d" % srv.port,
+                                "-v", "--timing"], want_rc=True, env={"COLUMNS": "60"})
+    h.eq(rc, 0, "exit: %r" % out[-500:])
+    plain = re.sub(rb"\x1b\[[0-9;]*[A-Za-z]", b"", out).decode("utf-8")
+    lines = plain.split("\r\n")
+    h.check(all(len(l) <= 60 for l in lines), "a line is wider than 60 columns: %r" % [l for l in lines if len(l) > 60])
+    table = [l for l in lines if l.startswith("     1  X-Long")]
+    h.check(table, "the header table row: %r" % plain)
+    at = lines.index(table[0])
+    joined = lines[at].split("X-Long", 1)[1].strip() + "".join(l.strip() for l in lines[at + 1:at + 6])
+    h.check(joined.startswith(value), "the value is all there, continued under its column: %r" % lines[at:at + 4])
+    h.check(lines[at + 1].startswith(" " * 24 + "v"), "continuation indented under the value: %r" % lines[at + 1])
+    at = [i for i, l in enumerate(lines) if l.startswith("  status      200  OK: the request")][0]
+    h.check(lines[at].endswith(" ") and lines[at + 1].startswith(" " * 19) and lines[at + 1][19] != " ",
+            "prose breaks between words, under its text: %r" % lines[at:at + 2])
 
 
 def test_trace_shows_tcp_events(tmp):

@@ -120,7 +120,7 @@ TEST_CASE("interrupted_summary: connected, bytes each way, what it waited for") 
     auto ex = exchange(req);
     ex.bytes_written = req.bytes.size();
     CHECK(render::interrupted_summary(ex, 0, 2500) ==
-          "interrupted (Ctrl-C) after 2.5 s: connected to 127.0.0.1:8080 (connection #1); sent 27 of 27 request "
+          "after 2.5 s: connected to 127.0.0.1:8080 (connection #1); sent 27 of 27 request "
           "bytes; received 0 bytes; was waiting for the response's first byte");
     head_done(ex);
     ex.response->body_bytes = 2;
@@ -129,4 +129,34 @@ TEST_CASE("interrupted_summary: connected, bytes each way, what it waited for") 
     client::ExchangeResult none;
     none.destination.host = "example.com";
     CHECK(render::interrupted_summary(none, 0, 0).ends_with("not connected; was connecting to example.com:80"));
+}
+
+TEST_CASE("fit_to_width: long lines broken, continuations under the value column") {
+    CHECK(render::fit_to_width("short\n", 40) == "short\n");
+    // A header table line: continuations start under the value.
+    CHECK(render::fit_to_width("     1  X-Long  aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", 30) ==
+          "     1  X-Long  aaaaaaaaaaaaaa\n                aaaaaaaaaaaaaa\n                aa\n");
+    // Prose breaks between words.
+    CHECK(render::fit_to_width("  status      200  OK: the request succeeded", 32) ==
+          "  status      200  OK: the \n                   request \n                   succeeded");
+    // A raw line: under its bytes, after "  < ".
+    CHECK(render::fit_to_width("  < Set-Cookie: aaaaaaaaaaaaaaaaaaaaaaaa", 24) ==
+          "  < Set-Cookie: aaaaaaaa\n    aaaaaaaaaaaaaaaa");
+    // Colours take no columns; UTF-8 characters take one.
+    CHECK(render::fit_to_width("\x1b[2m\xc3\xa9\xc3\xa9\xc3\xa9\x1b[0m", 20) == "\x1b[2m\xc3\xa9\xc3\xa9\xc3\xa9\x1b[0m");
+    std::string wrapped = render::fit_to_width("  < " + std::string(30, 'b') + "\x1b[2;36m\\r\x1b[0m", 20);
+    for (std::size_t start = 0, nl; start < wrapped.size(); start = nl + 1) {
+        nl = wrapped.find('\n', start);
+        if (nl == std::string::npos) nl = wrapped.size();
+        std::string line = wrapped.substr(start, nl - start);
+        std::size_t cols = 0;
+        for (std::size_t i = 0; i < line.size(); ++i) {
+            if (line[i] == '\x1b') {
+                while (line[i] != 'm') ++i;
+                continue;
+            }
+            ++cols;
+        }
+        CHECK(cols <= 20);
+    }
 }
