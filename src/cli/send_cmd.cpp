@@ -334,6 +334,7 @@ int SendCmd::run() {
     report.hex = hex;
     report.style.color = render::want_color(1);
     report.escape_body = ::isatty(1) == 1;
+    if (report.escape_body && !json) report.columns = render::terminal_columns(1);
 
     long long cto = seconds_to_ms(connect_timeout), mt = seconds_to_ms(max_time), idle = seconds_to_ms(idle_timeout),
               ht = seconds_to_ms(head_timeout), e100 = seconds_to_ms(expect100_timeout), uw = seconds_to_ms(upgrade_wait);

@@ -55,6 +55,49 @@ std::string framing_words(const client::Response& r, std::string_view method) {
     return "";
 }
 
+// What a header field does, for the raw-beside-parsed view; empty when it is
+// not one a learner needs explained.
+std::string field_meaning(std::string_view name, std::string_view value, const client::Response& r) {
+    using http::iequals;
+    if (iequals(name, "Content-Length"))
+        return r.framing == http::Framing::content_length ? "framing: the body is exactly " + plural(r.content_length, "byte")
+                                                           : "not the framing here (see the empty line)";
+    if (iequals(name, "Transfer-Encoding"))
+        return r.framing == http::Framing::chunked ? "framing: the body comes in chunks, de-chunked here"
+                                                   : "a transfer coding (not chunked: the body runs to the close)";
+    if (iequals(name, "Connection")) {
+        if (value.find("close") != std::string_view::npos) return "the server closes the connection after this response";
+        if (value.find("pgrade") != std::string_view::npos) return "the connection switches to the protocol in Upgrade";
+        return "the connection stays open for the next request";
+    }
+    static const std::pair<const char*, const char*> known[] = {
+        {"Content-Type", "the body's media type"},
+        {"Content-Encoding", "a coding on the body (not decoded here)"},
+        {"Date", "when the server made the response"},
+        {"Server", "the server's software"},
+        {"Location", "where the resource is: a redirect's target"},
+        {"Set-Cookie", "a cookie for the client to keep and send back"},
+        {"Cache-Control", "who may cache the response, and for how long"},
+        {"ETag", "a version tag of the resource"},
+        {"Last-Modified", "when the resource last changed"},
+        {"Expires", "when a cached copy goes stale"},
+        {"Vary", "request fields a cache must match"},
+        {"Keep-Alive", "how long and how often the connection may be reused"},
+        {"Upgrade", "the protocol the connection switches to"},
+        {"Sec-WebSocket-Accept", "proof the server read the WebSocket key"},
+        {"Trailer", "fields that come after the chunked body"},
+        {"WWW-Authenticate", "how to authenticate"},
+        {"Retry-After", "when to try again"},
+        {"Accept-Ranges", "whether parts of the resource may be asked for"},
+        {"Content-Range", "which part of the resource this is"},
+        {"Age", "seconds the response spent in a cache"},
+        {"Strict-Transport-Security", "use only HTTPS with this host from now on"},
+    };
+    for (const auto& [n, m] : known)
+        if (iequals(name, n)) return m;
+    return "";
+}
+
 }  // namespace
 
 std::optional<std::string> parse_sections(std::string_view list, Sections& out) {
@@ -247,6 +290,10 @@ std::string ExchangeView::head(const client::ExchangeResult& ex) {
     out += leave_raw(st);
     const auto& r = *ex.response;
     const Style& s = o_.style;
+    if (o_.columns >= ReportOptions::kWideColumns && o_.sections.raw && !o_.hex) {
+        std::string wide = raw_beside_parsed(ex);
+        if (!wide.empty()) return out + wide + (switch_lines(ex).empty() ? "" : switch_lines(ex) + "\n");
+    }
     out += heading("parsed", s);
     for (const auto& i : r.interim) {
         out += "  interim     " + std::to_string(i.status) + " " + escape_inline(i.reason, s) +
@@ -269,6 +316,16 @@ std::string ExchangeView::head(const client::ExchangeResult& ex) {
         out += "  " + dim(idx, s) + cyan(name, s) + pad + "  " + escape_inline(v, s) + "\n";
     }
     out += "  framing     " + framing_at_head(r, ex.request ? ex.request->method : "") + "\n";
+    out += switch_lines(ex);
+    out += "\n";
+    return out;
+}
+
+// After 101 or a 2xx to CONNECT: what the switch means, the WebSocket accept checked.
+std::string ExchangeView::switch_lines(const client::ExchangeResult& ex) const {
+    const auto& r = *ex.response;
+    const Style& s = o_.style;
+    std::string out;
     if (r.status == 101 && ex.request) {
         const auto c = http::websocket::check_handshake(std::string_view(ex.request->bytes).substr(0, ex.request->head_bytes),
                                                         r.headers);
@@ -284,8 +341,45 @@ std::string ExchangeView::head(const client::ExchangeResult& ex) {
     } else if (ex.request && ex.request->method == "CONNECT" && r.status / 100 == 2) {
         out += "  tunnel      " + dim("open: the next requests of the file go through it, on this connection", s) + "\n";
     }
-    out += "\n";
     return out;
+}
+
+std::string ExchangeView::raw_beside_parsed(const client::ExchangeResult& ex) {
+    const auto& r = *ex.response;
+    const Style& s = o_.style;
+    // The head's lines, each matched with what the one reader made of it: the
+    // status line, one line per field, the empty line (obs-fold or bare CRs
+    // break that match: the plain view is kept then).
+    std::vector<std::string_view> lines;
+    std::string_view head(r.raw_head);
+    while (!head.empty()) {
+        const std::size_t nl = head.find('\n');
+        lines.push_back(head.substr(0, nl == std::string_view::npos ? head.size() : nl + 1));
+        head.remove_prefix(lines.back().size());
+    }
+    if (lines.size() != r.headers.size() + 2) return "";
+    const std::size_t left = std::min<std::size_t>(o_.columns / 2 - 4, 64);
+    auto row = [&](std::string_view raw, const std::string& meaning) {
+        std::string shown = escape_inline(raw, {});  // plain: the width is counted, colours would hide it
+        if (shown.size() > left) shown = shown.substr(0, left - 3) + "...";
+        return "  " + shown + std::string(left - shown.size() + 2, ' ') + meaning + "\n";
+    };
+    std::string out = heading("parsed, line by line", s);
+    for (const auto& i : r.interim)
+        out += "  " + dim("(interim " + std::to_string(i.status) + " " + escape_inline(i.reason, s) + ": " +
+                              std::string(http::status_meaning(i.status)) + ")",
+                          s) +
+               "\n";
+    out += row(lines[0], "status line: " + escape_inline(r.version, s) + ", status " + std::to_string(r.status) + " (" +
+                             std::string(http::status_meaning(r.status)) + "), reason " +
+                             (r.reason.empty() ? std::string("empty") : "\"" + escape_inline(r.reason, s) + "\""));
+    for (std::size_t k = 0; k < r.headers.size(); ++k) {
+        const auto& [n, v] = r.headers[k];
+        std::string m = field_meaning(n, v, r);
+        out += row(lines[k + 1], dim("field " + std::to_string(k + 1), s) + (m.empty() ? "" : ": " + m));
+    }
+    out += row(lines.back(), "the empty line: the head ends; body: " + framing_at_head(r, ex.request ? ex.request->method : ""));
+    return out + "\n";
 }
 
 std::string ExchangeView::switched(const client::ExchangeResult& ex, std::string_view bytes) {

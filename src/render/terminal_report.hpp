@@ -27,6 +27,10 @@ struct ReportOptions {
     Style style;
     bool hex = false;          // bytes as a hexdump
     bool escape_body = true;   // false: body bytes exact (stdout is not a terminal)
+    // The terminal's width (0: not a terminal). From kWideColumns on, the parsed
+    // view shows each raw line of the head with its meaning beside it.
+    std::size_t columns = 0;
+    static constexpr std::size_t kWideColumns = 140;
 };
 
 // Captures what one exchange needs for its report, with bounded memory.
@@ -88,6 +92,8 @@ private:
     };
     State& state(const client::ExchangeResult& ex) { return states_[ex.index]; }
     std::string raw_lines(State& st, std::string_view bytes, bool flush);
+    std::string raw_beside_parsed(const client::ExchangeResult& ex);  // the wide parsed view, or ""
+    std::string switch_lines(const client::ExchangeResult& ex) const;
     std::string enter_raw(State& st);  // the raw view's heading, when another section came last
     std::string leave_raw(State& st);  // ends the raw view when another section comes
 

@@ -342,6 +342,24 @@ def test_every_line_fits_the_terminal(tmp):
             "prose breaks between words, under its text: %r" % lines[at:at + 2])
 
 
+def test_wide_terminal_shows_each_raw_line_with_its_meaning(tmp):
+    import re
+    resp = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
+    with h.ScriptedServer([resp], connections=2) as srv:
+        wide = h.run_on_pty(["send", h.write_req(tmp, GET), "--to", "127.0.0.1:%d" % srv.port], env={"COLUMNS": "160"})
+        narrow = h.run_on_pty(["send", h.write_req(tmp, GET), "--to", "127.0.0.1:%d" % srv.port], env={"COLUMNS": "100"})
+    wide = re.sub(rb"\x1b\[[0-9;]*[A-Za-z]", b"", wide).decode()
+    narrow = re.sub(rb"\x1b\[[0-9;]*[A-Za-z]", b"", narrow).decode()
+    h.check("parsed, line by line" in wide, "the wide view: %r" % wide)
+    rows = {l.split("\\r\\n")[0].strip(): l.split("\\r\\n", 1)[1].strip() for l in wide.split("\r\n")
+            if l.startswith("  ") and not l.startswith("  <") and "\\r\\n " in l}
+    h.eq(rows.get("Content-Length: 2"), "field 2: framing: the body is exactly 2 bytes", "the framing beside its line")
+    h.check(rows.get("HTTP/1.1 200 OK", "").startswith("status line: HTTP/1.1, status 200 (OK"), "the status line: %r" % rows)
+    h.check(rows.get("", "").startswith("the empty line: the head ends"), "the empty line: %r" % rows)
+    h.check(all(len(l) <= 160 for l in wide.split("\r\n")), "fits 160 columns")
+    h.check("parsed, line by line" not in narrow and "status      200" in narrow, "narrower: today's order: %r" % narrow)
+
+
 def test_trace_shows_tcp_events(tmp):
     req = h.write_req(tmp, GET)
     with h.ScriptedServer([b"HTTP/1.1 200 OK\r\n\r\nuntil close"]) as srv:
