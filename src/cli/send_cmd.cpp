@@ -61,16 +61,6 @@ std::atomic<bool> g_interrupted{false};
 
 extern "C" void on_sigint(int) { g_interrupted.store(true); }
 
-// The request line's target, for hints ("https://..." sent without --tls).
-std::string_view request_target(const ComposedRequest& r) {
-    std::string_view b(r.bytes);
-    b = b.substr(0, b.find_first_of("\r\n"));
-    std::size_t sp = b.find(' ');
-    if (sp == std::string_view::npos) return {};
-    b.remove_prefix(sp + 1);
-    return b.substr(0, b.find(' '));
-}
-
 // Streams each step of the session to the chosen outputs: the live view on
 // stdout (a section as each event happens), the progress line and --trace on
 // stderr; or, for --json, one document at the end.
@@ -213,7 +203,7 @@ private:
         else if (ex.response && ex.response->status == 400 &&
                  c.body.find("plain HTTP request was sent to HTTPS port") != std::string::npos)
             out.push_back("the server says this port speaks TLS (\"The plain HTTP request was sent to HTTPS port\"): add --tls");
-        if (ex.request && request_target(*ex.request).starts_with("https://"))
+        if (ex.request && client::request_target(*ex.request).starts_with("https://"))
             out.push_back("the request line's target is https://..., but it went over plain TCP: add --tls to speak TLS");
         return out;
     }

@@ -61,15 +61,6 @@ struct Connection {
     bool tunnel_tls = false;  // TLS runs inside the tunnel
 };
 
-// The request line's target (CONNECT's authority).
-std::string request_target(const ComposedRequest& req) {
-    std::string_view b(req.bytes);
-    b = b.substr(0, b.find_first_of("\r\n"));
-    const std::size_t sp = b.find(' ');
-    if (sp == std::string_view::npos) return {};
-    b.remove_prefix(sp + 1);
-    return std::string(b.substr(0, b.find(' ')));
-}
 
 // Forwards socket-level traffic to the session hooks (for --trace).
 class TraceForwarder : public net::TransportObserver {
@@ -586,6 +577,15 @@ private:
 };
 
 }  // namespace
+
+std::string request_target(const ComposedRequest& req) {
+    std::string_view b(req.bytes);
+    b = b.substr(0, b.find_first_of("\r\n"));
+    const std::size_t sp = b.find(' ');
+    if (sp == std::string_view::npos) return {};
+    b.remove_prefix(sp + 1);
+    return std::string(b.substr(0, b.find(' ')));
+}
 
 std::string Destination::display() const {
     if (unix_socket) return "unix:" + *unix_socket;

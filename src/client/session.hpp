@@ -152,4 +152,7 @@ struct DestinationOverrides {
 };
 Result<Destination> resolve_destination(const ComposedRequest& request, const DestinationOverrides& overrides);
 
+// The request line's target as written ("/", "https://x/", CONNECT's "host:443").
+std::string request_target(const ComposedRequest& request);
+
 }  // namespace rawhttp::client
