@@ -83,6 +83,20 @@ def test_tls_certificate_details_in_view_json_and_trace(tmp):
             "the trace: %r" % err[:1500])
 
 
+def test_chat_tls_like_ncat_ssl(tmp):
+    n = nginx(tmp)
+    typed = b"GET / HTTP/1.1\nHost: localhost\nConnection: close\n\n"
+    rc, out, err = h.run(["chat", "localhost", str(n.tls_port), "--tls", "--cacert", _ca], stdin=typed)
+    h.eq(rc, 0, "exit (%r)" % err)
+    h.check(b"hello over tls" in out, "the answer over TLS: %r" % out)
+    h.check(b"over TLS" in err and b"certificate /CN=localhost" in err, "the note names TLS: %r" % err)
+    rc, out, err = h.run(["chat", "localhost", str(n.tls_port), "--tls"], stdin=typed)
+    h.eq(rc, 60, "unknown CA: exit 60 (%r)" % err)
+    rc, out, err = h.run(["chat", "localhost", str(n.tls_port), "--tls", "--insecure"], stdin=typed)
+    h.eq(rc, 0, "--insecure: exit (%r)" % err)
+    h.check(b"hello over tls" in out, "--insecure answer: %r" % out)
+
+
 def test_tls_insecure_skips_verification(tmp):
     n = nginx(tmp)
     req = tls_req(tmp, n.tls_port)
