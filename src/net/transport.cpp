@@ -248,11 +248,11 @@ bool is_ip_literal(const std::string& host) {
     return ::inet_pton(AF_INET, host.c_str(), buf) == 1 || ::inet_pton(AF_INET6, host.c_str(), buf) == 1;
 }
 
-// getaddrinfo() has no timeout of its own, so when a deadline applies it runs
-// on a helper thread that we stop waiting for (and leave to finish) once the
-// deadline passes. Returns nullopt on timeout.
+// getaddrinfo() has no timeout of its own, so when a deadline or a cancel
+// flag applies it runs on a helper thread that we stop waiting for (and leave
+// to finish) once the deadline passes or the flag is raised. Returns nullopt then.
 std::optional<Resolved> resolve_bounded(const std::string& host, const std::string& service, const Deadline& deadline) {
-    if (!deadline.at || is_ip_literal(host)) return resolve_now(host, service);
+    if ((!deadline.at && !deadline.cancel) || is_ip_literal(host)) return resolve_now(host, service);
     auto job = std::make_shared<ResolveJob>();
     try {
         std::thread([job, host, service] {
@@ -266,8 +266,11 @@ std::optional<Resolved> resolve_bounded(const std::string& host, const std::stri
         return resolve_now(host, service);  // no thread to spare: resolve inline
     }
     std::unique_lock<std::mutex> lock(job->mu);
-    if (!job->cv.wait_until(lock, *deadline.at, [&] { return job->done; })) {
-        return std::nullopt;  // the thread finishes on its own; the job frees the result
+    // In slices, so that a raised cancel flag (Ctrl-C) is seen within 100 ms.
+    while (!job->done) {
+        if (deadline.cancelled() || deadline.passed()) return std::nullopt;  // the thread finishes on its own
+        const TimePoint slice = Clock::now() + std::chrono::milliseconds(100);
+        job->cv.wait_until(lock, deadline.at ? std::min(*deadline.at, slice) : slice);
     }
     Resolved r = job->result;
     job->result.list = nullptr;  // ownership moves to the caller
@@ -399,6 +402,8 @@ Result<std::unique_ptr<Transport>> connect(const ConnectOptions& o) {
     }
     auto resolved = resolve_bounded(o.host, std::to_string(o.port), resolve_deadline);
     info.dns_ms = ms_since(start);
+    if (!resolved && o.deadline.cancelled())
+        return make_error(ErrorKind::interrupted, "interrupted while resolving host '" + o.host + "'");
     if (!resolved) {
         return make_error(ErrorKind::timeout, "resolving host '" + o.host + "' timed out after " +
                                                   std::to_string(whole_ms(start)) + " ms");
