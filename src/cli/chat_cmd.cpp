@@ -13,6 +13,7 @@
 #include "net/transport.hpp"
 #include "render/escape.hpp"
 #include "render/trace.hpp"
+#include "tls/tls_transport.hpp"
 #include "server/conversation.hpp"
 
 namespace rawhttp::cli {
@@ -36,6 +37,9 @@ struct ChatCmd {
     bool quiet = false;
     double connect_timeout = 10;
     double max_time = 0;
+    bool tls = false;       // as ncat --ssl
+    bool insecure = false;
+    std::string cacert;
 
     int run() {
         long long cto = seconds_to_ms(connect_timeout), mt = seconds_to_ms(max_time);
@@ -59,6 +63,15 @@ struct ChatCmd {
             print_error("chat: " + conn.error().message);
             return exit_code(conn.error().kind);
         }
+        if (tls) {
+            // SNI and the certificate name: the host as given.
+            net::TlsOptions to{h, !insecure, cacert.empty() ? std::nullopt : std::optional<std::string>(cacert)};
+            conn = net::start_tls(std::move(*conn), to, co.deadline);
+            if (!conn) {
+                print_error("chat: " + conn.error().message);
+                return exit_code(conn.error().kind);
+            }
+        }
         // Only now: Ctrl-C during a slow connect keeps its default (leave at once).
         std::signal(SIGINT, on_chat_signal);
         std::signal(SIGTERM, on_chat_signal);
@@ -66,7 +79,11 @@ struct ChatCmd {
         render::Style note_style{render::want_color(2)};
         const bool tty_in = ::isatty(0) == 1;
         if (!quiet) {
-            std::cerr << render::dim("connected to " + t.info().remote + " from " + t.info().local +
+            const auto& i = t.info();
+            std::cerr << render::dim("connected to " + i.remote + " from " + i.local +
+                                         (i.tls_version ? " over " + *i.tls_version + " (" + i.tls_cipher.value_or("?") +
+                                                              (i.cert_subject ? ", certificate " + *i.cert_subject : "") + ")"
+                                                        : std::string()) +
                                          " (your address and ephemeral port); each line " +
                                          (tty_in ? "you type" : "read") + " goes out with " +
                                          (eol == "lf" ? "LF" : "CRLF") + (tty_in ? "; Ctrl-D half-closes, Ctrl-C leaves" : ""),
@@ -128,6 +145,9 @@ void add_chat_command(CLI::App& app, int& exit_code) {
     sub->add_flag("-v,--verbose", cmd->verbose, "also show each line sent, CR/LF visible (> lines)");
     sub->add_flag("--trace", cmd->trace, "show every socket read and write on stderr: time, direction, size and the bytes (escaped, or --hex)");
     sub->add_flag("-q,--quiet", cmd->quiet, "no notes on stderr (connected, closed)");
+    auto* tls = sub->add_flag("--tls", cmd->tls, "speak TLS on the connection, as ncat --ssl (SNI and the certificate name: HOST)");
+    sub->add_flag("-k,--insecure", cmd->insecure, "TLS: do not verify the server's certificate and name")->needs(tls);
+    sub->add_option("--cacert", cmd->cacert, "TLS: trust the CA certificates in this PEM file")->check(ca_file())->needs(tls);
     sub->add_option("--connect-timeout", cmd->connect_timeout, "seconds allowed for connecting (default 10)");
     sub->add_option("--max-time", cmd->max_time, "seconds for the whole conversation, then exit 28 (default: no limit)");
     sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <optional>
 #include "cli/common.hpp"
+#include "compose/wire_bytes.hpp"
 
 #include <unistd.h>
 
@@ -288,6 +289,17 @@ bool write_port_file(const std::string& path, int port, std::string_view command
         return false;
     }
     return true;
+}
+
+Result<std::vector<lint::Finding>> lint_composed(const ComposedRequest& req, const lint::LintOptions& options) {
+    if (req.streamed.empty()) return lint::lint_request(req.bytes, options);
+    lint::RequestLint streaming(options);
+    if (auto err = for_each_wire_piece(req, [&](std::string_view piece) {
+            streaming.put(piece);
+            return true;
+        }))
+        return *err;
+    return streaming.finish(req.bytes);
 }
 
 }  // namespace rawhttp::cli

@@ -11,6 +11,7 @@
 #include "client/session.hpp"
 #include "compose/compose.hpp"
 #include "core/error.hpp"
+#include "lint/lint.hpp"
 
 namespace rawhttp::cli {
 
@@ -96,6 +97,11 @@ long long seconds_to_ms(double seconds);
 
 // Writes all bytes to a file descriptor (stdout), retrying short writes.
 bool write_all_fd(int fd, std::string_view bytes);
+
+// lint of a composed request's wire bytes, a body file too large to hold
+// read through from disk (the findings point into the held bytes). A file
+// that cannot be read is an Error of kind send, with its message.
+Result<std::vector<lint::Finding>> lint_composed(const ComposedRequest& req, const lint::LintOptions& options);
 
 // --port-file for the servers: the port written whole, then renamed, so a
 // reader never sees half a number. On failure prints "COMMAND: cannot write

@@ -8,7 +8,6 @@
 #include <sstream>
 
 #include "cli/common.hpp"
-#include "compose/wire_bytes.hpp"
 #include "lint/lint.hpp"
 #include "render/escape.hpp"
 #include "render/json_output.hpp"
@@ -76,21 +75,12 @@ struct LintCmd {
             const auto& r = (*reqs)[i];
             lint::LintOptions lo;
             lo.strict = strict;
-            std::vector<lint::Finding> found;
-            if (r.streamed.empty()) {
-                found = lint::lint_request(r.bytes, lo);
-            } else {
-                // A body streamed from a file is read through, never held.
-                lint::RequestLint streaming(lo);
-                if (auto err = for_each_wire_piece(r, [&](std::string_view piece) {
-                        streaming.put(piece);
-                        return true;
-                    })) {
-                    print_error(err->message);
-                    return 2;
-                }
-                found = streaming.finish(r.bytes);
+            auto linted = lint_composed(r, lo);
+            if (!linted) {
+                print_error(linted.error().message);
+                return 2;
             }
+            const std::vector<lint::Finding>& found = *linted;
             auto file_lines = wire_lines_to_file_lines(loaded->text, r.line);
             any_error = any_error || lint::has_error(found);
             if (reqs->size() > 1 && !json && !quiet)

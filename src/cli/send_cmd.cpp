@@ -2,7 +2,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -12,6 +14,7 @@
 #include "lint/lint.hpp"
 #include "render/lint_report.hpp"
 #include "render/escape.hpp"
+#include "render/progress.hpp"
 #include "render/json_output.hpp"
 #include "render/terminal_report.hpp"
 #include "render/trace.hpp"
@@ -32,6 +35,9 @@ struct SendCmd {
     bool trace = false;
     bool fail = false;
     bool pipeline = false;
+    bool no_progress = false;
+    double expect100_timeout = 1;
+    double upgrade_wait = 1;
     std::string show;
     std::string output;
     double connect_timeout = 10;
@@ -51,45 +57,179 @@ struct SendCmd {
     int run();
 };
 
-// Streams each step of the session to the chosen outputs.
+// Set by SIGINT: every wait of the session ends, and what happened so far is shown.
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_sigint(int) { g_interrupted.store(true); }
+
+// Streams each step of the session to the chosen outputs: the live view on
+// stdout (a section as each event happens), the progress line and --trace on
+// stderr; or, for --json, one document at the end.
 class SendHooks : public client::SessionHooks {
 public:
     SendHooks(const SendCmd& cmd, render::ReportOptions report, std::size_t count)
-        : cmd_(cmd), report_(std::move(report)), count_(count), t0_(std::chrono::steady_clock::now()) {
+        : cmd_(cmd), report_(report), view_(report, count), count_(count), t0_(std::chrono::steady_clock::now()) {
         trace_style_.color = render::want_color(2);
         stream_body_ = !cmd.json && !report_.escape_body && only_body(report_.sections);
+        // Pipelined responses come after all the requests were written, and
+        // libcurl reports after the fact: those exchanges are shown whole.
+        live_ = !cmd.json && !stream_body_ && !cmd.pipeline && cmd.via == "rawhttp";
+        progress_ = !cmd.json && !cmd.no_progress && ::isatty(2) == 1;
+        // On a terminal every line fits its width (continuations indented).
+        if (!cmd.json && report_.escape_body) columns_ = render::terminal_columns(1);
     }
 
     int out_fd = -1;  // -o FILE
     std::string file_text;  // the .req, for the file lines of "why" findings
     bool write_failed = false;
     render::json exchanges = render::json::array();
+    std::optional<std::size_t> last_written;  // the last request index written, in part or whole
+    std::string interrupted;                  // the summary, once Ctrl-C ended an exchange
+    std::string first_error;                  // the first failed exchange's message, as shown
+    bool error_on_stdout = false;             // that message is in the view on stdout
 
-    void on_raw(const client::ExchangeResult& ex, std::string_view raw) override { cap(ex).add_raw(raw); }
+    void on_connected(const client::ExchangeResult& ex, const net::ConnectionInfo&) override {
+        if (live_) out(view_.begin(ex));
+    }
+
+    void on_request_written(const client::ExchangeResult& ex) override {
+        last_written = ex.index;
+        if (live_) out(view_.request_written(ex));
+    }
+
+    void on_raw(const client::ExchangeResult& ex, std::string_view raw) override {
+        cap(ex).add_raw(raw);
+        if (live_) out(view_.raw(ex, raw));
+    }
+
+    void on_head(const client::ExchangeResult& ex) override {
+        head_at_ = std::chrono::steady_clock::now();
+        if (live_) out(view_.head(ex));
+    }
 
     void on_body(const client::ExchangeResult& ex, std::string_view b) override {
         if (out_fd >= 0 && !write_failed && !write_all_fd(out_fd, b)) write_failed = true;
         if (stream_body_) {
             write_all_fd(1, b);
-            return;
+        } else {
+            cap(ex).add_body(b);
+            if (live_ && view_.streams_body()) out(view_.body(ex, b));
         }
-        cap(ex).add_body(b);
+        progress(ex, b.size());
+    }
+
+    void on_switched(const client::ExchangeResult& ex, std::string_view b) override {
+        if (live_) out(view_.switched(ex, b));
     }
 
     void on_socket_read(std::size_t conn, std::string_view b) override { trace_line(conn, render::TraceDirection::read, b); }
     void on_socket_write(std::size_t conn, std::string_view b) override { trace_line(conn, render::TraceDirection::write, b); }
+    void on_event(std::size_t conn, std::string_view what) override {
+        if (!cmd_.trace) return;
+        clear_progress();
+        char head[64];
+        std::snprintf(head, sizeof head, "[%10.3f ms] #%zu * ", elapsed_ms(), conn);
+        write_all_fd(2, render::dim(std::string(head) + render::escape_message(what), trace_style_) + "\n");
+    }
 
     void on_exchange_done(const client::ExchangeResult& ex) override {
+        clear_progress();
+        body_seen_ = 0;
         auto& c = cap(ex);
+        render::ExchangeEnd end;
+        end.capture = &c;
+        end.why = why_lines(ex);
+        end.hints = hints(ex, c);
+        if (ex.error) {
+            end.error_message = ex.error->kind == ErrorKind::interrupted
+                                    ? render::interrupted_summary(ex, c.raw_total, elapsed_ms())
+                                    : worded_error(ex);
+            if (ex.error->kind == ErrorKind::interrupted) interrupted = end.error_message;
+            if (first_error.empty()) {
+                first_error = end.error_message;
+                error_on_stdout = !cmd_.json && !stream_body_;
+            }
+        }
         if (cmd_.json) {
-            exchanges.push_back(render::exchange_json(ex, c.body, c.body_truncated()));
+            render::json j = render::exchange_json(ex, c.body, c.body_truncated());
+            for (const auto& h : end.hints) j["notes"].push_back("hint: " + h);
+            exchanges.push_back(j);
+        } else if (live_) {
+            out(view_.end(ex, end));
         } else if (!stream_body_) {
-            write_all_fd(1, render::exchange_report(ex, c, report_, why_lines(ex), count_));
+            out(render::exchange_report(ex, report_, end, count_));
         }
         captures_.erase(ex.index);
     }
 
+    bool body_only() const { return stream_body_; }
+
+    // Writes a part of the view on stdout (the progress line makes way).
+    void out(const std::string& text) {
+        if (text.empty()) return;
+        clear_progress();
+        write_all_fd(1, columns_ ? render::fit_to_width(text, columns_) : text);
+    }
+
 private:
+    double elapsed_ms() const {
+        return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0_).count();
+    }
+
+    // The error's message with what the command line adds: which option raises
+    // a limit, how to start the practice server.
+    static std::string worded_error(const client::ExchangeResult& ex) {
+        std::string msg = ex.error->message;
+        const auto& d = ex.destination;
+        bool loopback = !d.unix_socket && (d.host == "127.0.0.1" || d.host == "localhost" || d.host == "::1");
+        if (ex.error->kind == ErrorKind::connect && loopback && msg.ends_with("is the server running?"))
+            msg += " (the practice server: rawhttp serve " + std::to_string(d.port) + ")";
+        switch (ex.error->limit) {
+            case Limit::head_size: msg += " (--max-head-size raises the limit)"; break;
+            case Limit::header_count: msg += " (--max-headers raises the limit)"; break;
+            case Limit::interim_count: msg += " (--max-interim raises the limit)"; break;
+            case Limit::none: break;
+        }
+        return msg;
+    }
+
+    // What did not happen, and the option that makes it happen.
+    static std::vector<std::string> hints(const client::ExchangeResult& ex, const render::ExchangeCapture& c) {
+        std::vector<std::string> out;
+        if (ex.destination.tls) return out;
+        const std::string_view raw(c.raw);
+        // A TLS record (alert 0x15 or handshake 0x16, version 3.x) where HTTP was expected.
+        if (raw.size() >= 2 && (raw[0] == '\x15' || raw[0] == '\x16') && raw[1] == '\x03')
+            out.push_back("the reply starts with a TLS record: this port speaks TLS (HTTPS); add --tls");
+        else if (ex.response && ex.response->status == 400 &&
+                 c.body.find("plain HTTP request was sent to HTTPS port") != std::string::npos)
+            out.push_back("the server says this port speaks TLS (\"The plain HTTP request was sent to HTTPS port\"): add --tls");
+        if (ex.request && client::request_target(*ex.request).starts_with("https://"))
+            out.push_back("the request line's target is https://..., but it went over plain TCP: add --tls to speak TLS");
+        return out;
+    }
+
+    void progress(const client::ExchangeResult& ex, std::size_t n) {
+        body_seen_ += n;
+        if (!progress_ || !ex.response) return;
+        const auto now = std::chrono::steady_clock::now();
+        // Only for a body that takes a while, redrawn a few times a second.
+        if (now - head_at_ < std::chrono::milliseconds(300) || now - drawn_at_ < std::chrono::milliseconds(150)) return;
+        drawn_at_ = now;
+        std::optional<std::uint64_t> total;
+        if (ex.response->framing == http::Framing::content_length) total = ex.response->content_length;
+        if (total && body_seen_ >= *total) return;  // done: the view says the rest
+        const double s = std::chrono::duration<double>(now - head_at_).count();
+        write_all_fd(2, "\r" + render::progress_line(body_seen_, total, s, render::terminal_columns(2)) + "\x1b[K");
+        progress_shown_ = true;
+    }
+
+    void clear_progress() {
+        if (!progress_shown_) return;
+        progress_shown_ = false;
+        write_all_fd(2, "\r\x1b[K");
+    }
+
     // Send's "why": lint on the bytes actually sent, the findings that explain a 4xx/5xx.
     std::vector<std::string> why_lines(const client::ExchangeResult& ex) const {
         std::vector<std::string> lines;
@@ -98,12 +238,16 @@ private:
         // no empty line, a Content-Length promising more than was sent).
         bool waited = ex.error && ex.error->kind == ErrorKind::timeout && (!ex.response || !ex.response->head_complete);
         if (waited) {
-            auto found = lint::findings_for_status(lint::lint_request(ex.request->bytes), 408);
+            auto linted = lint_composed(*ex.request, {});
+            if (!linted) return lines;
+            auto found = lint::findings_for_status(*linted, 408);
             for (const auto& f : found) append_finding(lines, ex, f);
             return lines;
         }
         if (!ex.response || ex.response->status < 400) return lines;
-        auto all = lint::lint_request(ex.request->bytes);
+        auto linted = lint_composed(*ex.request, {});
+        if (!linted) return lines;
+        const auto& all = *linted;
         auto found = lint::findings_for_status(all, ex.response->status);
         if (found.empty()) {
             // No finding predicts this very status, but errors a strict server rejects
@@ -153,16 +297,22 @@ private:
 
     void trace_line(std::size_t conn, render::TraceDirection direction, std::string_view b) {
         if (!cmd_.trace) return;
-        double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0_).count();
-        write_all_fd(2, render::trace_entry(ms, "#" + std::to_string(conn), direction, b, cmd_.hex, trace_style_));
+        clear_progress();
+        write_all_fd(2, render::trace_entry(elapsed_ms(), "#" + std::to_string(conn), direction, b, cmd_.hex, trace_style_));
     }
 
     const SendCmd& cmd_;
     render::ReportOptions report_;
+    render::ExchangeView view_;
     std::size_t count_;
     std::chrono::steady_clock::time_point t0_;
     render::Style trace_style_;
     bool stream_body_ = false;
+    bool live_ = false;
+    bool progress_ = false, progress_shown_ = false;
+    std::chrono::steady_clock::time_point head_at_, drawn_at_;
+    std::uint64_t body_seen_ = 0;
+    std::size_t columns_ = 0;  // the terminal's width, 0: not a terminal
     std::map<std::size_t, render::ExchangeCapture> captures_;
 };
 
@@ -179,11 +329,13 @@ int SendCmd::run() {
     report.hex = hex;
     report.style.color = render::want_color(1);
     report.escape_body = ::isatty(1) == 1;
+    if (report.escape_body && !json) report.columns = render::terminal_columns(1);
 
     long long cto = seconds_to_ms(connect_timeout), mt = seconds_to_ms(max_time), idle = seconds_to_ms(idle_timeout),
-              ht = seconds_to_ms(head_timeout);
-    if (cto < 0 || mt < 0 || idle < 0 || ht < 0) {
-        print_error("--connect-timeout, --max-time, --idle-timeout and --head-timeout take a number of seconds (0 or more)");
+              ht = seconds_to_ms(head_timeout), e100 = seconds_to_ms(expect100_timeout), uw = seconds_to_ms(upgrade_wait);
+    if (cto < 0 || mt < 0 || idle < 0 || ht < 0 || e100 < 0 || uw < 0) {
+        print_error("--connect-timeout, --max-time, --idle-timeout, --head-timeout, --expect100-timeout and "
+                    "--upgrade-wait take a number of seconds (0 or more)");
         return 2;
     }
 
@@ -255,6 +407,15 @@ int SendCmd::run() {
                                "a proxy expects an absolute-form target (GET http://HOST/PATH HTTP/1.1, RFC 9112 "
                                "§3.2.2); this request's is origin-form, sent as written");
     }
+    so.expect100_timeout = std::chrono::milliseconds(e100);
+    so.upgrade_wait = std::chrono::milliseconds(uw);
+    // Ctrl-C ends the waits and shows what happened so far; a second one kills.
+    so.cancel = &g_interrupted;
+    struct sigaction sa{};
+    sa.sa_handler = on_sigint;
+    sa.sa_flags = SA_RESETHAND;  // no SA_RESTART: a blocked poll returns at once
+    sigemptyset(&sa.sa_mask);
+    ::sigaction(SIGINT, &sa, nullptr);
     std::vector<client::ExchangeResult> results;
     std::optional<compare::CurlRun> curl_run;  // owns the requests libcurl wrote, which results point to
     if (via == "curl") {
@@ -281,6 +442,20 @@ int SendCmd::run() {
             break;
         }
     }
+    // Say what did not happen: the requests a failure left unsent (or, pipelined, unanswered).
+    std::vector<std::string> run_notes;
+    if (code != 0 && results.size() < reqs->size()) {  // one request alone: its error says it
+        const std::size_t n = reqs->size();
+        const std::size_t tried = results.size();  // exchanges run, the failed one last
+        const std::size_t sent = hooks.last_written ? *hooks.last_written + 1 : 0;  // requests written, in part or whole
+        auto range = [n](std::size_t from, std::size_t to, std::string_view what) {  // 1-based, inclusive
+            return from == to ? "request " + std::to_string(from) + " of " + std::to_string(n) + " was " + std::string(what)
+                              : "requests " + std::to_string(from) + "-" + std::to_string(to) + " of " +
+                                    std::to_string(n) + " were " + std::string(what);
+        };
+        if (sent > tried) run_notes.push_back(range(tried + 1, sent, "sent but not answered"));
+        if (sent < n) run_notes.push_back(range(sent + 1, n, "not sent"));
+    }
     if (json) {
         render::json doc;
         doc["exchanges"] = hooks.exchanges;
@@ -288,26 +463,21 @@ int SendCmd::run() {
         for (std::size_t i = 0; i < reqs->size(); ++i)
             for (const auto& n : (*reqs)[i].notes)
                 notes.push_back((reqs->size() > 1 ? "request " + std::to_string(i + 1) + ": " : std::string()) + n);
+        for (const auto& n : run_notes) notes.push_back(n);
         doc["notes"] = notes;
         write_all_fd(1, render::dump(doc, ::isatty(1) == 1) + "\n");
+    } else {
+        render::Style style{render::want_color(1)};
+        for (const auto& n : run_notes) {
+            if (hooks.body_only()) print_note(n);  // stdout holds the body's exact bytes
+            else hooks.out(render::dim("note: " + n, style) + "\n");
+        }
     }
     if (code != 0) {
-        for (const auto& ex : results)
-            if (ex.error) {
-                std::string msg = ex.error->message;
-                const auto& d = ex.destination;
-                bool loopback = !d.unix_socket && (d.host == "127.0.0.1" || d.host == "localhost" || d.host == "::1");
-                if (ex.error->kind == ErrorKind::connect && loopback && msg.ends_with("is the server running?"))
-                    msg += " (the practice server: rawhttp serve " + std::to_string(d.port) + ")";
-                switch (ex.error->limit) {
-                    case Limit::head_size: msg += " (--max-head-size raises the limit)"; break;
-                    case Limit::header_count: msg += " (--max-headers raises the limit)"; break;
-                    case Limit::interim_count: msg += " (--max-interim raises the limit)"; break;
-                    case Limit::none: break;
-                }
-                print_error(msg);
-                break;
-            }
+        // Printed once: the view on a terminal already has it, and stderr is that terminal too.
+        const bool shown = hooks.error_on_stdout && ::isatty(1) == 1 && ::isatty(2) == 1;
+        if (!shown && !hooks.first_error.empty())
+            print_error(code == 130 ? "interrupted (Ctrl-C) " + hooks.first_error : hooks.first_error);
         return code;
     }
     if (hooks.write_failed) {
@@ -332,7 +502,12 @@ void add_send_command(CLI::App& app, int& exit_code) {
     CLI::App* sub = app.add_subcommand("send", "compose FILE.req, send it over rawhttp's own socket, show the raw and parsed response");
     sub->footer(
         "Compose FILE.req, connect, send it over rawhttp's own socket, read the response,\n"
-        "and show the connection, the raw response (CR/LF visible) and the parsed view.\n\n"
+        "and show the connection, the raw response (CR/LF visible) and the parsed view.\n"
+        "Each section appears when it happens: the connection when connected, the request\n"
+        "when written (-v), raw lines as they arrive, the parsed view when the head is\n"
+        "complete. A slow body shows a progress line on stderr when it is a terminal.\n"
+        "Ctrl-C prints what happened so far (connected? bytes sent and received? waiting\n"
+        "for what?) and exits 130.\n\n"
         "Examples:\n"
         "  rawhttp send get-local.req --to 127.0.0.1:8080\n"
         "  rawhttp send get-google.req -v --timing\n"
@@ -348,12 +523,22 @@ void add_send_command(CLI::App& app, int& exit_code) {
         ->check(non_empty());
     sub->add_flag("-v,--verbose", cmd->verbose, "also show the request as sent");
     sub->add_flag("--timing", cmd->timing, "show DNS, connect, TLS, written, first byte and total times");
-    sub->add_flag("--trace", cmd->trace, "show every socket read and write on stderr: time, direction, size and the bytes (escaped, or --hex)");
+    sub->add_flag("--trace", cmd->trace,
+                  "show every socket read and write on stderr: time, direction, size and the bytes (escaped, or --hex), "
+                  "and the TCP/TLS events (connect, TLS handshake, FIN, RST, close)");
     sub->add_flag("--hex", cmd->hex, "show bytes as a hexdump");
     sub->add_option("-o,--output", cmd->output, "write the body (decoded from chunked) to FILE, streamed")
         ->check(non_empty());
     sub->add_flag("--fail", cmd->fail, "exit 22 when a status is 400 or more");
     sub->add_flag("--pipeline", cmd->pipeline, "write every request before reading any response");
+    sub->add_flag("--no-progress", cmd->no_progress,
+                  "no progress line for a body that takes a while (it is shown only when stderr is a terminal, never with --json)");
+    sub->add_option("--expect100-timeout", cmd->expect100_timeout,
+                    "with Expect: 100-continue, seconds to wait for 100 Continue (or a final status) before sending the "
+                    "body anyway (default 1; 0: send it at once)");
+    sub->add_option("--upgrade-wait", cmd->upgrade_wait,
+                    "after 101 Switching Protocols, seconds of silence that end the reading of what the server sends "
+                    "in the new protocol (default 1)");
     sub->add_option("--connect-timeout", cmd->connect_timeout, "seconds allowed for each connection attempt (default 10)");
     sub->add_option("--max-time", cmd->max_time, "seconds allowed for the whole run (default: no limit)");
     sub->add_option("--idle-timeout", cmd->idle_timeout,

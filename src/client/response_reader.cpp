@@ -73,7 +73,7 @@ void ResponseReader::on_head(const http::MessageHead& head, std::string_view raw
     r.framing = reader_.framing().framing;
     r.content_length = reader_.framing().length;
     ex_.response = std::move(r);
-    hooks_.on_head(ex_);
+    head_pending_ = true;  // told after the head's raw bytes, in feed
 }
 
 void ResponseReader::on_body(std::string_view decoded) {
@@ -97,6 +97,10 @@ std::size_t ResponseReader::feed(std::string_view bytes) {
     while (used < bytes.size() && !reader_.done() && !reader_.failed()) {
         const std::size_t n = reader_.put(bytes.substr(used));
         if (n > 0) hooks_.on_raw(ex_, bytes.substr(used, n));
+        if (head_pending_) {
+            head_pending_ = false;
+            hooks_.on_head(ex_);
+        }
         used += n;
         if (n == 0) break;
     }

@@ -36,6 +36,9 @@ public:
     bool done() const { return reader_.done(); }
     bool head_complete() const { return reader_.head_complete(); }
     std::uint64_t bytes_seen() const { return reader_.consumed(); }
+    // Interim 1xx heads read so far, and the status of the last one (0: none).
+    std::size_t interim_count() const { return reader_.interim_count(); }
+    int last_interim_status() const { return partial_.interim.empty() ? 0 : partial_.interim.back().status; }
     // Bytes fed after the end of the response.
     std::uint64_t excess_bytes() const { return excess_; }
 
@@ -53,6 +56,7 @@ private:
     Response partial_;  // interim responses while the final head is awaited
     std::optional<Error> error_;
     std::uint64_t excess_ = 0;
+    bool head_pending_ = false;  // the final head is parsed; on_head follows its on_raw
 };
 
 // The plain words for a violation that makes a response unreadable.

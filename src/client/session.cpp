@@ -14,6 +14,15 @@ namespace rawhttp::client {
 
 namespace {
 
+// A stretch [begin, end) of a request's wire bytes: all of it, or its head
+// or its body around a 100-continue.
+struct WirePart {
+    const ComposedRequest* req = nullptr;
+    std::uint64_t begin = 0, end = 0;
+    bool empty() const { return end <= begin; }
+    std::uint64_t size() const { return end - begin; }
+};
+
 using net::Clock;
 
 double ms_since(Clock::time_point t0) {
@@ -58,7 +67,12 @@ struct Connection {
     std::size_t number = 0;
     bool usable = false;
     RecvBuffer buffer;
+    // After a 2xx to CONNECT: the requests that follow go through the tunnel
+    // to this authority, whatever their own destination.
+    std::optional<std::string> tunnel;
+    bool tunnel_tls = false;  // TLS runs inside the tunnel
 };
+
 
 // Forwards socket-level traffic to the session hooks (for --trace).
 class TraceForwarder : public net::TransportObserver {
@@ -66,6 +80,7 @@ public:
     TraceForwarder(SessionHooks& hooks, std::size_t number) : hooks_(hooks), number_(number) {}
     void on_read(std::string_view b) override { hooks_.on_socket_read(number_, b); }
     void on_write(std::string_view b) override { hooks_.on_socket_write(number_, b); }
+    void on_event(std::string_view what) override { hooks_.on_event(number_, what); }
 
 private:
     SessionHooks& hooks_;
@@ -99,16 +114,40 @@ bool response_keeps_alive(const Response& r) {
     return true;
 }
 
-// Whether the request asks the server to close after answering (read by the
-// one head parser, whatever else the head breaks).
-bool request_closes(const ComposedRequest& req) {
+// Whether the request has `token` in a `field` header (read by the one head
+// parser, whatever else the head breaks).
+bool request_has(const ComposedRequest& req, std::string_view field, std::string_view token) {
     const std::string_view head(req.bytes.data(), std::min(req.head_bytes, req.bytes.size()));
     http::MessageHead parsed;
     http::Violations ignored;
     http::parse_head(head, http::MessageKind::request, http::response_limits(), parsed, ignored);
     for (const auto& f : parsed.headers)
-        if (http::iequals(f.name, "Connection") && has_token(f.value, "close")) return true;
+        if (http::iequals(f.name, field) && has_token(f.value, token)) return true;
     return false;
+}
+
+// Asks the server to close after answering.
+bool request_closes(const ComposedRequest& req) { return request_has(req, "Connection", "close"); }
+
+std::string fmt_ms(double ms) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.1f ms", ms);
+    return b;
+}
+
+// The TLS part of the connection, for --trace.
+std::string tls_event(const net::ConnectionInfo& c) {
+    std::string e = "TLS handshake done" + (c.tls_ms ? " in " + fmt_ms(*c.tls_ms) : std::string()) + ": " +
+                    c.tls_version.value_or("?") + ", " + c.tls_cipher.value_or("?") +
+                    ", ALPN " + c.tls_alpn.value_or("none");
+    if (c.cert_subject) e += "; certificate " + *c.cert_subject;
+    if (c.cert_issuer) e += ", issued by " + *c.cert_issuer;
+    if (!c.cert_names.empty()) {
+        e += ", names";
+        for (const auto& n : c.cert_names) e += " " + n;
+    }
+    if (c.cert_expiry) e += ", expires " + *c.cert_expiry;
+    return e;
 }
 
 enum class ReadOutcome { done, failed, retry };
@@ -117,7 +156,9 @@ class SessionRunner {
 public:
     SessionRunner(const SessionOptions& o, SessionHooks& h) : options_(o), hooks_(h) {
         if (o.max_time.count() > 0) deadline_ = net::Deadline::after(o.max_time);
+        deadline_.cancel = o.cancel;
     }
+    ~SessionRunner() { close_connection(); }
 
     std::vector<ExchangeResult> run(const std::vector<ComposedRequest>& requests,
                                     const std::vector<Destination>& destinations) {
@@ -149,8 +190,16 @@ private:
         return net::Deadline::earliest(d, net::Deadline::after(options_.idle_timeout));
     }
 
+    // Drops the current connection (closing its socket), saying so to --trace.
+    void close_connection() {
+        if (!conn_) return;
+        hooks_.on_event(conn_->number, "closed by rawhttp");
+        conn_.reset();
+    }
+
     // Opens a connection for `ex`, recording its info and timing.
     bool open(ExchangeResult& ex) {
+        hooks_.on_event(connections_ + 1, "connecting to " + ex.destination.display() + " (TCP)");
         net::ConnectOptions co;
         co.host = options_.proxy_host ? *options_.proxy_host : ex.destination.host;
         co.port = options_.proxy_host ? options_.proxy_port : ex.destination.port;
@@ -160,9 +209,15 @@ private:
         auto t = net::connect(co);
         if (!t) {
             ex.error = t.error();
+            hooks_.on_event(connections_ + 1, "connect failed: " + t.error().message);
             return false;
         }
         if (options_.proxy_host) ex.notes.push_back(proxy_note(ex, (*t)->info()));
+        {
+            const auto& c = (*t)->info();
+            hooks_.on_event(connections_ + 1, "TCP connection established in " + fmt_ms(c.connect_ms) + ": " +
+                                                  c.local + " -> " + c.remote);
+        }
         if (ex.destination.tls) {
             ex.connection = (*t)->info();  // the TCP part worked: show it even if TLS fails
             net::TlsOptions tls{ex.destination.server_name, options_.tls_verify, options_.ca_file};
@@ -175,6 +230,7 @@ private:
             if (!secured) {
                 // Numbered and timed like any connection: "#1", not "#0", with its DNS and connect times.
                 ex.error = secured.error();
+                hooks_.on_event(connections_ + 1, "TLS handshake failed: " + secured.error().message);
                 ex.connection_number = ++connections_;
                 ex.reused_connection = false;
                 ex.timing.dns_ms = ex.connection->dns_ms;
@@ -182,6 +238,7 @@ private:
                 return false;
             }
             t = std::move(secured);
+            hooks_.on_event(connections_ + 1, tls_event((*t)->info()));
         }
         conn_ = std::make_unique<Connection>();
         conn_->transport = std::move(*t);
@@ -209,21 +266,55 @@ private:
     }
 
     bool attach(ExchangeResult& ex) {
+        if (conn_ && conn_->usable && conn_->tunnel) return attach_tunnel(ex);
         if (conn_ && conn_->usable && conn_->destination == ex.destination) {
             ex.connection = conn_->transport->info();
             ex.connection_number = conn_->number;
             ex.reused_connection = true;
             return true;
         }
-        conn_.reset();
+        close_connection();
         return open(ex);
     }
 
-    bool write_request(ExchangeResult& ex, const ComposedRequest& req, Clock::time_point t0) {
+    // Sends `ex` through the CONNECT tunnel, starting TLS inside it first
+    // when the request wants TLS (SNI: the request's host).
+    bool attach_tunnel(ExchangeResult& ex) {
+        ex.tunnel = conn_->tunnel;
+        ex.connection_number = conn_->number;
+        ex.reused_connection = true;
+        if (ex.destination.tls && !conn_->tunnel_tls) {
+            hooks_.on_event(conn_->number, "starting TLS inside the tunnel to " + *conn_->tunnel);
+            net::TlsOptions tls{ex.destination.server_name, options_.tls_verify, options_.ca_file};
+            auto secured = net::start_tls(std::move(conn_->transport), tls, deadline_);
+            if (!secured) {
+                ex.error = secured.error();
+                hooks_.on_event(conn_->number, "TLS handshake inside the tunnel failed: " + secured.error().message);
+                conn_.reset();  // the socket went with the failed handshake
+                return false;
+            }
+            conn_->transport = std::move(*secured);
+            conn_->transport->set_observer(forwarder_.get());
+            conn_->tunnel_tls = true;
+            ex.connection = conn_->transport->info();
+            ex.timing.tls_ms = ex.connection->tls_ms;
+            hooks_.on_event(conn_->number, tls_event(*ex.connection));
+            hooks_.on_connected(ex, *ex.connection);
+            return true;
+        }
+        ex.connection = conn_->transport->info();
+        return true;
+    }
+
+    // Writes `part`, the next part of the request (all of it, or its head
+    // or body around a 100-continue); a body file too large to hold is read
+    // from disk as it goes (compose/wire_bytes.hpp).
+    bool write_request(ExchangeResult& ex, const WirePart& part, Clock::time_point t0) {
         std::optional<Error> failed;
-        auto file_error = for_each_wire_piece(req, [&](std::string_view piece) {
+        auto file_error = for_each_wire_piece(*part.req, part.begin, part.end, [&](std::string_view piece) {
             auto st = conn_->transport->write_all(piece, io_deadline());
             if (!st) failed = explain(st.error());
+            else ex.bytes_written += piece.size();
             return st.ok();
         });
         if (!failed && file_error) failed = std::move(file_error);
@@ -237,29 +328,43 @@ private:
         return true;
     }
 
+    // With Expect: 100-continue and a body: the body, held back until the
+    // server answers 100 (or stays silent for the timeout). Empty otherwise.
+    WirePart held_body(const ComposedRequest& req) const {
+        const std::uint64_t size = wire_size(req);
+        if (options_.expect100_timeout.count() <= 0 || req.head_bytes >= size) return {};
+        if (!request_has(req, "Expect", "100-continue")) return {};
+        return WirePart{&req, req.head_bytes, size};
+    }
+
     ExchangeResult run_one(const ComposedRequest& req, const Destination& dest, std::size_t index) {
         for (int attempt = 0;; ++attempt) {
             ExchangeResult ex;
             ex.index = index;
             ex.request = &req;
             ex.destination = dest;
+            // CONNECT speaks plain HTTP to the proxy; TLS is for inside the tunnel it opens.
+            if (req.method == "CONNECT" && !(conn_ && conn_->usable && conn_->tunnel)) ex.destination.tls = false;
             auto t0 = Clock::now();
             if (!attach(ex)) {
                 ex.timing.total_ms = ms_since(t0);
                 return ex;
             }
-            bool reused = ex.reused_connection;
-            if (!write_request(ex, req, t0)) {
+            // Through a tunnel there is nothing to reconnect to: no retry.
+            bool reused = ex.reused_connection && !ex.tunnel;
+            const WirePart body = held_body(req);
+            const WirePart first{&req, 0, wire_size(req) - body.size()};
+            if (!write_request(ex, first, t0)) {
                 if (reused && attempt == 0 && ex.error->kind == ErrorKind::send) {
-                    conn_.reset();
+                    close_connection();
                     continue;
                 }
                 ex.timing.total_ms = ms_since(t0);
                 return ex;
             }
-            ReadOutcome r = read_response(ex, req, t0, /*may_retry=*/reused && attempt == 0);
+            ReadOutcome r = read_response(ex, req, t0, /*may_retry=*/reused && attempt == 0, body);
             if (r == ReadOutcome::retry) {
-                conn_.reset();
+                close_connection();
                 retry_note_ = true;
                 continue;
             }
@@ -297,7 +402,7 @@ private:
                 ex.connection_number = conn_->number;
                 ex.reused_connection = true;
             }
-            if (!write_request(ex, requests[i + k], t0)) {
+            if (!write_request(ex, WirePart{&requests[i + k], 0, wire_size(requests[i + k])}, t0)) {
                 ex.timing.total_ms = ms_since(t0);
                 results.push_back(std::move(ex));
                 hooks_.on_exchange_done(results.back());
@@ -314,7 +419,7 @@ private:
                 hooks_.on_exchange_done(results.back());
                 return false;
             }
-            read_response(ex, requests[i + k], t0, false);
+            read_response(ex, requests[i + k], t0, false, {});
             ex.timing.total_ms = ms_since(t0);
             bool failed = ex.error.has_value();
             results.push_back(std::move(ex));
@@ -324,11 +429,12 @@ private:
         return true;
     }
 
-    // Reads into the connection buffer. Returns bytes read (0 at EOF) or an error.
-    Result<std::size_t> fill(ExchangeResult& ex, Clock::time_point t0) {
+    // Reads into the connection buffer, until `until` at the latest. Returns
+    // bytes read (0 at EOF) or an error.
+    Result<std::size_t> fill(ExchangeResult& ex, Clock::time_point t0, const net::Deadline& until = {}) {
         std::size_t cap = 0;
         char* p = conn_->buffer.prepare(cap);
-        auto n = conn_->transport->read(p, cap, io_deadline());
+        auto n = conn_->transport->read(p, cap, net::Deadline::earliest(io_deadline(), until));
         if (n && *n > 0) {
             conn_->buffer.commit(*n);
             if (!ex.timing.first_byte_ms) ex.timing.first_byte_ms = ms_since(t0);
@@ -369,8 +475,14 @@ private:
         conn_->usable = false;
     }
 
-    ReadOutcome read_response(ExchangeResult& ex, const ComposedRequest& req, Clock::time_point t0, bool may_retry) {
+    // Reads the response to `req`. `body`, when not empty, is the request body
+    // held back for a 100 Continue: sent on 100, or when the server stays
+    // silent for the expect100 timeout; never sent when a final status comes first.
+    ReadOutcome read_response(ExchangeResult& ex, const ComposedRequest& req, Clock::time_point t0, bool may_retry,
+                              WirePart body) {
         auto& buf = conn_->buffer;
+        net::Deadline continue_deadline;
+        if (!body.empty()) continue_deadline = net::Deadline::after(options_.expect100_timeout);
         if (buf.size() > 0 && !ex.timing.first_byte_ms) ex.timing.first_byte_ms = ms_since(t0);
         ResponseReader reader(ex, req.method, options_.limits, options_.max_interim, hooks_);
         // However steadily a head trickles in, it must end in time (a drip of a
@@ -388,9 +500,38 @@ private:
                     fail(ex, *reader.error());
                     return ReadOutcome::done;
                 }
+                if (!body.empty()) {
+                    if (reader.head_complete()) {
+                        ex.body_withheld = true;
+                        ex.notes.push_back("the server answered " + std::to_string(ex.response->status) +
+                                           " before the body was sent (Expect: 100-continue): the body, " +
+                                           std::to_string(body.size()) + " bytes, was not sent");
+                        body = {};
+                    } else if (reader.interim_count() > 0 && reader.last_interim_status() == 100) {
+                        if (!write_request(ex, body, t0)) {
+                            reader.stop();
+                            fail(ex, *ex.error);
+                            return ReadOutcome::done;
+                        }
+                        body = {};
+                    }
+                }
                 if (reader.done()) break;
             }
-            auto n = fill(ex, t0);
+            auto n = fill(ex, t0, body.empty() ? net::Deadline{} : continue_deadline);
+            if (!n && !body.empty() && n.error().kind == ErrorKind::timeout && continue_deadline.passed() &&
+                !deadline_.passed()) {
+                // As curl does: a server that says nothing may simply not know 100-continue.
+                ex.notes.push_back("no 100 Continue or final status within " + seconds(options_.expect100_timeout) +
+                                   " (Expect: 100-continue): the body was sent anyway");
+                if (!write_request(ex, body, t0)) {
+                    reader.stop();
+                    fail(ex, *ex.error);
+                    return ReadOutcome::done;
+                }
+                body = {};
+                continue;
+            }
             if (!n) {
                 if (may_retry && reader.bytes_seen() == 0 && n.error().kind == ErrorKind::receive)
                     return ReadOutcome::retry;
@@ -410,10 +551,52 @@ private:
         }
         Response& r = *ex.response;
         if (r.framing == http::Framing::close) conn_->usable = false;
-        // After 101 or a 2xx to CONNECT the connection speaks another protocol.
-        const bool switched = r.status == 101 || (req.method == "CONNECT" && r.status / 100 == 2);
-        if (switched || !response_keeps_alive(r) || request_closes(req)) conn_->usable = false;
+        if (req.method == "CONNECT" && r.status / 100 == 2 && !conn_->tunnel) {
+            // The connection is now a tunnel: the next requests go through it.
+            conn_->tunnel = request_target(req);
+            conn_->usable = true;
+            hooks_.on_event(conn_->number, "tunnel to " + *conn_->tunnel + " open (" + std::to_string(r.status) +
+                                               " to CONNECT): the next requests go through it");
+            return ReadOutcome::done;
+        }
+        if (r.status == 101) {
+            read_switched(ex);
+            conn_->usable = false;  // it speaks another protocol now
+            return ReadOutcome::done;
+        }
+        if (!response_keeps_alive(r) || request_closes(req)) conn_->usable = false;
+        // The server may still wait for the body we did not send: the next
+        // request would be read as that body.
+        if (ex.body_withheld) conn_->usable = false;
         return ReadOutcome::done;
+    }
+
+    // After a 101: reads what the server sends in the new protocol until it
+    // closes, or is quiet for upgrade_wait, or the session's time is up.
+    void read_switched(ExchangeResult& ex) {
+        auto& buf = conn_->buffer;
+        auto take = [&](std::string_view b) {
+            ex.switched_total += b.size();
+            if (ex.switched.size() < ExchangeResult::kSwitchedCap)
+                ex.switched.append(b.substr(0, std::min(b.size(), ExchangeResult::kSwitchedCap - ex.switched.size())));
+            hooks_.on_switched(ex, b);
+        };
+        if (buf.size() > 0) {
+            take(buf.view());
+            buf.consume(buf.size());
+        }
+        for (;;) {
+            std::size_t cap = 0;
+            char* p = buf.prepare(cap);
+            auto n = conn_->transport->read(p, cap,
+                                            net::Deadline::earliest(deadline_, net::Deadline::after(options_.upgrade_wait)));
+            if (!n) {
+                if (n.error().kind == ErrorKind::interrupted || deadline_.passed()) ex.error = explain(n.error());
+                return;  // else quiet for upgrade_wait, or reset: what came is what there is
+            }
+            if (*n == 0) return;
+            take(std::string_view(p, *n));
+        }
     }
 
     const SessionOptions& options_;
@@ -427,6 +610,15 @@ private:
 };
 
 }  // namespace
+
+std::string request_target(const ComposedRequest& req) {
+    std::string_view b(req.bytes);
+    b = b.substr(0, b.find_first_of("\r\n"));
+    const std::size_t sp = b.find(' ');
+    if (sp == std::string_view::npos) return {};
+    b.remove_prefix(sp + 1);
+    return std::string(b.substr(0, b.find(' ')));
+}
 
 std::string Destination::display() const {
     if (unix_socket) return "unix:" + *unix_socket;

@@ -3,6 +3,7 @@
 // incrementally, and reports every step to hooks. Knows nothing of rendering.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -78,6 +79,18 @@ struct ExchangeResult {
     Timing timing;
     std::optional<Error> error;
     std::vector<std::string> notes;     // e.g. "the server closed the kept-alive connection; reconnected"
+    std::size_t bytes_written = 0;      // of request->bytes, so far
+    // Expect: 100-continue and a final status came first: the body was not sent
+    // (the one case where send writes less than compose prints).
+    bool body_withheld = false;
+    // This request went through a CONNECT tunnel (to this authority) that an
+    // earlier request of the file opened on the same connection.
+    std::optional<std::string> tunnel;
+    // After a 101 Switching Protocols: what the server sent next (the first
+    // kSwitchedCap bytes), until it closed or stayed quiet for upgrade_wait.
+    std::string switched;
+    std::uint64_t switched_total = 0;
+    static constexpr std::size_t kSwitchedCap = 64 * 1024;
 };
 
 // Receives every step as it happens (for streaming output and --trace).
@@ -85,6 +98,8 @@ class SessionHooks {
 public:
     virtual ~SessionHooks() = default;
     virtual void on_connected(const ExchangeResult&, const net::ConnectionInfo&) {}
+    // After each write of the request: ex.bytes_written of it are out (the
+    // head alone first, with Expect: 100-continue).
     virtual void on_request_written(const ExchangeResult&) {}
     // The response's raw bytes as the parser consumes them (exactly this
     // exchange's bytes: what is left for a pipelined next response is not here).
@@ -92,8 +107,13 @@ public:
     // Every read and write on a socket, as it happens (for --trace).
     virtual void on_socket_read(std::size_t connection_number, std::string_view bytes) { (void)connection_number; (void)bytes; }
     virtual void on_socket_write(std::size_t connection_number, std::string_view bytes) { (void)connection_number; (void)bytes; }
+    // A TCP or TLS event on a connection (connect started, established, TLS
+    // handshake, FIN, RST, close), worded for --trace.
+    virtual void on_event(std::size_t connection_number, std::string_view what) { (void)connection_number; (void)what; }
     virtual void on_head(const ExchangeResult&) {}
     virtual void on_body(const ExchangeResult&, std::string_view decoded) { (void)decoded; }
+    // After a 101: the bytes of the new protocol as they arrive.
+    virtual void on_switched(const ExchangeResult&, std::string_view bytes) { (void)bytes; }
     virtual void on_exchange_done(const ExchangeResult&) {}
 };
 
@@ -112,6 +132,14 @@ struct SessionOptions {
     // through a CONNECT tunnel to their destination, plain ones as written.
     std::optional<std::string> proxy_host;
     int proxy_port = 0;
+    // Expect: 100-continue: how long to wait for 100 (or a final status)
+    // before sending the body anyway; 0 sends the body at once.
+    std::chrono::milliseconds expect100_timeout{1000};
+    // After a 101: how long a silence ends the reading of the new protocol.
+    std::chrono::milliseconds upgrade_wait{1000};
+    // Raised (by a SIGINT handler) to end the session at once: the exchange
+    // under way fails with ErrorKind::interrupted.
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 // Sends each request to its destination and reads its response.
@@ -127,5 +155,8 @@ struct DestinationOverrides {
     std::optional<bool> tls;                 // --tls / --no-tls
 };
 Result<Destination> resolve_destination(const ComposedRequest& request, const DestinationOverrides& overrides);
+
+// The request line's target as written ("/", "https://x/", CONNECT's "host:443").
+std::string request_target(const ComposedRequest& request);
 
 }  // namespace rawhttp::client

@@ -541,6 +541,7 @@ Result<CurlRun> run_curl_session(const std::vector<ComposedRequest>& requests,
             s.notes.clear();
             s.head_bytes = head_length(s.bytes);
             ex.request = &s;
+            ex.bytes_written = s.bytes.size();
         }
         hooks.on_exchange_done(ex);
         bool failed = ex.error.has_value();

@@ -17,6 +17,7 @@ int exit_code(ErrorKind kind) {
         case ErrorKind::send: return 55;
         case ErrorKind::receive: return 56;
         case ErrorKind::tls_verify: return 60;
+        case ErrorKind::interrupted: return 130;
     }
     return 2;
 }
@@ -38,6 +39,7 @@ std::string_view kind_name(ErrorKind kind) {
         case ErrorKind::empty_reply: return "empty-reply";
         case ErrorKind::send: return "send";
         case ErrorKind::receive: return "receive";
+        case ErrorKind::interrupted: return "interrupted";
     }
     return "unknown";
 }

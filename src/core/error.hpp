@@ -25,6 +25,7 @@ enum class ErrorKind {
     send,         // 55
     receive,      // 56
     tls_verify,   // 60
+    interrupted,  // 130: the user pressed Ctrl-C
 };
 
 // Which configurable limit an error ran into, so that the command line can

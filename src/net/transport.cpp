@@ -27,9 +27,9 @@ namespace rawhttp::net {
 // ---------------------------------------------------------------- Deadline
 
 Deadline Deadline::earliest(const Deadline& a, const Deadline& b) {
-    if (!a.at) return b;
-    if (!b.at) return a;
-    return Deadline{std::min(*a.at, *b.at)};
+    Deadline d = !a.at ? b : !b.at ? a : Deadline{std::min(*a.at, *b.at)};
+    d.cancel = a.cancel ? a.cancel : b.cancel;
+    return d;
 }
 
 int Deadline::poll_timeout_ms() const {
@@ -112,9 +112,14 @@ std::string peer_address(int fd) {
 }
 
 // Waits for `events` on fd until the deadline. Returns >0 ready, 0 timed
-// out, <0 error (errno set). Retries on EINTR with the remaining time.
+// out, <0 error (errno set; EINTR: the deadline's cancel flag was raised).
+// Retries on other signals with the remaining time.
 int wait_for(int fd, short events, const Deadline& deadline) {
     for (;;) {
+        if (deadline.cancelled()) {
+            errno = EINTR;
+            return -1;
+        }
         pollfd p{fd, events, 0};
         int r = ::poll(&p, 1, deadline.poll_timeout_ms());
         if (r < 0 && errno == EINTR) continue;
@@ -142,6 +147,7 @@ public:
             ssize_t n = ::recv(fd_, buf, cap, 0);
             if (n >= 0) {
                 if (n > 0 && observer_) observer_->on_read(std::string_view(buf, static_cast<std::size_t>(n)));
+                if (n == 0 && observer_) observer_->on_event("FIN received: the peer closed its side");
                 return static_cast<std::size_t>(n);
             }
             int e = errno;
@@ -149,13 +155,16 @@ public:
             if (e == EAGAIN || e == EWOULDBLOCK) {
                 int r = wait_for(fd_, POLLIN, deadline);
                 if (r == 0) return timeout_error("waiting for data from");
+                if (r < 0 && errno == EINTR) return interrupted_error();
                 if (r < 0) return make_error(ErrorKind::receive, "poll failed: " + errno_text(errno));
                 continue;  // readable, or POLLERR/POLLHUP: recv reports which
             }
-            if (e == ECONNRESET)
+            if (e == ECONNRESET) {
+                if (observer_) observer_->on_event("RST received: the peer reset the connection");
                 return make_error(ErrorKind::receive,
                                   (info_.remote.empty() ? std::string("the peer") : info_.remote) +
                                       " reset the connection (connection reset by peer)");
+            }
             return make_error(ErrorKind::receive, "receive failed: " + errno_text(e));
         }
     }
@@ -175,6 +184,7 @@ public:
             if (e == EAGAIN || e == EWOULDBLOCK) {
                 int r = wait_for(fd_, POLLOUT, deadline);
                 if (r == 0) return timeout_error("sending to");
+                if (r < 0 && errno == EINTR) return interrupted_error();
                 if (r < 0) return make_error(ErrorKind::send, "poll failed: " + errno_text(errno));
                 continue;
             }
@@ -185,11 +195,15 @@ public:
         return ok_status();
     }
 
-    void shutdown_write() override { ::shutdown(fd_, SHUT_WR); }
+    void shutdown_write() override {
+        ::shutdown(fd_, SHUT_WR);
+        if (observer_) observer_->on_event("FIN sent: no more bytes from this side");
+    }
     const ConnectionInfo& info() const override { return info_; }
     int fd() const override { return fd_; }
 
 private:
+    static Error interrupted_error() { return make_error(ErrorKind::interrupted, "interrupted while waiting on the connection"); }
     Error timeout_error(const char* what) const {
         return make_error(ErrorKind::timeout, std::string("timed out ") + what + " " +
                                                   (info_.remote.empty() ? std::string("the peer") : info_.remote));
@@ -234,11 +248,11 @@ bool is_ip_literal(const std::string& host) {
     return ::inet_pton(AF_INET, host.c_str(), buf) == 1 || ::inet_pton(AF_INET6, host.c_str(), buf) == 1;
 }
 
-// getaddrinfo() has no timeout of its own, so when a deadline applies it runs
-// on a helper thread that we stop waiting for (and leave to finish) once the
-// deadline passes. Returns nullopt on timeout.
+// getaddrinfo() has no timeout of its own, so when a deadline or a cancel
+// flag applies it runs on a helper thread that we stop waiting for (and leave
+// to finish) once the deadline passes or the flag is raised. Returns nullopt then.
 std::optional<Resolved> resolve_bounded(const std::string& host, const std::string& service, const Deadline& deadline) {
-    if (!deadline.at || is_ip_literal(host)) return resolve_now(host, service);
+    if ((!deadline.at && !deadline.cancel) || is_ip_literal(host)) return resolve_now(host, service);
     auto job = std::make_shared<ResolveJob>();
     try {
         std::thread([job, host, service] {
@@ -252,8 +266,11 @@ std::optional<Resolved> resolve_bounded(const std::string& host, const std::stri
         return resolve_now(host, service);  // no thread to spare: resolve inline
     }
     std::unique_lock<std::mutex> lock(job->mu);
-    if (!job->cv.wait_until(lock, *deadline.at, [&] { return job->done; })) {
-        return std::nullopt;  // the thread finishes on its own; the job frees the result
+    // In slices, so that a raised cancel flag (Ctrl-C) is seen within 100 ms.
+    while (!job->done) {
+        if (deadline.cancelled() || deadline.passed()) return std::nullopt;  // the thread finishes on its own
+        const TimePoint slice = Clock::now() + std::chrono::milliseconds(100);
+        job->cv.wait_until(lock, deadline.at ? std::min(*deadline.at, slice) : slice);
     }
     Resolved r = job->result;
     job->result.list = nullptr;  // ownership moves to the caller
@@ -284,6 +301,10 @@ int attempt_connect(const addrinfo* ai, const Deadline& deadline, std::string& w
         if (w == 0) {
             timed_out = true;
             why = "timed out";
+            return -1;
+        }
+        if (w < 0 && errno == EINTR && deadline.cancelled()) {
+            why = "interrupted";
             return -1;
         }
         if (w < 0) {
@@ -381,6 +402,8 @@ Result<std::unique_ptr<Transport>> connect(const ConnectOptions& o) {
     }
     auto resolved = resolve_bounded(o.host, std::to_string(o.port), resolve_deadline);
     info.dns_ms = ms_since(start);
+    if (!resolved && o.deadline.cancelled())
+        return make_error(ErrorKind::interrupted, "interrupted while resolving host '" + o.host + "'");
     if (!resolved) {
         return make_error(ErrorKind::timeout, "resolving host '" + o.host + "' timed out after " +
                                                   std::to_string(whole_ms(start)) + " ms");
@@ -403,6 +426,7 @@ Result<std::unique_ptr<Transport>> connect(const ConnectOptions& o) {
     std::size_t index = 0;
     for (const addrinfo* ai = list.get(); ai; ai = ai->ai_next, ++index) {
         if (o.deadline.passed()) break;
+        if (o.deadline.cancelled()) return make_error(ErrorKind::interrupted, "interrupted while connecting to " + where);
         Deadline attempt = o.deadline;
         if (o.connect_timeout.count() > 0) attempt = Deadline::earliest(attempt, Deadline::after(o.connect_timeout));
         const std::string& addr = info.resolved[index];
@@ -422,6 +446,7 @@ Result<std::unique_ptr<Transport>> connect(const ConnectOptions& o) {
             why = "timed out after " + std::to_string(whole_ms(attempt_start)) + " ms";
             any_timed_out = true;
         }
+        if (o.deadline.cancelled()) return make_error(ErrorKind::interrupted, "interrupted while connecting to " + where);
         info.failed.push_back(addr + ": " + why);
         if (!tried.empty()) tried += ", ";
         tried += addr + " (" + why + ")";

@@ -2,6 +2,7 @@
 // later, TLS. Every operation is bounded by a deadline so nothing hangs.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -19,16 +20,20 @@ using Clock = std::chrono::steady_clock;
 using TimePoint = Clock::time_point;
 
 // A point in time after which an operation fails with ErrorKind::timeout.
-// Default-constructed: no deadline.
+// Default-constructed: no deadline. `cancel`, when set, is a flag another
+// party (a SIGINT handler) raises to end every wait at once: the operation
+// fails with ErrorKind::interrupted.
 struct Deadline {
     std::optional<TimePoint> at;
+    const std::atomic<bool>* cancel = nullptr;
     static Deadline never() { return {}; }
     static Deadline after(std::chrono::milliseconds d) { return {Clock::now() + d}; }
-    // The earlier of two deadlines.
+    // The earlier of two deadlines (and whichever cancel flag is set).
     static Deadline earliest(const Deadline& a, const Deadline& b);
     // Milliseconds left for poll(): -1 for none, 0 when passed.
     int poll_timeout_ms() const;
     bool passed() const;
+    bool cancelled() const { return cancel && cancel->load(std::memory_order_relaxed); }
 };
 
 // Observes every byte that crosses the connection (for --trace and timing).
@@ -36,6 +41,8 @@ struct TransportObserver {
     virtual ~TransportObserver() = default;
     virtual void on_read(std::string_view bytes) { (void)bytes; }
     virtual void on_write(std::string_view bytes) { (void)bytes; }
+    // A TCP or TLS event worth a line of --trace ("FIN received", "reset by the peer").
+    virtual void on_event(std::string_view what) { (void)what; }
 };
 
 struct ConnectionInfo {
@@ -50,6 +57,10 @@ struct ConnectionInfo {
     std::optional<std::string> tls_version;  // set when TLS
     std::optional<std::string> tls_cipher;
     bool via_libcurl = false;  // opened by libcurl (send --via curl, compare), not rawhttp's sockets
+    // TLS: what the handshake settled and the certificate the server showed.
+    std::optional<std::string> tls_alpn;
+    std::optional<std::string> cert_subject, cert_issuer, cert_expiry;
+    std::vector<std::string> cert_names;  // subjectAltName DNS and IP entries
 };
 
 class Transport {

@@ -2,7 +2,9 @@
 #include "http/rules.hpp"
 
 #include "compose/wire_bytes.hpp"
+#include "core/base64.hpp"
 #include "core/utf8.hpp"
+#include "http/websocket.hpp"
 #include "render/escape.hpp"
 
 namespace rawhttp::render {
@@ -15,29 +17,7 @@ json optional_ms(const std::optional<double>& v) {
 
 }  // namespace
 
-std::string base64_encode(std::string_view in) {
-    static constexpr char table[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    out.reserve((in.size() + 2) / 3 * 4);
-    std::size_t i = 0;
-    for (; i + 3 <= in.size(); i += 3) {
-        unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
-                     static_cast<unsigned char>(in[i + 2]);
-        out += table[(v >> 18) & 63];
-        out += table[(v >> 12) & 63];
-        out += table[(v >> 6) & 63];
-        out += table[v & 63];
-    }
-    if (std::size_t rest = in.size() - i) {
-        unsigned v = static_cast<unsigned char>(in[i]) << 16;
-        if (rest == 2) v |= static_cast<unsigned char>(in[i + 1]) << 8;
-        out += table[(v >> 18) & 63];
-        out += table[(v >> 12) & 63];
-        out += rest == 2 ? table[(v >> 6) & 63] : '=';
-        out += '=';
-    }
-    return out;
-}
+std::string base64_encode(std::string_view in) { return rawhttp::base64_encode(in); }
 
 json fields_json(const client::Fields& fields) {
     json arr = json::array();
@@ -82,13 +62,23 @@ json exchange_json(const client::ExchangeResult& ex, std::string_view body, bool
     json req = json::object();
     if (ex.request) {
         put_request_bytes(req, *ex.request);
+        // Less than compose printed only when a final status came before a 100-continue body.
+        req["bytes_sent"] = ex.bytes_written;
+        req["body_withheld"] = ex.body_withheld;
     }
     j["request"] = req;
 
     if (ex.connection) {
         const auto& c = *ex.connection;
         json tls = nullptr;
-        if (c.tls_version) tls = {{"version", *c.tls_version}, {"cipher", c.tls_cipher.value_or("")}};
+        if (c.tls_version) {
+            tls = {{"version", *c.tls_version}, {"cipher", c.tls_cipher.value_or("")}};
+            tls["alpn"] = c.tls_alpn ? json(*c.tls_alpn) : json(nullptr);
+            if (c.cert_subject) tls["certificate"] = {{"subject", *c.cert_subject},
+                                                      {"issuer", c.cert_issuer.value_or("")},
+                                                      {"names", c.cert_names},
+                                                      {"expires", c.cert_expiry.value_or("")}};
+        }
         j["connection"] = {{"remote", c.remote},
                            {"local", c.local},
                            {"resolved", c.resolved},
@@ -96,6 +86,7 @@ json exchange_json(const client::ExchangeResult& ex, std::string_view body, bool
                            {"reused", ex.reused_connection},
                            {"tls", tls},
                            {"via", c.via_libcurl ? "curl" : "rawhttp"}};
+        if (ex.tunnel) j["connection"]["tunnel"] = *ex.tunnel;  // through a CONNECT tunnel to there
     } else {
         j["connection"] = nullptr;
     }
@@ -136,6 +127,29 @@ json exchange_json(const client::ExchangeResult& ex, std::string_view body, bool
                                 {"rfc", std::string(rule.rfc)}});
         }
         resp["findings"] = findings;
+        if (r.status == 101 && ex.request) {
+            // What the server sent after switching; WebSocket frames decoded, the accept checked.
+            const auto c = http::websocket::check_handshake(
+                std::string_view(ex.request->bytes).substr(0, ex.request->head_bytes), r.headers);
+            json sw = {{"bytes", ex.switched_total}};
+            put_bytes(sw, "data", ex.switched);
+            if (c.websocket) {
+                sw["websocket"] = {{"key", c.key ? json(*c.key) : json(nullptr)},
+                                   {"accept", c.accept ? json(*c.accept) : json(nullptr)},
+                                   {"expected_accept", c.key ? json(c.expected) : json(nullptr)},
+                                   {"accept_ok", c.ok()}};
+                json frames = json::array();
+                for (const auto& f : http::websocket::decode_frames(ex.switched)) {
+                    json fj = {{"fin", f.fin},         {"rsv", f.rsv},       {"opcode", f.opcode},
+                               {"type", std::string(http::websocket::opcode_name(f.opcode))},
+                               {"masked", f.masked},   {"length", f.length}, {"complete", f.complete}};
+                    put_bytes(fj, "payload", f.payload);
+                    frames.push_back(fj);
+                }
+                sw["frames"] = frames;
+            }
+            resp["switched"] = sw;
+        }
         j["response"] = resp;
     } else {
         j["response"] = nullptr;

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "http/websocket.hpp"
+
 namespace rawhttp::render {
 
 namespace {
@@ -21,6 +23,22 @@ std::string plural(std::uint64_t n, std::string_view word) {
 
 std::string heading(std::string_view title, const Style& s) { return bold(title, s) + "\n"; }
 
+// How the body is framed, as the head decides it (before any body byte).
+std::string framing_at_head(const client::Response& r, std::string_view method) {
+    if (!r.framing) return "could not be determined";
+    switch (*r.framing) {
+        case http::Framing::content_length:
+            return "Content-Length: " + plural(r.content_length, "byte") + " to come";
+        case http::Framing::chunked: return "chunked (Transfer-Encoding): chunks until a last chunk \"0\"";
+        case http::Framing::close: return "until the server closes the connection (no Content-Length, not chunked)";
+        case http::Framing::none: break;
+    }
+    if (method == "HEAD") return "none: a response to HEAD never has a body";
+    if (r.status == 204 || r.status == 304) return "none: a " + std::to_string(r.status) + " response never has a body";
+    if (r.status < 200) return "none: a 1xx response never has a body";
+    return "none";
+}
+
 std::string framing_words(const client::Response& r, std::string_view method) {
     if (!r.framing) return "could not be determined";
     switch (*r.framing) {
@@ -36,6 +54,49 @@ std::string framing_words(const client::Response& r, std::string_view method) {
             if (r.status < 200) return "none: a 1xx response never has a body";
             return "none";
     }
+    return "";
+}
+
+// What a header field does, for the raw-beside-parsed view; empty when it is
+// not one a learner needs explained.
+std::string field_meaning(std::string_view name, std::string_view value, const client::Response& r) {
+    using http::iequals;
+    if (iequals(name, "Content-Length"))
+        return r.framing == http::Framing::content_length ? "framing: the body is exactly " + plural(r.content_length, "byte")
+                                                           : "not the framing here (see the empty line)";
+    if (iequals(name, "Transfer-Encoding"))
+        return r.framing == http::Framing::chunked ? "framing: the body comes in chunks, de-chunked here"
+                                                   : "a transfer coding (not chunked: the body runs to the close)";
+    if (iequals(name, "Connection")) {
+        if (value.find("close") != std::string_view::npos) return "the server closes the connection after this response";
+        if (value.find("pgrade") != std::string_view::npos) return "the connection switches to the protocol in Upgrade";
+        return "the connection stays open for the next request";
+    }
+    static const std::pair<const char*, const char*> known[] = {
+        {"Content-Type", "the body's media type"},
+        {"Content-Encoding", "a coding on the body (not decoded here)"},
+        {"Date", "when the server made the response"},
+        {"Server", "the server's software"},
+        {"Location", "where the resource is: a redirect's target"},
+        {"Set-Cookie", "a cookie for the client to keep and send back"},
+        {"Cache-Control", "who may cache the response, and for how long"},
+        {"ETag", "a version tag of the resource"},
+        {"Last-Modified", "when the resource last changed"},
+        {"Expires", "when a cached copy goes stale"},
+        {"Vary", "request fields a cache must match"},
+        {"Keep-Alive", "how long and how often the connection may be reused"},
+        {"Upgrade", "the protocol the connection switches to"},
+        {"Sec-WebSocket-Accept", "proof the server read the WebSocket key"},
+        {"Trailer", "fields that come after the chunked body"},
+        {"WWW-Authenticate", "how to authenticate"},
+        {"Retry-After", "when to try again"},
+        {"Accept-Ranges", "whether parts of the resource may be asked for"},
+        {"Content-Range", "which part of the resource this is"},
+        {"Age", "seconds the response spent in a cache"},
+        {"Strict-Transport-Security", "use only HTTPS with this host from now on"},
+    };
+    for (const auto& [n, m] : known)
+        if (iequals(name, n)) return m;
     return "";
 }
 
@@ -96,119 +157,399 @@ std::string request_view(std::string_view bytes, const ReportOptions& opts, std:
     return escape_lines(bytes, opts.style, prefix);
 }
 
-std::string exchange_report(const client::ExchangeResult& ex, const ExchangeCapture& cap, const ReportOptions& o,
-                            const std::vector<std::string>& why, std::size_t count) {
-    const Style& s = o.style;
-    const Sections& sec = o.sections;
-    std::string out;
-    std::string method = ex.request ? ex.request->method : "";
 
-    if (count > 1) {
-        out += bold("=== exchange " + std::to_string(ex.index + 1) + " of " + std::to_string(count) + " (line " +
+std::string ExchangeView::begin(const client::ExchangeResult& ex) {
+    State& st = state(ex);
+    if (st.begun) return "";
+    st.begun = true;
+    const Style& s = o_.style;
+    std::string out;
+    if (count_ > 1) {
+        out += bold("=== exchange " + std::to_string(ex.index + 1) + " of " + std::to_string(count_) + " (line " +
                         std::to_string(ex.request ? ex.request->line : 0) + ") ===",
                     s) +
                "\n";
     }
-
-    if (sec.connection) {
-        if (ex.connection) {
-            const auto& c = *ex.connection;
-            out += heading("connection #" + std::to_string(ex.connection_number) +
-                               (ex.reused_connection ? " (kept alive, reused)" : " (new)") +
-                               (c.via_libcurl ? " via libcurl" : ""),
-                           s);
-            if (!ex.reused_connection) {
-                if (!c.resolved.empty() && c.family != "unix") {
-                    std::string list;
-                    for (const auto& a : c.resolved) list += (list.empty() ? "" : ", ") + a;
-                    out += "  resolved   " + ex.destination.host + " -> " + list + "\n";
-                }
-                for (const auto& f : c.failed) out += "  " + yellow("failed", s) + "     " + f + "\n";
-                out += "  connected  " + c.remote + " (" + c.family + ")" +
-                       (ex.timing.connect_ms ? " in " + fmt_ms(*ex.timing.connect_ms) : "") + "\n";
-            } else {
-                out += "  remote     " + c.remote + "\n";
+    if (!o_.sections.connection) return out;
+    if (ex.connection) {
+        const auto& c = *ex.connection;
+        out += heading("connection #" + std::to_string(ex.connection_number) +
+                           (ex.tunnel ? " (the tunnel to " + escape_message(*ex.tunnel, s) + " through the proxy)"
+                            : ex.reused_connection ? " (kept alive, reused)"
+                                                   : " (new)") +
+                           (c.via_libcurl ? " via libcurl" : ""),
+                       s);
+        if (!ex.reused_connection) {
+            if (!c.resolved.empty() && c.family != "unix") {
+                std::string list;
+                for (const auto& a : c.resolved) list += (list.empty() ? "" : ", ") + a;
+                out += "  resolved   " + ex.destination.host + " -> " + list + "\n";
             }
-            out += "  local      " + c.local + dim("   <- the local address and ephemeral port of this connection", s) + "\n";
-            if (c.tls_version)
-                out += "  tls        " + *c.tls_version + ", " + c.tls_cipher.value_or("?") + "\n";
+            for (const auto& f : c.failed) out += "  " + yellow("failed", s) + "     " + f + "\n";
+            out += "  connected  " + c.remote + " (" + c.family + ")" +
+                   (ex.timing.connect_ms ? " in " + fmt_ms(*ex.timing.connect_ms) : "") + "\n";
         } else {
-            out += heading("connection", s) + "  to " + ex.destination.display() + ": not established\n";
+            out += "  remote     " + c.remote + "\n";
         }
-        out += "\n";
+        out += "  local      " + c.local + dim("   <- local address and ephemeral port", s) + "\n";
+        if (c.tls_version) {
+            out += "  tls        " + *c.tls_version + ", " + c.tls_cipher.value_or("?") +
+                   (c.tls_alpn ? ", ALPN " + *c.tls_alpn : std::string()) + "\n";
+            if (c.cert_subject) out += "  cert       " + escape_message(*c.cert_subject, s) + "\n";
+            if (c.cert_issuer) out += "  issuer     " + escape_message(*c.cert_issuer, s) + "\n";
+            if (!c.cert_names.empty()) {
+                std::string names;
+                for (const auto& n : c.cert_names) names += (names.empty() ? "" : ", ") + n;
+                out += "  names      " + escape_message(names, s) + "\n";
+            }
+            if (c.cert_expiry) out += "  expires    " + escape_message(*c.cert_expiry, s) + "\n";
+        }
+    } else {
+        out += heading("connection", s) + "  to " + ex.destination.display() + ": not established\n";
     }
+    out += "\n";
+    return out;
+}
 
-    if (sec.request && ex.request) {
-        out += heading("request (" + plural(wire_size(*ex.request), "byte") + " sent)", s);
+std::string ExchangeView::request_written(const client::ExchangeResult& ex) {
+    std::string out = begin(ex);
+    State& st = state(ex);
+    if (!o_.sections.request || !ex.request) return out;
+    const std::string& bytes = ex.request->bytes;
+    const std::size_t written = std::min(ex.bytes_written, bytes.size());
+    if (written <= st.request_shown) return out;
+    out += leave_raw(st);
+    const Style& s = o_.style;
+    if (!ex.request->streamed.empty()) {
+        // A body file too large to hold: the whole request once, the file named, not dumped.
+        out += heading("request (" + plural(wire_size(*ex.request), "byte") + ")", s);
         walk_held_and_streamed(
-            *ex.request, [&](std::string_view b) { out += request_view(b, o, "  > "); },
+            *ex.request, [&](std::string_view b) { out += request_view(b, o_, "  > "); },
             [&](const StreamedFile& f) { out += dim("  > " + escape_inline(streamed_placeholder(f), s), s) + "\n"; });
         out += "\n";
+        st.request_shown = bytes.size();
+        st.last_raw = false;
+        return out;
     }
+    if (st.request_shown == 0) {
+        out += heading("request (" + plural(written, "byte") + " sent" +
+                           (written < bytes.size() ? ": the head; the body waits for 100 Continue" : "") + ")",
+                       s);
+    } else {
+        out += heading("request body (" + plural(written - st.request_shown, "byte") + " sent)", s);
+    }
+    out += request_view(std::string_view(bytes).substr(st.request_shown, written - st.request_shown), o_, "  > ");
+    out += "\n";
+    st.request_shown = written;
+    st.last_raw = false;
+    return out;
+}
 
-    if (sec.raw && (cap.raw_total > 0 || ex.response)) {
-        out += heading("raw response (" + plural(cap.raw_total, "byte") + " received)", s);
-        if (o.hex) out += hexdump(cap.raw, "  ");
-        else out += escape_lines(cap.raw, s, "  < ");
-        if (cap.raw_truncated())
-            out += dim("  ... " + std::to_string(cap.raw_total - cap.raw.size()) +
-                           " more bytes not shown (use -o FILE for the whole body)",
-                       s) +
-                   "\n";
+std::string ExchangeView::enter_raw(State& st) {
+    if (st.last_raw) return "";
+    st.last_raw = true;
+    // A heading for the raw bytes, again after another section came between.
+    const char* title = !st.raw_heading ? "raw response" : st.head_shown ? "raw response, the body" : "raw response, continued";
+    st.raw_heading = true;
+    return heading(title, o_.style);
+}
+
+std::string ExchangeView::leave_raw(State& st) {
+    std::string out;
+    if (!st.pending.empty()) {
+        std::string lines = raw_lines(st, {}, true);
+        out += enter_raw(st) + lines;
+    }
+    if (st.last_raw) {
         out += "\n";
+        st.last_raw = false;
+    }
+    return out;
+}
+
+std::string ExchangeView::raw_lines(State& st, std::string_view bytes, bool flush) {
+    st.pending.append(bytes);
+    std::size_t cut;
+    if (o_.hex) cut = flush ? st.pending.size() : st.pending.size() / 16 * 16;
+    else if (flush || st.pending.size() >= 4096) cut = st.pending.size();
+    else cut = st.pending.rfind('\n') == std::string::npos ? 0 : st.pending.rfind('\n') + 1;
+    if (cut == 0) return "";
+    std::string_view part(st.pending.data(), cut);
+    std::string out = o_.hex ? hexdump(part, "  ", st.raw_offset) : escape_lines(part, o_.style, "  < ");
+    st.raw_offset += cut;
+    st.pending.erase(0, cut);
+    return out;
+}
+
+std::string ExchangeView::raw(const client::ExchangeResult& ex, std::string_view bytes) {
+    std::string out = begin(ex);
+    State& st = state(ex);
+    if (!o_.sections.raw) return out;
+    const std::size_t cap = 64 * 1024;
+    std::string_view shown = bytes.substr(0, st.raw_shown >= cap ? 0 : std::min<std::size_t>(bytes.size(), cap - st.raw_shown));
+    st.raw_shown += shown.size();
+    if (shown.empty()) return out;
+    std::string lines = raw_lines(st, shown, false);
+    if (lines.empty()) return out;
+    return out + enter_raw(st) + lines;
+}
+
+std::string ExchangeView::head(const client::ExchangeResult& ex) {
+    std::string out = begin(ex);
+    State& st = state(ex);
+    if (st.head_shown || !ex.response || !ex.response->head_complete) return out;
+    st.head_shown = true;
+    if (!o_.sections.parsed) return out;
+    out += leave_raw(st);
+    const auto& r = *ex.response;
+    const Style& s = o_.style;
+    if (o_.columns >= ReportOptions::kWideColumns && o_.sections.raw && !o_.hex) {
+        std::string wide = raw_beside_parsed(ex);
+        if (!wide.empty()) return out + wide + (switch_lines(ex).empty() ? "" : switch_lines(ex) + "\n");
+    }
+    out += heading("parsed", s);
+    for (const auto& i : r.interim) {
+        out += "  interim     " + std::to_string(i.status) + " " + escape_inline(i.reason, s) +
+               dim("  (" + std::string(http::status_meaning(i.status)) + ")", s) + "\n";
+    }
+    out += "  version     " + escape_inline(r.version, s) + "\n";
+    std::string code = std::to_string(r.status);
+    std::string colored = r.status >= 400 ? red(code, s) : r.status >= 300 ? yellow(code, s) : green(code, s);
+    out += "  status      " + colored + "  " + dim(std::string(http::status_meaning(r.status)), s) + "\n";
+    out += "  reason      " + (r.reason.empty() ? dim("(empty)", s) : escape_inline(r.reason, s)) + "\n";
+    out += "  headers     " + std::to_string(r.headers.size()) + "\n";
+    std::size_t width = 0;
+    for (const auto& [n, v] : r.headers) width = std::max(width, std::min<std::size_t>(n.size(), 32));
+    std::size_t k = 0;
+    for (const auto& [n, v] : r.headers) {
+        std::string name = escape_inline(n, s);
+        std::string pad = name.size() < width ? std::string(width - name.size(), ' ') : "";
+        char idx[16];
+        std::snprintf(idx, sizeof idx, "%4zu  ", ++k);
+        out += "  " + dim(idx, s) + cyan(name, s) + pad + "  " + escape_inline(v, s) + "\n";
+    }
+    out += "  framing     " + framing_at_head(r, ex.request ? ex.request->method : "") + "\n";
+    out += switch_lines(ex);
+    out += "\n";
+    return out;
+}
+
+// After 101 or a 2xx to CONNECT: what the switch means, the WebSocket accept checked.
+std::string ExchangeView::switch_lines(const client::ExchangeResult& ex) const {
+    const auto& r = *ex.response;
+    const Style& s = o_.style;
+    std::string out;
+    if (r.status == 101 && ex.request) {
+        const auto c = http::websocket::check_handshake(std::string_view(ex.request->bytes).substr(0, ex.request->head_bytes),
+                                                        r.headers);
+        if (c.websocket) {
+            std::string verdict;
+            if (!c.key) verdict = yellow("the request sent no Sec-WebSocket-Key to check it against", s);
+            else if (!c.accept) verdict = red("no Sec-WebSocket-Accept in the response", s);
+            else if (c.ok()) verdict = green("Sec-WebSocket-Accept matches the key sent", s);
+            else verdict = red("Sec-WebSocket-Accept is wrong: the key sent calls for " + c.expected, s);
+            out += "  websocket   " + verdict + "\n";
+        }
+        out += "  switched    " + dim("the connection now speaks the new protocol; what the server sends next follows", s) + "\n";
+    } else if (ex.request && ex.request->method == "CONNECT" && r.status / 100 == 2) {
+        out += "  tunnel      " + dim("open: the next requests of the file go through it, on this connection", s) + "\n";
+    }
+    return out;
+}
+
+std::string ExchangeView::raw_beside_parsed(const client::ExchangeResult& ex) {
+    const auto& r = *ex.response;
+    const Style& s = o_.style;
+    // The head's lines, each matched with what the one reader made of it: the
+    // status line, one line per field, the empty line (obs-fold or bare CRs
+    // break that match: the plain view is kept then).
+    std::vector<std::string_view> lines;
+    std::string_view head(r.raw_head);
+    while (!head.empty()) {
+        const std::size_t nl = head.find('\n');
+        lines.push_back(head.substr(0, nl == std::string_view::npos ? head.size() : nl + 1));
+        head.remove_prefix(lines.back().size());
+    }
+    if (lines.size() != r.headers.size() + 2) return "";
+    const std::size_t left = std::min<std::size_t>(o_.columns / 2 - 4, 64);
+    auto row = [&](std::string_view raw, const std::string& meaning) {
+        std::string shown = escape_inline(raw, {});  // plain: the width is counted, colours would hide it
+        if (shown.size() > left) shown = shown.substr(0, left - 3) + "...";
+        return "  " + shown + std::string(left - shown.size() + 2, ' ') + meaning + "\n";
+    };
+    std::string out = heading("parsed, line by line", s);
+    for (const auto& i : r.interim)
+        out += "  " + dim("(interim " + std::to_string(i.status) + " " + escape_inline(i.reason, s) + ": " +
+                              std::string(http::status_meaning(i.status)) + ")",
+                          s) +
+               "\n";
+    out += row(lines[0], "status line: " + escape_inline(r.version, s) + ", status " + std::to_string(r.status) + " (" +
+                             std::string(http::status_meaning(r.status)) + "), reason " +
+                             (r.reason.empty() ? std::string("empty") : "\"" + escape_inline(r.reason, s) + "\""));
+    for (std::size_t k = 0; k < r.headers.size(); ++k) {
+        const auto& [n, v] = r.headers[k];
+        std::string m = field_meaning(n, v, r);
+        out += row(lines[k + 1], dim("field " + std::to_string(k + 1), s) + (m.empty() ? "" : ": " + m));
+    }
+    out += row(lines.back(), "the empty line: the head ends; body: " + framing_at_head(r, ex.request ? ex.request->method : ""));
+    return out + "\n";
+}
+
+std::string ExchangeView::switched(const client::ExchangeResult& ex, std::string_view bytes) {
+    std::string out = begin(ex);
+    State& st = state(ex);
+    if (!o_.sections.raw) return out;
+    const std::size_t cap = client::ExchangeResult::kSwitchedCap;
+    std::string_view shown = bytes.substr(0, st.switched_shown >= cap ? 0 : std::min<std::size_t>(bytes.size(), cap - st.switched_shown));
+    if (shown.empty()) return out;
+    out += leave_raw(st);
+    if (!st.switched_heading) {
+        out += heading("after the switch: what the server sent", o_.style);
+        st.switched_heading = true;
+    }
+    out += hexdump(shown, "  ", st.switched_shown);
+    st.switched_shown += shown.size();
+    return out;
+}
+
+namespace {
+
+// The frames the server sent after a 101 to a WebSocket handshake.
+std::string frames_view(const client::ExchangeResult& ex, const Style& s) {
+    const auto frames = http::websocket::decode_frames(ex.switched);
+    std::string out = heading("websocket frames (" + plural(frames.size(), "frame") + " in " +
+                                  plural(ex.switched_total, "byte") + ")",
+                              s);
+    std::size_t k = 0;
+    for (const auto& f : frames) {
+        char op[16];
+        std::snprintf(op, sizeof op, "0x%x", f.opcode);
+        out += "  frame " + std::to_string(++k) + "  " + (f.fin ? "FIN" : "not FIN (more fragments follow)") + ", " +
+               std::string(http::websocket::opcode_name(f.opcode)) + " (" + op + "), " +
+               (f.masked ? red("masked (a server must not mask: RFC 6455 §5.1)", s) : std::string("unmasked")) + ", " +
+               plural(f.length, "byte") + (f.rsv ? ", RSV bits " + std::to_string(f.rsv) : std::string()) +
+               (f.complete ? "" : ", " + red("incomplete", s)) + "\n";
+        if (!f.payload.empty()) {
+            std::string p = f.opcode == 0x2 ? hexdump(f.payload, "      ") : "      " + escape_inline(f.payload, s) + "\n";
+            out += p;
+        }
+    }
+    if (frames.empty()) out += "  no whole frame header arrived\n";
+    return out + "\n";
+}
+
+}  // namespace
+
+std::string ExchangeView::body(const client::ExchangeResult& ex, std::string_view decoded) {
+    std::string out = begin(ex);
+    State& st = state(ex);
+    if (!streams_body()) return out;
+    const std::size_t cap = 1024 * 1024;
+    std::string_view shown = decoded.substr(0, st.body_shown >= cap ? 0 : std::min<std::size_t>(decoded.size(), cap - st.body_shown));
+    if (shown.empty()) return out;
+    out += leave_raw(st);
+    if (!st.body_heading) {
+        out += heading("body", o_.style);
+        st.body_heading = true;
+    }
+    if (o_.hex) out += hexdump(shown, "", st.body_shown);
+    else if (o_.escape_body) out += escape_body_text(shown, o_.style);
+    else out.append(shown);
+    st.body_shown += shown.size();
+    st.body_ends_line = o_.hex || shown.back() == '\n';
+    return out;
+}
+
+std::string ExchangeView::end(const client::ExchangeResult& ex, const ExchangeEnd& e) {
+    std::string out = begin(ex);
+    if (ex.request && ex.bytes_written > 0) out += request_written(ex);
+    State& st = state(ex);
+    const Style& s = o_.style;
+    const Sections& sec = o_.sections;
+    const ExchangeCapture empty;
+    const ExchangeCapture& cap = e.capture ? *e.capture : empty;
+    std::string method = ex.request ? ex.request->method : "";
+
+    std::string raw_total = plural(cap.raw_total, "byte") + " received";
+    if (cap.raw_total > st.raw_shown)
+        raw_total += ", the last " + std::to_string(cap.raw_total - st.raw_shown) + " not shown (use -o FILE for the whole body)";
+    const bool received_section = sec.parsed && ex.response && ex.response->head_complete;
+    if (st.switched_heading) {
+        out += "\n";  // the end of what came after the switch
+        st.switched_heading = false;
+    }
+    if (sec.raw && (st.raw_heading || !st.pending.empty())) {
+        if (!st.pending.empty()) {
+            std::string lines = raw_lines(st, {}, true);
+            out += enter_raw(st) + lines;
+        }
+        if (st.last_raw) out += received_section ? "\n" : dim("  (" + raw_total + ")", s) + "\n\n";
+        st.last_raw = false;
+    } else if (sec.raw && ex.response) {
+        out += heading("raw response (0 bytes received)", s) + "\n";
     }
 
     if (sec.parsed && ex.response) {
         const auto& r = *ex.response;
-        out += heading("parsed", s);
-        for (const auto& i : r.interim) {
-            out += "  interim     " + std::to_string(i.status) + " " + escape_inline(i.reason, s) + dim("  (" +
-                   std::string(http::status_meaning(i.status)) + ")", s) + "\n";
-        }
-        if (r.head_complete) {
-            out += "  version     " + escape_inline(r.version, s) + "\n";
-            std::string code = std::to_string(r.status);
-            std::string colored = r.status >= 400 ? red(code, s) : r.status >= 300 ? yellow(code, s) : green(code, s);
-            out += "  status      " + colored + "  " + dim(std::string(http::status_meaning(r.status)), s) + "\n";
-            out += "  reason      " + (r.reason.empty() ? dim("(empty)", s) : escape_inline(r.reason, s)) + "\n";
-            out += "  headers     " + std::to_string(r.headers.size()) + "\n";
-            std::size_t width = 0;
-            for (const auto& [n, v] : r.headers) width = std::max(width, std::min<std::size_t>(n.size(), 32));
-            std::size_t k = 0;
-            for (const auto& [n, v] : r.headers) {
-                std::string name = escape_inline(n, s);
-                std::string pad = name.size() < width ? std::string(width - name.size(), ' ') : "";
-                char idx[16];
-                std::snprintf(idx, sizeof idx, "%4zu  ", ++k);
-                out += "  " + dim(idx, s) + cyan(name, s) + pad + "  " + escape_inline(v, s) + "\n";
+        if (!r.head_complete) {
+            out += heading("parsed", s);
+            for (const auto& i : r.interim) {
+                out += "  interim     " + std::to_string(i.status) + " " + escape_inline(i.reason, s) +
+                       dim("  (" + std::string(http::status_meaning(i.status)) + ")", s) + "\n";
             }
+            out += "  no final response head was received\n\n";
+        } else {
+            if (!st.head_shown) out += head(ex);
+            out += heading("received", s);
             for (const auto& [n, v] : r.trailers)
                 out += "  trailer     " + escape_inline(n, s) + ": " + escape_inline(v, s) + "\n";
-            out += "  body        " + framing_words(r, method) + (r.complete ? "" : ", " + red("incomplete: " + plural(r.body_bytes, "byte") + " received", s)) + "\n";
-        } else {
-            out += "  no final response head was received\n";
+            out += "  body        " + framing_words(r, method) +
+                   (r.complete ? "" : ", " + red("incomplete: " + plural(r.body_bytes, "byte") + " received", s)) + "\n";
+            if (sec.raw) out += "  raw         " + raw_total + "\n";
+            if (ex.body_withheld)
+                out += "  request     " + yellow("the request body was not sent", s) +
+                       dim(" (Expect: 100-continue, and the server answered first)", s) + "\n";
+            out += "\n";
         }
-        out += "\n";
     }
+
+    if (ex.response && ex.response->status == 101 && ex.request && ex.switched_total > 0 &&
+        http::websocket::check_handshake(std::string_view(ex.request->bytes).substr(0, ex.request->head_bytes),
+                                         ex.response->headers)
+            .websocket)
+        out += frames_view(ex, s);
 
     if (ex.error) {
-        out += red("error", s) + " (" + std::string(kind_name(ex.error->kind)) + ", exit " +
-               std::to_string(exit_code(ex.error->kind)) + "): " + escape_message(ex.error->message, s) + "\n\n";
+        const std::string& message = !e.error_message.empty() ? e.error_message : ex.error->message;
+        if (ex.error->kind == ErrorKind::interrupted)
+            out += red("interrupted", s) + " (Ctrl-C, exit 130) " + escape_message(message, s) + "\n\n";
+        else
+            out += red("error", s) + " (" + std::string(kind_name(ex.error->kind)) + ", exit " +
+                   std::to_string(exit_code(ex.error->kind)) + "): " + escape_message(message, s) + "\n\n";
     }
+    for (const auto& h : e.hints) out += yellow("hint:", s) + " " + escape_message(h, s) + "\n";
+    if (!e.hints.empty()) out += "\n";
 
-    if (sec.why && !why.empty()) {
+    if (sec.why && !e.why.empty()) {
         bool answered = ex.response && ex.response->head_complete;
         out += heading(answered ? "why the server may have answered " + std::to_string(ex.response->status)
                                 : std::string("why the server may not have answered"),
                        s);
-        for (const auto& line : why) out += "  " + line + "\n";  // already escaped (finding_text)
+        for (const auto& line : e.why) out += "  " + line + "\n";  // already escaped (finding_text)
         out += "\n";
     }
 
-    if (sec.body && ex.response && cap.body_total > 0) {
+    if (streams_body() && st.body_heading) {
+        if (!st.body_ends_line) out += "\n";
+        std::string total = plural(cap.body_total, "byte");
+        if (cap.body_total > st.body_shown)
+            total += ", the last " + std::to_string(cap.body_total - st.body_shown) +
+                     " not shown (use -o FILE for the whole body)";
+        out += dim("(" + total + ")", s) + "\n\n";
+    } else if (sec.body && !streams_body() && ex.response && cap.body_total > 0) {
         out += heading("body (" + plural(cap.body_total, "byte") + ")", s);
-        if (o.hex) out += hexdump(cap.body);
-        else out += o.escape_body ? escape_body_text(cap.body, s) : cap.body;
+        if (o_.hex) out += hexdump(cap.body);
+        else out += o_.escape_body ? escape_body_text(cap.body, s) : cap.body;
         if (!cap.body.empty() && cap.body.back() != '\n') out += "\n";
         if (cap.body_truncated())
             out += dim("... " + std::to_string(cap.body_total - cap.body.size()) +
@@ -237,7 +578,171 @@ std::string exchange_report(const client::ExchangeResult& ex, const ExchangeCapt
     // Errors, notes and explanations may quote response bytes (a bad
     // Content-Length value): escaped like the bytes themselves.
     for (const auto& n : ex.notes) out += dim("note: " + escape_message(n), s) + "\n";
+    states_.erase(ex.index);
     return out;
+}
+
+std::string exchange_report(const client::ExchangeResult& ex, const ReportOptions& opts, const ExchangeEnd& e,
+                            std::size_t count) {
+    ExchangeView v(opts, count);
+    const ExchangeCapture empty;
+    const ExchangeCapture& cap = e.capture ? *e.capture : empty;
+    std::string out = v.begin(ex);
+    if (ex.request) {
+        client::ExchangeResult whole = ex;
+        if (whole.bytes_written == 0 && ex.timing.written_ms) whole.bytes_written = wire_size(*ex.request);
+        out += v.request_written(whole);
+    }
+    std::size_t head_len = 0;
+    if (ex.response && ex.response->head_complete) {
+        for (const auto& i : ex.response->interim) head_len += i.raw_head.size();
+        head_len += ex.response->raw_head.size();
+    }
+    std::string_view raw(cap.raw);
+    out += v.raw(ex, raw.substr(0, std::min(head_len, raw.size())));
+    out += v.head(ex);
+    if (head_len < raw.size()) out += v.raw(ex, raw.substr(head_len));
+    if (v.streams_body()) out += v.body(ex, cap.body);
+    if (!ex.switched.empty()) out += v.switched(ex, ex.switched);
+    out += v.end(ex, e);
+    return out;
+}
+
+namespace {
+
+// The length of the ANSI sequence starting at i ("\x1b[2;36m"), or 0.
+std::size_t ansi_length(std::string_view s, std::size_t i) {
+    if (s[i] != '\x1b' || i + 1 >= s.size() || s[i + 1] != '[') return 0;
+    std::size_t j = i + 2;
+    while (j < s.size() && !(s[j] >= 0x40 && s[j] <= 0x7e)) ++j;
+    return j < s.size() ? j + 1 - i : s.size() - i;
+}
+
+bool continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xc0) == 0x80; }
+
+std::size_t display_width(std::string_view line) {
+    std::size_t cols = 0;
+    for (std::size_t i = 0; i < line.size();) {
+        if (std::size_t n = ansi_length(line, i)) {
+            i += n;
+            continue;
+        }
+        if (!continuation_byte(line[i])) ++cols;
+        ++i;
+    }
+    return cols;
+}
+
+// Where a broken line's continuations start.
+std::size_t hanging_indent(std::string_view line, std::size_t columns) {
+    std::size_t col = 0, run = 0, indent = 0;
+    bool text = false;
+    for (std::size_t i = 0; i < line.size() && col < columns;) {
+        if (std::size_t n = ansi_length(line, i)) {
+            i += n;
+            continue;
+        }
+        const char c = line[i];
+        if (c == ' ') {
+            ++run;
+        } else {
+            if (text && run >= 2) indent = col;
+            text = true;
+            run = 0;
+        }
+        if (!continuation_byte(c)) ++col;
+        ++i;
+    }
+    const std::size_t fallback = line.starts_with("  < ") || line.starts_with("  > ") ? 4 : 2;
+    return indent == 0 || indent > columns * 2 / 3 ? fallback : indent;  // leave room for the text
+}
+
+std::string fit_line(std::string_view line, std::size_t columns) {
+    if (display_width(line) <= columns) return std::string(line);
+    const std::size_t indent = hanging_indent(line, columns);
+    // Prose breaks between words; raw and request lines anywhere (their spaces are bytes).
+    const bool prose = !line.starts_with("  < ") && !line.starts_with("  > ");
+    std::string out;
+    std::size_t col = 0;
+    std::size_t space_at = std::string::npos, cells_after = 0;  // the last break point of this piece
+    for (std::size_t i = 0; i < line.size();) {
+        if (std::size_t n = ansi_length(line, i)) {
+            out.append(line.substr(i, n));
+            i += n;
+            continue;
+        }
+        const char c = line[i++];
+        if (continuation_byte(c)) {
+            out += c;
+            continue;
+        }
+        if (col >= columns) {
+            const std::string cont = "\n" + std::string(indent, ' ');
+            if (prose && space_at != std::string::npos) {
+                out.insert(space_at, cont);
+                col = indent + cells_after;
+            } else {
+                out += cont;
+                col = indent;
+            }
+            space_at = std::string::npos;
+            cells_after = 0;
+        }
+        ++col;
+        out += c;
+        if (c == ' ' && col > indent + 1) {
+            space_at = out.size();
+            cells_after = 0;
+        } else {
+            ++cells_after;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string fit_to_width(std::string_view text, std::size_t columns) {
+    if (columns < 20) return std::string(text);  // too narrow to fit anything sensibly
+    std::string out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t nl = text.find('\n', start);
+        const std::size_t end = nl == std::string_view::npos ? text.size() : nl;
+        out += fit_line(text.substr(start, end - start), columns);
+        if (nl == std::string_view::npos) break;
+        out += '\n';
+        start = nl + 1;
+    }
+    return out;
+}
+
+std::string interrupted_summary(const client::ExchangeResult& ex, std::uint64_t raw_received, double elapsed_ms) {
+    char when[48];
+    std::snprintf(when, sizeof when, "after %.1f s: ", elapsed_ms / 1000.0);
+    std::string out = when;
+    if (!ex.connection) return out + "not connected; was connecting to " + ex.destination.display();
+    out += "connected to " + ex.connection->remote + " (connection #" + std::to_string(ex.connection_number) + "); ";
+    const std::uint64_t size = ex.request ? wire_size(*ex.request) : 0;
+    out += "sent " + std::to_string(ex.bytes_written) + " of " + plural(size, "request byte") + "; ";
+    out += "received " + plural(raw_received, "byte") + "; ";
+    const auto& r = ex.response;
+    if (ex.bytes_written == 0) return out + "was sending the request";
+    if (ex.bytes_written < size && !(r && r->head_complete)) {
+        if (ex.request && ex.bytes_written == ex.request->head_bytes && raw_received == 0)
+            return out + "was waiting for 100 Continue before sending the body (Expect: 100-continue)";
+        return out + "was sending the request";
+    }
+    if (raw_received == 0) return out + "was waiting for the response's first byte";
+    if (!r || !r->head_complete) return out + "was waiting for the rest of the response head (no empty line yet)";
+    if (r->framing == http::Framing::content_length)
+        return out + "was waiting for the rest of the body (" + std::to_string(r->body_bytes) + " of " +
+               plural(r->content_length, "byte") + ", Content-Length)";
+    if (r->framing == http::Framing::chunked)
+        return out + "was waiting for the next chunk (" + plural(r->body_bytes, "byte") + " of chunked body so far)";
+    if (r->framing == http::Framing::close)
+        return out + "was reading a body that ends when the server closes (" + plural(r->body_bytes, "byte") + " so far)";
+    return out + "had the whole response";
 }
 
 }  // namespace rawhttp::render

@@ -21,7 +21,11 @@ struct OpenSslApi {
     X(SSL_get_error) X(SSL_get_verify_result) X(SSL_get_version) X(SSL_new) X(SSL_read) X(SSL_set_fd) \
     X(SSL_shutdown) X(SSL_write) X(TLS_client_method) X(X509_VERIFY_PARAM_set1_host)                 \
     X(X509_VERIFY_PARAM_set1_ip_asc) X(X509_verify_cert_error_string) X(EVP_sha256) X(EVP_MD_CTX_new) X(EVP_MD_CTX_free)        \
-    X(EVP_DigestInit_ex) X(EVP_DigestUpdate) X(EVP_DigestFinal_ex)
+    X(EVP_DigestInit_ex) X(EVP_DigestUpdate) X(EVP_DigestFinal_ex)                                  \
+    X(SSL_get0_alpn_selected) X(SSL_get_peer_cert_chain) X(OPENSSL_sk_num) X(OPENSSL_sk_value)        \
+    X(X509_get_subject_name) X(X509_get_issuer_name) X(X509_NAME_oneline) X(X509_get0_notAfter)       \
+    X(ASN1_TIME_to_tm) X(X509_get_ext_d2i) X(GENERAL_NAMES_free) X(ASN1_STRING_get0_data)              \
+    X(ASN1_STRING_length)
 #define RAWHTTP_OPENSSL_MEMBER(name) decltype(&::name) name = nullptr;
     RAWHTTP_OPENSSL_FUNCTIONS(RAWHTTP_OPENSSL_MEMBER)
 #undef RAWHTTP_OPENSSL_MEMBER

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <ctime>
 
 #include "tls/openssl_lib.hpp"
 
@@ -32,15 +33,57 @@ bool is_ip_literal(const std::string& host) {
     return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
 }
 
-// Waits until the socket is ready for what OpenSSL asked, or the deadline passes.
+// Waits until the socket is ready for what OpenSSL asked, or the deadline
+// passes (false), or its cancel flag is raised (false, deadline.cancelled()).
 bool wait_for(int fd, int ssl_want, const Deadline& deadline) {
     pollfd p{fd, static_cast<short>(ssl_want == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN), 0};
     for (;;) {
+        if (deadline.cancelled()) return false;
         int r = ::poll(&p, 1, deadline.poll_timeout_ms());
         if (r > 0) return true;
         if (r == 0) return false;
         if (errno != EINTR) return true;  // let the SSL call report the error
     }
+}
+
+Error wait_error(const Deadline& deadline, const char* timeout_message) {
+    if (deadline.cancelled()) return make_error(ErrorKind::interrupted, "interrupted while waiting on the connection");
+    return make_error(ErrorKind::timeout, timeout_message);
+}
+
+// The certificate the server showed (the first of its chain, which OpenSSL
+// keeps even when verification failed): subject, issuer, names, expiry.
+void read_certificate(SSL* ssl, ConnectionInfo& info) {
+    auto* chain = reinterpret_cast<OPENSSL_STACK*>(ossl->SSL_get_peer_cert_chain(ssl));
+    if (!chain || ossl->OPENSSL_sk_num(chain) < 1) return;
+    X509* cert = static_cast<X509*>(ossl->OPENSSL_sk_value(chain, 0));
+    if (!cert) return;
+    char buf[512];
+    if (ossl->X509_NAME_oneline(ossl->X509_get_subject_name(cert), buf, sizeof buf)) info.cert_subject = buf;
+    if (ossl->X509_NAME_oneline(ossl->X509_get_issuer_name(cert), buf, sizeof buf)) info.cert_issuer = buf;
+    std::tm tm{};
+    if (const ASN1_TIME* t = ossl->X509_get0_notAfter(cert); t && ossl->ASN1_TIME_to_tm(t, &tm) == 1) {
+        std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+        info.cert_expiry = buf;
+    }
+    auto* names = static_cast<GENERAL_NAMES*>(ossl->X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+    if (!names) return;
+    auto* list = reinterpret_cast<OPENSSL_STACK*>(names);
+    for (int i = 0; i < ossl->OPENSSL_sk_num(list); ++i) {
+        const auto* n = static_cast<const GENERAL_NAME*>(ossl->OPENSSL_sk_value(list, i));
+        if (n->type == GEN_DNS) {
+            const auto* d = ossl->ASN1_STRING_get0_data(n->d.dNSName);
+            info.cert_names.push_back("DNS:" + std::string(reinterpret_cast<const char*>(d),
+                                                           static_cast<std::size_t>(ossl->ASN1_STRING_length(n->d.dNSName))));
+        } else if (n->type == GEN_IPADD) {
+            const int len = ossl->ASN1_STRING_length(n->d.iPAddress);
+            const auto* d = ossl->ASN1_STRING_get0_data(n->d.iPAddress);
+            char ip[INET6_ADDRSTRLEN] = {};
+            if ((len == 4 || len == 16) && inet_ntop(len == 4 ? AF_INET : AF_INET6, d, ip, sizeof ip))
+                info.cert_names.push_back(std::string("IP:") + ip);
+        }
+    }
+    ossl->GENERAL_NAMES_free(names);
 }
 
 class TlsTransport : public Transport {
@@ -67,7 +110,7 @@ public:
             if (err == SSL_ERROR_ZERO_RETURN) return std::size_t{0};  // close_notify
             if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
                 if (!wait_for(fd(), err, deadline))
-                    return make_error(ErrorKind::timeout, "timed out waiting for data from the server (TLS)");
+                    return wait_error(deadline, "timed out waiting for data from the server (TLS)");
                 continue;
             }
             if (err == SSL_ERROR_SYSCALL && ossl->ERR_peek_error() == 0 && errno == 0) {
@@ -100,7 +143,7 @@ public:
             int err = ossl->SSL_get_error(ssl_, n);
             if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
                 if (!wait_for(fd(), err, deadline))
-                    return make_error(ErrorKind::timeout, "timed out sending the request (TLS)");
+                    return wait_error(deadline, "timed out sending the request (TLS)");
                 continue;
             }
             std::string why = err == SSL_ERROR_SYSCALL ? std::strerror(errno) : openssl_errors();
@@ -174,14 +217,26 @@ Result<std::unique_ptr<Transport>> start_tls(std::unique_ptr<Transport> tcp, con
         int err = ossl->SSL_get_error(ssl, r);
         if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
             if (!wait_for(transport->fd(), err, deadline))
-                return make_error(ErrorKind::timeout, "the TLS handshake timed out");
+                return wait_error(deadline, "the TLS handshake timed out");
             continue;
         }
         long vr = ossl->SSL_get_verify_result(ssl);
         if (o.verify && vr != X509_V_OK) {
+            std::string what = ossl->X509_verify_cert_error_string(vr);
+            if (vr == X509_V_ERR_HOSTNAME_MISMATCH || vr == X509_V_ERR_IP_ADDRESS_MISMATCH) {
+                // Which name was checked, and which the certificate holds.
+                ConnectionInfo shown;
+                read_certificate(ssl, shown);
+                std::string names;
+                for (const auto& n : shown.cert_names) names += (names.empty() ? "" : ", ") + n;
+                if (names.empty() && shown.cert_subject) names = "no subjectAltName; subject " + *shown.cert_subject;
+                what += ": rawhttp checked '" + o.server_name + "' (the Host header's host, else the target), the certificate is for " +
+                        (names.empty() ? std::string("no names rawhttp could read") : names);
+                return make_error(ErrorKind::tls_verify, "the server's certificate could not be verified: " + what +
+                                                             " (use --insecure to skip the check, or a Host header with one of its names)");
+            }
             return make_error(ErrorKind::tls_verify,
-                              "the server's certificate could not be verified: " +
-                                  std::string(ossl->X509_verify_cert_error_string(vr)) +
+                              "the server's certificate could not be verified: " + what +
                                   " (use --cacert FILE to trust its CA, or --insecure to skip the check)");
         }
         std::string why = openssl_errors();
@@ -194,6 +249,11 @@ Result<std::unique_ptr<Transport>> start_tls(std::unique_ptr<Transport> tcp, con
     info.tls_version = ossl->SSL_get_version(ssl);
     info.tls_cipher = ossl->SSL_CIPHER_get_name(ossl->SSL_get_current_cipher(ssl));
     info.tls_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    const unsigned char* alpn_chosen = nullptr;
+    unsigned alpn_len = 0;
+    ossl->SSL_get0_alpn_selected(ssl, &alpn_chosen, &alpn_len);
+    if (alpn_chosen && alpn_len > 0) info.tls_alpn = std::string(reinterpret_cast<const char*>(alpn_chosen), alpn_len);
+    read_certificate(ssl, info);
     return std::unique_ptr<Transport>(std::move(transport));
 }
 

@@ -49,12 +49,13 @@ def run(args, timeout=20, stdin=None, env=None, cwd=None):
 
 
 
-def run_on_pty(args, timeout=10, step=None, env=None):
+def run_on_pty(args, timeout=10, step=None, env=None, want_rc=False):
     """Runs rawhttp ARGS with a pseudo-terminal as its stdin, stdout and stderr, as a
     person's terminal would be (TERM=xterm, NO_COLOR unset unless env sets it).
     `step(out)` is called after each read (and every 0.1 s) with everything the
-    terminal got so far; bytes it returns are typed in. Returns all the terminal
-    got, including what was written just before the process exited."""
+    terminal got so far; bytes it returns are typed in (b"\x03" is Ctrl-C). Returns
+    all the terminal got, including what was written just before the process
+    exited; with want_rc, (exit code or None if it had to be killed, output)."""
     import pty
     import select
     pid, fd = pty.fork()
@@ -66,6 +67,7 @@ def run_on_pty(args, timeout=10, step=None, env=None):
     out = b""
     end = time.monotonic() + timeout
     exited = False
+    rc = None
 
     def drain(wait):
         nonlocal out
@@ -88,19 +90,34 @@ def run_on_pty(args, timeout=10, step=None, env=None):
                 typed = step(out)
                 if typed:
                     os.write(fd, typed)
-            if os.waitpid(pid, os.WNOHANG)[0]:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
                 exited = True
+                rc = os.waitstatus_to_exitcode(status)
                 drain(0.3)
                 break
     finally:
-        if not exited:
+        # The terminal closing (EIO) usually means the process is exiting: give it a moment.
+        wait_end = time.monotonic() + (1.0 if time.monotonic() < end else 0)
+        while not exited:
             try:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass
+                done, status = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if done:
+                exited = True
+                rc = os.waitstatus_to_exitcode(status)
+            elif time.monotonic() >= wait_end:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+                except (ProcessLookupError, ChildProcessError):
+                    pass
+                break
+            else:
+                time.sleep(0.02)
         os.close(fd)
-    return out
+    return (rc, out) if want_rc else out
 
 
 def run_measured(args, timeout=30, env=None):

@@ -59,6 +59,42 @@ def test_tls_wrong_name_is_60(tmp):
     req = tls_req(tmp, n.tls_port, host="not-the-cert-name.test")
     rc, _, err = h.run(["send", req, "--to", "127.0.0.1:%d" % n.tls_port, "--tls", "--cacert", _ca])
     h.eq(rc, 60, "exit (%r)" % err)
+    # The message names the name checked and the names the certificate holds.
+    h.check(b"checked 'not-the-cert-name.test'" in err, "the checked name: %r" % err)
+    h.check(b"DNS:localhost" in err and b"IP:127.0.0.1" in err, "the certificate's names: %r" % err)
+
+
+def test_tls_certificate_details_in_view_json_and_trace(tmp):
+    n = nginx(tmp)
+    req = tls_req(tmp, n.tls_port)
+    rc, doc, err = h.run_json(["send", req, "--to", "127.0.0.1:%d" % n.tls_port, "--tls", "--cacert", _ca])
+    h.eq(rc, 0, "exit (%r)" % err)
+    tls = doc["exchanges"][0]["connection"]["tls"]
+    h.eq(tls["alpn"], "http/1.1", "ALPN")
+    h.check("CN=localhost" in tls["certificate"]["subject"], "subject: %r" % tls)
+    h.check("rawhttp test CA" in tls["certificate"]["issuer"], "issuer: %r" % tls)
+    h.eq(tls["certificate"]["names"], ["DNS:localhost", "IP:127.0.0.1"], "names")
+    h.check(tls["certificate"]["expires"].endswith("UTC"), "expiry: %r" % tls)
+    rc, out, err = h.run(["send", req, "--to", "127.0.0.1:%d" % n.tls_port, "--tls", "--cacert", _ca, "--trace"])
+    h.eq(rc, 0, "exit (%r)" % err)
+    h.check(b"names      DNS:localhost, IP:127.0.0.1" in out and b"issuer     /CN=rawhttp test CA" in out,
+            "the connection view: %r" % out[:800])
+    h.check(b"* TLS handshake done in" in err and b"ALPN http/1.1" in err and b"certificate /CN=localhost" in err,
+            "the trace: %r" % err[:1500])
+
+
+def test_chat_tls_like_ncat_ssl(tmp):
+    n = nginx(tmp)
+    typed = b"GET / HTTP/1.1\nHost: localhost\nConnection: close\n\n"
+    rc, out, err = h.run(["chat", "localhost", str(n.tls_port), "--tls", "--cacert", _ca], stdin=typed)
+    h.eq(rc, 0, "exit (%r)" % err)
+    h.check(b"hello over tls" in out, "the answer over TLS: %r" % out)
+    h.check(b"over TLS" in err and b"certificate /CN=localhost" in err, "the note names TLS: %r" % err)
+    rc, out, err = h.run(["chat", "localhost", str(n.tls_port), "--tls"], stdin=typed)
+    h.eq(rc, 60, "unknown CA: exit 60 (%r)" % err)
+    rc, out, err = h.run(["chat", "localhost", str(n.tls_port), "--tls", "--insecure"], stdin=typed)
+    h.eq(rc, 0, "--insecure: exit (%r)" % err)
+    h.check(b"hello over tls" in out, "--insecure answer: %r" % out)
 
 
 def test_tls_insecure_skips_verification(tmp):
