@@ -474,6 +474,42 @@ process.on('SIGTERM', () => process.exit(0));
 """
 
 
+class Tinyproxy:
+    """Debian's tinyproxy on 127.0.0.1 (a free port), a real forward proxy.
+    CONNECT goes to any port, or only to `connect_port` when given."""
+
+    def __init__(self, folder, connect_port=None):
+        exe = shutil.which("tinyproxy") or ("/usr/bin/tinyproxy" if os.path.exists("/usr/bin/tinyproxy") else None)
+        if not exe:
+            raise Skip("tinyproxy is not installed (scripts/setup-deps test installs it)")
+        self.port = free_port()
+        self.address = "127.0.0.1:%d" % self.port
+        conf = os.path.join(folder, "tinyproxy.conf")
+        with open(conf, "w") as f:
+            f.write("Port %d\nListen 127.0.0.1\nTimeout 10\nMaxClients 20\nAllow 127.0.0.1\nLogLevel Critical\n"
+                    % self.port)
+            if connect_port:
+                f.write("ConnectPort %d\n" % connect_port)
+        self.proc = subprocess.Popen([exe, "-d", "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     stdin=subprocess.DEVNULL, start_new_session=True)
+        _wait_port(self.port, self.proc, "tinyproxy")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *a):
+        self.stop()
+
+
 class NodeServer:
     """Node's strict `http` module on 127.0.0.1 (a free port)."""
 

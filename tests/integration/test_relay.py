@@ -661,32 +661,6 @@ def test_https_proxy_tunnel_verified_end_to_end(tmp):
 
 # ------------------------------------------------------------ send --proxy
 
-class Tinyproxy:
-    """Debian's tinyproxy on 127.0.0.1, allowing CONNECT to `connect_port`."""
-
-    def __init__(self, tmp, connect_port):
-        exe = shutil.which("tinyproxy") or ("/usr/bin/tinyproxy" if os.path.exists("/usr/bin/tinyproxy") else None)
-        if not exe:
-            raise h.Skip("tinyproxy is not installed (scripts/setup-deps test installs it)")
-        self.port = h.free_port()
-        conf = os.path.join(tmp, "tinyproxy.conf")
-        with open(conf, "w") as f:
-            f.write("Port %d\nListen 127.0.0.1\nTimeout 10\nMaxClients 20\nAllow 127.0.0.1\nConnectPort %d\n"
-                    "LogLevel Error\n" % (self.port, connect_port))
-        self.proc = subprocess.Popen([exe, "-d", "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                     stdin=subprocess.DEVNULL, start_new_session=True)
-        h._wait_port(self.port, self.proc, "tinyproxy")
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-
 def test_send_proxy_through_relay_and_tinyproxy(tmp):
     ca, cert, key = h.make_tls_cert(tmp)
     with h.PracticeServer() as srv, h.Nginx(tls=(cert, key)) as ng:
@@ -697,7 +671,7 @@ def test_send_proxy_through_relay_and_tinyproxy(tmp):
         h.eq(rc, 0, "compose --proxy (%r)" % err)
         connect = b"CONNECT 127.0.0.1:%d HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n" % (ng.tls_port, ng.tls_port)
         h.check(composed.startswith(connect + b"GET / HTTP/1.1\r\n"), "compose --proxy prints the CONNECT: %r" % composed)
-        tp = Tinyproxy(tmp, ng.tls_port)
+        tp = h.Tinyproxy(tmp, ng.tls_port)
         r = Relay(tmp, "--as-proxy")
         try:
             for name, proxy in (("tinyproxy", "127.0.0.1:%d" % tp.port), ("relay --as-proxy", r.address)):

@@ -5,7 +5,6 @@ import base64
 import hashlib
 import os
 import select
-import shutil
 import socket
 import subprocess
 import sys
@@ -164,39 +163,9 @@ def test_connect_tunnel_with_tls_inside(tmp):
     h.check(doc["exchanges"][0]["connection"]["tls"] is None, "the proxy itself was spoken to in plain TCP")
 
 
-class Tinyproxy:
-    def __init__(self, folder):
-        exe = shutil.which("tinyproxy") or ("/usr/bin/tinyproxy" if os.path.exists("/usr/bin/tinyproxy") else None)
-        if not exe:
-            raise h.Skip("tinyproxy is not installed (scripts/setup-deps test installs it)")
-        self.port = h.free_port()
-        conf = os.path.join(folder, "tinyproxy.conf")
-        with open(conf, "w") as f:
-            f.write("Port %d\nListen 127.0.0.1\nTimeout 10\nMaxClients 8\nAllow 127.0.0.1\nLogLevel Critical\n" % self.port)
-        self.proc = subprocess.Popen([exe, "-d", "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                     stdin=subprocess.DEVNULL, start_new_session=True)
-        h._wait_port(self.port, self.proc, "tinyproxy")
-        self.address = "127.0.0.1:%d" % self.port
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *a):
-        self.stop()
-
-
 def test_connect_tunnel_through_tinyproxy_plain_and_tls(tmp):
     ca, cert, key = h.make_tls_cert(tmp)
-    with h.PracticeServer() as target, h.Nginx(tls=(cert, key)) as nginx, Tinyproxy(tmp) as proxy:
+    with h.PracticeServer() as target, h.Nginx(tls=(cert, key)) as nginx, h.Tinyproxy(tmp) as proxy:
         rc, doc, err = h.run_json(["send", tunnel_req(tmp, target.address, target.address), "--to", proxy.address])
         h.eq(rc, 0, "plain: exit (%r)" % err)
         check_through_tunnel(doc, target.address, "tinyproxy plain")
