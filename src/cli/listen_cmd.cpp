@@ -470,12 +470,13 @@ int ListenCmd::run() {
         print_error("listen: " + listener.error().message);
         return exit_code(listener.error().kind) == 2 ? 2 : 7;
     }
+    // Before the port file: whoever reads it may signal at once.
+    std::signal(SIGINT, on_listen_signal);
+    std::signal(SIGTERM, on_listen_signal);
     if (!port_file.empty() && !write_port_file(port_file, listener->port, "listen")) {
         ::close(listener->fd);
         return 2;
     }
-    std::signal(SIGINT, on_listen_signal);
-    std::signal(SIGTERM, on_listen_signal);
 
     if (chat) {
         int rc = run_chat(*listener, deadline);

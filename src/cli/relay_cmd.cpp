@@ -30,7 +30,12 @@ namespace rawhttp::cli {
 namespace {
 
 std::atomic<bool> g_stop{false};
-extern "C" void on_relay_signal(int) { g_stop.store(true); }
+// Ctrl-C (SIGINT) exits 130 as SPEC says; SIGTERM from a supervisor is a normal stop, 0.
+std::atomic<int> g_signal{0};
+extern "C" void on_relay_signal(int sig) {
+    g_signal.store(sig);
+    g_stop.store(true);
+}
 
 constexpr int kDefaultMaxClients = 128;
 constexpr std::size_t kShowCap = 16 * 1024;  // raw bytes of each message shown
@@ -366,12 +371,13 @@ int RelayCmd::run() {
         print_error("relay: " + listener.error().message);
         return exit_code(listener.error().kind) == 2 ? 2 : 7;
     }
+    // Before the port file: whoever reads it may signal at once.
+    std::signal(SIGINT, on_relay_signal);
+    std::signal(SIGTERM, on_relay_signal);
     if (!port_file.empty() && !write_port_file(port_file, listener->port, "relay")) {
         ::close(listener->fd);
         return 2;
     }
-    std::signal(SIGINT, on_relay_signal);
-    std::signal(SIGTERM, on_relay_signal);
     std::signal(SIGPIPE, SIG_IGN);
     if (as_proxy)
         std::cerr << "rawhttp relay: a forward proxy on " << listener->address << " (try: http_proxy=http://"
@@ -388,7 +394,8 @@ int RelayCmd::run() {
                                                                         : st.error().message));
         return exit_code(st.error().kind);
     }
-    return printer.failed() ? 23 : 0;
+    if (printer.failed()) return 23;
+    return g_signal.load() == SIGINT ? 130 : 0;
 }
 
 }  // namespace
@@ -424,8 +431,8 @@ void add_relay_command(CLI::App& app, int& exit_code) {
         "`rawhttp send` replays byte for byte; past 1 MiB its body in NNNN.body) and\n"
         "DIR/NNNN.response (the raw response bytes). --har FILE writes an HTTP Archive\n"
         "(HAR 1.2), rewritten after each exchange, that browsers' devtools open.\n\n"
-        "Exit: 0 (stopped with Ctrl-C or SIGTERM), 2 usage, 7 cannot listen, 23 --save or\n"
-        "--har cannot be written, 28 --max-time.\n\n"
+        "Exit: 130 when stopped with Ctrl-C, 0 on SIGTERM, 2 usage, 7 cannot listen, 23 --save\n"
+        "or --har cannot be written, 28 --max-time.\n\n"
         "Examples:\n"
         "  rawhttp serve 9000 &  rawhttp relay 8080 --to 127.0.0.1:9000   # then: curl http://127.0.0.1:8080/\n"
         "  rawhttp relay 8443 --to example.com --tls --save caps/           # plain in, TLS out\n"

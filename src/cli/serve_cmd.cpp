@@ -65,14 +65,15 @@ struct ServeCmd {
             return exit_code(listener.error().kind) == 2 ? 2 : 7;
         }
         std::string address = listener->address;
+        // Before the port file: whoever reads it may signal at once.
+        std::signal(SIGINT, on_stop_signal);
+        std::signal(SIGTERM, on_stop_signal);
         if (!port_file.empty() && !write_port_file(port_file, listener->port, "serve")) {
             ::close(listener->fd);
             return 2;
         }
         std::cerr << "rawhttp serve: listening on http://" << address << "/  (pages: / /echo /status/N /bytes/N "
                   << "/chunked/N /slow/N /redirect; Ctrl-C stops)\n";
-        std::signal(SIGINT, on_stop_signal);
-        std::signal(SIGTERM, on_stop_signal);
         server::ServeOptions opts;
         opts.idle_timeout = std::chrono::milliseconds(idle);
         opts.strict = strict;

@@ -697,6 +697,17 @@ def test_send_proxy_through_relay_and_tinyproxy(tmp):
 
 # ---------------------------------------------------------------- usage
 
+def test_ctrl_c_exits_130(tmp):
+    # SPEC: 130 when interrupted with Ctrl-C (SIGTERM, the stop above, is 0).
+    with h.PracticeServer() as srv:
+        r = Relay(tmp, "--to", srv.address)
+        r.proc.send_signal(signal.SIGINT)
+        rc = r.proc.wait(timeout=10)
+        err = open(r.err_path, "rb").read().decode("utf-8", "replace")
+    h.eq(rc, 130, "relay exit on Ctrl-C; stderr %r" % err[-300:])
+    h.check("Sanitizer" not in err and "runtime error" not in err, "no sanitizer report: %s" % err[-1500:])
+
+
 def test_usage_errors(tmp):
     for args, words in ((["relay", "8080"], "--to"),
                         (["relay", "x:y", "--to", "127.0.0.1:1"], "[HOST:]PORT"),
