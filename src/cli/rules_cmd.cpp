@@ -13,8 +13,12 @@ namespace rawhttp::cli {
 
 namespace {
 
-std::string response_severity(const http::RuleInfo& r) {
-    return r.response ? std::string(http::severity_name(*r.response)) : std::string("-");
+std::string severity_or_dash(const std::optional<http::Severity>& s) {
+    return s ? std::string(http::severity_name(*s)) : std::string("-");
+}
+
+render::json severity_or_null(const std::optional<http::Severity>& s) {
+    return s ? render::json(std::string(http::severity_name(*s))) : render::json(nullptr);
 }
 
 std::string pad(std::string s, std::size_t n) { return s.size() < n ? s + std::string(n - s.size(), ' ') : s + " "; }
@@ -37,10 +41,11 @@ struct RulesCmd {
             for (const auto* r : rules)
                 doc.push_back({{"id", std::string(r->id)},
                                {"rfc", std::string(r->rfc)},
-                               {"request", std::string(http::severity_name(r->request))},
-                               {"response", r->response ? render::json(std::string(http::severity_name(*r->response)))
-                                                        : render::json(nullptr)},
-                               {"status", std::string(r->status)},
+                               {"request", severity_or_null(r->request)},
+                               {"response", severity_or_null(r->response)},
+                               {"status", r->status.empty() ? render::json(nullptr) : render::json(std::string(r->status))},
+                               {"risk", r->risk == http::Risk::none ? render::json(nullptr)
+                                                                    : render::json(std::string(http::risk_name(r->risk)))},
                                {"servers", std::string(r->servers)},
                                {"fix", std::string(r->fix)},
                                {"next_message", r->next_message}});
@@ -63,16 +68,20 @@ struct RulesCmd {
         for (const auto* r : rules) {
             if (!id.empty()) {
                 out += render::bold(std::string(r->id), s) + "\n  " + std::string(r->rfc) + "\n";
-                out += "  request:  " + std::string(http::severity_name(r->request)) +
+                out += "  request:  " + (r->request ? severity_or_dash(r->request) : "- (a rule for responses only)") +
                        (r->next_message ? " (about the bytes after the message: even --strict answers this one)" : "") +
-                       "\n  response: " + response_severity(*r) + "\n  a strict server answers " +
-                       std::string(r->status) + "\n";
+                       "\n  response: " + severity_or_dash(r->response) + "\n";
+                if (!r->status.empty()) out += "  a strict server answers " + std::string(r->status) + "\n";
+                if (r->risk != http::Risk::none)
+                    out += "  risk:     " + std::string(http::risk_name(r->risk)) + ": " +
+                           std::string(http::risk_text(r->risk)) + "\n";
                 if (!r->servers.empty()) out += "  observed: " + std::string(r->servers) + "\n";
                 out += "  fix:      " + std::string(r->fix) + "\n";
                 continue;
             }
-            out += pad(std::string(r->id), 40) + pad(std::string(http::severity_name(r->request)), 9) +
-                   pad(response_severity(*r), 9) + pad(std::string(r->status), 8) + std::string(r->rfc) + "\n";
+            out += pad(std::string(r->id), 40) + pad(severity_or_dash(r->request), 9) +
+                   pad(severity_or_dash(r->response), 9) + pad(r->status.empty() ? "-" : std::string(r->status), 8) +
+                   std::string(r->rfc) + "\n";
         }
         if (id.empty())
             out += "\nlimits: request line " + std::to_string(lim.max_request_line) + " bytes, field line " +

@@ -518,8 +518,9 @@ void add_send_command(CLI::App& app, int& exit_code) {
     cmd->target.add_to(*sub);
     sub->add_flag("--json", cmd->json, "print one JSON document on stdout (see the README)");
     sub->add_option("--show", cmd->show,
-                    "sections to show, comma-separated: request,connection,raw,parsed,body,timing,why (or all); "
-                    "default connection,raw,parsed,why")
+                    "sections to show, comma-separated: request,connection,raw,parsed,body,timing,why,findings "
+                    "(or all); default connection,raw,parsed,why,findings (why and findings only when there is one: "
+                    "why a 4xx/5xx, the rule book's findings on the response)")
         ->check(non_empty());
     sub->add_flag("-v,--verbose", cmd->verbose, "also show the request as sent");
     sub->add_flag("--timing", cmd->timing, "show DNS, connect, TLS, written, first byte and total times");

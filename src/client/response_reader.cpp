@@ -52,7 +52,7 @@ ResponseReader::ResponseReader(ExchangeResult& ex, std::string_view method, cons
           o.limits = limits;
           o.max_interim = max_interim;
           return o;
-      }(), this) {
+      }(), this), method_(method) {
     reader_.set_request_method(method);
 }
 
@@ -113,6 +113,19 @@ std::size_t ResponseReader::feed(std::string_view bytes) {
     return used;
 }
 
+void ResponseReader::extra_after_end(std::string_view rest) {
+    if (!ex_.response || !reader_.done() || rest.empty()) return;
+    const int st = ex_.response->status;
+    const bool bodiless = method_ == "HEAD" || (st >= 100 && st < 200) || st == 204 || st == 304;
+    const std::string what = method_ == "HEAD" ? "the response to HEAD" : "the " + std::to_string(st) + " response";
+    std::string detail = std::to_string(rest.size()) + (rest.size() == 1 ? " byte" : " bytes") + " came after the end of " + what;
+    detail += bodiless ? " (it has no body): " : " (as its framing delimits it): ";
+    detail += quote_start(rest) + (rest.size() > 24 ? "...; " : "; ");
+    detail += "a client that reuses the connection reads them as the next response, so rawhttp does not reuse it";
+    ex_.response->violations.push_back({bodiless ? http::Rule::body_not_allowed : http::Rule::body_extra_bytes,
+                                        static_cast<std::size_t>(reader_.consumed()), std::move(detail), {}});
+}
+
 void ResponseReader::settle() {
     if (ex_.response) ex_.response->violations = reader_.violations();
     if (!reader_.failed() || error_) return;
@@ -134,6 +147,7 @@ void ResponseReader::settle() {
     error_ = make_error(ErrorKind::malformed, std::string(in_body ? "the response body could not be read: "
                                                                   : "the server's reply could not be parsed as HTTP: ") +
                                                   describe_response_error(*v, limits_));
+    error_->rule = std::string(http::rule_info(v->rule).id);
     switch (v->rule) {
         case http::Rule::head_too_large:
         case http::Rule::field_line_too_long: error_->limit = Limit::head_size; break;

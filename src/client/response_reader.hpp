@@ -41,6 +41,11 @@ public:
     int last_interim_status() const { return partial_.interim.empty() ? 0 : partial_.interim.back().status; }
     // Bytes fed after the end of the response.
     std::uint64_t excess_bytes() const { return excess_; }
+    // `rest` came after the end of the complete response, and no other
+    // response is due on the connection: a finding on this one
+    // (body-not-allowed after a 1xx/204/304 or a response to HEAD, else
+    // body-extra-bytes). The connection cannot be trusted after it.
+    void extra_after_end(std::string_view rest);
 
 private:
     void on_interim(const http::MessageHead& head, std::string_view raw) override;
@@ -53,6 +58,7 @@ private:
     SessionHooks& hooks_;
     http::Limits limits_;
     http::MessageReader reader_;
+    std::string method_;
     Response partial_;  // interim responses while the final head is awaited
     std::optional<Error> error_;
     std::uint64_t excess_ = 0;

@@ -87,31 +87,15 @@ private:
     std::size_t number_;
 };
 
-bool has_token(std::string_view list, std::string_view token) {
-    std::size_t pos = 0;
-    while (pos <= list.size()) {
-        std::size_t comma = list.find(',', pos);
-        if (comma == std::string_view::npos) comma = list.size();
-        std::string_view item = list.substr(pos, comma - pos);
-        while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-        while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-        if (http::iequals(item, token)) return true;
-        pos = comma + 1;
-    }
-    return false;
-}
-
 // Whether the server lets the connection live on after this response.
 bool response_keeps_alive(const Response& r) {
     bool close = false, keep_alive = false;
     for (const auto& [name, value] : r.headers) {
         if (!http::iequals(name, "Connection")) continue;
-        if (has_token(value, "close")) close = true;
-        if (has_token(value, "keep-alive")) keep_alive = true;
+        close = close || http::list_has_token(value, "close");
+        keep_alive = keep_alive || http::list_has_token(value, "keep-alive");
     }
-    if (close) return false;
-    if (r.version == "HTTP/1.0") return keep_alive;
-    return true;
+    return http::keeps_alive(1, r.version == "HTTP/1.0" ? 0 : 1, close, keep_alive);
 }
 
 // Whether the request has `token` in a `field` header (read by the one head
@@ -122,7 +106,7 @@ bool request_has(const ComposedRequest& req, std::string_view field, std::string
     http::Violations ignored;
     http::parse_head(head, http::MessageKind::request, http::response_limits(), parsed, ignored);
     for (const auto& f : parsed.headers)
-        if (http::iequals(f.name, field) && has_token(f.value, token)) return true;
+        if (http::iequals(f.name, field) && http::list_has_token(f.value, token)) return true;
     return false;
 }
 
@@ -419,7 +403,7 @@ private:
                 hooks_.on_exchange_done(results.back());
                 return false;
             }
-            read_response(ex, requests[i + k], t0, false, {});
+            read_response(ex, requests[i + k], t0, false, {}, /*more_due=*/k + 1 < group.size());
             ex.timing.total_ms = ms_since(t0);
             bool failed = ex.error.has_value();
             results.push_back(std::move(ex));
@@ -479,7 +463,7 @@ private:
     // held back for a 100 Continue: sent on 100, or when the server stays
     // silent for the expect100 timeout; never sent when a final status comes first.
     ReadOutcome read_response(ExchangeResult& ex, const ComposedRequest& req, Clock::time_point t0, bool may_retry,
-                              WirePart body) {
+                              WirePart body, bool more_due = false) {
         auto& buf = conn_->buffer;
         net::Deadline continue_deadline;
         if (!body.empty()) continue_deadline = net::Deadline::after(options_.expect100_timeout);
@@ -563,6 +547,12 @@ private:
             read_switched(ex);
             conn_->usable = false;  // it speaks another protocol now
             return ReadOutcome::done;
+        }
+        if (!more_due && buf.size() > 0) {
+            // No response is due, yet bytes came after this one's end.
+            reader.extra_after_end(buf.view());
+            buf.consume(buf.size());
+            conn_->usable = false;
         }
         if (!response_keeps_alive(r) || request_closes(req)) conn_->usable = false;
         // The server may still wait for the body we did not send: the next

@@ -36,6 +36,7 @@ struct Error {
     ErrorKind kind;
     std::string message;
     Limit limit = Limit::none;
+    std::string rule{};  // the rule book's id when a broken rule is the error ("content-length-conflict")
 };
 
 // Exit code of SPEC.md for an error of this kind.

@@ -1,5 +1,6 @@
 #include "core/sha1.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -38,21 +39,55 @@ void block(std::uint32_t h[5], const unsigned char* p) {
 
 }  // namespace
 
-std::array<unsigned char, 20> sha1(std::string_view bytes) {
-    std::uint32_t h[5] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0};
-    std::size_t whole = bytes.size() / 64 * 64;
-    for (std::size_t i = 0; i < whole; i += 64) block(h, reinterpret_cast<const unsigned char*>(bytes.data() + i));
+void Sha1::update(std::string_view bytes) {
+    total_ += bytes.size();
+    const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+    std::size_t n = bytes.size();
+    if (buffered_ > 0) {
+        const std::size_t take = std::min(n, 64 - buffered_);
+        std::copy(p, p + take, buf_ + buffered_);
+        buffered_ += take;
+        p += take;
+        n -= take;
+        if (buffered_ < 64) return;
+        block(h_, buf_);
+        buffered_ = 0;
+    }
+    for (; n >= 64; p += 64, n -= 64) block(h_, p);
+    std::copy(p, p + n, buf_);
+    buffered_ = n;
+}
+
+std::array<unsigned char, 20> Sha1::digest() const {
     // The tail, a 1 bit, zeros, and the length in bits (big-endian) in one or two blocks.
-    std::string tail(bytes.substr(whole));
-    tail += '\x80';
-    while (tail.size() % 64 != 56) tail += '\0';
-    const std::uint64_t bits = static_cast<std::uint64_t>(bytes.size()) * 8;
-    for (int i = 7; i >= 0; --i) tail += static_cast<char>((bits >> (8 * i)) & 0xff);
-    for (std::size_t i = 0; i < tail.size(); i += 64) block(h, reinterpret_cast<const unsigned char*>(tail.data() + i));
+    std::uint32_t h[5] = {h_[0], h_[1], h_[2], h_[3], h_[4]};
+    unsigned char tail[128] = {};
+    std::copy(buf_, buf_ + buffered_, tail);
+    tail[buffered_] = 0x80;
+    const std::size_t len = buffered_ < 56 ? 64 : 128;
+    const std::uint64_t bits = total_ * 8;
+    for (int i = 0; i < 8; ++i) tail[len - 1 - i] = static_cast<unsigned char>((bits >> (8 * i)) & 0xff);
+    for (std::size_t i = 0; i < len; i += 64) block(h, tail + i);
     std::array<unsigned char, 20> out{};
     for (int i = 0; i < 5; ++i)
         for (int j = 0; j < 4; ++j) out[4 * i + j] = static_cast<unsigned char>(h[i] >> (24 - 8 * j));
     return out;
+}
+
+std::string Sha1::hex() const {
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : digest()) {
+        out += digits[c >> 4];
+        out += digits[c & 15];
+    }
+    return out;
+}
+
+std::array<unsigned char, 20> sha1(std::string_view bytes) {
+    Sha1 s;
+    s.update(bytes);
+    return s.digest();
 }
 
 }  // namespace rawhttp

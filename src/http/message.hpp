@@ -92,6 +92,20 @@ BodyFraming request_framing(const MessageHead& head, Violations& out);
 // other codings => close; else Content-Length; else close.
 BodyFraming response_framing(const MessageHead& head, std::string_view request_method, Violations& out);
 
+// The rules of a response head beyond its framing (http/response_rules.cpp):
+// Content-Length or Transfer-Encoding where the status allows no body, and,
+// for a final head (`framing` given), Date on 2xx-4xx and a close-delimited
+// body on a connection meant to stay open.
+void check_response_head(const MessageHead& head, std::string_view request_method, const BodyFraming* framing,
+                         Violations& out);
+
+// Whether the connection stays open after this message (RFC 9112 §9.3):
+// HTTP/1.1 unless "Connection: close", HTTP/1.0 only with "keep-alive".
+bool keeps_alive(const MessageHead& head);
+bool keeps_alive(int major, int minor, bool close_token, bool keep_alive_token);
+// Whether a comma-separated field value lists `token` (case-insensitive).
+bool list_has_token(std::string_view list, std::string_view token);
+
 // Parses a Content-Length value: 1*DIGIT, no sign, no overflow.
 std::optional<std::uint64_t> parse_content_length(std::string_view value);
 

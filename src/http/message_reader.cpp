@@ -161,6 +161,9 @@ void MessageReader::judge_head(bool complete) {
         framing_ = request_framing(head_, v);
     } else if (!interim) {
         framing_ = response_framing(head_, method_, v);
+        check_response_head(head_, method_, &framing_, v);
+    } else {
+        check_response_head(head_, method_, nullptr, v);
     }
     add(std::move(v), head_base_);
     if (const Violation* e = first_error(violations(), opt_.kind, opt_.strict)) {

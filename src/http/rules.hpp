@@ -64,6 +64,7 @@ enum class Rule : std::uint8_t {
     host_unusual,
     host_invalid,
     expect_unknown,
+    date_missing,
     // framing
     content_length_invalid,
     content_length_conflict,
@@ -74,6 +75,8 @@ enum class Rule : std::uint8_t {
     transfer_encoding_repeated,
     transfer_encoding_unknown,
     transfer_encoding_http10,
+    content_length_forbidden,
+    transfer_encoding_forbidden,
     // the chunked body
     chunked_malformed,
     chunked_bare_lf,
@@ -85,6 +88,8 @@ enum class Rule : std::uint8_t {
     content_length_exceeds_body,
     body_extra_bytes,
     body_without_framing,
+    body_close_delimited,
+    body_not_allowed,
     head_unterminated,
     count_
 };
@@ -97,21 +102,28 @@ enum class Level : std::uint8_t { must, should, may, limit };
 
 enum class MessageKind : std::uint8_t { request, response };
 
+// What breaking the rule risks, beyond a rejection: the finding's "risk".
+enum class Risk : std::uint8_t { none, smuggling, desync, truncation, hang, routing, caching };
+std::string_view risk_name(Risk r);  // "smuggling", ...; "" for none
+std::string_view risk_text(Risk r);  // the risk in a sentence; "" for none
+
 struct RuleInfo {
     Rule rule;
     std::string_view id;        // "host-missing"
     std::string_view rfc;       // "RFC 9112 §3.2"
     Level level;
     // For requests: error = a strict server rejects it; warning = only some
-    // real servers do, or the RFC leaves it to the server.
-    Severity request;
+    // real servers do, or the RFC leaves it to the server. nullopt: the rule
+    // is about responses only.
+    std::optional<Severity> request;
     // For responses: error = the response cannot be read safely (send exits
     // 8); warning = tolerated as RFC 9112 tells a user agent, but reported.
     // nullopt: the rule does not apply to responses.
     std::optional<Severity> response;
-    std::string_view status;    // what a strict server answers: "400", ..., or "timeout"
+    std::string_view status;    // what a strict server answers: "400", ..., or "timeout" ("" for response-only rules)
     std::string_view servers;   // what the recorded real servers (nginx, Node) do
-    std::string_view fix;       // how to fix it, in the .req
+    std::string_view fix;       // how to fix it, in the .req (or, for a response rule, in the server)
+    Risk risk = Risk::none;
     // The rule is about the bytes after this message (they become a next
     // request): the first response does not depend on it, so even
     // `serve --strict` answers this message and judges those bytes next.

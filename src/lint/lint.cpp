@@ -35,11 +35,13 @@ Finding make_finding(const http::Violation& v, std::string_view bytes, http::Mes
     f.offset = std::min(v.offset, bytes.size());
     std::tie(f.line, f.column) = line_column(bytes, f.offset);
     f.message = v.detail;
+    // What nginx and Node answer is about requests: a response's finding is the server's own.
     const std::string_view note = v.servers.empty() ? r.servers : std::string_view(v.servers);
-    if (!note.empty()) f.message += " (" + std::string(note) + ")";
+    if (!note.empty() && kind == http::MessageKind::request) f.message += " (" + std::string(note) + ")";
     f.rfc = std::string(r.rfc);
     f.expect_status = std::string(r.status);
     f.fix = std::string(r.fix);
+    f.risk = r.risk;
     return f;
 }
 

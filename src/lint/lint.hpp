@@ -31,6 +31,7 @@ struct Finding {
     std::string rfc;            // "RFC 9112 §3.2"
     std::string expect_status;  // "400", "411", "414", "417", "431", "501", "505" or "timeout"
     std::string fix;            // how to fix it
+    http::Risk risk = http::Risk::none;  // what breaking the rule risks
 };
 
 struct LintOptions {

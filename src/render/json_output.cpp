@@ -124,7 +124,9 @@ json exchange_json(const client::ExchangeResult& ex, std::string_view body, bool
                                 {"severity", std::string(http::severity_name(sev))},
                                 {"offset", v.offset},
                                 {"message", utf8::lossy(v.detail)},
-                                {"rfc", std::string(rule.rfc)}});
+                                {"rfc", std::string(rule.rfc)},
+                                {"risk", rule.risk == http::Risk::none ? json(nullptr)
+                                                                       : json(std::string(http::risk_name(rule.risk)))}});
         }
         resp["findings"] = findings;
         if (r.status == 101 && ex.request) {
@@ -163,6 +165,7 @@ json exchange_json(const client::ExchangeResult& ex, std::string_view body, bool
                    {"total_ms", ex.timing.total_ms}};
     if (ex.error) {
         j["error"] = {{"kind", std::string(kind_name(ex.error->kind))}, {"message", ex.error->message}};
+        if (!ex.error->rule.empty()) j["error"]["rule"] = ex.error->rule;
     } else {
         j["error"] = nullptr;
     }

@@ -30,6 +30,19 @@ std::string finding_text(const lint::Finding& f, const Style& s, std::string_vie
     return out;
 }
 
+std::string response_finding_text(const lint::Finding& f, const Style& s, std::string_view indent) {
+    std::string sev(lint::severity_name(f.severity));
+    std::string out(indent);
+    out += "line " + std::to_string(f.line) + ", column " + std::to_string(f.column) + ": " +
+           (f.severity == lint::Severity::error ? red(sev, s) : yellow(sev, s)) + " [" + f.id + "] " +
+           escape_inline(f.message, s) + "\n";
+    std::string cite = f.rfc;
+    if (f.risk != http::Risk::none)
+        cite += "; risk: " + std::string(http::risk_name(f.risk)) + ", " + std::string(http::risk_text(f.risk));
+    out += std::string(indent) + "    " + dim(cite, s) + "\n";
+    return out;
+}
+
 std::string finding_pointer(std::string_view bytes, const lint::Finding& f, const Style& s, std::string_view indent) {
     std::size_t off = std::min(f.offset, bytes.size());
     std::size_t start = off == 0 ? 0 : bytes.rfind('\n', off - 1);

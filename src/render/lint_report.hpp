@@ -17,6 +17,11 @@ namespace rawhttp::render {
 std::string finding_text(const lint::Finding& f, const Style& style, std::string_view location = "",
                          std::string_view indent = "");
 
+// A finding on what a server sent (send's findings section, relay):
+// "line L, column C: warning [id] message", then indented the RFC section and
+// what breaking the rule risks. No fix: the response is not the user's file.
+std::string response_finding_text(const lint::Finding& f, const Style& style, std::string_view indent = "");
+
 // The line of `bytes` holding the finding, escaped, with a caret under the
 // byte: two lines, each starting with `indent`.
 std::string finding_pointer(std::string_view bytes, const lint::Finding& f, const Style& style,

@@ -1,5 +1,7 @@
 #include "render/terminal_report.hpp"
 
+#include "render/lint_report.hpp"
+
 #include "compose/wire_bytes.hpp"
 
 #include <algorithm>
@@ -103,7 +105,7 @@ std::string field_meaning(std::string_view name, std::string_view value, const c
 }  // namespace
 
 std::optional<std::string> parse_sections(std::string_view list, Sections& out) {
-    out = Sections{false, false, false, false, false, false, false};
+    out = Sections::none();
     std::size_t pos = 0;
     while (pos <= list.size()) {
         std::size_t comma = list.find(',', pos);
@@ -119,10 +121,11 @@ std::optional<std::string> parse_sections(std::string_view list, Sections& out) 
         else if (name == "body") out.body = true;
         else if (name == "timing") out.timing = true;
         else if (name == "why") out.why = true;
-        else if (name == "all") out = Sections{true, true, true, true, true, true, true};
+        else if (name == "findings") out.findings = true;
+        else if (name == "all") out = Sections::all();
         else if (!name.empty())
             return "unknown section '" + std::string(name) +
-                   "' in --show: use request, connection, raw, parsed, body, timing, why (or all)";
+                   "' in --show: use request, connection, raw, parsed, body, timing, why, findings (or all)";
         pos = comma + 1;
     }
     return std::nullopt;
@@ -511,6 +514,15 @@ std::string ExchangeView::end(const client::ExchangeResult& ex, const ExchangeEn
                        dim(" (Expect: 100-continue, and the server answered first)", s) + "\n";
             out += "\n";
         }
+    }
+
+    if (sec.findings && ex.response && !ex.response->violations.empty()) {
+        // The rule book on what the server sent; lines and columns in the raw response.
+        const auto& v = ex.response->violations;
+        out += heading("findings on the response (" + std::to_string(v.size()) + ", rawhttp rules ID explains each)", s);
+        for (const auto& x : v)
+            out += response_finding_text(lint::make_finding(x, cap.raw, http::MessageKind::response), s, "  ");
+        out += "\n";
     }
 
     if (ex.response && ex.response->status == 101 && ex.request && ex.switched_total > 0 &&

@@ -17,6 +17,9 @@ namespace rawhttp::render {
 
 struct Sections {
     bool request = false, connection = true, raw = true, parsed = true, body = false, timing = false, why = true;
+    bool findings = true;  // the rule book on what the server sent: shown when there is one
+    static Sections none() { return Sections{false, false, false, false, false, false, false, false}; }
+    static Sections all() { return Sections{true, true, true, true, true, true, true, true}; }
 };
 
 // Parses "--show request,raw,..." into sections. Returns an error message for an unknown name.

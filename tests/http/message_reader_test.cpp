@@ -335,7 +335,8 @@ TEST_CASE("reader: interim 1xx heads, then the final one") {
     CHECK(r.body == "abc");
     // offsets count from the message's first byte, interim heads included
     const std::size_t final_head = in.find("HTTP/1.1 200");
-    CHECK(r.rules == "obs-fold@" + std::to_string(final_head + 23));
+    // (and the final head has no Date: a warning at its start)
+    CHECK(r.rules == "date-missing@" + std::to_string(final_head) + " obs-fold@" + std::to_string(final_head + 23));
     CHECK(r.error == "none");
     CHECK(r.values == std::vector<std::string>{"X: a b", "Content-Length: 3"});
 
@@ -472,7 +473,7 @@ TEST_CASE("reader: the same violations and body at every split") {
         {"warnings only", "GET  /a%zz HTTP/1.1\nHost: x\nExpect: later\n\n", req_opts(), false,
          "request-line-spaces@4 target-bad-percent@7 bare-lf@19 expect-unknown@36", "none", ""},
         {"a response with tolerated faults", chunked_res + "5 \r\nhello\n6;=\r\n world\r\n0\r\n\r\n", res_opts(), false,
-         "chunked-size-whitespace@48 chunked-bare-lf@56 chunk-ext-invalid@59", "none", "hello world"},
+         "date-missing@0 chunked-size-whitespace@48 chunked-bare-lf@56 chunk-ext-invalid@59", "none", "hello world"},
         {"a request's chunked-size-whitespace", chunked_req + "5 \r\nhello\r\n0\r\n\r\n", req_opts(), false,
          "chunked-size-whitespace@57", "chunked-size-whitespace@57", ""},
         {"a request's chunked-bare-lf after data", chunked_req + "5\r\nhello\n0\r\n\r\n", req_opts(), false,
@@ -608,7 +609,7 @@ TEST_CASE("reader: a response's obs-fold is joined with SP and reported as a war
     const std::string in = "HTTP/1.1 200 OK\r\nX: a\r\n\t b\r\nContent-Length: 0\r\n\r\n";
     const Read r = check_every_split(in, res_opts());
     CHECK(r.state == "done");
-    CHECK(r.rules == "obs-fold@23");
+    CHECK(r.rules == "date-missing@0 obs-fold@23");
     CHECK(r.error == "none");
     CHECK(r.values == std::vector<std::string>{"X: a b", "Content-Length: 0"});
     CHECK(severity_of(Rule::obs_fold, RES) == Severity::warning);
@@ -631,9 +632,9 @@ TEST_CASE("reader: strict mode") {
     // strict is for requests: a response's bare LF stays tolerated
     ReaderOptions o = res_opts();
     o.strict = true;
-    const Read res = check_every_split("HTTP/1.1 200 OK\nContent-Length: 0\n\n", o);
+    const Read res = check_every_split("HTTP/1.1 503 Busy\nContent-Length: 0\n\n", o);
     CHECK(res.state == "done");
-    CHECK(res.rules == "bare-lf@15");
+    CHECK(res.rules == "bare-lf@17");
 }
 
 TEST_CASE("reader: collect_all reads on past errors") {
@@ -720,4 +721,56 @@ TEST_CASE("reader: the issue's request cases through the reader") {
     CHECK(lint.put(pri) == 18);
     CHECK(rules_at(lint.violations()) == "method-unknown@0 version-unsupported@6");
     CHECK(rule_at(lint.error()) == "version-unsupported@6");
+}
+
+TEST_CASE("reader: a response's own mistakes (rules for responses only)") {
+    const std::string date = "Date: Tue, 01 Dec 2026 10:00:00 GMT\r\n";  // 37 bytes
+    SUBCASE("Content-Length or Transfer-Encoding where the status allows no body") {
+        const Read r = check_every_split("HTTP/1.1 204 No Content\r\n" + date + "Content-Length: 5\r\n\r\n", res_opts());
+        CHECK(r.state == "done");
+        CHECK(r.rules == "content-length-forbidden@62");
+        CHECK(r.body.empty());  // still no body: a 204 ends with its head
+        const Read i = check_every_split("HTTP/1.1 100 Continue\r\nTransfer-Encoding: chunked\r\n\r\nHTTP/1.1 200 OK\r\n" +
+                                             date + "Content-Length: 0\r\n\r\n",
+                                         res_opts());
+        CHECK(i.rules == "transfer-encoding-forbidden@23");
+        CHECK(i.interim == 1);
+        const Read c = check_every_split("HTTP/1.1 200 Connection established\r\nContent-Length: 0\r\n\r\n", res_opts(),
+                                         false, "CONNECT");
+        CHECK(c.rules == "content-length-forbidden@37");  // no date-missing: a tunnel is not a document
+        // a 304's Content-Length describes the representation: allowed
+        CHECK(check_every_split("HTTP/1.1 304 Not Modified\r\n" + date + "Content-Length: 5\r\n\r\n", res_opts()).rules ==
+              "");
+        // so is a HEAD response's
+        CHECK(check_every_split("HTTP/1.1 200 OK\r\n" + date + "Content-Length: 5\r\n\r\n", res_opts(), false, "HEAD")
+                  .rules == "");
+    }
+    SUBCASE("Date on 2xx to 4xx only") {
+        CHECK(read_one("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n", res_opts()).rules == "date-missing@0");
+        CHECK(read_one("HTTP/1.1 500 Oops\r\nContent-Length: 0\r\n\r\n", res_opts()).rules == "");
+        CHECK(read_one("HTTP/1.1 200 OK\r\ndate: x\r\nContent-Length: 0\r\n\r\n", res_opts()).rules == "");
+        CHECK(read_one("HTTP/1.1 304 Not Modified\r\n\r\n", res_opts()).rules == "date-missing@0");
+    }
+    SUBCASE("a close-delimited body on a connection meant to stay open") {
+        const Read k = check_every_split("HTTP/1.1 200 OK\r\n" + date + "\r\nhello", res_opts(), true);
+        CHECK(k.state == "done");
+        CHECK(k.body == "hello");
+        CHECK(k.rules == "body-close-delimited@0");
+        CHECK(read_one("HTTP/1.1 200 OK\r\n" + date + "Connection: keep-alive, close\r\n\r\nhello", res_opts(), true)
+                  .rules == "");
+        CHECK(read_one("HTTP/1.0 200 OK\r\n" + date + "\r\nhello", res_opts(), true).rules == "");
+        CHECK(read_one("HTTP/1.0 200 OK\r\n" + date + "Connection: Keep-Alive\r\n\r\nhello", res_opts(), true).rules ==
+              "body-close-delimited@0");
+    }
+}
+
+TEST_CASE("keeps_alive and list_has_token") {
+    CHECK(list_has_token("keep-alive,  Close ", "close"));
+    CHECK_FALSE(list_has_token("closed", "close"));
+    CHECK_FALSE(list_has_token("", "close"));
+    CHECK(keeps_alive(1, 1, false, false));
+    CHECK_FALSE(keeps_alive(1, 1, true, false));
+    CHECK_FALSE(keeps_alive(1, 0, false, false));
+    CHECK(keeps_alive(1, 0, false, true));
+    CHECK_FALSE(keeps_alive(1, 0, true, true));
 }

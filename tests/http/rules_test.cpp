@@ -69,7 +69,9 @@ TEST_CASE("rules: every rule has an RFC, a fix and a known status") {
         CHECK(r.rfc.substr(0, 4) == "RFC ");
         CHECK(r.rfc.size() > 8);
         CHECK_FALSE(r.fix.empty());
-        CHECK(statuses.count(r.status) == 1);
+        // a rule for responses only predicts no server's status
+        if (!r.request) CHECK(r.status.empty());
+        else CHECK(statuses.count(r.status) == 1);
         // a status the reader can only predict as a wait is never a warning for requests
         if (r.status == "timeout") CHECK(r.request == Severity::error);
     }
@@ -86,7 +88,7 @@ TEST_CASE("rules: severities and statuses of the rules the issue names") {
     using S = Severity;
     struct Row {
         const char* id;
-        S request;
+        std::optional<S> request;
         std::optional<S> response;
         const char* status;
     };
@@ -114,7 +116,12 @@ TEST_CASE("rules: severities and statuses of the rules the issue names") {
         {"transfer-encoding-unknown", S::error, std::nullopt, "501"},
         {"body-without-framing", S::warning, std::nullopt, "411"},
         {"method-invalid-char", S::error, std::nullopt, "400"},
-        {"too-many-interim", S::error, S::error, "400"},
+        {"too-many-interim", std::nullopt, S::error, ""},
+        {"date-missing", std::nullopt, S::warning, ""},
+        {"content-length-forbidden", std::nullopt, S::warning, ""},
+        {"transfer-encoding-forbidden", std::nullopt, S::warning, ""},
+        {"body-close-delimited", std::nullopt, S::warning, ""},
+        {"body-not-allowed", std::nullopt, S::warning, ""},
     };
     for (const Row& row : rows) {
         CAPTURE(std::string(row.id));
@@ -133,7 +140,8 @@ TEST_CASE("severity_of: strict makes request warnings errors, except the next-me
         const std::string id(r.id);
         CAPTURE(id);
         CHECK(severity_of(r.rule, MessageKind::request, false) == r.request);
-        CHECK(severity_of(r.rule, MessageKind::request, true) == (r.next_message ? r.request : Severity::error));
+        const std::optional<Severity> strict = !r.request || r.next_message ? r.request : Severity::error;
+        CHECK(severity_of(r.rule, MessageKind::request, true) == strict);
         // strict is for requests only
         CHECK(severity_of(r.rule, MessageKind::response, true) == r.response);
         CHECK(severity_of(r.rule, MessageKind::response, false) == r.response);
@@ -208,4 +216,23 @@ TEST_CASE("response_limits: generous, bounded") {
     CHECK(req.max_chunk_ext == 4096);
     CHECK(req.large_head == 16384);
     CHECK(l.large_head == l.max_head);  // no head-large warning for responses
+}
+
+TEST_CASE("rules: what breaking a rule risks") {
+    CHECK(rule_info(rule("content-length-with-transfer-encoding")).risk == Risk::smuggling);
+    CHECK(rule_info(rule("body-close-delimited")).risk == Risk::truncation);
+    CHECK(rule_info(rule("head-unterminated")).risk == Risk::hang);
+    CHECK(rule_info(rule("body-not-allowed")).risk == Risk::desync);
+    CHECK(rule_info(rule("host-repeated")).risk == Risk::routing);
+    CHECK(rule_info(rule("method-unknown")).risk == Risk::none);
+    for (const auto& r : all_rules()) {
+        const std::string id(r.id);
+        CAPTURE(id);
+        CHECK(risk_name(r.risk).empty() == (r.risk == Risk::none));
+        CHECK(risk_text(r.risk).empty() == (r.risk == Risk::none));
+        // every rule about where a message ends says what it risks (limits aside)
+        if (r.level != Level::limit && (id.starts_with("content-length") || id.starts_with("transfer-encoding") || id.starts_with("chunk") ||
+            id.starts_with("body-")))
+            CHECK(r.risk != Risk::none);
+    }
 }
