@@ -40,9 +40,20 @@ void ReqInputOptions::add_to(CLI::App& cmd) {
         ->check(CLI::IsMember({"crlf", "lf", "keep"}));
 }
 
-void TargetOptions::add_to(CLI::App& cmd) {
-    cmd.add_option("--to", to, "connect to HOST[:PORT] (else @target, else the Host header; port 80)")
-        ->check(non_empty());
+void TargetOptions::add_to(CLI::App& cmd, bool many) {
+    if (many)
+        cmd.add_option("--to", fan_out,
+                       "connect to HOST[:PORT] (else @target, else the Host header; port 80); given twice or more, "
+                       "the same bytes go to each and a grid compares their answers")
+            ->check(non_empty())
+            ->expected(1)
+            ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+            ->each([this](const std::string& v) {
+                if (to.empty()) to = v;
+            });
+    else
+        cmd.add_option("--to", to, "connect to HOST[:PORT] (else @target, else the Host header; port 80)")
+            ->check(non_empty());
     cmd.add_option("--unix-socket", unix_socket, "connect to this Unix socket instead of TCP")->check(non_empty());
     auto* t = cmd.add_flag("--tls", tls, "use TLS (default when the port is 443)");
     cmd.add_flag("--no-tls", no_tls, "never use TLS, even on port 443")->excludes(t);

@@ -46,10 +46,12 @@ struct ReqInputOptions {
 // Where-to-connect options (send, compare).
 struct TargetOptions {
     std::string to;
+    std::vector<std::string> fan_out;  // with add_to(cmd, true): every --to given, in order
     std::string unix_socket;
     bool tls = false;
     bool no_tls = false;
-    void add_to(CLI::App& cmd);
+    // `many`: --to may be repeated (send's fan-out); the first fills `to`.
+    void add_to(CLI::App& cmd, bool many = false);
     client::DestinationOverrides overrides() const;
     // Where each request goes. Errors: usage (exit 2), naming the bad value.
     Result<std::vector<client::Destination>> destinations(const std::vector<ComposedRequest>& requests) const;

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "cli/common.hpp"
+#include "cli/send_fanout.hpp"
 #include "compare/curl_exchange.hpp"
 #include "lint/lint.hpp"
 #include "render/lint_report.hpp"
@@ -363,6 +364,24 @@ int SendCmd::run() {
         print_error(dests.error().message);
         return 2;
     }
+    const bool fan_out = target.fan_out.size() > 1;
+    if (fan_out) {
+        // The grid is the view: what shapes one server's view has no place in it.
+        std::string alone;
+        if (via == "curl") alone = "--via curl";
+        else if (!output.empty()) alone = "-o";
+        else if (!show.empty()) alone = "--show";
+        else if (verbose) alone = "-v";
+        else if (trace) alone = "--trace";
+        else if (hex) alone = "--hex";
+        else if (timing) alone = "--timing";
+        else if (!target.unix_socket.empty()) alone = "--unix-socket";
+        if (!alone.empty()) {
+            print_error("send: " + alone + " goes with one --to; with several, send prints a grid of what each "
+                        "server answered (--json for all of it)");
+            return 2;
+        }
+    }
     if (!json) {
         for (std::size_t i = 0; i < reqs->size(); ++i)
             for (const auto& n : (*reqs)[i].notes)
@@ -416,6 +435,7 @@ int SendCmd::run() {
     sa.sa_flags = SA_RESETHAND;  // no SA_RESTART: a blocked poll returns at once
     sigemptyset(&sa.sa_mask);
     ::sigaction(SIGINT, &sa, nullptr);
+    if (fan_out) return run_fan_out(*reqs, target, so, json);
     std::vector<client::ExchangeResult> results;
     std::optional<compare::CurlRun> curl_run;  // owns the requests libcurl wrote, which results point to
     if (via == "curl") {
@@ -507,15 +527,20 @@ void add_send_command(CLI::App& app, int& exit_code) {
         "when written (-v), raw lines as they arrive, the parsed view when the head is\n"
         "complete. A slow body shows a progress line on stderr when it is a terminal.\n"
         "Ctrl-C prints what happened so far (connected? bytes sent and received? waiting\n"
-        "for what?) and exits 130.\n\n"
+        "for what?) and exits 130. Findings of the rule book on what the server sent are\n"
+        "shown in a findings section (rawhttp rules ID explains each).\n"
+        "With --to given twice or more, the same bytes go to each server in turn and a\n"
+        "grid shows what each answered (status, framing, body size and SHA-1, connection,\n"
+        "findings, time), marking with * the rows where they differ.\n\n"
         "Examples:\n"
         "  rawhttp send get-local.req --to 127.0.0.1:8080\n"
+        "  rawhttp send broken-bare-lf.req --to 127.0.0.1:8080 --to 127.0.0.1:3000   # do they agree?\n"
         "  rawhttp send get-google.req -v --timing\n"
         "  rawhttp send api.req --var token=abc --json | jq .exchanges[0].response.status\n"
         "  rawhttp send big.req -o body.bin --show connection,parsed\n"
         "  rawhttp send get-local.req --via curl -v            # the same, through libcurl");
     cmd->in.add_to(*sub);
-    cmd->target.add_to(*sub);
+    cmd->target.add_to(*sub, /*many=*/true);
     sub->add_flag("--json", cmd->json, "print one JSON document on stdout (see the README)");
     sub->add_option("--show", cmd->show,
                     "sections to show, comma-separated: request,connection,raw,parsed,body,timing,why,findings "

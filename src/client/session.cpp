@@ -87,16 +87,6 @@ private:
     std::size_t number_;
 };
 
-// Whether the server lets the connection live on after this response.
-bool response_keeps_alive(const Response& r) {
-    bool close = false, keep_alive = false;
-    for (const auto& [name, value] : r.headers) {
-        if (!http::iequals(name, "Connection")) continue;
-        close = close || http::list_has_token(value, "close");
-        keep_alive = keep_alive || http::list_has_token(value, "keep-alive");
-    }
-    return http::keeps_alive(1, r.version == "HTTP/1.0" ? 0 : 1, close, keep_alive);
-}
 
 // Whether the request has `token` in a `field` header (read by the one head
 // parser, whatever else the head breaks).
@@ -600,6 +590,16 @@ private:
 };
 
 }  // namespace
+
+bool response_keeps_alive(const Response& r) {
+    bool close = false, keep_alive = false;
+    for (const auto& [name, value] : r.headers) {
+        if (!http::iequals(name, "Connection")) continue;
+        close = close || http::list_has_token(value, "close");
+        keep_alive = keep_alive || http::list_has_token(value, "keep-alive");
+    }
+    return http::keeps_alive(1, r.version == "HTTP/1.0" ? 0 : 1, close, keep_alive);
+}
 
 std::string request_target(const ComposedRequest& req) {
     std::string_view b(req.bytes);

@@ -156,6 +156,10 @@ struct DestinationOverrides {
 };
 Result<Destination> resolve_destination(const ComposedRequest& request, const DestinationOverrides& overrides);
 
+// Whether the server lets the connection live on after this response
+// (its Connection field and version).
+bool response_keeps_alive(const Response& r);
+
 // The request line's target as written ("/", "https://x/", CONNECT's "host:443").
 std::string request_target(const ComposedRequest& request);
 
