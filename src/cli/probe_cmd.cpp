@@ -8,6 +8,7 @@
 
 #include "cli/common.hpp"
 #include "http/rules.hpp"
+#include "lint/lint.hpp"
 #include "net/transport.hpp"
 #include "probe/probe.hpp"
 #include "render/escape.hpp"
@@ -70,8 +71,48 @@ std::string score_line(const probe::ProbeReport& r) {
            std::to_string(r.pass) + " pass, " + std::to_string(r.warn) + " warn, " + std::to_string(r.fail) + " fail)";
 }
 
+// The user's .req files as probe tests for one target: composed with
+// {{port}} set to its port (as the gallery's files expect), each request judged by the first rule it
+// breaks (an error before a warning), or as a valid request.
+Result<std::vector<probe::ProbeTest>> file_tests(const std::vector<std::string>& files, int port) {
+    std::vector<probe::ProbeTest> out;
+    for (const auto& f : files) {
+        auto loaded = load_req(f);
+        if (!loaded) return loaded.error();
+        ReqInputOptions in;
+        in.file = f;
+        in.vars = {"port=" + std::to_string(port)};
+        auto reqs = compose_loaded(*loaded, in);
+        if (!reqs) return reqs.error();
+        const std::string name = f.substr(f.find_last_of('/') + 1);
+        for (std::size_t i = 0; i < reqs->size(); ++i) {
+            const ComposedRequest& r = (*reqs)[i];
+            if (!r.streamed.empty())
+                return make_error(ErrorKind::usage, f + ": a body file too large to hold cannot be probed");
+            probe::ProbeTest t;
+            t.id = name + (reqs->size() > 1 ? "#" + std::to_string(i + 1) : "");
+            t.category = "file";
+            t.baseline = r.method == "POST" ? probe::Baseline::post : probe::Baseline::get;
+            t.bytes = r.bytes;
+            t.exact = true;
+            const auto findings = lint::lint_request(r.bytes);
+            for (const auto& x : findings)
+                if (x.severity == lint::Severity::error) {
+                    t.rule = x.rule;
+                    break;
+                }
+            if (!t.rule && !findings.empty()) t.rule = findings.front().rule;
+            const std::string_view text = loaded->text;
+            t.about = text.starts_with("# ") ? std::string(text.substr(2, text.find('\n') - 2)) : "a request of " + name;
+            out.push_back(std::move(t));
+        }
+    }
+    return out;
+}
+
 struct ProbeCmd {
     std::vector<std::string> targets;
+    std::vector<std::string> req_files;
     std::vector<std::string> only, categories;
     bool json = false, tls = false, insecure = false, list = false, verbose = false;
     std::string cacert;
@@ -126,6 +167,15 @@ struct ProbeCmd {
             probe::ProbeOptions o = base;
             o.host = hp->host;
             o.port = *hp->port;
+            if (!req_files.empty()) {
+                auto extra = file_tests(req_files, o.port);
+                if (!extra) {
+                    print_error("probe: " + extra.error().message);
+                    return exit_code(extra.error().kind);
+                }
+                o.extra = std::move(*extra);
+                o.battery = !only.empty() || !categories.empty();  // --req alone: the files and the controls
+            }
             each.push_back(o);
         }
         std::vector<probe::ProbeReport> reports;
@@ -229,11 +279,16 @@ void add_probe_command(CLI::App& app, int& exit_code) {
         "  rawhttp probe 127.0.0.1:8080\n"
         "  rawhttp probe 127.0.0.1:8080 127.0.0.1:3000          # a column each; * where they differ\n"
         "  rawhttp probe 127.0.0.1:8080 --only 'content-length-*,transfer-encoding-*' -v\n"
-        "  rawhttp probe 127.0.0.1:8443 --tls -k --category framing --json");
+        "  rawhttp probe 127.0.0.1:8443 --tls -k --category framing --json\n"
+        "  rawhttp probe 127.0.0.1:8080 --req broken-bare-lf.req --req my-request.req");
     sub->add_option("TARGET", cmd->targets, "HOST:PORT of each server to probe");
     sub->add_option("--only", cmd->only, "tests whose id or rule id matches one of these globs (comma-separated)");
     sub->add_option("--category", cmd->categories,
                     "only these categories: control, line, fields, host, framing, chunked, limits, end");
+    sub->add_option("--req", cmd->req_files,
+                    "also probe this .req file (repeatable; a gallery name works): composed with {{port}} set to "
+                    "each target's port, judged by the first rule it breaks, else as a valid request; "
+                    "alone (no --only/--category), only the files and the controls run");
     sub->add_flag("--list", cmd->list, "list the tests (id, category, rule, what the bytes do) and send nothing");
     sub->add_flag("--json", cmd->json,
                   "print {\"target\", \"tests\": [{\"id\", \"rule\", \"level\", \"status\", \"verdict\"}], \"score\"}; "

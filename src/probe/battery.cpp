@@ -311,6 +311,7 @@ const std::vector<ProbeTest>& battery() {
 }
 
 std::string bytes_for(const ProbeTest& t, std::string_view host) {
+    if (t.exact) return t.bytes;
     std::string out;
     out.reserve(t.bytes.size() + 32);
     std::string_view b = t.bytes;

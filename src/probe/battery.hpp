@@ -24,6 +24,7 @@ struct ProbeTest {
     Baseline baseline = Baseline::get;
     std::string bytes;              // the request, with $HOST where the target's host:port goes
     std::string about;              // one line: what the bytes do
+    bool exact = false;             // the bytes are sent as they are ($HOST not replaced): a user's request
 };
 
 // Every test, controls first, in a stable order.

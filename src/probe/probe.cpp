@@ -257,7 +257,7 @@ Verdict judge(const ProbeTest& t, const Answer& a, const Answer& baseline, std::
 Result<std::vector<const ProbeTest*>> select_tests(const ProbeOptions& options) {
     std::vector<const ProbeTest*> out;
     for (const auto& t : battery())
-        if (selected(t, options)) out.push_back(&t);
+        if (selected(t, options) && (options.battery || t.category == "control")) out.push_back(&t);
     if (out.empty()) {
         std::string what;
         for (const auto& p : options.only) what += (what.empty() ? "" : ",") + p;
@@ -287,6 +287,7 @@ Result<ProbeReport> run_probe(const ProbeOptions& options) {
     const Answer post_answer = run_one(options, *post);
 
     std::vector<const ProbeTest*> tests = *chosen;
+    for (const auto& t : options.extra) tests.push_back(&t);
     std::vector<Answer> answers(tests.size());
     std::atomic<std::size_t> next{0};
     auto work = [&] {

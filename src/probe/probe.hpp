@@ -28,6 +28,11 @@ struct ProbeOptions {
     // matches one pattern (* and ? as in the shell) and its category is listed.
     std::vector<std::string> only;
     std::vector<std::string> categories;
+    // The user's own requests (probe --req), run and judged after the
+    // selected battery tests: by their rule when they break one, else as
+    // valid requests. `battery` false: only the controls run beside them.
+    std::vector<ProbeTest> extra;
+    bool battery = true;
 };
 
 // What the server did with one test.

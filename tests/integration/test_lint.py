@@ -72,16 +72,32 @@ def rejects(status):
     return status in ("timeout", "close", "garbage") or int(status) >= 400
 
 
+# probe's answers in the words of verdicts.json (the first status of a body test's "200,close").
+PROBE_WORDS = {"not-http": "garbage", "reset": "close"}
+
+
 def observe():
-    """{file name: {"nginx": status, "node": status}} for every gallery file."""
-    observed = {}
+    """{file name: {"nginx": status, "node": status}} for every gallery file,
+    from `rawhttp probe --req` against both servers (the regeneration switch
+    records what it says)."""
+    files = gallery_files()
     with h.Nginx() as ngx, h.NodeServer() as node:
-        for path in gallery_files():
-            name = os.path.basename(path)
-            observed[name] = {
-                "nginx": first_status(ngx.port, compose(path, ngx.port)),
-                "node": first_status(node.port, compose(path, node.port)),
-            }
+        args = ["probe", "127.0.0.1:%d" % ngx.port, "127.0.0.1:%d" % node.port, "--idle-timeout", str(READ_TIMEOUT)]
+        for path in files:
+            args += ["--req", path]
+        rc, doc, err = h.run_json(args, timeout=120)
+    h.check(rc in (0, 1), "probe exit %d (%r)" % (rc, err))
+    observed = {}
+    for server, target in zip(("nginx", "node"), doc["targets"]):
+        for t in target["tests"]:
+            if t["category"] != "file":
+                continue
+            name, _, k = t["id"].partition("#")  # a file of several requests: its first one's answer
+            if k not in ("", "1"):
+                continue
+            first = t["status"].split(",")[0]
+            observed.setdefault(name, {})[server] = PROBE_WORDS.get(first, first)
+    h.eq(sorted(observed), sorted(os.path.basename(p) for p in files), "a verdict per gallery file")
     return observed
 
 
@@ -136,8 +152,9 @@ def test_verdicts_match_real_servers_and_lint(tmp):
     if os.environ.get("RAWHTTP_UPDATE_VERDICTS") == "1":
         doc = {
             "about": "What real servers answered each gallery request (first response status, "
-                     "'timeout' after %.1f s, or 'close'). Written by tests/integration/test_lint.py "
-                     "with RAWHTTP_UPDATE_VERDICTS=1; rawhttp lint shows them." % READ_TIMEOUT,
+                     "'timeout' after %.1f s, or 'close'), as `rawhttp probe --req` observed them. Written by "
+                     "tests/integration/test_lint.py with RAWHTTP_UPDATE_VERDICTS=1; rawhttp lint shows them."
+                     % READ_TIMEOUT,
             "servers": server_versions(),
             "verdicts": observed,
         }

@@ -137,6 +137,24 @@ def test_a_failure_is_exit_1_and_says_why(tmp):
     h.check("bare-lf" in text and "warn" in text, "a leniency is a warning:\n" + text)
 
 
+def test_req_files_are_probed_and_judged_by_their_rule(tmp):
+    mine = h.write_req(tmp, "# my lesson\nGET / HTTP/1.1\nHost: localhost:{{port}}\n\n", "mine.req")
+    with h.PracticeServer("-q") as lenient, h.PracticeServer("-q", "--strict") as strict:
+        rc, doc, err = h.run_json(["probe", "127.0.0.1:%d" % lenient.port, "127.0.0.1:%d" % strict.port,
+                                   "--req", "broken-bare-lf.req", "--req", mine])
+    h.eq(rc, 0, "exit (%r)" % err)
+    for target, bare_lf in zip(doc["targets"], (("200", "warn"), ("400", "pass"))):
+        tests = {t["id"]: t for t in target["tests"]}
+        h.eq(sorted(i for i, t in tests.items() if t["category"] != "control"), ["broken-bare-lf.req", "mine.req"],
+             "--req alone: the files and the controls only")
+        t = tests["broken-bare-lf.req"]
+        h.eq((t["rule"], t["status"], t["verdict"]), ("bare-lf",) + bare_lf, "the gallery lesson on " + target["target"])
+        h.eq((tests["mine.req"]["rule"], tests["mine.req"]["verdict"]), (None, "pass"), "a valid file, accepted")
+    rc, out, err = h.run(["probe", "127.0.0.1:9", "--req", os.path.join(tmp, "nope.req")])
+    h.eq(rc, 2, "a missing file is a usage error, before anything is sent")
+    h.check(b"nope.req" in err, "named: %r" % err)
+
+
 def test_list_and_usage_errors(tmp):
     rc, out, err = h.run(["probe", "--list"])
     h.eq(rc, 0, "--list")
