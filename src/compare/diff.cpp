@@ -636,6 +636,12 @@ std::string render_text(const ComparisonReport& r, const TextOptions& o) {
         std::string ba = e.rawhttp.response ? body_words(*e.rawhttp.response, e.rawhttp.body_sha256) : "-";
         std::string bb = e.curl.response ? body_words(*e.curl.response, e.curl.body_sha256) : "-";
         out += row("body", ba, bb);
+        auto [na, nb] = both_have([](const client::Response& x) {
+            std::string ids;
+            for (const auto& v : x.violations) ids += (ids.empty() ? "" : ", ") + std::string(http::rule_info(v.rule).id);
+            return ids.empty() ? std::string("none") : ids;
+        });
+        if (na != "none" || nb != "none") out += row("findings", na, nb);
         auto outcome = [](const SideSummary& side) {
             if (!side.sent) return std::string("not sent");
             return side.error ? std::string(kind_name(side.error->kind)) + " (exit " + std::to_string(exit_code(side.error->kind)) + ")"
@@ -743,6 +749,7 @@ json side_response_json(const SideSummary& s) {
         j["framing"] = r.framing ? json(std::string(http::framing_name(*r.framing))) : json(nullptr);
         j["body_bytes"] = r.body_bytes;
         j["body_sha256"] = s.body_sha256;
+        j["findings"] = render::findings_json(r.violations);
         render::put_bytes(j, "raw_head", r.raw_head);
         j["complete"] = r.complete;
     } else {

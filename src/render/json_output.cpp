@@ -57,6 +57,22 @@ static void put_request_bytes(json& obj, const ComposedRequest& req) {
     obj["streamed"] = files;
 }
 
+json findings_json(const http::Violations& violations) {
+    json findings = json::array();
+    for (const auto& v : violations) {
+        const auto& rule = http::rule_info(v.rule);
+        const auto sev = http::severity_of(v.rule, http::MessageKind::response).value_or(http::Severity::warning);
+        findings.push_back({{"id", std::string(rule.id)},
+                            {"severity", std::string(http::severity_name(sev))},
+                            {"offset", v.offset},
+                            {"message", utf8::lossy(v.detail)},
+                            {"rfc", std::string(rule.rfc)},
+                            {"risk", rule.risk == http::Risk::none ? json(nullptr)
+                                                                   : json(std::string(http::risk_name(rule.risk)))}});
+    }
+    return findings;
+}
+
 json exchange_json(const client::ExchangeResult& ex, std::string_view body, bool body_truncated) {
     json j;
     json req = json::object();
@@ -116,19 +132,7 @@ json exchange_json(const client::ExchangeResult& ex, std::string_view body, bool
         put_bytes(resp, "raw_head", r.raw_head);
         resp["complete"] = r.complete;
         // The rule book applied to what the server sent (SPEC, "Response findings").
-        json findings = json::array();
-        for (const auto& v : r.violations) {
-            const auto& rule = http::rule_info(v.rule);
-            const auto sev = http::severity_of(v.rule, http::MessageKind::response).value_or(http::Severity::warning);
-            findings.push_back({{"id", std::string(rule.id)},
-                                {"severity", std::string(http::severity_name(sev))},
-                                {"offset", v.offset},
-                                {"message", utf8::lossy(v.detail)},
-                                {"rfc", std::string(rule.rfc)},
-                                {"risk", rule.risk == http::Risk::none ? json(nullptr)
-                                                                       : json(std::string(http::risk_name(rule.risk)))}});
-        }
-        resp["findings"] = findings;
+        resp["findings"] = findings_json(r.violations);
         if (r.status == 101 && ex.request) {
             // What the server sent after switching; WebSocket frames decoded, the accept checked.
             const auto c = http::websocket::check_handshake(

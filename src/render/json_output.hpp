@@ -30,6 +30,9 @@ json fields_json(const client::Fields& fields);
 
 // One element of "exchanges". `body` is the decoded body captured for it;
 // `body_truncated` says the capture stopped short of body_bytes.
+// The rule book's findings on a response: [{"id", "severity", "offset", "message", "rfc", "risk"}].
+json findings_json(const http::Violations& violations);
+
 json exchange_json(const client::ExchangeResult& ex, std::string_view body, bool body_truncated);
 
 // One element of compose's "requests".
