@@ -1,0 +1,20 @@
+// The sequence diagram of a connection as inline SVG for the report page:
+// the same steps as the terminal timeline, client lane on the left, server
+// lane on the right, time going down. Each read and write is one arrow
+// (<g class="arrow read|write">, with data-reads/data-writes/data-bytes), so
+// a reader of the page, or a test, can count them.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "render/timeline.hpp"
+
+namespace rawhttp::render {
+
+// `id` makes the arrowhead markers unique when a page holds several diagrams.
+std::string timeline_svg(const std::vector<TimelineStep>& steps, std::string_view client, std::string_view server,
+                         std::string_view id);
+
+}  // namespace rawhttp::render
