@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "cli/common.hpp"
+#include "cli/report_page.hpp"
 #include "compare/curl_exchange.hpp"
 #include "lint/lint.hpp"
 #include "render/lint_report.hpp"
@@ -17,6 +18,7 @@
 #include "render/progress.hpp"
 #include "render/json_output.hpp"
 #include "render/terminal_report.hpp"
+#include "render/timeline.hpp"
 #include "render/trace.hpp"
 
 namespace rawhttp::cli {
@@ -40,6 +42,7 @@ struct SendCmd {
     double upgrade_wait = 1;
     std::string show;
     std::string output;
+    std::string report_file;
     double connect_timeout = 10;
     double max_time = 0;
     double idle_timeout = 30;
@@ -283,7 +286,7 @@ private:
     }
 
     static bool only_body(const render::Sections& s) {
-        return s.body && !s.request && !s.connection && !s.raw && !s.parsed && !s.timing;
+        return s.body && !s.request && !s.connection && !s.raw && !s.parsed && !s.timing && !s.timeline;
     }
 
     render::ExchangeCapture& cap(const client::ExchangeResult& ex) {
@@ -380,6 +383,11 @@ int SendCmd::run() {
         }
     }
 
+    // The page is written after the run; a path that cannot be written fails first.
+    ReportFile page_file;
+    if (!report_file.empty() && !page_file.open(report_file, "send")) return 2;
+    render::ConversationRecorder recorder(hooks);
+
     client::SessionOptions so;
     so.connect_timeout = std::chrono::milliseconds(cto);
     so.max_time = std::chrono::milliseconds(mt);
@@ -422,7 +430,7 @@ int SendCmd::run() {
         auto mode = curl_default ? compare::CurlMode::curl_default
                     : curl_headers ? compare::CurlMode::curl_headers
                                    : compare::CurlMode::exact;
-        auto run = compare::run_curl_session(*reqs, *dests, so, mode, hooks);
+        auto run = compare::run_curl_session(*reqs, *dests, so, mode, recorder);
         if (!run) {
             if (hooks.out_fd >= 0) ::close(hooks.out_fd);
             print_error(run.error().message);
@@ -431,7 +439,7 @@ int SendCmd::run() {
         curl_run = std::move(*run);
         results = curl_run->results;
     } else {
-        results = client::run_session(*reqs, *dests, so, hooks);
+        results = client::run_session(*reqs, *dests, so, recorder);
     }
     if (hooks.out_fd >= 0) ::close(hooks.out_fd);
 
@@ -455,6 +463,22 @@ int SendCmd::run() {
         };
         if (sent > tried) run_notes.push_back(range(tried + 1, sent, "sent but not answered"));
         if (sent < n) run_notes.push_back(range(sent + 1, n, "not sent"));
+    }
+    if (report.sections.timeline && !json && !hooks.body_only()) {
+        render::TimelineOptions t;
+        t.columns = ::isatty(1) == 1 ? render::terminal_columns(1) : 80;
+        t.style = report.style;
+        hooks.out(render::timeline_text(recorder.conversation(), t));
+    }
+    if (page_file.is_open()) {
+        render::ReportPage page;
+        page.title = "rawhttp send " + in.file;
+        page.subtitle = report_subtitle(via == "curl" ? "sent through libcurl" : "sent over rawhttp's own socket");
+        for (std::size_t i = 0; i < reqs->size(); ++i)
+            for (const auto& n : (*reqs)[i].notes) page.notes.push_back(n);
+        for (const auto& n : run_notes) page.notes.push_back(n);
+        page.sides.push_back(report_side("", results, recorder.recording(), reqs->size()));
+        if (!page_file.write(page)) return 23;
     }
     if (json) {
         render::json doc;
@@ -513,13 +537,22 @@ void add_send_command(CLI::App& app, int& exit_code) {
         "  rawhttp send get-google.req -v --timing\n"
         "  rawhttp send api.req --var token=abc --json | jq .exchanges[0].response.status\n"
         "  rawhttp send big.req -o body.bin --show connection,parsed\n"
+        "  rawhttp send get-local.req --show timeline             # the conversation as a sequence diagram\n"
+        "  rawhttp send get-local.req --report get.html           # a page to open, print, hand out\n"
         "  rawhttp send get-local.req --via curl -v            # the same, through libcurl");
     cmd->in.add_to(*sub);
     cmd->target.add_to(*sub);
     sub->add_flag("--json", cmd->json, "print one JSON document on stdout (see the README)");
     sub->add_option("--show", cmd->show,
-                    "sections to show, comma-separated: request,connection,raw,parsed,body,timing,why (or all); "
-                    "default connection,raw,parsed,why")
+                    "sections to show, comma-separated: request,connection,raw,parsed,body,timing,why,timeline (or all); "
+                    "default connection,raw,parsed,why. timeline: each connection as a sequence diagram after the run "
+                    "(resolve, SYN, TLS, every write and read with its size and first bytes, the end of the head, "
+                    "FIN and RST, who closed first)")
+        ->check(non_empty());
+    sub->add_option("--report", cmd->report_file,
+                    "also write FILE.html: one self-contained page (nothing loaded from the network) with the "
+                    "sequence diagram, the timing waterfall, the request and the response line by line beside their "
+                    "meaning (hex on a click) and the findings linked to their lines; prints well")
         ->check(non_empty());
     sub->add_flag("-v,--verbose", cmd->verbose, "also show the request as sent");
     sub->add_flag("--timing", cmd->timing, "show DNS, connect, TLS, written, first byte and total times");
