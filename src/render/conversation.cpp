@@ -80,14 +80,15 @@ void ConversationRecorder::add(ConvEvent e) {
 void ConversationRecorder::on_connected(const client::ExchangeResult& ex, const net::ConnectionInfo& info) {
     // The lookup and the SYN have no hook of their own: their times come from
     // the connection's own measures, counted from "connecting to".
-    rec_.conversation.endpoints[ex.connection_number] = {info.local, info.remote};
-    if (info.via_libcurl && !curl_noted_.count(ex.connection_number)) {
-        // libcurl opens its own sockets: its connect is known only as done.
-        curl_noted_.insert(ex.connection_number);
-        ConvEvent e{now_ms(), ex.connection_number, ConvKind::note};
-        e.text = "libcurl connected: " + info.local + " -> " + info.remote;
-        add(std::move(e));
+    if (info.via_libcurl) {
+        // libcurl opens its own sockets: its connect is known only as done,
+        // just before its first write, which names the connection.
+        curl_pending_ = info;
+        curl_pending_at_ = now_ms();
+        next_.on_connected(ex, info);
+        return;
     }
+    rec_.conversation.endpoints[ex.connection_number] = {info.local, info.remote};
     auto it = connecting_at_.find(ex.connection_number);
     if (it != connecting_at_.end() && !info.via_libcurl) {
         const double start = it->second;
@@ -118,13 +119,26 @@ void ConversationRecorder::on_raw(const client::ExchangeResult& ex, std::string_
 }
 
 void ConversationRecorder::on_socket_read(std::size_t c, std::string_view b) {
+    note_curl_connection(c);
     ConvEvent e{now_ms(), c, ConvKind::read, b.size()};
     e.bytes = std::string(b.substr(0, ConvEvent::kKeptBytes));
     add(std::move(e));
     next_.on_socket_read(c, b);
 }
 
+void ConversationRecorder::note_curl_connection(std::size_t c) {
+    if (!curl_pending_) return;
+    const net::ConnectionInfo info = std::move(*curl_pending_);
+    curl_pending_.reset();
+    if (rec_.conversation.endpoints.count(c)) return;  // a reused connection
+    rec_.conversation.endpoints[c] = {info.local, info.remote};
+    ConvEvent e{curl_pending_at_, c, ConvKind::note};
+    e.text = "libcurl connected: " + info.local + " -> " + info.remote;
+    add(std::move(e));
+}
+
 void ConversationRecorder::on_socket_write(std::size_t c, std::string_view b) {
+    note_curl_connection(c);
     ConvEvent e{now_ms(), c, ConvKind::write, b.size()};
     e.bytes = std::string(b.substr(0, ConvEvent::kKeptBytes));
     add(std::move(e));

@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
-#include <set>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -103,6 +103,7 @@ private:
     // Interim responses have no hook of their own: each is placed at the
     // time of the raw piece that held its last byte.
     void place_interims(const client::ExchangeResult& ex);
+    void note_curl_connection(std::size_t connection);
 
     client::SessionHooks& next_;
     std::chrono::steady_clock::time_point t0_;
@@ -114,7 +115,8 @@ private:
     std::map<std::size_t, std::vector<RawPiece>> raw_;  // by exchange index
     std::map<std::size_t, std::size_t> interims_placed_;
     std::map<std::size_t, double> connecting_at_;  // by connection
-    std::set<std::size_t> curl_noted_;
+    std::optional<net::ConnectionInfo> curl_pending_;  // libcurl's connection, until its first byte names it
+    double curl_pending_at_ = 0;
     static constexpr std::size_t kMaxEvents = 200000;  // past it, reads and writes are only counted
 };
 

@@ -125,25 +125,25 @@ std::vector<ReportPhase> timing_phases(const client::ExchangeResult& ex) {
     std::vector<ReportPhase> out;
     const auto& t = ex.timing;
     double at = 0;
-    auto add = [&](const char* name, double ms) {
-        out.push_back({name, at, std::max(0.0, ms)});
+    auto add = [&](const char* name, double ms, int colour) {
+        out.push_back({name, at, std::max(0.0, ms), colour});
         at += std::max(0.0, ms);
     };
     if (!ex.reused_connection) {
-        if (t.dns_ms) add("dns lookup", *t.dns_ms);
-        if (t.connect_ms) add("connect (TCP)", *t.connect_ms);
-        if (t.tls_ms) add("tls handshake", *t.tls_ms);
+        if (t.dns_ms) add("dns lookup", *t.dns_ms, 0);
+        if (t.connect_ms) add("connect (TCP)", *t.connect_ms, 1);
+        if (t.tls_ms) add("tls handshake", *t.tls_ms, 2);
     }
     if (t.written_ms) {
         const double w = *t.written_ms;
-        out.push_back({"send request", std::min(at, w), std::max(0.0, w - at)});
+        out.push_back({"send request", std::min(at, w), std::max(0.0, w - at), 3});
         at = w;
     }
     if (t.first_byte_ms) {
-        out.push_back({"wait for first byte", at, std::max(0.0, *t.first_byte_ms - at)});
+        out.push_back({"wait for first byte", at, std::max(0.0, *t.first_byte_ms - at), 4});
         at = std::max(at, *t.first_byte_ms);
     }
-    if (t.first_byte_ms && t.total_ms > at) out.push_back({"receive response", at, t.total_ms - at});
+    if (t.first_byte_ms && t.total_ms > at) out.push_back({"receive response", at, t.total_ms - at, 5});
     return out;
 }
 

@@ -26,7 +26,7 @@ h3 { font-size: 15px; margin: 18px 0 6px; }
 .facts { color: #57606a; margin: 0 0 8px; padding-left: 18px; }
 .error { color: #b42318; font-weight: 600; }
 svg { max-width: 100%; height: auto; display: block; }
-svg text { font: 11px ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; fill: #1b1b1b; }
+svg text { font: 11px ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; fill: #1b1b1b; white-space: pre; }
 svg .lane { stroke: #8c959f; stroke-width: 2; }
 svg .lane-name { font-weight: 700; font-size: 13px; }
 svg .lane-addr, svg .time, svg .summary { fill: #57606a; }
@@ -37,8 +37,8 @@ svg .tcp .msg { stroke: #6e7781; stroke-dasharray: 4 3; } svg .tcp .label { fill
 svg .alarm .msg { stroke: #b42318; } svg .alarm text { fill: #b42318; }
 svg .note-text { fill: #6e4c00; font-style: italic; }
 svg .head-write { fill: #1f5fa8; } svg .head-read { fill: #2e7d32; } svg .head-tcp { fill: #6e7781; } svg .head-alarm { fill: #b42318; }
-svg .bar-dns { fill: #8250df; } svg .bar-connect { fill: #bf8700; } svg .bar-tls { fill: #cf222e; }
-svg .bar-send { fill: #1f5fa8; } svg .bar-wait { fill: #8c959f; } svg .bar-receive { fill: #2e7d32; }
+svg .bar-0 { fill: #8250df; } svg .bar-1 { fill: #bf8700; } svg .bar-2 { fill: #cf222e; }
+svg .bar-3 { fill: #1f5fa8; } svg .bar-4 { fill: #8c959f; } svg .bar-5 { fill: #2e7d32; }
 svg .grid { stroke: #eaeef2; }
 table.wire { border-collapse: collapse; width: 100%; table-layout: fixed; margin-bottom: 4px; }
 table.wire td { border-top: 1px solid #eaeef2; padding: 2px 6px; vertical-align: top; }
@@ -100,7 +100,7 @@ std::vector<std::string_view> split_lines(std::string_view bytes) {
 
 // The waterfall: each phase a bar on a common scale of milliseconds.
 std::string waterfall_svg(const ReportExchange& ex) {
-    constexpr int kLeft = 130, kBar = 470, kRow = 22;
+    constexpr int kLeft = 180, kBar = 430, kRow = 22;
     double scale_ms = ex.total_ms;
     for (const auto& p : ex.phases) scale_ms = std::max(scale_ms, p.start_ms + p.ms);
     if (scale_ms <= 0) scale_ms = 1;
@@ -115,14 +115,16 @@ std::string waterfall_svg(const ReportExchange& ex) {
              "\" text-anchor=\"middle\">" + num(scale_ms * k / 4) + " ms</text>";
     }
     int y = 4;
+    std::size_t row = 0;
     for (const auto& p : ex.phases) {
         const double x = kLeft + kBar * p.start_ms / scale_ms;
         const double w = std::max(1.5, kBar * p.ms / scale_ms);
         o += "<g class=\"phase\"><title>" + html_escape(p.name) + ": " + num(p.ms) + " ms, from " + num(p.start_ms) +
              " ms</title>";
-        o += "<text x=\"4\" y=\"" + std::to_string(y + 13) + "\">" + html_escape(p.name) + "</text>";
-        std::string cls = p.name.substr(0, p.name.find(' '));
-        o += "<rect class=\"bar-" + html_escape(cls) + "\" x=\"" + num(x) + "\" y=\"" + std::to_string(y + 2) +
+        o += "<text x=\"4\" y=\"" + std::to_string(y + 13) + "\">" + html_escape(cut_label(p.name, 24)) + "</text>";
+        const std::size_t colour = (p.colour >= 0 ? static_cast<std::size_t>(p.colour) : row) % 6;
+        ++row;
+        o += "<rect class=\"bar-" + std::to_string(colour) + "\" x=\"" + num(x) + "\" y=\"" + std::to_string(y + 2) +
              "\" width=\"" + num(w) + "\" height=\"14\" rx=\"2\"/>";
         o += "<text x=\"" + num(std::min(x + w + 4, 640.0)) + "\" y=\"" + std::to_string(y + 13) + "\">" + num(p.ms) +
              " ms</text></g>";
@@ -178,7 +180,8 @@ std::string side_html(const ReportSide& side, std::size_t s) {
     for (std::size_t d = 0; d < side.diagrams.size(); ++d) {
         const auto& g = side.diagrams[d];
         o += "<h3>the conversation: " + html_escape(g.title) + "</h3>\n";
-        o += timeline_svg(g.steps, g.client, g.server, "s" + std::to_string(s) + "d" + std::to_string(d));
+        o += timeline_svg(g.steps, g.client, g.server, "s" + std::to_string(s) + "d" + std::to_string(d), g.client_name,
+                          g.server_name, g.summary);
     }
     for (std::size_t e = 0; e < side.exchanges.size(); ++e) {
         const auto& ex = side.exchanges[e];

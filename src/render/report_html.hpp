@@ -36,6 +36,7 @@ struct ReportPhase {
     std::string name;
     double start_ms = 0;
     double ms = 0;
+    int colour = -1;  // 0-5: the same colour for the same kind of phase; -1: by row
 };
 
 struct ReportExchange {
@@ -50,6 +51,8 @@ struct ReportExchange {
 struct ReportDiagram {
     std::string title;  // "connection #1"
     std::string client, server;
+    std::string client_name = "client", server_name = "server";  // the lanes' names
+    std::string summary;  // the diagram's last line; empty: who closed first
     std::vector<TimelineStep> steps;
 };
 

@@ -30,7 +30,8 @@ const char* step_class(const TimelineStep& s) {
 }  // namespace
 
 std::string timeline_svg(const std::vector<TimelineStep>& steps, std::string_view client, std::string_view server,
-                         std::string_view id) {
+                         std::string_view id, std::string_view client_name, std::string_view server_name,
+                         std::string_view summary) {
     const int height = kTop + static_cast<int>(steps.size()) * kRow + 30;
     const std::string mid(html_escape(id));
     std::string o;
@@ -44,10 +45,10 @@ std::string timeline_svg(const std::vector<TimelineStep>& steps, std::string_vie
              "<path d=\"M0,0 L10,5 L0,10 z\" class=\"head-" + kind + "\"/></marker>";
     o += "</defs>\n";
     // The two lanes and their names.
-    o += "<text x=\"" + std::to_string(kClientX) + "\" y=\"18\" class=\"lane-name\" text-anchor=\"middle\">client</text>";
+    o += "<text x=\"" + std::to_string(kClientX) + "\" y=\"18\" class=\"lane-name\" text-anchor=\"middle\">" + html_escape(client_name) + "</text>";
     o += "<text x=\"" + std::to_string(kClientX) + "\" y=\"34\" class=\"lane-addr\" text-anchor=\"middle\">" +
          html_escape(client) + "</text>";
-    o += "<text x=\"" + std::to_string(kServerX) + "\" y=\"18\" class=\"lane-name\" text-anchor=\"end\">server</text>";
+    o += "<text x=\"" + std::to_string(kServerX) + "\" y=\"18\" class=\"lane-name\" text-anchor=\"end\">" + html_escape(server_name) + "</text>";
     o += "<text x=\"" + std::to_string(kServerX) + "\" y=\"34\" class=\"lane-addr\" text-anchor=\"end\">" +
          html_escape(server) + "</text>\n";
     for (int x : {kClientX, kServerX})
@@ -93,7 +94,7 @@ std::string timeline_svg(const std::vector<TimelineStep>& steps, std::string_vie
         y += kRow;
     }
     o += "<text class=\"summary\" x=\"" + std::to_string(kClientX + 8) + "\" y=\"" + std::to_string(y + 4) + "\">" +
-         html_escape(closing_summary(steps)) + "</text>\n";
+         html_escape(cut_label(summary.empty() ? closing_summary(steps) : std::string(summary), kLabelChars)) + "</text>\n";
     o += "</svg>\n";
     return o;
 }

@@ -14,7 +14,10 @@
 namespace rawhttp::render {
 
 // `id` makes the arrowhead markers unique when a page holds several diagrams.
+// The lanes are named `client_name` and `server_name` above their addresses;
+// the last line is `summary`, else who closed first (closing_summary).
 std::string timeline_svg(const std::vector<TimelineStep>& steps, std::string_view client, std::string_view server,
-                         std::string_view id);
+                         std::string_view id, std::string_view client_name = "client",
+                         std::string_view server_name = "server", std::string_view summary = {});
 
 }  // namespace rawhttp::render

@@ -1,5 +1,5 @@
 """The pictures of the conversation: send --show timeline in the terminal, and
---report FILE.html (send and compare) rendered by a real headless Chromium:
+--report FILE.html (send, compare and relay) rendered by a real headless Chromium:
 its DOM holds an arrow for every read and write of the trace, its screenshot
 is not blank, and the page loads nothing from the network, not even when the
 server's bytes try to make it."""
@@ -10,7 +10,9 @@ import socket
 import struct
 import subprocess
 import sys
+import signal
 import threading
+import time
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -313,6 +315,45 @@ def test_compare_report_has_two_columns(tmp):
     h.eq(len(diagrams), 2, "a diagram per side")
     h.check(all(w >= 1 and r >= 1 for w, r in diagrams), "each side wrote and read: %r" % diagrams)
     h.check("User-Agent: curl/" in dom, "curl's request as it wrote it")
+    h.check("libcurl connected: 127.0.0.1:" in dom, "libcurl's connection, known once it wrote")
+
+
+def test_relay_report_draws_each_connection_and_its_exchanges(tmp):
+    page = os.path.join(tmp, "relay.html")
+    with h.PracticeServer() as s:
+        portfile = os.path.join(tmp, "relay.port")
+        relay = subprocess.Popen([h.RAWHTTP, "relay", "127.0.0.1:0", "--to", s.address, "--port-file", portfile,
+                                  "--report", page], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.PIPE, start_new_session=True)
+        try:
+            deadline = time.monotonic() + 10
+            while not (os.path.exists(portfile) and open(portfile).read().strip()):
+                h.check(time.monotonic() < deadline and relay.poll() is None, "relay started")
+                time.sleep(0.02)
+            port = int(open(portfile).read())
+            # Two exchanges on one connection, with a bare LF for the rule book to name.
+            req = h.write_req(tmp, "GET / HTTP/1.1\nHost: 127.0.0.1\n\n###\nGET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                              "Connection: close\r\n\r\n")
+            rc, _, err = h.run(["send", req, "--to", "127.0.0.1:%d" % port, "--eol", "keep"])
+            h.eq(rc, 0, "send through the relay; stderr: %r" % err)
+            deadline = time.monotonic() + 10
+            while "closed: " not in open(page, encoding="utf-8").read():
+                h.check(time.monotonic() < deadline, "the page says the connection closed")
+                time.sleep(0.05)
+        finally:
+            relay.send_signal(signal.SIGTERM)
+            relay.wait(timeout=10)
+    h.eq(relay.returncode, 0, "relay exit; stderr: %r" % relay.stderr.read())
+    dom = _render(tmp, page, "--dump-dom")
+    h.check("<h1>rawhttp relay to %s</h1>" % s.address in dom, "the page rendered")
+    svgs = re.findall(r"<svg class=\"timeline\".*?</svg>", dom, re.S)
+    h.eq(len(svgs), 1, "one client connection, one diagram")
+    h.eq(len(re.findall(r'<g class="arrow write"', svgs[0])), 2, "an arrow per request")
+    h.eq(len(re.findall(r'<g class="arrow read"', svgs[0])), 2, "an arrow per response")
+    h.check("upstream (through the relay)" in svgs[0], "the upstream's lane")
+    h.check(dom.count('class="waterfall"') == 2, "a waterfall per exchange")
+    h.check(">[bare-lf]</a>" in dom, "the relay's finding on the client's bare LF, linked to its line")
+    h.check("status line: HTTP/1.1, status 200" in dom, "the response line by line")
 
 
 if __name__ == "__main__":
