@@ -180,6 +180,8 @@ std::vector<TimelineStep> timeline_steps(const Conversation& conv, std::size_t c
 std::string closing_summary(const std::vector<TimelineStep>& steps) {
     if (steps.empty()) return "";
     for (const auto& s : steps) {
+        if (s.kind == ConvKind::connect_failed) return "no connection: the connect failed";
+        if (s.kind == ConvKind::tls_failed) return "the TLS handshake failed: rawhttp closed the connection";
         if (closes_server(s.kind))
             return std::string(s.kind == ConvKind::rst_received ? "the server reset the connection first (RST at "
                                                                 : "the server closed first (FIN at ") +

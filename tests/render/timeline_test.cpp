@@ -155,6 +155,16 @@ TEST_CASE("timeline_lines: network bytes are escaped to ASCII, colour only when 
     CHECK(red);
 }
 
+TEST_CASE("closing_summary: a connect that failed is no connection, not one left open") {
+    render::Conversation c;
+    c.events.push_back(ev(1, ConvKind::connecting, {}, "127.0.0.1:1"));
+    c.events.push_back(ev(2, ConvKind::connect_failed, {}, "connect failed: refused"));
+    auto steps = render::timeline_steps(c, 1, 8);
+    REQUIRE(steps.size() == 2);
+    CHECK(steps[1].alarm);
+    CHECK(render::closing_summary(steps) == "no connection: the connect failed");
+}
+
 TEST_CASE("classify_event: the session's and the transport's wording") {
     CHECK(render::classify_event("connecting to 127.0.0.1:8080 (TCP)") == ConvKind::connecting);
     CHECK(render::classify_event("TCP connection established in 0.1 ms: a -> b") == ConvKind::established);
