@@ -537,8 +537,8 @@ void add_send_command(CLI::App& app, int& exit_code) {
         "  rawhttp send get-google.req -v --timing\n"
         "  rawhttp send api.req --var token=abc --json | jq .exchanges[0].response.status\n"
         "  rawhttp send big.req -o body.bin --show connection,parsed\n"
-        "  rawhttp send get-local.req --show timeline             # the conversation as a sequence diagram\n"
-        "  rawhttp send get-local.req --report get.html           # a page to open, print, hand out\n"
+        "  rawhttp send get-local.req --show timeline          # the conversation as a sequence diagram\n"
+        "  rawhttp send get-local.req --report get.html        # a page to open, print, hand out\n"
         "  rawhttp send get-local.req --via curl -v            # the same, through libcurl");
     cmd->in.add_to(*sub);
     cmd->target.add_to(*sub);
@@ -547,7 +547,7 @@ void add_send_command(CLI::App& app, int& exit_code) {
                     "sections to show, comma-separated: request,connection,raw,parsed,body,timing,why,timeline (or all); "
                     "default connection,raw,parsed,why. timeline: each connection as a sequence diagram after the run "
                     "(resolve, SYN, TLS, every write and read with its size and first bytes, the end of the head, "
-                    "FIN and RST, who closed first)")
+                    "FIN and RST, who closed first; not with --json)")
         ->check(non_empty());
     sub->add_option("--report", cmd->report_file,
                     "also write FILE.html: one self-contained page (nothing loaded from the network) with the "
