@@ -152,7 +152,7 @@ def test_timeline_in_the_terminal(tmp):
     h.check("\x1b" not in text, "no colour when stdout is not a terminal")
     h.check(lines[0].startswith("connection #1: 127.0.0.1:") and "-> 127.0.0.1:%d" % s.port in lines[0], lines[0])
     order = ["connect to 127.0.0.1:%d" % s.port, "resolved: 127.0.0.1:%d" % s.port, "|-- SYN", "local port",
-             "|-- 4", "GET / HTTP/1.1\\r\\n", "|<-- ", "HTTP/1.1 200 OK\\r\\n", "end of head: 200 OK",
+             "|-- ", "B  GET / HTTP/1.1\\r\\n", "|<-- ", "HTTP/1.1 200 OK\\r\\n", "end of head: 200 OK",
              "FIN: rawhttp closed the socket"]
     at = 0
     for want in order:
@@ -168,6 +168,31 @@ def test_timeline_in_the_terminal(tmp):
     # The local port in the diagram is the connection's.
     port = re.search(r"connection #1: 127\.0\.0\.1:(\d+)", lines[0]).group(1)
     h.check("local port %s" % port in text, "the SYN-ACK names the local port %s" % port)
+
+
+def test_timeline_over_tls_against_nginx(tmp):
+    ca, cert, key = h.make_tls_cert(tmp)
+    n = h.Nginx(tls=(cert, key))
+    try:
+        req = h.write_req(tmp, "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        rc, out, err = h.run(["send", req, "--to", "127.0.0.1:%d" % n.tls_port, "--tls", "--cacert", ca,
+                              "--show", "timeline", "--trace"])
+    finally:
+        n.stop()
+    h.eq(rc, 0, "exit; stderr: %r" % err)
+    text = out.decode()
+    for line in text.splitlines():
+        h.check(len(line) <= 80, "fits 80 columns: %r" % line)
+    at = 0
+    for want in ["|-- SYN", "local port", "TLS handshake done", "|-- ", "B  GET / HTTP/1.1\\r\\n", "|<-- ",
+                 "HTTP/1.1 200 OK", "end of head: 200 OK"]:
+        found = text.find(want, at)
+        h.check(found >= 0, "%r after position %d in:\n%s" % (want, at, text))
+        at = found
+    writes, reads = _trace_counts(err.decode())[1]
+    h.eq(len(re.findall(r"\|-- \d+ B  ", text)), writes, "write arrows = --trace writes")
+    h.eq(len(re.findall(r"\|<-- \d+ B  ", text)) + sum(int(k) for k in re.findall(r"\|<-- body: (\d+) reads?", text)),
+         reads, "read arrows = --trace reads")
 
 
 def test_timeline_colour_only_on_a_terminal_and_never_with_no_color(tmp):
