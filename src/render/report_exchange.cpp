@@ -112,12 +112,72 @@ std::vector<std::string> response_meanings(std::string_view raw, const client::R
     }
     if (!r.head_complete) return out;
     add_head(r.raw_head.size(), response_head_meanings(r, method));
+    if (at >= raw.size()) return out;
+    const std::string_view body = raw.substr(at);
+    if (r.framing == http::Framing::chunked) {
+        for (auto& m : chunked_meanings(body)) out.push_back(std::move(m));
+        return out;
+    }
     bool first = true;
-    if (at < raw.size())
-        for ([[maybe_unused]] std::string_view line : lines_of(raw.substr(at))) {
-            out.push_back(first ? "body (" + std::to_string(r.body_bytes) + " bytes decoded)" : "");
-            first = false;
+    for ([[maybe_unused]] std::string_view line : lines_of(body)) {
+        out.push_back(first ? "body (" + std::to_string(r.body_bytes) + " bytes decoded)" : "");
+        first = false;
+    }
+    return out;
+}
+
+std::vector<std::string> chunked_meanings(std::string_view body) {
+    // A walk line by line, counting the data's bytes: chunk data may hold
+    // line breaks of its own, and ends with the CR LF that ends its last line.
+    std::vector<std::string> out;
+    enum class At { size, data, trailer, done } at = At::size;
+    std::uint64_t left = 0;  // bytes of data and its CR LF still to come
+    for (std::string_view line : lines_of(body)) {
+        std::string meaning;
+        switch (at) {
+            case At::size: {
+                std::uint64_t n = 0;
+                std::size_t digits = 0;
+                for (char c : line) {
+                    const int v = c >= '0' && c <= '9'   ? c - '0'
+                                  : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                  : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                         : -1;
+                    if (v < 0 || digits >= 15) break;
+                    n = n * 16 + static_cast<std::uint64_t>(v);
+                    ++digits;
+                }
+                if (digits == 0) {
+                    meaning = "not a chunk-size line (the reader's findings say more)";
+                    at = At::done;
+                } else if (n == 0) {
+                    meaning = "the last chunk (size 0): the data ends; trailer fields may follow";
+                    at = At::trailer;
+                } else {
+                    meaning = "chunk size: 0x" + std::string(line.substr(0, digits)) + " = " + std::to_string(n) +
+                              " bytes of data follow, then CR LF";
+                    left = n + 2;
+                    at = At::data;
+                }
+                break;
+            }
+            case At::data:
+                meaning = "chunk data";
+                left = line.size() >= left ? 0 : left - line.size();
+                if (left == 0) at = At::size;
+                break;
+            case At::trailer:
+                if (without_eol(line).empty()) {
+                    meaning = "the empty line: the chunked body ends";
+                    at = At::done;
+                } else {
+                    meaning = "trailer field";
+                }
+                break;
+            case At::done: break;
         }
+        out.push_back(std::move(meaning));
+    }
     return out;
 }
 

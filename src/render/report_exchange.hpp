@@ -37,4 +37,8 @@ std::vector<std::string> request_meanings(std::string_view bytes, std::size_t he
 // head's lines as the wide terminal view words them.
 std::vector<std::string> response_meanings(std::string_view raw, const client::Response& r, std::string_view method);
 
+// What starts on each line of a chunked body: size lines, data, the last
+// chunk, trailer fields, the final empty line.
+std::vector<std::string> chunked_meanings(std::string_view body);
+
 }  // namespace rawhttp::render

@@ -317,6 +317,18 @@ def test_report_links_findings_to_their_lines(tmp):
     h.check("Rawhttp-Warnings" in html, "serve's answer naming the warning is in the response")
 
 
+def test_report_explains_a_chunked_body_line_by_line(tmp):
+    page = os.path.join(tmp, "chunked.html")
+    with h.PracticeServer() as s:
+        rc, _, err = h.run(["send", "chunked-response.req", "--var", "port=%d" % s.port, "--report", page])
+    h.eq(rc, 0, "exit; stderr: %r" % err)
+    html = open(page, encoding="utf-8").read()
+    h.check("field 4 (Transfer-Encoding): framing: the body comes in chunks" in html or
+            "(Transfer-Encoding): framing: the body comes in chunks" in html, "the framing field explained")
+    h.check(re.search(r"chunk size: 0x[0-9a-f]+ = \d+ bytes of data follow", html), "a chunk-size line explained")
+    h.check("the last chunk (size 0)" in html and "the empty line: the chunked body ends" in html, "the end explained")
+
+
 def test_report_path_that_cannot_be_written_is_a_usage_error(tmp):
     with h.PracticeServer() as s:
         rc, out, err = h.run(["send", "get-local.req", "--var", "port=%d" % s.port, "--report",

@@ -155,3 +155,17 @@ TEST_CASE("ConversationRecorder: passes every hook on, keeps the raw bytes, plac
     CHECK(interim);
     CHECK(head);
 }
+
+TEST_CASE("chunked_meanings: size lines, data (line breaks in it too), the last chunk, trailers, the end") {
+    auto m = render::chunked_meanings("5\r\nhello\r\nA;ext=1\r\nab\ncd\nefgh\r\n0\r\nX-T: 1\r\n\r\n");
+    REQUIRE(m.size() == 9);
+    CHECK(m[0] == "chunk size: 0x5 = 5 bytes of data follow, then CR LF");
+    CHECK(m[1] == "chunk data");
+    CHECK(m[2] == "chunk size: 0xA = 10 bytes of data follow, then CR LF");
+    CHECK(m[3] == "chunk data");
+    CHECK(m[4] == "chunk data");
+    CHECK(m[5] == "chunk data");
+    CHECK(m[6] == "the last chunk (size 0): the data ends; trailer fields may follow");
+    CHECK(m[7] == "trailer field");
+    CHECK(m[8] == "the empty line: the chunked body ends");
+}
