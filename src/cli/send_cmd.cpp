@@ -76,7 +76,9 @@ public:
         stream_body_ = !cmd.json && !report_.escape_body && only_body(report_.sections);
         // Pipelined responses come after all the requests were written, and
         // libcurl reports after the fact: those exchanges are shown whole.
-        live_ = !cmd.json && !stream_body_ && !cmd.pipeline && cmd.via == "rawhttp";
+        // --show timeline alone: the diagram after the run is the whole view.
+        no_view_ = !cmd.json && timeline_only(report_.sections);
+        live_ = !cmd.json && !stream_body_ && !no_view_ && !cmd.pipeline && cmd.via == "rawhttp";
         progress_ = !cmd.json && !cmd.no_progress && ::isatty(2) == 1;
         // On a terminal every line fits its width (continuations indented).
         if (!cmd.json && report_.escape_body) columns_ = render::terminal_columns(1);
@@ -150,7 +152,7 @@ public:
             if (ex.error->kind == ErrorKind::interrupted) interrupted = end.error_message;
             if (first_error.empty()) {
                 first_error = end.error_message;
-                error_on_stdout = !cmd_.json && !stream_body_;
+                error_on_stdout = !cmd_.json && !stream_body_ && !no_view_;
             }
         }
         if (cmd_.json) {
@@ -159,7 +161,7 @@ public:
             exchanges.push_back(j);
         } else if (live_) {
             out(view_.end(ex, end));
-        } else if (!stream_body_) {
+        } else if (!stream_body_ && !no_view_) {
             out(render::exchange_report(ex, report_, end, count_));
         }
         captures_.erase(ex.index);
@@ -285,6 +287,10 @@ private:
         }
     }
 
+    static bool timeline_only(const render::Sections& s) {
+        return s.timeline && !s.request && !s.connection && !s.raw && !s.parsed && !s.body && !s.timing && !s.why;
+    }
+
     static bool only_body(const render::Sections& s) {
         return s.body && !s.request && !s.connection && !s.raw && !s.parsed && !s.timing && !s.timeline;
     }
@@ -311,6 +317,7 @@ private:
     std::chrono::steady_clock::time_point t0_;
     render::Style trace_style_;
     bool stream_body_ = false;
+    bool no_view_ = false;
     bool live_ = false;
     bool progress_ = false, progress_shown_ = false;
     std::chrono::steady_clock::time_point head_at_, drawn_at_;

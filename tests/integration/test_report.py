@@ -150,6 +150,8 @@ def test_timeline_in_the_terminal(tmp):
     for line in lines:
         h.check(len(line) <= 80, "fits 80 columns: %r" % line)
     h.check("\x1b" not in text, "no colour when stdout is not a terminal")
+    # The timeline alone is the whole view: no exchange titles, no other section.
+    h.check("===" not in text and "parsed" not in text, "only the diagram:\n" + text)
     h.check(lines[0].startswith("connection #1: 127.0.0.1:") and "-> 127.0.0.1:%d" % s.port in lines[0], lines[0])
     order = ["connect to 127.0.0.1:%d" % s.port, "resolved: 127.0.0.1:%d" % s.port, "|-- SYN", "local port",
              "|-- ", "B  GET / HTTP/1.1\\r\\n", "|<-- ", "HTTP/1.1 200 OK\\r\\n", "end of head: 200 OK",
@@ -168,6 +170,14 @@ def test_timeline_in_the_terminal(tmp):
     # The local port in the diagram is the connection's.
     port = re.search(r"connection #1: 127\.0\.0\.1:(\d+)", lines[0]).group(1)
     h.check("local port %s" % port in text, "the SYN-ACK names the local port %s" % port)
+
+
+def test_timeline_of_a_refused_connect(tmp):
+    rc, out, err = h.run(["send", "get-local.req", "--var", "port=%d" % h.free_port(), "--show", "timeline"])
+    h.eq(rc, 7, "exit")
+    text = out.decode()
+    h.check("connect failed: could not connect" in text and "no connection: the connect failed" in text, text)
+    h.check(b"could not connect" in err, "the error on stderr: %r" % err)
 
 
 def test_timeline_over_tls_against_nginx(tmp):
