@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/common.hpp"
+#include "cli/report_page.hpp"
 #include "compare/compare.hpp"
 #include "render/json_output.hpp"
 
@@ -25,6 +26,7 @@ struct CompareCmd {
     double idle_timeout = 30;
     bool insecure = false;
     std::string cacert;
+    std::string report_file;
 
     int run() {
         long long cto = seconds_to_ms(connect_timeout), mt = seconds_to_ms(max_time), idle = seconds_to_ms(idle_timeout);
@@ -54,7 +56,10 @@ struct CompareCmd {
         o.session.idle_timeout = std::chrono::milliseconds(idle);
         o.session.tls_verify = !insecure;
         if (!cacert.empty()) o.session.ca_file = cacert;
-        auto report = compare::run_comparison(*reqs, *dests, o);
+        ReportFile page_file;
+        if (!report_file.empty() && !page_file.open(report_file, "compare")) return 2;
+        compare::CompareRecordings recordings;
+        auto report = compare::run_comparison(*reqs, *dests, o, page_file.is_open() ? &recordings : nullptr);
         if (!report) {
             print_error(report.error().message);
             return exit_code(report.error().kind);
@@ -67,6 +72,21 @@ struct CompareCmd {
         report->notes.insert(report->notes.begin(), notes.begin(), notes.end());
 
         int code = compare::comparison_exit_code(*report);
+        if (page_file.is_open()) {
+            render::ReportPage page;
+            page.title = "rawhttp compare " + in.file;
+            page.subtitle = report_subtitle("the same requests through rawhttp's socket and through libcurl " +
+                                            report->curl_version + (report->match() ? ": they match" : ": they differ"));
+            page.notes = report->notes;
+            std::vector<const compare::SideSummary*> ours, curls;
+            for (const auto& e : report->exchanges) {
+                ours.push_back(&e.rawhttp);
+                curls.push_back(&e.curl);
+            }
+            page.sides.push_back(report_side("rawhttp's socket", ours, *reqs, *dests, recordings.rawhttp));
+            page.sides.push_back(report_side("libcurl", curls, *reqs, *dests, recordings.curl));
+            if (!page_file.write(page)) return 23;
+        }
         if (json) {
             write_all_fd(1, render::dump(compare::render_json(*report), ::isatty(1) == 1) + "\n");
         } else {
@@ -109,7 +129,8 @@ void add_compare_command(CLI::App& app, int& exit_code) {
         "  rawhttp serve 8080 &\n"
         "  rawhttp compare get-local.req                        # 0: libcurl can send it exactly\n"
         "  rawhttp compare get-local.req --curl-default         # what does curl send? (User-Agent, Accept)\n"
-        "  rawhttp compare post-json.req --json | jq .match");
+        "  rawhttp compare post-json.req --json | jq .match\n"
+        "  rawhttp compare get-local.req --report compare.html  # the two sides in two columns, for a browser");
     cmd->in.add_to(*sub);
     cmd->target.add_to(*sub);
     sub->add_flag("--json", cmd->json, "print one JSON document on stdout");
@@ -120,6 +141,10 @@ void add_compare_command(CLI::App& app, int& exit_code) {
                   "curl side: the file's headers plus what curl adds to them (User-Agent, Accept...)")
         ->excludes(d);
     sub->add_flag("--hex", cmd->hex, "also show both requests as hexdumps");
+    sub->add_option("--report", cmd->report_file,
+                    "also write FILE.html: one self-contained page with the two sides in two columns (sequence "
+                    "diagram, timing waterfall, request and response line by line, findings)")
+        ->check(non_empty());
     sub->add_option("--connect-timeout", cmd->connect_timeout, "seconds allowed for each connection attempt (default 10)");
     sub->add_option("--max-time", cmd->max_time, "seconds allowed for each side's whole run (default: no limit)");
     sub->add_option("--idle-timeout", cmd->idle_timeout,

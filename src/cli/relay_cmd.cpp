@@ -20,6 +20,7 @@
 #include "cli/common.hpp"
 #include "compose/req_writer.hpp"
 #include "net/transport.hpp"
+#include "cli/relay_report.hpp"
 #include "relay/har.hpp"
 #include "relay/proxy_rewrite.hpp"
 #include "relay/relay.hpp"
@@ -120,6 +121,7 @@ struct RelayCmd {
     bool no_via = false;
     std::string save;
     std::string har;
+    std::string report_file;
     std::string port_file;
     double idle_timeout = 30;
     double connect_timeout = 10;
@@ -134,7 +136,10 @@ class Printer : public relay::RelayHooks {
 public:
     Printer(const RelayCmd& cmd, render::Style s, relay::HarLog* har) : cmd_(cmd), s_(s), har_(har) {}
 
+    RelayReport* report = nullptr;  // --report
+
     void on_connected(const relay::ConnectionReport& c) override {
+        report_step([&](std::string& err) { return report->connected(c, err); });
         out(render::bold("connection " + std::to_string(c.number) + ": client " + c.client.remote + " connected", s_) +
             render::dim("  (to " + c.client.local + "; " + c.client.remote + " is its address and ephemeral port)", s_) +
             "\n");
@@ -178,9 +183,11 @@ public:
                 failed_ = true;
             }
         }
+        report_step([&](std::string& err) { return report->exchange(ex, err); });
         out(text + "\n");
     }
     void on_closed(const relay::ConnectionReport& c) override {
+        report_step([&](std::string& err) { return report->closed(c, err); });
         std::string line = "connection " + std::to_string(c.number) + " closed: " + render::escape_message(c.ended, s_) +
                            " (" + plural(c.exchanges, "exchange") + "; " + plural(c.from_client, "byte") +
                            " from the client, " + plural(c.from_upstream, "byte") + " from the upstream; " +
@@ -196,6 +203,16 @@ public:
         out(text + "\n");
     }
     bool failed() const { return failed_; }
+
+    template <class Step>
+    void report_step(Step&& step) {
+        if (!report) return;
+        std::string err;
+        if (!step(err)) {
+            print_error("relay: cannot write --report '" + cmd_.report_file + "': " + err);
+            failed_ = true;
+        }
+    }
 
 private:
     void out(const std::string& s) {
@@ -366,6 +383,15 @@ int RelayCmd::run() {
             return 2;
         }
     }
+    std::unique_ptr<RelayReport> page;
+    if (!report_file.empty()) {
+        page = std::make_unique<RelayReport>(report_file, as_proxy ? std::string("the hosts the clients ask for") : to);
+        std::string err;
+        if (!page->start(err)) {
+            print_error("relay: cannot write --report '" + report_file + "': " + err);
+            return 2;
+        }
+    }
     auto listener = net::listen_on(hp->host, *hp->port, 256);
     if (!listener) {
         print_error("relay: " + listener.error().message);
@@ -387,6 +413,7 @@ int RelayCmd::run() {
                   << " (try: curl http://" << listener->address << "/; Ctrl-C stops)\n";
 
     Printer printer(*this, render::Style{render::want_color(1)}, har_log.get());
+    printer.report = page.get();
     Status st = relay::serve_relay(*listener, o, static_cast<std::size_t>(max_clients), printer, g_stop);
     ::close(listener->fd);
     if (!st) {
@@ -449,6 +476,11 @@ void add_relay_command(CLI::App& app, int& exit_code) {
     sub->add_option("--save", cmd->save, "write each exchange as DIR/NNNN.req (replayable by send) and DIR/NNNN.response")
         ->check(non_empty());
     sub->add_option("--har", cmd->har, "write an HTTP Archive (HAR 1.2) of the exchanges to FILE")->check(non_empty());
+    sub->add_option("--report", cmd->report_file,
+                    "write FILE.html, rewritten after each exchange: one self-contained page with a diagram per "
+                    "client connection (an arrow per request and response), each exchange's timing, and both "
+                    "messages line by line with their findings")
+        ->check(non_empty());
     sub->add_option("--port-file", cmd->port_file, "write the port it listens on to this file (handy with port 0)")
         ->check(non_empty());
     sub->add_option("--idle-timeout", cmd->idle_timeout,

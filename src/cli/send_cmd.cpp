@@ -11,6 +11,7 @@
 
 #include "cli/common.hpp"
 #include "cli/send_fanout.hpp"
+#include "cli/report_page.hpp"
 #include "compare/curl_exchange.hpp"
 #include "lint/lint.hpp"
 #include "render/lint_report.hpp"
@@ -18,6 +19,7 @@
 #include "render/progress.hpp"
 #include "render/json_output.hpp"
 #include "render/terminal_report.hpp"
+#include "render/timeline.hpp"
 #include "render/trace.hpp"
 
 namespace rawhttp::cli {
@@ -41,6 +43,7 @@ struct SendCmd {
     double upgrade_wait = 1;
     std::string show;
     std::string output;
+    std::string report_file;
     double connect_timeout = 10;
     double max_time = 0;
     double idle_timeout = 30;
@@ -74,7 +77,9 @@ public:
         stream_body_ = !cmd.json && !report_.escape_body && only_body(report_.sections);
         // Pipelined responses come after all the requests were written, and
         // libcurl reports after the fact: those exchanges are shown whole.
-        live_ = !cmd.json && !stream_body_ && !cmd.pipeline && cmd.via == "rawhttp";
+        // --show timeline alone: the diagram after the run is the whole view.
+        no_view_ = !cmd.json && timeline_only(report_.sections);
+        live_ = !cmd.json && !stream_body_ && !no_view_ && !cmd.pipeline && cmd.via == "rawhttp";
         progress_ = !cmd.json && !cmd.no_progress && ::isatty(2) == 1;
         // On a terminal every line fits its width (continuations indented).
         if (!cmd.json && report_.escape_body) columns_ = render::terminal_columns(1);
@@ -148,7 +153,7 @@ public:
             if (ex.error->kind == ErrorKind::interrupted) interrupted = end.error_message;
             if (first_error.empty()) {
                 first_error = end.error_message;
-                error_on_stdout = !cmd_.json && !stream_body_;
+                error_on_stdout = !cmd_.json && !stream_body_ && !no_view_;
             }
         }
         if (cmd_.json) {
@@ -157,7 +162,7 @@ public:
             exchanges.push_back(j);
         } else if (live_) {
             out(view_.end(ex, end));
-        } else if (!stream_body_) {
+        } else if (!stream_body_ && !no_view_) {
             out(render::exchange_report(ex, report_, end, count_));
         }
         captures_.erase(ex.index);
@@ -283,8 +288,12 @@ private:
         }
     }
 
+    static bool timeline_only(const render::Sections& s) {
+        return s.timeline && !s.request && !s.connection && !s.raw && !s.parsed && !s.body && !s.timing && !s.why;
+    }
+
     static bool only_body(const render::Sections& s) {
-        return s.body && !s.request && !s.connection && !s.raw && !s.parsed && !s.timing;
+        return s.body && !s.request && !s.connection && !s.raw && !s.parsed && !s.timing && !s.timeline;
     }
 
     render::ExchangeCapture& cap(const client::ExchangeResult& ex) {
@@ -309,6 +318,7 @@ private:
     std::chrono::steady_clock::time_point t0_;
     render::Style trace_style_;
     bool stream_body_ = false;
+    bool no_view_ = false;
     bool live_ = false;
     bool progress_ = false, progress_shown_ = false;
     std::chrono::steady_clock::time_point head_at_, drawn_at_;
@@ -370,6 +380,7 @@ int SendCmd::run() {
         std::string alone;
         if (via == "curl") alone = "--via curl";
         else if (!output.empty()) alone = "-o";
+        else if (!report_file.empty()) alone = "--report";
         else if (!show.empty()) alone = "--show";
         else if (verbose) alone = "-v";
         else if (trace) alone = "--trace";
@@ -398,6 +409,11 @@ int SendCmd::run() {
             return 2;
         }
     }
+
+    // The page is written after the run; a path that cannot be written fails first.
+    ReportFile page_file;
+    if (!report_file.empty() && !page_file.open(report_file, "send")) return 2;
+    render::ConversationRecorder recorder(hooks);
 
     client::SessionOptions so;
     so.connect_timeout = std::chrono::milliseconds(cto);
@@ -442,7 +458,7 @@ int SendCmd::run() {
         auto mode = curl_default ? compare::CurlMode::curl_default
                     : curl_headers ? compare::CurlMode::curl_headers
                                    : compare::CurlMode::exact;
-        auto run = compare::run_curl_session(*reqs, *dests, so, mode, hooks);
+        auto run = compare::run_curl_session(*reqs, *dests, so, mode, recorder);
         if (!run) {
             if (hooks.out_fd >= 0) ::close(hooks.out_fd);
             print_error(run.error().message);
@@ -451,7 +467,7 @@ int SendCmd::run() {
         curl_run = std::move(*run);
         results = curl_run->results;
     } else {
-        results = client::run_session(*reqs, *dests, so, hooks);
+        results = client::run_session(*reqs, *dests, so, recorder);
     }
     if (hooks.out_fd >= 0) ::close(hooks.out_fd);
 
@@ -475,6 +491,22 @@ int SendCmd::run() {
         };
         if (sent > tried) run_notes.push_back(range(tried + 1, sent, "sent but not answered"));
         if (sent < n) run_notes.push_back(range(sent + 1, n, "not sent"));
+    }
+    if (report.sections.timeline && !json && !hooks.body_only()) {
+        render::TimelineOptions t;
+        t.columns = ::isatty(1) == 1 ? render::terminal_columns(1) : 80;
+        t.style = report.style;
+        hooks.out(render::timeline_text(recorder.conversation(), t));
+    }
+    if (page_file.is_open()) {
+        render::ReportPage page;
+        page.title = "rawhttp send " + in.file;
+        page.subtitle = report_subtitle(via == "curl" ? "sent through libcurl" : "sent over rawhttp's own socket");
+        for (std::size_t i = 0; i < reqs->size(); ++i)
+            for (const auto& n : (*reqs)[i].notes) page.notes.push_back(n);
+        for (const auto& n : run_notes) page.notes.push_back(n);
+        page.sides.push_back(report_side("", results, recorder.recording(), reqs->size()));
+        if (!page_file.write(page)) return 23;
     }
     if (json) {
         render::json doc;
@@ -538,14 +570,23 @@ void add_send_command(CLI::App& app, int& exit_code) {
         "  rawhttp send get-google.req -v --timing\n"
         "  rawhttp send api.req --var token=abc --json | jq .exchanges[0].response.status\n"
         "  rawhttp send big.req -o body.bin --show connection,parsed\n"
+        "  rawhttp send get-local.req --show timeline          # the conversation as a sequence diagram\n"
+        "  rawhttp send get-local.req --report get.html        # a page to open, print, hand out\n"
         "  rawhttp send get-local.req --via curl -v            # the same, through libcurl");
     cmd->in.add_to(*sub);
     cmd->target.add_to(*sub, /*many=*/true);
     sub->add_flag("--json", cmd->json, "print one JSON document on stdout (see the README)");
     sub->add_option("--show", cmd->show,
-                    "sections to show, comma-separated: request,connection,raw,parsed,body,timing,why,findings "
-                    "(or all); default connection,raw,parsed,why,findings (why and findings only when there is one: "
-                    "why a 4xx/5xx, the rule book's findings on the response)")
+                    "sections to show, comma-separated: request,connection,raw,parsed,body,timing,why,findings,"
+                    "timeline (or all); default connection,raw,parsed,why,findings (why and findings only when there "
+                    "is one: why a 4xx/5xx, the rule book's findings on the response). timeline: each connection as a "
+                    "sequence diagram after the run (resolve, SYN, TLS, every write and read with its size and first "
+                    "bytes, the end of the head, FIN and RST, who closed first; not with --json)")
+        ->check(non_empty());
+    sub->add_option("--report", cmd->report_file,
+                    "also write FILE.html: one self-contained page (nothing loaded from the network) with the "
+                    "sequence diagram, the timing waterfall, the request and the response line by line beside their "
+                    "meaning (hex on a click) and the findings linked to their lines; prints well")
         ->check(non_empty());
     sub->add_flag("-v,--verbose", cmd->verbose, "also show the request as sent");
     sub->add_flag("--timing", cmd->timing, "show DNS, connect, TLS, written, first byte and total times");

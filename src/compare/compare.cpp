@@ -29,7 +29,7 @@ private:
 
 Result<ComparisonReport> run_comparison(const std::vector<ComposedRequest>& requests,
                                         const std::vector<client::Destination>& destinations,
-                                        const CompareOptions& options) {
+                                        const CompareOptions& options, CompareRecordings* recordings) {
     // Everything libcurl needs is checked before rawhttp sends a byte.
     auto api = load_curl();
     if (!api) return api.error();
@@ -43,10 +43,18 @@ Result<ComparisonReport> run_comparison(const std::vector<ComposedRequest>& requ
     }
 
     DigestHooks raw_hooks;
-    auto raw_results = client::run_session(requests, destinations, options.session, raw_hooks);
+    render::ConversationRecorder raw_recorder(raw_hooks);
+    auto raw_results = client::run_session(requests, destinations, options.session,
+                                           recordings ? static_cast<client::SessionHooks&>(raw_recorder) : raw_hooks);
     DigestHooks curl_hooks;
-    auto curl_run = run_curl_session(requests, destinations, options.session, options.mode, curl_hooks);
+    render::ConversationRecorder curl_recorder(curl_hooks);
+    auto curl_run = run_curl_session(requests, destinations, options.session, options.mode,
+                                     recordings ? static_cast<client::SessionHooks&>(curl_recorder) : curl_hooks);
     if (!curl_run) return curl_run.error();
+    if (recordings) {
+        recordings->rawhttp = raw_recorder.take();
+        recordings->curl = curl_recorder.take();
+    }
 
     ComparisonReport report;
     report.file = options.file;

@@ -10,6 +10,7 @@
 #include "compare/diff.hpp"
 #include "compose/compose.hpp"
 #include "core/error.hpp"
+#include "render/conversation.hpp"
 
 namespace rawhttp::compare {
 
@@ -20,13 +21,19 @@ struct CompareOptions {
     std::string file;     // shown in the report
 };
 
+// Each side's conversation (events, reads, writes, response bytes), for the
+// report page (compare --report).
+struct CompareRecordings {
+    render::Recording rawhttp, curl;
+};
+
 // Sends every request through rawhttp, then through libcurl, and compares
 // them exchange by exchange. Errors before anything is sent (usage, exit 2):
 // libcurl missing, a request libcurl cannot express. Exchange failures are
 // part of the report (SideSummary::error).
 Result<ComparisonReport> run_comparison(const std::vector<ComposedRequest>& requests,
                                         const std::vector<client::Destination>& destinations,
-                                        const CompareOptions& options);
+                                        const CompareOptions& options, CompareRecordings* recordings = nullptr);
 
 // The exit code of a comparison (SPEC: 0 match, 1 differ): when both sides
 // failed, the contract's code of rawhttp's first error (connection refused on

@@ -122,10 +122,11 @@ std::optional<std::string> parse_sections(std::string_view list, Sections& out) 
         else if (name == "timing") out.timing = true;
         else if (name == "why") out.why = true;
         else if (name == "findings") out.findings = true;
+        else if (name == "timeline") out.timeline = true;
         else if (name == "all") out = Sections::all();
         else if (!name.empty())
             return "unknown section '" + std::string(name) +
-                   "' in --show: use request, connection, raw, parsed, body, timing, why, findings (or all)";
+                   "' in --show: use request, connection, raw, parsed, body, timing, why, findings, timeline (or all)";
         pos = comma + 1;
     }
     return std::nullopt;
@@ -396,6 +397,23 @@ std::string ExchangeView::raw_beside_parsed(const client::ExchangeResult& ex) {
     }
     out += row(lines.back(), "the empty line: the head ends; body: " + framing_at_head(r, ex.request ? ex.request->method : ""));
     return out + "\n";
+}
+
+std::vector<std::string> response_head_meanings(const client::Response& r, std::string_view method) {
+    std::size_t lines = 0;
+    for (char c : r.raw_head) lines += c == '\n';
+    if (lines != r.headers.size() + 2) return {};
+    std::vector<std::string> out;
+    out.push_back("status line: " + r.version + ", status " + std::to_string(r.status) + " (" +
+                  std::string(http::status_meaning(r.status)) + "), reason " +
+                  (r.reason.empty() ? std::string("empty") : "\"" + r.reason + "\""));
+    for (std::size_t k = 0; k < r.headers.size(); ++k) {
+        const auto& [n, v] = r.headers[k];
+        std::string m = field_meaning(n, v, r);
+        out.push_back("field " + std::to_string(k + 1) + " (" + n + ")" + (m.empty() ? "" : ": " + m));
+    }
+    out.push_back("the empty line: the head ends; body: " + framing_at_head(r, method));
+    return out;
 }
 
 std::string ExchangeView::switched(const client::ExchangeResult& ex, std::string_view bytes) {

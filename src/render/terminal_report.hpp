@@ -18,8 +18,9 @@ namespace rawhttp::render {
 struct Sections {
     bool request = false, connection = true, raw = true, parsed = true, body = false, timing = false, why = true;
     bool findings = true;  // the rule book on what the server sent: shown when there is one
-    static Sections none() { return Sections{false, false, false, false, false, false, false, false}; }
-    static Sections all() { return Sections{true, true, true, true, true, true, true, true}; }
+    bool timeline = false;  // the sequence diagram of each connection, after the run (render/timeline.hpp)
+    static Sections none() { return Sections{false, false, false, false, false, false, false, false, false}; }
+    static Sections all() { return Sections{true, true, true, true, true, true, true, true, true}; }
 };
 
 // Parses "--show request,raw,..." into sections. Returns an error message for an unknown name.
@@ -118,6 +119,11 @@ std::string fit_to_width(std::string_view text, std::size_t columns);
 // What an exchange had done when it was interrupted: "after 2.5 s: connected
 // to ...", bytes sent and received, and what it was waiting for.
 std::string interrupted_summary(const client::ExchangeResult& ex, std::uint64_t raw_received, double elapsed_ms);
+
+// What each line of the final head means (the status line, each field, the
+// empty line), as the wide parsed view words it, plain text; empty when the
+// lines do not match the parsed fields one to one (obs-fold, bare CRs).
+std::vector<std::string> response_head_meanings(const client::Response& r, std::string_view method);
 
 // A view of request bytes: "> " lines with CR/LF visible, or a hexdump.
 std::string request_view(std::string_view bytes, const ReportOptions& opts, std::string_view prefix = "  > ");

@@ -62,9 +62,26 @@ def test_lint_lesson(tmp):
     h.check("RFC 9112 §5.1" in out, "the RFC section is named")
 
 
+def test_report_lesson(tmp):
+    page = os.path.join(tmp, "lesson.html")
+    path = os.path.join(h.SOURCE_DIR, "examples", "report-lesson.sh")
+    env = dict(os.environ, RAWHTTP=h.RAWHTTP, NO_COLOR="1", REPORT=page)
+    p = subprocess.run(["bash", path], cwd=h.SOURCE_DIR, env=env, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
+    out = p.stdout.decode(errors="replace")
+    h.eq(p.returncode, 0, "report-lesson.sh exit; output:\n%s" % out[-3000:])
+    h.check("connection #1: 127.0.0.1:" in out and "|-- SYN" in out and "end of head: 200 OK" in out,
+            "the terminal timeline:\n" + out)
+    h.check("rawhttp closed first" in out, "who closed first:\n" + out)
+    html = open(page, encoding="utf-8").read()
+    h.check('<svg class="timeline"' in html and 'class="waterfall"' in html, "the page has both pictures")
+    h.check(">[bare-lf]</a>" in html, "the bare-lf finding is linked from its line")
+    h.check("lint finding linked to the request line: [bare-lf]" in out, "the script says so:\n" + out)
+
+
 def test_every_example_is_tested(tmp):
     tested = {"netcat-lesson.sh", "curl-lesson.sh", "bob-and-alice.sh", "capture-curl.sh", "lint-lesson.sh",
-              "relay-lesson.sh"}
+              "relay-lesson.sh", "report-lesson.sh"}
     here = os.path.dirname(os.path.abspath(__file__))
     for f in glob.glob(os.path.join(here, "test_*.py")):
         if f.endswith("test_examples.py"):
