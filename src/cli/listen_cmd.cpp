@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "cli/common.hpp"
+#include "cli/stop_signals.hpp"
 #include "compose/req_writer.hpp"
 #include "core/file_read.hpp"
 #include "lint/lint.hpp"
@@ -40,15 +41,6 @@ namespace rawhttp::cli {
 
 namespace {
 
-std::atomic<bool> g_stop{false};
-// Which signal stopped listen: Ctrl-C (SIGINT) exits 130 as SPEC says; a
-// SIGTERM from a supervisor is a normal stop, 0.
-std::atomic<int> g_signal{0};
-extern "C" void on_listen_signal(int sig) {
-    g_signal.store(sig);
-    g_stop.store(true);
-}
-int interrupted_or(int code) { return code == 0 && g_signal.load() == SIGINT ? 130 : code; }
 
 constexpr std::size_t kShowCap = 64 * 1024;  // bytes of one client's stream shown on screen
 constexpr std::size_t kMaxRespondFileBytes = std::size_t{64} << 20;  // --respond FILE, held in memory
@@ -471,8 +463,7 @@ int ListenCmd::run() {
         return exit_code(listener.error().kind) == 2 ? 2 : 7;
     }
     // Before the port file: whoever reads it may signal at once.
-    std::signal(SIGINT, on_listen_signal);
-    std::signal(SIGTERM, on_listen_signal);
+    install_stop_signals();
     if (!port_file.empty() && !write_port_file(port_file, listener->port, "listen")) {
         ::close(listener->fd);
         return 2;
@@ -500,7 +491,7 @@ int ListenCmd::run() {
     int code = 0;
     if (once) {
         // One client, in this thread; later ones wait in the backlog and go when listen exits.
-        auto client = server::accept_client(*listener, deadline, g_stop);
+        auto client = server::accept_client(*listener, deadline, stop_flag());
         if (!client) {
             print_error("listen: " + client.error().message);
             code = exit_code(client.error().kind);
@@ -508,7 +499,7 @@ int ListenCmd::run() {
             code = serve_client(**client, 1, opts, screen, listener->address, mode, false);
         }
         ::close(listener->fd);
-        return interrupted_or(code);
+        return stop_exit_code(code);
     }
 
     // A thread per client, at most max_clients at once: one that stalls holds
@@ -532,19 +523,19 @@ int ListenCmd::run() {
         {
             std::unique_lock<std::mutex> lock(m);
             reap(lock);
-            while (running.size() >= static_cast<std::size_t>(max_clients) && !g_stop.load()) {
+            while (running.size() >= static_cast<std::size_t>(max_clients) && !stop_flag().load()) {
                 cv.wait_for(lock, std::chrono::milliseconds(100));
                 reap(lock);
             }
         }
-        if (g_stop.load()) break;
-        auto client = server::accept_client(*listener, deadline, g_stop);
+        if (stop_flag().load()) break;
+        auto client = server::accept_client(*listener, deadline, stop_flag());
         if (!client) {
             print_error("listen: " + client.error().message);
             std::lock_guard<std::mutex> lock(m);
             if (code == 0) code = exit_code(client.error().kind);
             // At --max-time the clients stop by themselves; otherwise tell them.
-            if (client.error().kind != ErrorKind::timeout) g_stop.store(true);
+            if (client.error().kind != ErrorKind::timeout) stop_flag().store(true);
             break;
         }
         if (!*client) break;  // stopped
@@ -558,7 +549,7 @@ int ListenCmd::run() {
             std::lock_guard<std::mutex> lock(m);
             if (rc != 0 && code == 0) {
                 code = rc;
-                g_stop.store(true);  // --save failed, --max-time: listen ends
+                stop_flag().store(true);  // --save failed, --max-time: listen ends
             }
             ended.push_back(number);
             cv.notify_all();
@@ -579,7 +570,7 @@ int ListenCmd::run() {
         }
     }
     ::close(listener->fd);
-    return interrupted_or(code);
+    return stop_exit_code(code);
 }
 
 int ListenCmd::serve_client(net::Transport& client, std::size_t number, const server::ListenOptions& opts,
@@ -603,7 +594,7 @@ int ListenCmd::serve_client(net::Transport& client, std::size_t number, const se
         tracer.set_label("#" + std::to_string(number));  // the n-th client, as send numbers connections
         client.set_observer(&tracer);
     }
-    server::ClientReport rep = server::handle_client(client, opts, printer, g_stop);
+    server::ClientReport rep = server::handle_client(client, opts, printer, stop_flag());
     client.set_observer(nullptr);
     int code = 0;
     if (saver) {
@@ -641,7 +632,7 @@ int ListenCmd::run_chat(net::Listener& listener, const net::Deadline& deadline) 
     std::cerr << "rawhttp listen --chat: waiting on " << listener.address
               << " for one client (then each line you type goes out with " << (eol == "lf" ? "LF" : "CRLF")
               << "; Ctrl-D half-closes, Ctrl-C leaves)\n";
-    auto client = server::accept_client(listener, deadline, g_stop);
+    auto client = server::accept_client(listener, deadline, stop_flag());
     if (!client) {
         print_error("listen: " + client.error().message);
         return exit_code(client.error().kind);
@@ -670,7 +661,7 @@ int ListenCmd::run_chat(net::Listener& listener, const net::Deadline& deadline) 
     co.send_partial_lines = ::isatty(0) == 1;
     co.deadline = deadline;
     co.end_on_peer_close = false;  // a client's FIN is a half-close: Bob may still answer
-    auto end = server::converse(t, co, hooks, g_stop);
+    auto end = server::converse(t, co, hooks, stop_flag());
     hooks.finish();
     int code = 0;
     if (!end) {

@@ -18,6 +18,7 @@
 #include <mutex>
 
 #include "cli/common.hpp"
+#include "cli/stop_signals.hpp"
 #include "compose/req_writer.hpp"
 #include "net/transport.hpp"
 #include "cli/relay_report.hpp"
@@ -30,13 +31,6 @@ namespace rawhttp::cli {
 
 namespace {
 
-std::atomic<bool> g_stop{false};
-// Ctrl-C (SIGINT) exits 130 as SPEC says; SIGTERM from a supervisor is a normal stop, 0.
-std::atomic<int> g_signal{0};
-extern "C" void on_relay_signal(int sig) {
-    g_signal.store(sig);
-    g_stop.store(true);
-}
 
 constexpr int kDefaultMaxClients = 128;
 constexpr std::size_t kShowCap = 16 * 1024;  // raw bytes of each message shown
@@ -398,8 +392,7 @@ int RelayCmd::run() {
         return exit_code(listener.error().kind) == 2 ? 2 : 7;
     }
     // Before the port file: whoever reads it may signal at once.
-    std::signal(SIGINT, on_relay_signal);
-    std::signal(SIGTERM, on_relay_signal);
+    install_stop_signals();
     if (!port_file.empty() && !write_port_file(port_file, listener->port, "relay")) {
         ::close(listener->fd);
         return 2;
@@ -414,7 +407,7 @@ int RelayCmd::run() {
 
     Printer printer(*this, render::Style{render::want_color(1)}, har_log.get());
     printer.report = page.get();
-    Status st = relay::serve_relay(*listener, o, static_cast<std::size_t>(max_clients), printer, g_stop);
+    Status st = relay::serve_relay(*listener, o, static_cast<std::size_t>(max_clients), printer, stop_flag());
     ::close(listener->fd);
     if (!st) {
         print_error("relay: " + (st.error().kind == ErrorKind::timeout ? std::string("--max-time reached")
@@ -422,7 +415,7 @@ int RelayCmd::run() {
         return exit_code(st.error().kind);
     }
     if (printer.failed()) return 23;
-    return g_signal.load() == SIGINT ? 130 : 0;
+    return stop_exit_code();
 }
 
 }  // namespace

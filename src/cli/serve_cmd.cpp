@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "cli/common.hpp"
+#include "cli/stop_signals.hpp"
 #include "net/transport.hpp"
 #include "server/practice_server.hpp"
 
@@ -20,13 +21,6 @@ namespace rawhttp::cli {
 
 namespace {
 
-std::atomic<bool> g_stop{false};
-// Ctrl-C (SIGINT) exits 130 as SPEC says; SIGTERM from a supervisor is a normal stop, 0.
-std::atomic<int> g_signal{0};
-extern "C" void on_stop_signal(int sig) {
-    g_signal.store(sig);
-    g_stop.store(true);
-}
 
 struct ServeCmd {
     std::string where = "127.0.0.1:8080";
@@ -66,8 +60,7 @@ struct ServeCmd {
         }
         std::string address = listener->address;
         // Before the port file: whoever reads it may signal at once.
-        std::signal(SIGINT, on_stop_signal);
-        std::signal(SIGTERM, on_stop_signal);
+        install_stop_signals();
         if (!port_file.empty() && !write_port_file(port_file, listener->port, "serve")) {
             ::close(listener->fd);
             return 2;
@@ -84,9 +77,9 @@ struct ServeCmd {
         opts.max_per_client = max_per_client;
         if (!quiet) opts.log = &std::cerr;
         server::PracticeServer srv(std::move(*listener), opts);
-        srv.run(g_stop);
+        srv.run(stop_flag());
         std::cerr << "rawhttp serve: stopped\n";
-        return g_signal.load() == SIGINT ? 130 : 0;
+        return stop_exit_code();
     }
 };
 
