@@ -1,0 +1,70 @@
+// The practice server's pages: what serve answers to a request it has read
+// cleanly (/, /echo, /status/N, /bytes/N, /chunked/N, /slow/N, /redirect, and
+// the 404s and 405s around them). A request in, a response to queue out: the
+// event loop (practice_server.cpp) sends it. Internal to src/server.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace rawhttp::server::pages {
+
+inline constexpr std::string_view kMethods[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"};
+inline constexpr std::string_view kAllow = "GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS";
+
+enum class GenKind { none, bytes, chunked, slow };
+
+// The request being read, copied out of the reader's head (whose views die
+// when the next message starts).
+struct Request {
+    std::string method, target, line;
+    int minor = 1;
+    bool keep_alive = true;
+    bool echo = false;
+    std::string echo_bytes;  // /echo: the head and the raw body, as received
+    std::string wire;        // the message's first bytes, to point at a broken rule
+    std::vector<std::string> warnings;  // rule ids tolerated (the rule book's warnings)
+};
+
+// A response to queue: status, headers and either a body or a generator.
+struct Response {
+    int status = 200;
+    std::string content_type = "text/plain; charset=utf-8";
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+    GenKind gen = GenKind::none;
+    std::uint64_t gen_length = 0;
+    bool close = false;     // close the connection after it
+    std::string interim;    // raw 1xx responses sent before it
+    std::string log_status; // what the log shows, when not just the status
+    bool close_delimited = false;  // no Content-Length: the body ends at close
+};
+
+// What the home page says about the server it is on.
+struct Site {
+    int port = 0;
+    std::chrono::milliseconds idle_timeout{0};
+};
+
+// The response to a request read cleanly.
+Response answer(const Request& r, const Site& site);
+
+// A target's path: origin-form without its query, or an absolute-form URL's path.
+std::string path_of(std::string_view target);
+
+// 1xx, 204 and 304 have no body.
+bool no_body_status(int status);
+
+// Bytes from the network made safe to show in a page or a log line.
+std::string escape(std::string_view s);
+std::string escape_limited(std::string_view s, std::size_t max = 200);
+
+// A page's decimal number (at most 12 digits), or nullopt.
+std::optional<std::uint64_t> parse_number(std::string_view s);
+
+}  // namespace rawhttp::server::pages
