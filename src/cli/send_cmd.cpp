@@ -158,6 +158,7 @@ public:
         }
         if (cmd_.json) {
             render::json j = render::exchange_json(ex, c.body, c.body_truncated());
+            if (ex.error) j["error"]["message"] = end.error_message;  // worded as on the terminal
             for (const auto& h : end.hints) j["notes"].push_back("hint: " + h);
             exchanges.push_back(j);
         } else if (live_) {
@@ -194,6 +195,9 @@ private:
             case Limit::head_size: msg += " (--max-head-size raises the limit)"; break;
             case Limit::header_count: msg += " (--max-headers raises the limit)"; break;
             case Limit::interim_count: msg += " (--max-interim raises the limit)"; break;
+            case Limit::max_time: msg += " (--max-time)"; break;
+            case Limit::head_timeout: msg += " (--head-timeout)"; break;
+            case Limit::idle_timeout: msg += " (--idle-timeout)"; break;
             case Limit::none: break;
         }
         return msg;

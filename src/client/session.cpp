@@ -420,12 +420,14 @@ private:
     Error explain(Error e) const {
         if (e.kind != ErrorKind::timeout) return e;
         if (deadline_.passed()) {
-            e.message += " (--max-time " + seconds(options_.max_time) + " reached)";
+            e.message += " (the time allowed for the whole run, " + seconds(options_.max_time) + ", ran out)";
+            e.limit = Limit::max_time;
         } else if (head_deadline_ && head_deadline_->passed()) {
-            e.message += " (the response head did not complete within " + seconds(options_.head_timeout) +
-                         ": --head-timeout)";
+            e.message += " (the response head did not complete within " + seconds(options_.head_timeout) + ")";
+            e.limit = Limit::head_timeout;
         } else if (options_.idle_timeout.count() > 0) {
-            e.message += " (nothing moved for " + seconds(options_.idle_timeout) + ": --idle-timeout)";
+            e.message += " (nothing moved for " + seconds(options_.idle_timeout) + ")";
+            e.limit = Limit::idle_timeout;
         }
         return e;
     }

@@ -30,7 +30,7 @@ enum class ErrorKind {
 
 // Which configurable limit an error ran into, so that the command line can
 // say which option raises it (the library words no flag names).
-enum class Limit { none, head_size, header_count, interim_count };
+enum class Limit { none, head_size, header_count, interim_count, max_time, head_timeout, idle_timeout };
 
 struct Error {
     ErrorKind kind;

@@ -1136,7 +1136,7 @@ struct PracticeServer::Impl {
 
     // ------------------------------------------------------------- pages
 
-    // The path of an origin-form or absolute-form target, without the query.
+    // A request read cleanly: its page (practice_pages.cpp), queued.
     void respond(Conn& c, const Request& r) { queue(c, &r, r.line, pages::answer(r, {listener.port, options.idle_timeout})); }
 
     // Writes a response's head (and body, unless HEAD) into the output.
