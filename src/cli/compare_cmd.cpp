@@ -27,6 +27,8 @@ struct CompareCmd {
     std::string cacert;
 
     int run() {
+        if (!in.resolve(json)) return 2;
+        in.keep_curl_headers = curl_headers;
         long long cto = seconds_to_ms(connect_timeout), mt = seconds_to_ms(max_time), idle = seconds_to_ms(idle_timeout);
         if (cto < 0 || mt < 0 || idle < 0) {
             print_error("--connect-timeout, --max-time and --idle-timeout take a number of seconds (0 or more)");
@@ -54,11 +56,14 @@ struct CompareCmd {
         o.session.idle_timeout = std::chrono::milliseconds(idle);
         o.session.tls_verify = !insecure;
         if (!cacert.empty()) o.session.ca_file = cacert;
+        const std::size_t count = reqs->size();
+        o.curl_body_file = [this, count](std::size_t i) { return curl_body_file(in.file, i, count); };
         auto report = compare::run_comparison(*reqs, *dests, o);
         if (!report) {
             print_error(report.error().message);
             return exit_code(report.error().kind);
         }
+        if (!write_curl_body_files(report->curl_commands)) return 2;
         // The composer's notes (LF sent as CRLF...) concern both sides alike.
         std::vector<std::string> notes;
         for (std::size_t i = 0; i < reqs->size(); ++i)
@@ -110,9 +115,8 @@ void add_compare_command(CLI::App& app, int& exit_code) {
         "  rawhttp compare get-local.req                        # 0: libcurl can send it exactly\n"
         "  rawhttp compare get-local.req --curl-default         # what does curl send? (User-Agent, Accept)\n"
         "  rawhttp compare post-json.req --json | jq .match");
-    cmd->in.add_to(*sub);
+    cmd->in.add_to(*sub, "print one JSON document on stdout");
     cmd->target.add_to(*sub);
-    sub->add_flag("--json", cmd->json, "print one JSON document on stdout");
     sub->add_flag("--strict", cmd->strict, "count volatile response headers (Date, Set-Cookie...) as differences");
     auto* d = sub->add_flag("--curl-default", cmd->curl_default,
                             "curl side: what a plain `curl URL` sends for the same target (curl's own headers)");
