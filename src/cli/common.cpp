@@ -47,13 +47,14 @@ void ReqInputOptions::add_to(CLI::App& cmd, const std::string& json_help) {
     cmd.add_option("--json", json_values,
                    json_help + "; --json DATA with a URL: send DATA as a JSON body, as curl --json does")
         ->expected(0, 1)
+        ->allow_extra_args(false)  // one value an occurrence; and "[1,2]" is data, not CLI11's list syntax
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     const std::string g = "curl's flags (with a URL)";
     cmd.add_option("-X,--request", method, "with a URL: the method (as curl -X)")->group(g)->check(non_empty());
-    cmd.add_option("-H,--header", headers, "with a URL: a header line 'Name: value', repeatable, in order ('Name:' removes one, 'Name;' sends it empty)")->group(g);
-    cmd.add_option("-d,--data", data, "with a URL: form data, POST; @FILE reads a file without its CR and LF; several are joined with &")->group(g);
-    cmd.add_option("--data-binary", data_binary, "with a URL: data sent as it is (@FILE: the file's exact bytes)")->group(g);
-    cmd.add_option("--data-raw", data_raw, "with a URL: data, an @ is not a file")->group(g);
+    cmd.add_option("-H,--header", headers, "with a URL: a header line 'Name: value', repeatable, in order ('Name:' removes one, 'Name;' sends it empty)")->group(g)->allow_extra_args(false);
+    cmd.add_option("-d,--data", data, "with a URL: form data, POST; @FILE reads a file without its CR and LF; several are joined with &")->group(g)->allow_extra_args(false);
+    cmd.add_option("--data-binary", data_binary, "with a URL: data sent as it is (@FILE: the file's exact bytes)")->group(g)->allow_extra_args(false);
+    cmd.add_option("--data-raw", data_raw, "with a URL: data, an @ is not a file")->group(g)->allow_extra_args(false);
     cmd.add_option("-A,--user-agent", user_agent, "with a URL: the User-Agent ('' sends none)")->group(g);
     cmd.add_option("-e,--referer", referer, "with a URL: the Referer")->group(g);
     cmd.add_option("-u,--user", user, "with a URL: user:password, sent as Basic authorization")->group(g);

@@ -18,29 +18,30 @@ namespace rawhttp::cli {
 namespace {
 
 struct ImportCmd {
-    std::vector<std::string> args;  // "curl", then the command (one string, or its words)
+    std::string what;               // "curl"
+    std::vector<std::string> args;  // the command: one string, or its words (after --)
     std::string output;
     bool curl_headers = false;
 
     int run() {
-        if (args.empty() || args[0] != "curl") {
+        if (what != "curl") {
             print_error("import: say what to import: rawhttp import curl 'curl -X POST -H ... URL'");
             return 2;
         }
-        if (args.size() < 2) {
+        if (args.empty()) {
             print_error("import curl: give the curl command, in quotes: rawhttp import curl 'curl -H \"X: 1\" URL'");
             return 2;
         }
         std::vector<std::string> words;
-        if (args.size() == 2) {
-            auto split = intake::split_shell_words(args[1]);
+        if (args.size() == 1) {
+            auto split = intake::split_shell_words(args[0]);
             if (!split) {
                 print_error("import curl: " + split.error().message);
                 return 2;
             }
             words = std::move(*split);
         } else {
-            words.assign(args.begin() + 1, args.end());  // already split by the shell (after --)
+            words = args;  // already split by the shell (after --)
         }
         auto parsed = intake::parse_curl_command_line(words);
         if (!parsed) {
@@ -89,8 +90,8 @@ void add_import_command(CLI::App& app, int& exit_code) {
         "  rawhttp import curl 'curl -X POST -H \"Content-Type: application/json\" -d @body.json http://127.0.0.1:8080/api'\n"
         "  rawhttp import curl \"$(cat pasted-from-browser.txt)\" -o api.req && rawhttp send api.req\n"
         "  rawhttp import curl -o get.req -- curl -H 'X-Trace: 1' http://127.0.0.1:8080/");
-    sub->add_option("WHAT", cmd->args, "curl, then the curl command (one quoted string, or its words after --)")
-        ->required();
+    sub->add_option("WHAT", cmd->what, "what to import: curl")->required();
+    sub->add_option("COMMAND", cmd->args, "the curl command: one quoted string, or its words after --");
     sub->add_option("-o,--output", cmd->output, "write the .req to FILE (default: standard output)")->check(non_empty());
     sub->add_flag("--curl-headers", cmd->curl_headers, "keep curl's own User-Agent: curl/VERSION and Accept: */*");
     sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });
