@@ -141,6 +141,8 @@ CurlCommand curl_command_for(const ComposedRequest& request, const CurlCommandTa
             if (name != "Host") return none("its Host field is spelt '" + name + "'; curl writes it as 'Host'");
             if (host_value) return none("it has two Host fields; curl sends one");
             host_value = std::string(value);
+            seen.push_back(lower);
+            continue;  // curl writes Host first: it goes before the other -H
         }
         if (lower == "transfer-encoding" && std::string(value).find("chunked") != std::string::npos && has_body)
             return none("its body is chunked; curl chunks a body itself, its own way");
@@ -170,10 +172,7 @@ CurlCommand curl_command_for(const ComposedRequest& request, const CurlCommandTa
         words.push_back("--request-target");
         words.push_back(target);
     }
-    if (!host_value) {
-        words.push_back("-H");
-        words.push_back("Host:");
-    }
+    const std::size_t host_at = words.size();  // where -H 'Host...' goes, once the URL is known
     for (auto& h : header_args) {
         words.push_back("-H");
         words.push_back(h);
@@ -205,16 +204,17 @@ CurlCommand curl_command_for(const ComposedRequest& request, const CurlCommandTa
     }
     // The URL: TLS names the Host header's host (SNI and the certificate, as
     // send does) and connects to the destination; plain HTTP just connects.
+    const int default_port = to.tls ? 443 : 80;
     std::string dest = bracketed(to.host) + ":" + std::to_string(to.port);
-    std::string authority = dest;
+    std::string authority = to.port == default_port ? bracketed(to.host) : dest;
     if (to.tls && host_value) {
         std::string hv(*host_value);
         hv.erase(0, hv.find_first_not_of(" \t"));
         hv.erase(hv.find_last_not_of(" \t") + 1);
         auto parsed = intake::parse_url("https://" + hv + "/");
         if (parsed) {
-            authority = parsed->host + ":" + std::to_string(parsed->port);
-            if (authority != dest) {
+            authority = parsed->host_header();
+            if (parsed->host + ":" + std::to_string(parsed->port) != dest) {
                 words.push_back("--connect-to");
                 words.push_back("::" + dest);
             }
@@ -225,6 +225,10 @@ CurlCommand curl_command_for(const ComposedRequest& request, const CurlCommandTa
         words.push_back(*to.unix_socket);
         authority = "localhost";
     }
+    // curl writes "Host: AUTHORITY" itself; any other Host (or none) is said.
+    if (!host_value) words.insert(words.begin() + host_at, {"-H", "Host:"});
+    else if (host_value->empty()) words.insert(words.begin() + host_at, {"-H", "Host;"});
+    else if (*host_value != " " + authority) words.insert(words.begin() + host_at, {"-H", "Host:" + *host_value});
     std::string url = std::string(to.tls ? "https://" : "http://") + authority + url_path;
     std::string cmd;
     for (const auto& w : words) cmd += (cmd.empty() ? "" : " ") + (w == "curl" ? w : shell_word(w));
