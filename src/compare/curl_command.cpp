@@ -144,10 +144,17 @@ CurlCommand curl_command_for(const ComposedRequest& request, const CurlCommandTa
             seen.push_back(lower);
             continue;  // curl writes Host first: it goes before the other -H
         }
-        if (lower == "transfer-encoding" && std::string(value).find("chunked") != std::string::npos && has_body)
+        std::string lower_value(value);
+        for (auto& c : lower_value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (lower == "transfer-encoding" && lower_value.find("chunked") != std::string::npos && has_body)
             return none("its body is chunked; curl chunks a body itself, its own way");
         seen.push_back(lower);
-        if (value.empty()) header_args.push_back(name + ";");
+        if (value.empty()) {
+            // Written "Name;", which curl reads up to its first ';'.
+            if (name.find(';') != std::string::npos)
+                return none("its empty field '" + name + "' has a ';' in its name; curl cannot send it empty");
+            header_args.push_back(name + ";");
+        }
         else if (value.find_first_not_of(" \t") == std::string_view::npos)
             return none("its field '" + name + "' has a value of only blanks; curl reads that as removing the field");
         else header_args.emplace_back(l);

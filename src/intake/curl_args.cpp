@@ -104,9 +104,10 @@ std::string req_text_for(const std::string& bytes, const std::string& target, bo
     w.target = target;
     std::string exact = write_req(bytes, w);
     if (tls) {
-        std::size_t at = exact.find("@eol = keep");
-        exact.insert(at, "@tls = true" + std::string(exact.find("\r\n") != std::string::npos &&
-                                                              exact.find("\r\n") < at ? "\r\n" : "\n"));
+        // Before the @eol line (its own line: a comment above names it too).
+        const std::string nl = exact.find("\r\n") < exact.find('\n') ? "\r\n" : "\n";
+        std::size_t at = exact.find(nl + "@eol = keep" + nl);
+        exact.insert(at + nl.size(), "@tls = true" + nl);
     }
     return exact;
 }

@@ -95,6 +95,10 @@ TEST_CASE("curl command: none where curl cannot send the bytes, and why") {
     CHECK(why("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n").find("chunked") !=
           std::string::npos);
     CHECK(why("GET / HTTP/1.1\r\nHost: h\r\nX: a\rb\r\n\r\n").find("CR") != std::string::npos);
+    // Found by fuzz_shell_words: curl reads "A;b;" up to its first ';', and
+    // matches "chunked" in any case.
+    CHECK(why("GET / HTTP/1.1\r\nHost: h\r\nA;b:\r\n\r\n").find("';'") != std::string::npos);
+    CHECK(why("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: ChunKed\r\n\r\nx").find("chunked") != std::string::npos);
     ComposedRequest streamed = req("POST / HTTP/1.1\r\nHost: h\r\n\r\n");
     streamed.streamed.push_back({streamed.bytes.size(), "big.bin", 1u << 30});
     CHECK(curl_command_for(streamed, local(), "").why_not.find("big.bin") != std::string::npos);

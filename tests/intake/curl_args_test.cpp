@@ -155,6 +155,15 @@ TEST_CASE("curl args: bytes a readable .req cannot hold still round-trip exactly
     auto back = compose_requests(got->req_text, o);
     REQUIRE_FALSE(back.error);
     CHECK(back.requests[0].bytes == got->bytes);
+    // With TLS, @tls goes on its own line before @eol (found by fuzz_url: a
+    // comment line names @eol too).
+    a.url = "https://h/{{x}}";
+    got = curl_request(a);
+    REQUIRE(got);
+    back = compose_requests(got->req_text, o);
+    REQUIRE_FALSE(back.error);
+    CHECK(back.requests[0].bytes == got->bytes);
+    CHECK(*back.requests[0].tls);
 }
 
 TEST_CASE("curl args: credentials from the URL, -u winning; mistakes") {
