@@ -108,13 +108,17 @@ void add_compare_command(CLI::App& app, int& exit_code) {
         "By default libcurl is asked to send the file as exactly as it can (its own Accept,\n"
         "Expect, Content-Type... removed). --curl-headers keeps what curl adds to the file's\n"
         "headers; --curl-default compares with what a plain `curl URL` sends for the same target.\n\n"
+        "It also prints a curl command that sends the request as rawhttp does (a long or binary\n"
+        "body is written next to the .req as NAME-curl-body.bin, which the command reads), or\n"
+        "says why curl cannot send it (a bare LF, Host not first...).\n\n"
         "Exit: 0 the exchanges match, 1 they differ, 2 usage; when both sides fail alike,\n"
         "the error's code (7: could not connect, 28: timeout...).\n\n"
         "Examples:\n"
         "  rawhttp serve 8080 &\n"
         "  rawhttp compare get-local.req                        # 0: libcurl can send it exactly\n"
         "  rawhttp compare get-local.req --curl-default         # what does curl send? (User-Agent, Accept)\n"
-        "  rawhttp compare post-json.req --json | jq .match");
+        "  rawhttp compare post-json.req --json | jq .match\n"
+        "  rawhttp compare http://127.0.0.1:8080/echo -d name=alice   # a URL and curl's flags");
     cmd->in.add_to(*sub, "print one JSON document on stdout");
     cmd->target.add_to(*sub);
     sub->add_flag("--strict", cmd->strict, "count volatile response headers (Date, Set-Cookie...) as differences");

@@ -152,6 +152,13 @@ def test_the_composed_req_is_shown_and_saved(tmp):
     h.eq(out2, out, "the saved .req composes to the same bytes")
     h.eq(out, b"PUT /p?q HTTP/1.1\r\nHost: 127.0.0.1:9\r\nX-A: 1\r\nContent-Length: 3\r\n"
               b"Content-Type: application/x-www-form-urlencoded\r\n\r\nv=1", "the bytes")
+    # https: @tls and the port in @target; the Host header without the scheme's own port.
+    rc, out, err = h.run(["compose", "https://Example.test/x", "--json"])
+    h.eq(rc, 0, "compose https URL (%r)" % err)
+    import json
+    req = json.loads(out)["requests"][0]
+    h.check(req["tls"] is True and req["text"].startswith("GET /x HTTP/1.1\r\nHost: Example.test\r\n"),
+            "https URL: %r" % req)
     # lint takes a URL too, and judges the bytes curl would send.
     rc, out, err = h.run(["lint", "http://127.0.0.1:9/", "-H", "X-Bad : 1"])
     h.eq(rc, 1, "lint exit for a header with a space before its colon")
