@@ -324,6 +324,92 @@ def test_compare_prints_a_curl_command_that_sends_the_request(tmp):
             os.unlink(os.path.join(tmp, f))
 
 
+class TlsCapture:
+    """A one-thread TLS server on 127.0.0.1 (Python's ssl, certificate for
+    localhost): for each connection, keeps the bytes received until the client
+    is quiet for 300 ms, answers 200 with Connection: close."""
+
+    def __init__(self, cert, key):
+        import socket
+        import ssl
+        import threading
+        self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.ctx.load_cert_chain(cert, key)
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.got = []
+        self.done = False
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        import socket
+        while not self.done:
+            try:
+                conn, _ = self.sock.accept()
+            except socket.timeout:
+                continue
+            data = b""
+            try:
+                conn.settimeout(10)
+                tls = self.ctx.wrap_socket(conn, server_side=True)
+                tls.settimeout(0.3)
+                try:
+                    while True:
+                        chunk = tls.recv(65536)
+                        if not chunk:
+                            break
+                        data += chunk
+                except (socket.timeout, OSError):
+                    pass
+                tls.settimeout(5)
+                tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                tls.close()
+            except OSError:
+                conn.close()
+            self.got.append(data)
+
+    def stop(self):
+        self.done = True
+        self.thread.join(5)
+        self.sock.close()
+
+
+def test_https_url_and_curl_command_over_tls(tmp):
+    need_curl()
+    ca, cert, key = h.make_tls_cert(tmp)
+    server = TlsCapture(cert, key)
+    try:
+        url = "https://localhost:%d/secure?x=1" % server.port
+        flags = ["-H", "X-A: 1", "--json", '{"t":1}', "-u", "me:pw"]
+        curl(["--cacert", ca] + flags + [url])
+        send([url, "--cacert", ca] + flags)
+        # The same bytes, as a .req sent to 127.0.0.1, and the curl command printed for it.
+        req = h.write_req(tmp, "POST /tls HTTP/1.1\nHost: localhost:%d\nContent-Length: 5\n\n{{hex:00010203ff}}"
+                          % server.port, "tls.req")
+        to = ["--to", "127.0.0.1:%d" % server.port, "--tls"]
+        rc, out, err = h.run(["compose", req, "--curl-command"] + to, cwd=tmp)
+        h.eq(rc, 0, "compose --curl-command (%r)" % err)
+        command = out.decode().strip()
+        h.check(command.startswith("curl --http1.1 ") and "--connect-to ::127.0.0.1:%d" % server.port in command and
+                "https://localhost:%d/tls" % server.port in command, "the TLS command: %s" % command)
+        p = subprocess.run(["bash", "-c", command + " --cacert " + shlex.quote(ca) + " -s -o /dev/null -m 10"],
+                           cwd=tmp, timeout=20, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        h.eq(p.returncode, 0, "curl ran %s (%r)" % (command, p.stderr))
+        send([req, "--cacert", ca] + to, cwd=tmp)
+    finally:
+        server.stop()
+    h.eq(len(server.got), 4, "four TLS connections")
+    h.check(b"Host: localhost:%d\r\n" % server.port in server.got[0], "curl's request: %r" % server.got[0])
+    h.eq(server.got[1], without_curls_own(server.got[0]), "https URL: rawhttp's bytes against curl's")
+    h.check(server.got[3].startswith(b"POST /tls HTTP/1.1\r\nHost: localhost:") and
+            server.got[3].endswith(b"\r\n\r\n\x00\x01\x02\x03\xff"), "rawhttp's TLS request: %r" % server.got[3])
+    h.eq(server.got[2], server.got[3], "the printed TLS curl command sent the request's bytes")
+
+
 def test_help_shows_the_url_form(tmp):
     for cmd, words in (("send", [b"http://127.0.0.1:8080/echo -H", b"--save-req", b"--data-binary"]),
                        ("compose", [b"--curl-command", b"--save-req"]),
