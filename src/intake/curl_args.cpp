@@ -73,7 +73,7 @@ Result<std::string> read_data(const DataPiece& piece, const DataFileReader& read
     }
     notes.push_back("the body includes " + name + " (" + size_name(got.bytes.size()) + ")" +
                     (removed ? ", without its " + std::to_string(removed) +
-                                   " CR and LF bytes, as curl -d reads a file (--data-binary keeps them)"
+                                   " CR and LF bytes, as curl reads form data from a file (binary data keeps them)"
                              : std::string()));
     return kept;
 }
@@ -121,7 +121,7 @@ Result<CurlRequest> curl_request(const CurlArgs& a, const DataFileReader& reader
     out.tls = url->tls;
     out.target = url->authority();
     if (a.head && !a.data.empty())
-        return make_error(ErrorKind::usage, "a HEAD request (-I) and data to send do not go together "
+        return make_error(ErrorKind::usage, "a HEAD request and data to send do not go together "
                                             "(curl refuses them too: you can only select one HTTP request method)");
 
     // The body first: its size and kind decide headers.
