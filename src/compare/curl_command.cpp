@@ -83,11 +83,17 @@ std::string shell_word(std::string_view s) {
 }
 
 CurlCommand curl_command_for(const ComposedRequest& request, const CurlCommandTarget& to, const std::string& body_file) {
-    if (!request.streamed.empty())
-        return none("its body includes '" + request.streamed.front().path +
-                    "', too large to hold; curl --data-binary @" + request.streamed.front().path +
-                    " would send it, but the command is not built for a streamed body");
     std::string_view bytes = request.bytes;
+    // A body file too large to hold is named as it is, when it is the whole body.
+    std::optional<std::string> body_on_disk;
+    if (!request.streamed.empty()) {
+        const auto& f = request.streamed.front();
+        if (request.streamed.size() > 1 || f.at != bytes.size() || !bytes.ends_with("\r\n\r\n") ||
+            bytes.find("\r\n\r\n") != bytes.size() - 4)
+            return none("its body mixes '" + f.path + "', too large to hold, with other bytes; only a body that is "
+                        "that file alone can go as --data-binary @FILE");
+        body_on_disk = f.path;
+    }
     std::size_t head_end = bytes.find("\r\n\r\n");
     std::size_t first_lf = bytes.find('\n');
     if (first_lf != std::string_view::npos && (first_lf == 0 || bytes[first_lf - 1] != '\r'))
@@ -123,7 +129,7 @@ CurlCommand curl_command_for(const ComposedRequest& request, const CurlCommandTa
     std::vector<std::string> words = {"curl"};
     if (version == "HTTP/1.0") words.push_back("-0");
     else if (to.tls) words.push_back("--http1.1");  // else curl offers HTTP/2 by ALPN
-    bool has_body = !body.empty();
+    bool has_body = !body.empty() || body_on_disk;
     std::optional<std::string> host_value;
     std::vector<std::string> seen;  // lower-case names of the file's fields
     std::vector<std::string> header_args;
@@ -199,7 +205,9 @@ CurlCommand curl_command_for(const ComposedRequest& request, const CurlCommandTa
         }
     CurlCommand out;
     std::vector<std::string> quoted_body;  // already shell-quoted words
-    if (has_body) {
+    if (body_on_disk) {
+        quoted_body = {"--data-binary", shell_word("@" + *body_on_disk)};
+    } else if (has_body) {
         if (body.size() <= kInlineBodyMax && printable_text(body)) {
             quoted_body = {body.front() == '@' ? "--data-raw" : "--data-binary", dollar_quote(body)};
         } else {

@@ -15,8 +15,9 @@
 // writes CRLF lines of its own making), a Host field that is not the first or
 // not spelt "Host" (curl puts its Host first), a value of only blanks (curl
 // reads "Name: " as a removal), a NUL in the head, a request line that is not
-// METHOD SP TARGET SP HTTP/1.x, a chunked body (curl chunks itself), a body
-// streamed from a file too large to hold.
+// METHOD SP TARGET SP HTTP/1.x, a chunked body (curl chunks itself). A body
+// streamed from a file too large to hold is named as --data-binary @FILE when
+// it is the whole body (else: none).
 #pragma once
 
 #include <optional>

@@ -99,9 +99,18 @@ TEST_CASE("curl command: none where curl cannot send the bytes, and why") {
     // matches "chunked" in any case.
     CHECK(why("GET / HTTP/1.1\r\nHost: h\r\nA;b:\r\n\r\n").find("';'") != std::string::npos);
     CHECK(why("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: ChunKed\r\n\r\nx").find("chunked") != std::string::npos);
-    ComposedRequest streamed = req("POST / HTTP/1.1\r\nHost: h\r\n\r\n");
-    streamed.streamed.push_back({streamed.bytes.size(), "big.bin", 1u << 30});
-    CHECK(curl_command_for(streamed, local(), "").why_not.find("big.bin") != std::string::npos);
+    ComposedRequest mixed = req("POST / HTTP/1.1\r\nHost: h\r\n\r\n<");
+    mixed.streamed.push_back({mixed.bytes.size(), "big.bin", 1u << 30});
+    CHECK(curl_command_for(mixed, local(), "").why_not.find("big.bin") != std::string::npos);
+}
+
+TEST_CASE("curl command: a body streamed from a file too large to hold is named as it is") {
+    ComposedRequest r = req("PUT /up HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nContent-Length: 1073741824\r\n\r\n");
+    r.streamed.push_back({r.bytes.size(), "dir/big file.bin", 1u << 30});
+    auto c = curl_command_for(r, local(), "unused.bin");
+    CHECK_FALSE(c.body_in_file);
+    CHECK(c.command == "curl -X PUT -H 'Content-Length: 1073741824' -H User-Agent: -H Accept: -H Content-Type: "
+                       "-H Expect: --data-binary '@dir/big file.bin' http://127.0.0.1:8080/up");
 }
 
 TEST_CASE("curl command: importing the printed command gives back the same bytes") {

@@ -277,6 +277,36 @@ def test_compose_curl_command_reproduces_the_bytes(tmp):
             h.check("--request-target '*'" in commands[name], "asterisk target: %s" % commands[name])
 
 
+def test_curl_command_names_a_body_file_too_large_to_hold(tmp):
+    need_curl()
+    import hashlib
+    with open(os.path.join(tmp, "big.bin"), "wb") as f:
+        f.write(os.urandom(1 << 20) * 65)  # past the 64 MiB a {{file:}} is held up to: streamed from disk
+    h.write_req(tmp, "PUT /big HTTP/1.1\nHost: {{host}}\nContent-Length: {{content_length}}\n\n{{file:big.bin}}",
+                "big.req")
+    command = {}
+
+    def pasted(port):
+        to = "127.0.0.1:%d" % port
+        rc, out, err = h.run(["compose", "big.req", "--curl-command", "--to", to, "--var", "host=" + to], cwd=tmp)
+        h.eq(rc, 0, "compose --curl-command (%r)" % err)
+        command["c"] = out.decode().strip()
+        h.check(command["c"].endswith("--data-binary @./big.bin http://%s/big" % to) or
+                "--data-binary @big.bin" in command["c"], "the file is named as it is: %s" % command["c"])
+        p = subprocess.run(["bash", "-c", command["c"] + " -s -o /dev/null -m 60"], cwd=tmp, timeout=90,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        h.eq(p.returncode, 0, "curl ran %s (%r)" % (command["c"], p.stderr))
+
+    def by_rawhttp(port):
+        to = "127.0.0.1:%d" % port
+        send(["big.req", "--to", to, "--var", "host=" + to], cwd=tmp)
+
+    got_curl, got_rawhttp = captures(tmp, [pasted, by_rawhttp])
+    h.check(len(got_rawhttp) > 65 << 20, "the whole body arrived: %d bytes" % len(got_rawhttp))
+    h.eq(len(got_curl), len(got_rawhttp), "sizes")
+    h.eq(hashlib.sha256(got_curl).hexdigest(), hashlib.sha256(got_rawhttp).hexdigest(), "the 65 MiB request's sha256")
+
+
 def test_no_curl_command_where_curl_cannot_send_it(tmp):
     cases = {
         "bare-lf.req": ("@eol = lf\nGET / HTTP/1.1\nHost: x\n\n", b"bare LF"),
