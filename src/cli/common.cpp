@@ -14,8 +14,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <map>
 
 #include "core/file_read.hpp"
+#include "intake/curl_args.hpp"
+#include "intake/url.hpp"
 #include "render/escape.hpp"
 #include "tls/pem_file.hpp"
 
@@ -32,12 +35,125 @@ CLI::Validator ca_file() {
         "");
 }
 
-void ReqInputOptions::add_to(CLI::App& cmd) {
-    cmd.add_option("FILE", file, "the .req file: a path, - for standard input, or a name from 'rawhttp gallery'")
-        ->required();
+void ReqInputOptions::add_to(CLI::App& cmd, const std::string& json_help) {
+    cmd_ = &cmd;
+    // Not ->required(): `--json FILE` takes FILE as --json's value, and resolve() gives it back.
+    cmd.add_option("FILE", file,
+                   "the .req file: a path, - for standard input, a name from 'rawhttp gallery', or a URL "
+                   "(http://, https://) with curl's flags -X -H -d --data-binary --json -A -e -u -b");
     cmd.add_option("--var", vars, "set a variable: --var name=value (wins over @name in the file); repeatable");
     cmd.add_option("--eol", eol, "line endings of the head: crlf (default), lf, keep (wins over @eol)")
         ->check(CLI::IsMember({"crlf", "lf", "keep"}));
+    cmd.add_option("--json", json_values,
+                   json_help + "; --json DATA with a URL: send DATA as a JSON body, as curl --json does")
+        ->expected(0, 1)
+        ->allow_extra_args(false)  // one value an occurrence; and "[1,2]" is data, not CLI11's list syntax
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    const std::string g = "curl's flags (with a URL)";
+    cmd.add_option("-X,--request", method, "with a URL: the method (as curl -X)")->group(g)->check(non_empty());
+    cmd.add_option("-H,--header", headers, "with a URL: a header line 'Name: value', repeatable, in order ('Name:' removes one, 'Name;' sends it empty)")->group(g)->allow_extra_args(false);
+    cmd.add_option("-d,--data", data, "with a URL: form data, POST; @FILE reads a file without its CR and LF; several are joined with &")->group(g)->allow_extra_args(false);
+    cmd.add_option("--data-binary", data_binary, "with a URL: data sent as it is (@FILE: the file's exact bytes)")->group(g)->allow_extra_args(false);
+    cmd.add_option("--data-raw", data_raw, "with a URL: data, an @ is not a file")->group(g)->allow_extra_args(false);
+    cmd.add_option("-A,--user-agent", user_agent, "with a URL: the User-Agent ('' sends none)")->group(g);
+    cmd.add_option("-e,--referer", referer, "with a URL: the Referer")->group(g);
+    cmd.add_option("-u,--user", user, "with a URL: user:password, sent as Basic authorization")->group(g);
+    cmd.add_option("-b,--cookie", cookie, "with a URL: a Cookie header 'name=value; ...'")->group(g);
+    cmd.add_option("--save-req", save_req, "with a URL: write the composed .req to FILE, for editing")
+        ->group(g)
+        ->check(non_empty());
+}
+
+bool ReqInputOptions::is_url() const { return intake::looks_like_url(file); }
+
+bool ReqInputOptions::resolve(bool& json_output) {
+    json_output = false;
+    std::vector<bool> body(json_values.size());
+    std::size_t bodies = 0;
+    for (std::size_t k = 0; k < json_values.size(); ++k) {
+        if (json_values[k].empty()) json_output = true;
+        else body[k] = true, ++bodies;
+    }
+    if (file.empty() && bodies > 0) {
+        // `--json FILE` or `--json DATA URL`: the last value is the FILE or URL.
+        std::size_t k = json_values.size();
+        while (!body[--k]) {}
+        file = json_values[k];
+        body[k] = false;
+        if (bodies-- == 1) json_output = true;
+    }
+    if (file.empty()) {
+        print_error("FILE is required: a .req file, - for standard input, a gallery name, or a URL");
+        return false;
+    }
+    json_bodies_.clear();
+    for (std::size_t k = 0; k < json_values.size(); ++k) json_bodies_.push_back(body[k] ? json_values[k] : "");
+    if (bodies > 0 && !is_url()) {
+        print_error("--json '" + json_bodies_.back() + "': a JSON body goes with a URL (as curl --json); '" + file +
+                    "' is a file. For JSON output write --json alone");
+        return false;
+    }
+    return true;
+}
+
+Result<LoadedReq> load_input(const ReqInputOptions& in) {
+    const bool flags = !in.method.empty() || !in.headers.empty() || !in.data.empty() || !in.data_binary.empty() ||
+                       !in.data_raw.empty() || !in.user.empty() || !in.cookie.empty() || !in.referer.empty() ||
+                       !in.save_req.empty() || (in.cmd_ && in.cmd_->count("-A") > 0);
+    if (!in.is_url()) {
+        if (flags)
+            return make_error(ErrorKind::usage, "-X, -H, -d, --data-binary, --data-raw, -A, -e, -u, -b and --save-req go "
+                                                "with a URL (http://... or https://...); '" + in.file +
+                                                "' is not one (a .req file says its method and headers itself)");
+        return load_req(in.file);
+    }
+    intake::CurlArgs a;
+    a.url = in.file;
+    if (!in.method.empty()) a.method = in.method;
+    a.headers = in.headers;
+    // The data pieces in command-line order: -d a --json b differs from --json b -d a.
+    if (in.cmd_) {
+        std::map<std::string, std::size_t> next;
+        for (const CLI::Option* opt : in.cmd_->parse_order()) {
+            const std::string name = opt->get_name();
+            std::size_t k = next[name]++;
+            if (name == "--data" && k < in.data.size()) a.data.push_back({intake::DataKind::form, in.data[k]});
+            else if (name == "--data-binary" && k < in.data_binary.size())
+                a.data.push_back({intake::DataKind::binary, in.data_binary[k]});
+            else if (name == "--data-raw" && k < in.data_raw.size())
+                a.data.push_back({intake::DataKind::raw, in.data_raw[k]});
+            else if (name == "--json" && k < in.json_bodies_.size() && !in.json_bodies_[k].empty())
+                a.data.push_back({intake::DataKind::json, in.json_bodies_[k]});
+        }
+    }
+    if (in.cmd_ && in.cmd_->count("-A") > 0) a.user_agent = in.user_agent;
+    if (!in.referer.empty()) a.referer = in.referer;
+    if (!in.user.empty()) a.user = in.user;
+    if (!in.cookie.empty()) a.cookie = in.cookie;
+    a.keep_curl_headers = in.keep_curl_headers;
+    auto made = intake::curl_request(a);
+    if (!made) return made.error();
+    for (const auto& n : made->notes) print_note(n);
+    if (!in.save_req.empty()) {
+        FILE* f = std::fopen(in.save_req.c_str(), "wb");
+        if (!f || std::fwrite(made->req_text.data(), 1, made->req_text.size(), f) != made->req_text.size() ||
+            std::fclose(f) != 0)
+            return make_error(ErrorKind::file, "cannot write --save-req '" + in.save_req + "': " + std::strerror(errno));
+    }
+    print_note("the request, as a .req" +
+               (in.save_req.empty() ? std::string(" (--save-req FILE writes it)") : " (written to " + in.save_req + ")") + ":");
+    std::string_view text = made->req_text;
+    while (!text.empty()) {
+        std::size_t nl = text.find('\n');
+        print_note("  " + std::string(text.substr(0, nl)));
+        if (nl == std::string_view::npos) break;
+        text.remove_prefix(nl + 1);
+    }
+    LoadedReq r;
+    r.text = std::move(made->req_text);
+    r.display_name = in.file;
+    r.base_dir = ".";
+    return r;
 }
 
 void TargetOptions::add_to(CLI::App& cmd, bool many) {
@@ -163,7 +279,7 @@ Result<LoadedReq> load_req(const std::string& file) {
 }
 
 Result<std::vector<ComposedRequest>> compose_file(const ReqInputOptions& in) {
-    auto loaded = load_req(in.file);
+    auto loaded = load_input(in);
     if (!loaded) return loaded.error();
     return compose_loaded(*loaded, in);
 }
@@ -215,6 +331,34 @@ std::size_t file_line_of(std::string_view text, std::size_t first, std::size_t w
     if (wire_line >= 1 && wire_line <= map.size()) return map[wire_line - 1];
     // Past the map's end, counted on.
     return (map.empty() ? first : map.back()) + wire_line - map.size();
+}
+
+std::string curl_body_file(const std::string& file, std::size_t index, std::size_t count) {
+    std::string base;
+    std::error_code ec;
+    if (intake::looks_like_url(file) || file == "-") base = "curl-body";
+    else if (fs::is_regular_file(file, ec)) base = file;
+    else base = fs::path(file).filename().string();  // a gallery name: not next to the installed file
+    if (base.size() > 4 && base.ends_with(".req")) base.resize(base.size() - 4);
+    base += "-curl-body";
+    if (count > 1) base += "-" + std::to_string(index + 1);
+    return base + ".bin";
+}
+
+bool write_curl_body_files(const std::vector<compare::CurlCommand>& commands) {
+    for (std::size_t i = 0; i < commands.size(); ++i) {
+        const auto& c = commands[i];
+        if (!c.body_in_file || c.command.empty()) continue;
+        FILE* f = std::fopen(c.body_file.c_str(), "wb");
+        if (!f || std::fwrite(c.body.data(), 1, c.body.size(), f) != c.body.size() || std::fclose(f) != 0) {
+            print_error("cannot write the curl command's body file '" + c.body_file + "': " + std::strerror(errno));
+            return false;
+        }
+        print_note((commands.size() > 1 ? "request " + std::to_string(i + 1) + ": " : std::string()) +
+                   "the body (" + size_name(c.body.size()) + ") is in " + c.body_file +
+                   ", which the curl command reads (--data-binary @" + c.body_file + ")");
+    }
+    return true;
 }
 
 void print_error(const std::string& message) {

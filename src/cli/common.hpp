@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "client/session.hpp"
+#include "compare/curl_command.hpp"
 #include "compose/compose.hpp"
 #include "core/error.hpp"
 #include "lint/lint.hpp"
@@ -35,13 +36,37 @@ inline CLI::Validator whole_number() {
 // --cacert: a readable file of PEM certificates, checked before anything is sent.
 CLI::Validator ca_file();
 
-// Options every command that reads a .req takes.
+struct LoadedReq {
+    std::string text;
+    std::string display_name;  // for FILE:LINE:COLUMN
+    std::string base_dir;      // for {{file:...}}
+};
+
+// Options every command that reads a .req takes: FILE (or a URL with curl's
+// common flags, composed by intake/curl_args into .req text), --var, --eol,
+// and --json (alone: JSON output; with a value and a URL: curl's --json body).
 struct ReqInputOptions {
     std::string file;
     std::vector<std::string> vars;  // name=value
     std::string eol;                // crlf|lf|keep, empty: the file's @eol or crlf
-    void add_to(CLI::App& cmd);
+    // With a URL: curl's flags, as values (intake::CurlArgs).
+    std::string method;
+    std::vector<std::string> headers, data, data_binary, data_raw, json_values;
+    std::string user_agent, referer, user, cookie, save_req;
+    bool keep_curl_headers = false;  // --curl-headers (the command declares it)
+    void add_to(CLI::App& cmd, const std::string& json_help);
+    // After parsing: sorts --json's values into JSON output and body pieces,
+    // takes a URL or FILE --json swallowed. False: the error was printed.
+    bool resolve(bool& json_output);
+    bool is_url() const;
+
+    CLI::App* cmd_ = nullptr;                // for the order of the data options
+    std::vector<std::string> json_bodies_;   // per --json occurrence: its body, or "" (output / FILE)
 };
+
+// The request of a URL and curl's flags (as .req text, shown in a note and
+// written to --save-req), or FILE read as load_req does. Errors: usage, file.
+Result<LoadedReq> load_input(const ReqInputOptions& in);
 
 // Where-to-connect options (send, compare).
 struct TargetOptions {
@@ -57,11 +82,6 @@ struct TargetOptions {
     Result<std::vector<client::Destination>> destinations(const std::vector<ComposedRequest>& requests) const;
 };
 
-struct LoadedReq {
-    std::string text;
-    std::string display_name;  // for FILE:LINE:COLUMN
-    std::string base_dir;      // for {{file:...}}
-};
 
 // The folders searched for gallery names, in order.
 std::vector<std::string> gallery_dirs();
@@ -88,6 +108,14 @@ std::size_t file_line_of(std::string_view text, std::size_t first, std::size_t w
 // --proxy HOST:PORT (send, compose): the port is required. nullopt: the
 // error was printed, naming `command`.
 std::optional<net::HostPort> parse_proxy(const std::string& text, const std::string& command);
+
+// Where a curl command's body goes when it is not inline: next to the .req
+// ("x.req" -> "x-curl-body.bin", "-2" before ".bin" for the second request of
+// several), in the current folder for a URL, standard input or a gallery name.
+std::string curl_body_file(const std::string& file, std::size_t index, std::size_t count);
+
+// Writes the body files the commands name. False: the error was printed.
+bool write_curl_body_files(const std::vector<compare::CurlCommand>& commands);
 
 // "rawhttp: message" on stderr.
 void print_error(const std::string& message);
@@ -128,5 +156,6 @@ void add_compare_command(CLI::App& app, int& exit_code);
 void add_lint_command(CLI::App& app, int& exit_code);
 void add_rules_command(CLI::App& app, int& exit_code);
 void add_probe_command(CLI::App& app, int& exit_code);
+void add_import_command(CLI::App& app, int& exit_code);
 
 }  // namespace rawhttp::cli

@@ -29,6 +29,8 @@ struct CompareCmd {
     std::string report_file;
 
     int run() {
+        if (!in.resolve(json)) return 2;
+        in.keep_curl_headers = curl_headers;
         long long cto = seconds_to_ms(connect_timeout), mt = seconds_to_ms(max_time), idle = seconds_to_ms(idle_timeout);
         if (cto < 0 || mt < 0 || idle < 0) {
             print_error("--connect-timeout, --max-time and --idle-timeout take a number of seconds (0 or more)");
@@ -59,11 +61,14 @@ struct CompareCmd {
         ReportFile page_file;
         if (!report_file.empty() && !page_file.open(report_file, "compare")) return 2;
         compare::CompareRecordings recordings;
+        const std::size_t count = reqs->size();
+        o.curl_body_file = [this, count](std::size_t i) { return curl_body_file(in.file, i, count); };
         auto report = compare::run_comparison(*reqs, *dests, o, page_file.is_open() ? &recordings : nullptr);
         if (!report) {
             print_error(report.error().message);
             return exit_code(report.error().kind);
         }
+        if (!write_curl_body_files(report->curl_commands)) return 2;
         // The composer's notes (LF sent as CRLF...) concern both sides alike.
         std::vector<std::string> notes;
         for (std::size_t i = 0; i < reqs->size(); ++i)
@@ -123,6 +128,9 @@ void add_compare_command(CLI::App& app, int& exit_code) {
         "By default libcurl is asked to send the file as exactly as it can (its own Accept,\n"
         "Expect, Content-Type... removed). --curl-headers keeps what curl adds to the file's\n"
         "headers; --curl-default compares with what a plain `curl URL` sends for the same target.\n\n"
+        "It also prints a curl command that sends the request as rawhttp does (a long or binary\n"
+        "body is written next to the .req as NAME-curl-body.bin, which the command reads), or\n"
+        "says why curl cannot send it (a bare LF, Host not first...).\n\n"
         "Exit: 0 the exchanges match, 1 they differ, 2 usage; when both sides fail alike,\n"
         "the error's code (7: could not connect, 28: timeout...).\n\n"
         "Examples:\n"
@@ -130,10 +138,10 @@ void add_compare_command(CLI::App& app, int& exit_code) {
         "  rawhttp compare get-local.req                        # 0: libcurl can send it exactly\n"
         "  rawhttp compare get-local.req --curl-default         # what does curl send? (User-Agent, Accept)\n"
         "  rawhttp compare post-json.req --json | jq .match\n"
-        "  rawhttp compare get-local.req --report compare.html  # the two sides in two columns, for a browser");
-    cmd->in.add_to(*sub);
+        "  rawhttp compare get-local.req --report compare.html  # the two sides in two columns, for a browser\n"
+        "  rawhttp compare http://127.0.0.1:8080/echo -d name=alice   # a URL and curl's flags");
+    cmd->in.add_to(*sub, "print one JSON document on stdout");
     cmd->target.add_to(*sub);
-    sub->add_flag("--json", cmd->json, "print one JSON document on stdout");
     sub->add_flag("--strict", cmd->strict, "count volatile response headers (Date, Set-Cookie...) as differences");
     auto* d = sub->add_flag("--curl-default", cmd->curl_default,
                             "curl side: what a plain `curl URL` sends for the same target (curl's own headers)");

@@ -20,9 +20,11 @@ struct ComposeCmd {
     bool json = false;
     bool hex = false;
     bool raw = false;
+    bool curl_command = false;
     std::string proxy;
 
     int run() {
+        if (!in.resolve(json)) return 2;
         auto reqs = compose_file(in);
         if (!reqs) {
             print_error(reqs.error().message);
@@ -37,6 +39,7 @@ struct ComposeCmd {
                 return 2;
             }
         }
+        if (curl_command) return print_curl_commands(*reqs);
         if (json) {
             render::json doc;
             doc["requests"] = render::json::array();
@@ -100,6 +103,32 @@ struct ComposeCmd {
         }
         return 0;
     }
+
+    // One curl command per request, that sends its exact bytes; exit 1 when
+    // curl cannot send one of them (a note says why).
+    int print_curl_commands(const std::vector<ComposedRequest>& reqs) {
+        std::vector<compare::CurlCommand> commands;
+        int code = 0;
+        for (std::size_t i = 0; i < reqs.size(); ++i) {
+            auto d = client::resolve_destination(reqs[i], target.overrides());
+            if (!d) {
+                print_error(d.error().message);
+                return 2;
+            }
+            commands.push_back(compare::curl_command_for(reqs[i], {d->host, d->port, d->tls, d->unix_socket},
+                                                         curl_body_file(in.file, i, reqs.size())));
+            if (commands.back().command.empty()) {
+                print_note((reqs.size() > 1 ? "request " + std::to_string(i + 1) + ": " : std::string()) +
+                           "no curl command: curl cannot send this request as it is: " + commands.back().why_not);
+                code = 1;
+            }
+        }
+        if (!write_curl_body_files(commands)) return 2;
+        render::Style style{render::want_color(1)};
+        for (const auto& c : commands)
+            if (!c.command.empty()) write_all_fd(1, (::isatty(1) == 1 ? render::escape_inline(c.command, style) : c.command) + "\n");
+        return code;
+    }
 };
 
 }  // namespace
@@ -112,12 +141,17 @@ void add_compose_command(CLI::App& app, int& exit_code) {
         "On a terminal CR and LF are shown as \\r \\n; piped, the bytes are exact.\n\n"
         "Example:\n"
         "  rawhttp compose requests/post-json.req | xxd\n"
-        "  rawhttp compose get-google.req --eol lf --hex");
-    cmd->in.add_to(*sub);
+        "  rawhttp compose get-google.req --eol lf --hex\n"
+        "  rawhttp compose post-json.req --curl-command --to 127.0.0.1:8080   # the same request, for curl\n"
+        "  rawhttp compose http://127.0.0.1:8080/ -X PUT -d a=1 --save-req put.req");
+    cmd->in.add_to(*sub, "print {\"requests\": [...]} as JSON");
+    sub->add_flag("--curl-headers", cmd->in.keep_curl_headers, "with a URL: keep curl's own User-Agent and Accept: */*");
     cmd->target.add_to(*sub);
-    sub->add_flag("--json", cmd->json, "print {\"requests\": [...]} as JSON");
     sub->add_flag("--hex", cmd->hex, "show the bytes as a hexdump");
     sub->add_flag("--raw", cmd->raw, "write exact bytes even on a terminal");
+    sub->add_flag("--curl-command", cmd->curl_command,
+                  "print a curl command that sends exactly these bytes (a long or binary body is written to a file next "
+                  "to the .req, named in the command); where curl cannot, a note says why and the exit status is 1");
     sub->add_option("--proxy", cmd->proxy, "also print the CONNECT that send --proxy HOST:PORT writes first for TLS")
         ->check(non_empty());
     sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });

@@ -55,7 +55,8 @@ struct LintCmd {
     bool strict = false;
 
     int run() {
-        auto loaded = load_req(in.file);
+        if (!in.resolve(json)) return 2;
+        auto loaded = load_input(in);
         if (!loaded) {
             print_error(loaded.error().message);
             return exit_code(loaded.error().kind);
@@ -150,9 +151,10 @@ void add_lint_command(CLI::App& app, int& exit_code) {
         "Example:\n"
         "  rawhttp lint broken-bare-lf.req\n"
         "  rawhttp lint my.req --json | jq '.findings[].id'\n"
+        "  rawhttp lint http://127.0.0.1:8080/ -H 'X-Bad : 1'         # a URL and curl's flags\n"
         "  printf 'GET / HTTP/1.1\\n\\n' | rawhttp lint - --eol keep");
-    cmd->in.add_to(*sub);
-    sub->add_flag("--json", cmd->json, "print {\"findings\": [...]} as JSON");
+    cmd->in.add_to(*sub, "print {\"findings\": [...]} as JSON");
+    sub->add_flag("--curl-headers", cmd->in.keep_curl_headers, "with a URL: keep curl's own User-Agent and Accept: */*");
     sub->add_flag("-q,--quiet", cmd->quiet, "print only the summary line (the exit status tells)");
     sub->add_flag("--strict", cmd->strict, "count warnings as errors: what 'serve --strict' rejects");
     sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });

@@ -88,6 +88,7 @@ int main(int argc, char** argv) {
     rawhttp::cli::add_lint_command(app, exit_code);
     rawhttp::cli::add_rules_command(app, exit_code);
     rawhttp::cli::add_probe_command(app, exit_code);
+    rawhttp::cli::add_import_command(app, exit_code);
     rawhttp::cli::add_serve_command(app, exit_code);
     rawhttp::cli::add_gallery_command(app, exit_code);
     rawhttp::cli::add_listen_command(app, exit_code);

@@ -332,6 +332,8 @@ private:
 };
 
 int SendCmd::run() {
+    if (!in.resolve(json)) return 2;
+    in.keep_curl_headers = curl_headers;
     render::ReportOptions report;
     if (!show.empty()) {
         if (auto err = render::parse_sections(show, report.sections)) {
@@ -354,8 +356,8 @@ int SendCmd::run() {
         return 2;
     }
 
-    if (via != "curl" && (curl_default || curl_headers)) {
-        print_error("--curl-default and --curl-headers go with --via curl");
+    if (via != "curl" && (curl_default || (curl_headers && !in.is_url()))) {
+        print_error("--curl-default goes with --via curl, and --curl-headers with --via curl or a URL");
         return 2;
     }
     if (via == "curl" && pipeline) {
@@ -363,7 +365,7 @@ int SendCmd::run() {
         return 2;
     }
 
-    auto loaded = load_req(in.file);
+    auto loaded = load_input(in);
     if (!loaded) {
         print_error(loaded.error().message);
         return exit_code(loaded.error().kind);
@@ -576,10 +578,11 @@ void add_send_command(CLI::App& app, int& exit_code) {
         "  rawhttp send big.req -o body.bin --show connection,parsed\n"
         "  rawhttp send get-local.req --show timeline          # the conversation as a sequence diagram\n"
         "  rawhttp send get-local.req --report get.html        # a page to open, print, hand out\n"
-        "  rawhttp send get-local.req --via curl -v            # the same, through libcurl");
-    cmd->in.add_to(*sub);
+        "  rawhttp send get-local.req --via curl -v            # the same, through libcurl\n"
+        "  rawhttp send http://127.0.0.1:8080/echo -H 'X-Trace: 1' -d name=alice   # a URL and curl's flags\n"
+        "  rawhttp send https://example.com/api --json '{\"a\":1}' -u me:secret --save-req api.req");
+    cmd->in.add_to(*sub, "print one JSON document on stdout (see the README)");
     cmd->target.add_to(*sub, /*many=*/true);
-    sub->add_flag("--json", cmd->json, "print one JSON document on stdout (see the README)");
     sub->add_option("--show", cmd->show,
                     "sections to show, comma-separated: request,connection,raw,parsed,body,timing,why,findings,"
                     "timeline (or all); default connection,raw,parsed,why,findings (why and findings only when there "
@@ -629,7 +632,8 @@ void add_send_command(CLI::App& app, int& exit_code) {
     auto* cd = sub->add_flag("--curl-default", cmd->curl_default,
                              "with --via curl: send what a plain `curl URL` sends for the same target");
     sub->add_flag("--curl-headers", cmd->curl_headers,
-                  "with --via curl: keep the headers curl adds to the file's (User-Agent, Accept...)")
+                  "with --via curl: keep the headers curl adds to the file's (User-Agent, Accept...); with a URL: "
+                  "keep curl's own User-Agent and Accept: */*")
         ->excludes(cd);
     sub->add_option("--max-head-size", cmd->max_head, "largest response head accepted, in bytes (default 1048576)")
         ->check(whole_number());

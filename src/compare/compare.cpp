@@ -35,11 +35,14 @@ Result<ComparisonReport> run_comparison(const std::vector<ComposedRequest>& requ
     if (!api) return api.error();
     if (options.session.pipeline)
         return make_error(ErrorKind::usage, "compare does not pipeline: libcurl does not pipeline HTTP/1.1 requests");
-    std::vector<std::string> commands;
+    std::vector<CurlCommand> commands;
     for (std::size_t i = 0; i < requests.size(); ++i) {
         auto plan = plan_curl_request(requests[i], destinations[i], options.mode, (*api)->version);
         if (!plan) return plan.error();
-        commands.push_back(plan->command_line);
+        // A command that sends the file's request (what rawhttp sends), for people to paste.
+        const auto& d = destinations[i];
+        CurlCommandTarget to{d.host, d.port, d.tls, d.unix_socket};
+        commands.push_back(curl_command_for(requests[i], to, options.curl_body_file ? options.curl_body_file(i) : "body.bin"));
     }
 
     DigestHooks raw_hooks;
@@ -57,6 +60,7 @@ Result<ComparisonReport> run_comparison(const std::vector<ComposedRequest>& requ
     }
 
     ComparisonReport report;
+    report.curl_commands = commands;
     report.file = options.file;
     report.mode = options.mode;
     report.strict = options.strict;
@@ -83,9 +87,10 @@ Result<ComparisonReport> run_comparison(const std::vector<ComposedRequest>& requ
         ExchangeComparison e = compare_exchange(std::move(a), std::move(b), options.strict);
         e.index = i;
         e.line = requests[i].line;
-        e.curl_command = commands[i];
+        e.curl_command = commands[i].command;
         report.exchanges.push_back(std::move(e));
         std::string who = requests.size() > 1 ? "request " + std::to_string(i + 1) + ": " : "";
+        if (commands[i].command.empty()) report.notes.push_back(who + "no curl command is shown: curl cannot send this request as it is (" + commands[i].why_not + ")");
         if (auto it = raw_by_index.find(i); it != raw_by_index.end())
             for (const auto& n : it->second->notes) report.notes.push_back(who + "rawhttp: " + n);
         if (auto it = curl_by_index.find(i); it != curl_by_index.end())

@@ -2,10 +2,13 @@
 // socket session and through libcurl, then the comparison (diff.hpp).
 #pragma once
 
+#include <functional>
+
 #include <string>
 #include <vector>
 
 #include "client/session.hpp"
+#include "compare/curl_command.hpp"
 #include "compare/curl_exchange.hpp"
 #include "compare/diff.hpp"
 #include "compose/compose.hpp"
@@ -19,6 +22,9 @@ struct CompareOptions {
     bool strict = false;  // count volatile response headers (Date...) as differences
     client::SessionOptions session;
     std::string file;     // shown in the report
+    // The path each request's curl command names for a body that goes in a
+    // file (index -> path); the caller writes the file (see curl_commands).
+    std::function<std::string(std::size_t)> curl_body_file;
 };
 
 // Each side's conversation (events, reads, writes, response bytes), for the

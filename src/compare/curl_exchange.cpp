@@ -60,20 +60,6 @@ std::string host_port(const std::string& host, int port) {
     return h + ":" + std::to_string(port);
 }
 
-std::string shell_quote(std::string_view s) {
-    bool plain = !s.empty();
-    for (char c : s)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || std::string_view("-_./:=@%+,").find(c) != std::string_view::npos))
-            plain = false;
-    if (plain) return std::string(s);
-    std::string out = "'";
-    for (char c : s) {
-        if (c == '\'') out += "'\\''";
-        else out += c;
-    }
-    return out + "'";
-}
-
 }  // namespace
 
 std::string_view curl_mode_name(CurlMode mode) {
@@ -212,20 +198,6 @@ Result<CurlPlan> plan_curl_request(const ComposedRequest& request, const client:
     if (p.tls && !p.http10 && mode == CurlMode::curl_default)
         p.notes.push_back("HTTP/1.1 is asked for over TLS (plain curl would offer HTTP/2 by ALPN)");
 
-    // A curl command line that sends the same, for people to try.
-    std::string cmd = "curl";
-    if (p.http10) cmd += " -0";
-    else if (mode != CurlMode::curl_default || p.tls) cmd += " --http1.1";
-    if (p.nobody) cmd += " -I";
-    else if (!(method == "GET" && !p.send_body) && !(method == "POST" && p.send_body)) cmd += " -X " + shell_quote(method);
-    if (p.request_target) cmd += " --request-target " + shell_quote(*p.request_target);
-    for (const auto& hdr : p.headers) cmd += " -H " + shell_quote(hdr);
-    if (mode == CurlMode::exact) cmd += " -A ''";
-    if (p.send_body) cmd += " --data-binary @body.bin";
-    if (p.unix_socket) cmd += " --unix-socket " + shell_quote(*p.unix_socket);
-    else if (p.connect_to != "::" + authority) cmd += " --connect-to " + shell_quote(p.connect_to);
-    cmd += " " + shell_quote(p.url);
-    p.command_line = cmd;
     return p;
 }
 

@@ -60,7 +60,6 @@ struct CurlPlan {
     std::string connect_to;                     // CURLOPT_CONNECT_TO entry ("::HOST:PORT"); empty with a unix socket
     std::optional<std::string> unix_socket;     // CURLOPT_UNIX_SOCKET_PATH
     bool tls = false;                           // https
-    std::string command_line;                   // a curl command that sends the same (for people)
     std::vector<std::string> notes;             // what libcurl will do to the request, known in advance
 };
 

@@ -594,7 +594,7 @@ std::string render_text(const ComparisonReport& r, const TextOptions& o) {
                 out += "    body: rawhttp " + plural(e.request.rawhttp_body_bytes, "byte") + ", curl " +
                        plural(e.request.curl_body_bytes, "byte") + ": " + render::yellow("different", s) + "\n";
         }
-        if (!e.curl_command.empty()) out += render::dim("  curl command: ", s) + render::escape_inline(e.curl_command, s) + "\n";
+        if (!e.curl_command.empty()) out += render::dim("  curl command (sends the request as rawhttp does): ", s) + render::escape_inline(e.curl_command, s) + "\n";
         if (o.hex) {
             out += "  rawhttp's request (" + plural(e.rawhttp.request.size(), "byte") + "):\n" +
                    render::hexdump(e.rawhttp.request, "    ");

@@ -4,6 +4,8 @@
 // and as JSON. Knows nothing of sockets or of the command line.
 #pragma once
 
+#include "compare/curl_command.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -146,6 +148,9 @@ struct ComparisonReport {
     std::string curl_version;
     std::vector<ExchangeComparison> exchanges;
     std::vector<std::string> notes;
+    // One per request: the command that sends it; a body too long or not
+    // printable enough to inline is for the caller to write to its body_file.
+    std::vector<CurlCommand> curl_commands;
     bool match() const;
 };
 

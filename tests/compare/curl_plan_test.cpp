@@ -67,7 +67,6 @@ TEST_CASE("curl-default mode: none of the file's headers, curl's User-Agent, the
     CHECK_FALSE(plan->request_target.has_value());
     CHECK(plan->headers.empty());
     CHECK(plan->user_agent == std::optional<std::string>("curl/7.88.1"));
-    CHECK(plan->command_line == "curl http://127.0.0.1:8080/index.html");
 }
 
 TEST_CASE("a body goes as POSTFIELDS; HEAD is NOBODY; HTTP/1.0 is kept") {
