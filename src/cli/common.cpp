@@ -15,6 +15,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "compose/hurl_import.hpp"
 #include "core/file_read.hpp"
 #include "render/escape.hpp"
 #include "tls/pem_file.hpp"
@@ -157,8 +158,7 @@ Result<std::vector<ComposedRequest>> compose_file(const ReqInputOptions& in) {
     return compose_loaded(*loaded, in);
 }
 
-Result<std::vector<ComposedRequest>> compose_loaded(const LoadedReq& loaded_req, const ReqInputOptions& in) {
-    const LoadedReq* loaded = &loaded_req;
+Result<ComposeOptions> compose_options(const LoadedReq& loaded, const ReqInputOptions& in) {
     ComposeOptions opts;
     for (const auto& v : in.vars) {
         auto eq = v.find('=');
@@ -172,9 +172,30 @@ Result<std::vector<ComposedRequest>> compose_loaded(const LoadedReq& loaded_req,
         opts.vars[v.substr(0, eq)] = v.substr(eq + 1);
     }
     if (!in.eol.empty()) opts.eol = parse_eol(in.eol);
-    opts.file_name = loaded->display_name;
-    opts.base_dir = loaded->base_dir;
-    auto out = compose_requests(loaded->text, opts);
+    opts.file_name = loaded.display_name;
+    opts.base_dir = loaded.base_dir;
+    return opts;
+}
+
+Result<HttpFileOutput> compose_http_loaded(const LoadedReq& loaded, const ReqInputOptions& in,
+                                           const HttpFileOptions& http) {
+    auto opts = compose_options(loaded, in);
+    if (!opts) return opts.error();
+    auto out = compose_http_file(loaded.text, *opts, http);
+    if (out.composed.error) return make_error(ErrorKind::template_, out.composed.error->to_string());
+    return out;
+}
+
+Result<std::vector<ComposedRequest>> compose_loaded(const LoadedReq& loaded, const ReqInputOptions& in) {
+    if (auto hurl = hurl_send_error(loaded.display_name, loaded.text)) return make_error(ErrorKind::file, *hurl);
+    if (detect_dialect(loaded.display_name, loaded.text) == Dialect::http) {
+        auto out = compose_http_loaded(loaded, in, {});
+        if (!out) return out.error();
+        return std::move(out->composed.requests);
+    }
+    auto opts = compose_options(loaded, in);
+    if (!opts) return opts.error();
+    auto out = compose_requests(loaded.text, *opts);
     if (out.error) return make_error(ErrorKind::template_, out.error->to_string());
     return std::move(out.requests);
 }

@@ -10,6 +10,7 @@
 
 #include "client/session.hpp"
 #include "compose/compose.hpp"
+#include "compose/http_file.hpp"
 #include "core/error.hpp"
 #include "lint/lint.hpp"
 
@@ -73,6 +74,14 @@ Result<std::vector<ComposedRequest>> compose_file(const ReqInputOptions& in);
 
 // Composes an already loaded file (so "-" is read once). Errors: usage/template (exit 2).
 Result<std::vector<ComposedRequest>> compose_loaded(const LoadedReq& loaded, const ReqInputOptions& in);
+
+// The ComposeOptions of --var, --eol and the file's name and folder. Errors: usage (exit 2).
+Result<ComposeOptions> compose_options(const LoadedReq& loaded, const ReqInputOptions& in);
+
+// A .http or .rest file (or one with '@format = http'): composed through the
+// .http front end, with `http`'s references filled. Errors: usage/template (exit 2).
+Result<HttpFileOutput> compose_http_loaded(const LoadedReq& loaded, const ReqInputOptions& in,
+                                           const HttpFileOptions& http);
 
 // For each line on the wire of the request whose request line is file line
 // `first` (1-based), the file line it comes from: one per file line, plus one

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "cli/common.hpp"
+#include "cli/http_refs.hpp"
 #include "compare/curl_exchange.hpp"
 #include "lint/lint.hpp"
 #include "render/lint_report.hpp"
@@ -372,6 +373,13 @@ int SendCmd::run() {
 
     SendHooks hooks(*this, report, reqs->size());
     hooks.file_text = loaded->text;
+    // A .http file's references to earlier responses: such a request is composed again, filled, just before it goes.
+    auto refs = HttpReferences::for_file(*loaded, in, hooks);
+    if (refs && (pipeline || via == "curl")) {
+        print_error("this file's requests refer to earlier responses, which are known only once answered: "
+                    "send it without --pipeline and --via curl");
+        return 2;
+    }
     if (!output.empty()) {
         hooks.out_fd = ::open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         if (hooks.out_fd < 0) {
@@ -411,6 +419,10 @@ int SendCmd::run() {
     so.upgrade_wait = std::chrono::milliseconds(uw);
     // Ctrl-C ends the waits and shows what happened so far; a second one kills.
     so.cancel = &g_interrupted;
+    if (refs)
+        so.before_request = [&](std::size_t i, const std::vector<client::ExchangeResult>& done) {
+            return refs->before_request(i, done, *reqs, *dests, target.overrides());
+        };
     struct sigaction sa{};
     sa.sa_handler = on_sigint;
     sa.sa_flags = SA_RESETHAND;  // no SA_RESTART: a blocked poll returns at once
@@ -431,7 +443,7 @@ int SendCmd::run() {
         curl_run = std::move(*run);
         results = curl_run->results;
     } else {
-        results = client::run_session(*reqs, *dests, so, hooks);
+        results = client::run_session(*reqs, *dests, so, refs ? static_cast<client::SessionHooks&>(*refs) : hooks);
     }
     if (hooks.out_fd >= 0) ::close(hooks.out_fd);
 
@@ -441,6 +453,11 @@ int SendCmd::run() {
             code = exit_code(ex.error->kind);
             break;
         }
+    }
+    if (code == 0 && refs && !refs->error().empty()) {  // stopped before a request it could not fill
+        code = 2;
+        hooks.first_error = refs->error();
+        hooks.error_on_stdout = false;
     }
     // Say what did not happen: the requests a failure left unsent (or, pipelined, unanswered).
     std::vector<std::string> run_notes;
