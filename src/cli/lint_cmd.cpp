@@ -71,6 +71,7 @@ struct LintCmd {
         std::string out;
         std::size_t errors = 0, warnings = 0;
         const std::string& name = loaded->display_name;
+        const bool http_file = detect_dialect(name, loaded->text) == Dialect::http;
         for (std::size_t i = 0; i < reqs->size(); ++i) {
             const auto& r = (*reqs)[i];
             lint::LintOptions lo;
@@ -86,6 +87,10 @@ struct LintCmd {
             if (reqs->size() > 1 && !json && !quiet)
                 out += render::bold("request " + std::to_string(i + 1) + " (line " + std::to_string(r.line) + ")", s) +
                        "\n";
+            // A .http file's notes say what its editors' conventions changed and
+            // which response each unfilled reference waits for.
+            if (http_file && !json && !quiet)
+                for (const auto& n : r.notes) out += render::dim("note: " + render::escape_inline(n, s), s) + "\n";
             for (const auto& f : found) {
                 // The composed bytes start at the request line: their line N is
                 // the file line it was written on (past the map's end, counted on).
