@@ -135,5 +135,8 @@ void add_compare_command(CLI::App& app, int& exit_code);
 void add_lint_command(CLI::App& app, int& exit_code);
 void add_rules_command(CLI::App& app, int& exit_code);
 void add_probe_command(CLI::App& app, int& exit_code);
+// Made from the whole command tree: register them last.
+void add_completion_command(CLI::App& app, int& exit_code);
+void add_man_command(CLI::App& app, int& exit_code);
 
 }  // namespace rawhttp::cli
