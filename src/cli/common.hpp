@@ -135,6 +135,9 @@ void add_compare_command(CLI::App& app, int& exit_code);
 void add_lint_command(CLI::App& app, int& exit_code);
 void add_rules_command(CLI::App& app, int& exit_code);
 void add_probe_command(CLI::App& app, int& exit_code);
+void add_import_command(CLI::App& app, int& exit_code);
+// rawhttp import FILE.hurl [-o FILE.req] (import_hurl.cpp): returns the exit code.
+int import_hurl_file(const LoadedReq& loaded, const std::string& output);
 // Made from the whole command tree: register them last.
 void add_completion_command(CLI::App& app, int& exit_code);
 void add_man_command(CLI::App& app, int& exit_code);

@@ -93,6 +93,7 @@ int main(int argc, char** argv) {
     rawhttp::cli::add_listen_command(app, exit_code);
     rawhttp::cli::add_chat_command(app, exit_code);
     rawhttp::cli::add_relay_command(app, exit_code);
+    rawhttp::cli::add_import_command(app, exit_code);
     rawhttp::cli::add_completion_command(app, exit_code);
     rawhttp::cli::add_man_command(app, exit_code);
 
