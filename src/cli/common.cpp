@@ -34,7 +34,9 @@ CLI::Validator ca_file() {
 }
 
 void ReqInputOptions::add_to(CLI::App& cmd) {
-    cmd.add_option("FILE", file, "the .req file: a path, - for standard input, or a name from 'rawhttp gallery'")
+    cmd.add_option("FILE", file,
+                   "the .req file: a path, - for standard input, or a name from 'rawhttp gallery'; a .http or .rest "
+                   "file (VS Code REST Client, JetBrains) is read as those editors read it")
         ->required();
     cmd.add_option("--var", vars, "set a variable: --var name=value (wins over @name in the file); repeatable");
     cmd.add_option("--eol", eol, "line endings of the head: crlf (default), lf, keep (wins over @eol)")

@@ -530,7 +530,8 @@ void add_send_command(CLI::App& app, int& exit_code) {
         "  rawhttp send get-google.req -v --timing\n"
         "  rawhttp send api.req --var token=abc --json | jq .exchanges[0].response.status\n"
         "  rawhttp send big.req -o body.bin --show connection,parsed\n"
-        "  rawhttp send get-local.req --via curl -v            # the same, through libcurl");
+        "  rawhttp send get-local.req --via curl -v            # the same, through libcurl\n"
+        "  rawhttp send api.http                               # a REST Client / JetBrains file, # @name chains too");
     cmd->in.add_to(*sub);
     cmd->target.add_to(*sub);
     sub->add_flag("--json", cmd->json, "print one JSON document on stdout (see the README)");
