@@ -31,6 +31,13 @@ std::vector<std::string> option_names(const CommandDoc& c) {
     return names;
 }
 
+// The fixed values of a command's positional argument (completion's SHELL), if any.
+std::vector<std::string> positional_choices(const CommandDoc& c) {
+    for (const auto& o : c.options)
+        if (o.positional && !o.choices.empty()) return o.choices;
+    return {};
+}
+
 std::vector<std::string> command_names(const std::vector<CommandDoc>& cmds) {
     std::vector<std::string> names;
     for (const auto& c : cmds) names.push_back(c.name);
@@ -74,6 +81,9 @@ std::string bash_script(const std::vector<CommandDoc>& cmds) {
             s += "        else\n"
                  "            COMPREPLY=($(compgen -f -- \"$cur\") $(compgen -W \"$(\"${COMP_WORDS[0]}\" completion "
                  "--gallery-names 2>/dev/null)\" -- \"$cur\"))\n";
+        else if (auto choices = positional_choices(c); !choices.empty())
+            s += "        else\n"
+                 "            COMPREPLY=($(compgen -W \"" + join(choices, " ") + "\" -- \"$cur\"))\n";
         s += "        fi\n        ;;\n";
     }
     s += "    esac\n"
@@ -126,7 +136,10 @@ std::string zsh_script(const std::vector<CommandDoc>& cmds) {
         for (const auto& o : c.options) {
             std::string help = zsh_quote(short_help(o.help));
             if (o.positional) {
-                s += "            '*:" + zsh_quote(o.names.front()) + ":" + (c.takes_file() && o.names.front() == "FILE" ? "_rawhttp_file" : "") + "' \\\n";
+                std::string action = o.names.front() == "FILE" ? "_rawhttp_file"
+                                     : o.choices.empty()         ? ""
+                                                                 : "(" + join(o.choices, " ") + ")";
+                s += "            '*:" + zsh_quote(o.names.front()) + ":" + action + "' \\\n";
                 continue;
             }
             std::string action;
@@ -172,6 +185,8 @@ std::string fish_script(const std::vector<CommandDoc>& cmds) {
         }
         if (c.takes_file())
             s += "complete -c rawhttp " + when + " -F -a '(rawhttp completion --gallery-names 2>/dev/null)'\n";
+        else if (auto choices = positional_choices(c); !choices.empty())
+            s += "complete -c rawhttp " + when + " -a " + fish_quote(join(choices, " ")) + "\n";
     }
     return s;
 }

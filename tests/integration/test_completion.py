@@ -68,6 +68,7 @@ def test_bash_complete_p_after_sourcing(tmp):
 def test_bash_completes_commands(tmp):
     h.eq(bash_complete(["rawhttp", "se"], tmp), ["send", "serve"], "rawhttp se<TAB>")
     h.eq(bash_complete(["rawhttp", "help", "com"], tmp), ["compare", "completion", "compose"], "rawhttp help com<TAB>")
+    h.eq(bash_complete(["rawhttp", "completion", ""], tmp), ["bash", "fish", "zsh"], "rawhttp completion <TAB>")
     h.eq(bash_complete(["rawhttp", ""], tmp), sorted(commands() + ["help", "--help", "--version"]), "every command")
 
 
