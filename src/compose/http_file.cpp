@@ -685,6 +685,7 @@ private:
             }
             return o;
         };
+        const std::size_t first_out = out.size();
         emit(safe(method) + " " + safe(target) + " " + safe(version), rl);
 
         // The head: comment lines are the editor's, not the request's.
@@ -762,6 +763,7 @@ private:
                                "' ends this request's body: the editors start the next request there");
         }
         refs_out_ = nullptr;
+        for (std::size_t k = first_out; k < out.size(); ++k) info.wire_lines.push_back(out[k].source);
 
         // Every reference the request needs: to an earlier request, filled when it is due.
         for (auto& r : refs) {

@@ -217,6 +217,14 @@ TEST_CASE("http file: a reference to no request, a later one or with bad syntax 
               .find("references to a response only") != std::string::npos);
 }
 
+TEST_CASE("http file: each composed line knows its .http line") {
+    Http h;
+    auto out = h.run("\nGET https://x.test/a\n# a comment\nAccept: x\n\nbody\n");
+    REQUIRE(out.requests.size() == 1);
+    // Request line, the added Host, Accept, the added Content-Length, the empty line, the body.
+    CHECK(out.requests[0].wire_lines == std::vector<std::size_t>{2, 2, 4, 2, 5, 6});
+}
+
 TEST_CASE("http file: composer errors point into the .http file") {
     Http h;
     CHECK(h.error("GET https://x.test/\nA: 1\nB: {{undefined}}\n").starts_with("t.http:3:"));

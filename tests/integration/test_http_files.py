@@ -217,6 +217,14 @@ def test_compose_and_lint_show_references_unfilled(tmp):
     h.check(b"waits for the response to request 2 'me'" in out + err, "lint says it too: %r" % (out + err))
 
 
+def test_lint_points_at_the_lines_of_the_http_file(tmp):
+    path = h.write_req(tmp, "GET http://127.0.0.1/\n# a comment\nX-Ok: 1\nBad Header: v\n", "t.http")
+    rc, out, err = h.run(["lint", path, "--json"])
+    h.eq(rc, 1, "lint finds the error (stderr %r)" % err)
+    lines = [f["line"] for f in json.loads(out)["findings"] if f["severity"] == "error"]
+    h.eq(lines, [4], "the bad header's line in the .http file")
+
+
 def test_references_are_checked_before_anything_is_sent(tmp):
     with h.Recorder() as rec:
         for text, why in [
