@@ -616,7 +616,10 @@ private:
     bool request(std::size_t& i, const std::string& name) {
         const std::size_t n = lines_.size();
         current_ = requests.size();
-        requests.push_back(HttpRequestInfo{name, lines_[i].number, std::nullopt, {}});
+        HttpRequestInfo started;
+        started.name = name;
+        started.line = lines_[i].number;
+        requests.push_back(std::move(started));
         notes.emplace_back();
         if (!name.empty() && !names_) names.emplace(name, current_);
         std::vector<RefUse> refs;
