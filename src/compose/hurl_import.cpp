@@ -270,10 +270,11 @@ private:
         while (i < lines_.size()) {
             std::string_view t = strip_comment(lines_[i].text);
             if (!section_name(t).empty() || is_status_line(t) || is_request_line(t)) break;
-            if (!t.empty() && (t.front() == '{' || t.front() == '<' || t.starts_with("```") || t.front() == '`' ||
-                               t.starts_with("base64,") || t.starts_with("hex,") || t.starts_with("file,")))
+            // A body starts ('[' here is a JSON array: sections were taken above).
+            if (!t.empty() && (t.front() == '{' || t.front() == '[' || t.front() == '<' || t.starts_with("```") ||
+                               t.front() == '`' || t.starts_with("base64,") || t.starts_with("hex,") ||
+                               t.starts_with("file,")))
                 break;
-            if (t.front() == '[' && section_name(t).empty() && !t.empty()) break;
             ++i;
         }
         return i;
@@ -328,7 +329,9 @@ private:
                     else e.basic_auth = std::make_pair(key, value);
                 }
             } else if (sec == "Options") {
-                drop(at, "[Options] (Hurl's run options, " + lines(end - i - 1) + "): a .req has none; use send's own options");
+                std::size_t n = 0;
+                for (std::size_t k = i + 1; k < end; ++k) n += !strip_comment(lines_[k].text).empty();
+                drop(at, "[Options] (Hurl's run options, " + lines(n) + "): a .req has none; use send's own options");
             } else if (sec == "MultipartFormData" || sec == "Multipart") {
                 drop(at, "[MultipartFormData]: not converted; write the multipart body by hand");
             } else {

@@ -55,6 +55,16 @@ TEST_CASE("hurl: a request with everything a .req can hold") {
     CHECK(got->dropped[2].starts_with("line 14: [Asserts] (1 line)"));
 }
 
+TEST_CASE("hurl: blank and comment lines inside sections (found by fuzz_hurl_import)") {
+    // A blank line in a section was read past its end (heap-buffer-overflow under ASan).
+    auto got = import_hurl("GET https://x.test/\n[Options]\n\n# c\nretry: 1\n\nHTTP 200\n[Asserts]\n\nstatus == 200\n");
+    REQUIRE_MESSAGE(got, got.error().message);
+    CHECK(got->req.ends_with("GET / HTTP/1.1\nHost: x.test\n\n"));
+    REQUIRE(got->dropped.size() == 3);
+    CHECK(got->dropped[0].starts_with("line 2: [Options] (Hurl's run options, 1 line)"));
+    CHECK(got->dropped[2].starts_with("line 8: [Asserts] (1 line)"));
+}
+
 TEST_CASE("hurl: errors name the line") {
     CHECK(import_hurl("GET https://x/\n[Bogus]\n").error().message == "line 2: [Bogus] is not a section of a Hurl request");
     CHECK(import_hurl("GET ftp://x/\n").error().message.starts_with("line 1: the URL 'ftp://x/'"));
