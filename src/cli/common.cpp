@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <map>
 
+#include "compose/hurl_import.hpp"
 #include "core/file_read.hpp"
 #include "intake/curl_args.hpp"
 #include "intake/url.hpp"
@@ -40,7 +41,8 @@ void ReqInputOptions::add_to(CLI::App& cmd, const std::string& json_help) {
     // Not ->required(): `--json FILE` takes FILE as --json's value, and resolve() gives it back.
     cmd.add_option("FILE", file,
                    "the .req file: a path, - for standard input, a name from 'rawhttp gallery', or a URL "
-                   "(http://, https://) with curl's flags -X -H -d --data-binary --json -A -e -u -b");
+                   "(http://, https://) with curl's flags -X -H -d --data-binary --json -A -e -u -b; a .http or "
+                   ".rest file (VS Code REST Client, JetBrains) is read as those editors read it");
     cmd.add_option("--var", vars, "set a variable: --var name=value (wins over @name in the file); repeatable");
     cmd.add_option("--eol", eol, "line endings of the head: crlf (default), lf, keep (wins over @eol)")
         ->check(CLI::IsMember({"crlf", "lf", "keep"}));
@@ -284,8 +286,7 @@ Result<std::vector<ComposedRequest>> compose_file(const ReqInputOptions& in) {
     return compose_loaded(*loaded, in);
 }
 
-Result<std::vector<ComposedRequest>> compose_loaded(const LoadedReq& loaded_req, const ReqInputOptions& in) {
-    const LoadedReq* loaded = &loaded_req;
+Result<ComposeOptions> compose_options(const LoadedReq& loaded, const ReqInputOptions& in) {
     ComposeOptions opts;
     for (const auto& v : in.vars) {
         auto eq = v.find('=');
@@ -299,9 +300,30 @@ Result<std::vector<ComposedRequest>> compose_loaded(const LoadedReq& loaded_req,
         opts.vars[v.substr(0, eq)] = v.substr(eq + 1);
     }
     if (!in.eol.empty()) opts.eol = parse_eol(in.eol);
-    opts.file_name = loaded->display_name;
-    opts.base_dir = loaded->base_dir;
-    auto out = compose_requests(loaded->text, opts);
+    opts.file_name = loaded.display_name;
+    opts.base_dir = loaded.base_dir;
+    return opts;
+}
+
+Result<HttpFileOutput> compose_http_loaded(const LoadedReq& loaded, const ReqInputOptions& in,
+                                           const HttpFileOptions& http) {
+    auto opts = compose_options(loaded, in);
+    if (!opts) return opts.error();
+    auto out = compose_http_file(loaded.text, *opts, http);
+    if (out.composed.error) return make_error(ErrorKind::template_, out.composed.error->to_string());
+    return out;
+}
+
+Result<std::vector<ComposedRequest>> compose_loaded(const LoadedReq& loaded, const ReqInputOptions& in) {
+    if (auto hurl = hurl_send_error(loaded.display_name, loaded.text)) return make_error(ErrorKind::file, *hurl);
+    if (detect_dialect(loaded.display_name, loaded.text) == Dialect::http) {
+        auto out = compose_http_loaded(loaded, in, {});
+        if (!out) return out.error();
+        return std::move(out->composed.requests);
+    }
+    auto opts = compose_options(loaded, in);
+    if (!opts) return opts.error();
+    auto out = compose_requests(loaded.text, *opts);
     if (out.error) return make_error(ErrorKind::template_, out.error->to_string());
     return std::move(out.requests);
 }

@@ -11,6 +11,7 @@
 #include "client/session.hpp"
 #include "compare/curl_command.hpp"
 #include "compose/compose.hpp"
+#include "compose/http_file.hpp"
 #include "core/error.hpp"
 #include "lint/lint.hpp"
 
@@ -96,6 +97,14 @@ Result<std::vector<ComposedRequest>> compose_file(const ReqInputOptions& in);
 // Composes an already loaded file (so "-" is read once). Errors: usage/template (exit 2).
 Result<std::vector<ComposedRequest>> compose_loaded(const LoadedReq& loaded, const ReqInputOptions& in);
 
+// The ComposeOptions of --var, --eol and the file's name and folder. Errors: usage (exit 2).
+Result<ComposeOptions> compose_options(const LoadedReq& loaded, const ReqInputOptions& in);
+
+// A .http or .rest file (or one with '@format = http'): composed through the
+// .http front end, with `http`'s references filled. Errors: usage/template (exit 2).
+Result<HttpFileOutput> compose_http_loaded(const LoadedReq& loaded, const ReqInputOptions& in,
+                                           const HttpFileOptions& http);
+
 // For each line on the wire of the request whose request line is file line
 // `first` (1-based), the file line it comes from: one per file line, plus one
 // for each {{LF}} or {{CRLF}} the line writes. Exact unless a variable or a
@@ -157,5 +166,10 @@ void add_lint_command(CLI::App& app, int& exit_code);
 void add_rules_command(CLI::App& app, int& exit_code);
 void add_probe_command(CLI::App& app, int& exit_code);
 void add_import_command(CLI::App& app, int& exit_code);
+// rawhttp import FILE.hurl [-o FILE.req] (import_hurl.cpp): returns the exit code.
+int import_hurl_file(const LoadedReq& loaded, const std::string& output);
+// Made from the whole command tree: register them last.
+void add_completion_command(CLI::App& app, int& exit_code);
+void add_man_command(CLI::App& app, int& exit_code);
 
 }  // namespace rawhttp::cli

@@ -66,12 +66,18 @@ struct LintCmd {
             print_error(reqs.error().message);
             return exit_code(reqs.error().kind);
         }
+        // A .http file's lines are not the composed request's: the front end says which is which.
+        std::vector<HttpRequestInfo> http_info;
+        if (detect_dialect(loaded->display_name, loaded->text) == Dialect::http)
+            if (auto h = compose_http_loaded(*loaded, in, {}); h && h->requests.size() == reqs->size())
+                http_info = std::move(h->requests);
         bool any_error = false;
         render::Style s{render::want_color(1)};
         render::json findings = render::json::array();
         std::string out;
         std::size_t errors = 0, warnings = 0;
         const std::string& name = loaded->display_name;
+        const bool http_file = !http_info.empty();
         for (std::size_t i = 0; i < reqs->size(); ++i) {
             const auto& r = (*reqs)[i];
             lint::LintOptions lo;
@@ -82,11 +88,15 @@ struct LintCmd {
                 return 2;
             }
             const std::vector<lint::Finding>& found = *linted;
-            auto file_lines = wire_lines_to_file_lines(loaded->text, r.line);
+            auto file_lines = http_info.empty() ? wire_lines_to_file_lines(loaded->text, r.line) : http_info[i].wire_lines;
             any_error = any_error || lint::has_error(found);
             if (reqs->size() > 1 && !json && !quiet)
                 out += render::bold("request " + std::to_string(i + 1) + " (line " + std::to_string(r.line) + ")", s) +
                        "\n";
+            // A .http file's notes say what its editors' conventions changed and
+            // which response each unfilled reference waits for.
+            if (http_file && !json && !quiet)
+                for (const auto& n : r.notes) out += render::dim("note: " + render::escape_inline(n, s), s) + "\n";
             for (const auto& f : found) {
                 // The composed bytes start at the request line: their line N is
                 // the file line it was written on (past the map's end, counted on).

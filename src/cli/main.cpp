@@ -94,6 +94,8 @@ int main(int argc, char** argv) {
     rawhttp::cli::add_listen_command(app, exit_code);
     rawhttp::cli::add_chat_command(app, exit_code);
     rawhttp::cli::add_relay_command(app, exit_code);
+    rawhttp::cli::add_completion_command(app, exit_code);
+    rawhttp::cli::add_man_command(app, exit_code);
 
     // `rawhttp help` and `rawhttp help send`, as git and go allow.
     std::vector<std::string> help_args;

@@ -12,6 +12,7 @@
 #include "cli/common.hpp"
 #include "cli/send_fanout.hpp"
 #include "cli/report_page.hpp"
+#include "cli/http_refs.hpp"
 #include "compare/curl_exchange.hpp"
 #include "lint/lint.hpp"
 #include "render/lint_report.hpp"
@@ -408,6 +409,14 @@ int SendCmd::run() {
 
     SendHooks hooks(*this, report, reqs->size());
     hooks.file_text = loaded->text;
+    render::ConversationRecorder recorder(hooks);  // the conversation, for --show timeline and --report
+    // A .http file's references to earlier responses: such a request is composed again, filled, just before it goes.
+    auto refs = HttpReferences::for_file(*loaded, in, recorder);
+    if (refs && (pipeline || via == "curl" || fan_out)) {
+        print_error("this file's requests refer to earlier responses, which are known only once answered: "
+                    "send it without --pipeline, --via curl and a second --to");
+        return 2;
+    }
     if (!output.empty()) {
         hooks.out_fd = ::open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         if (hooks.out_fd < 0) {
@@ -419,7 +428,6 @@ int SendCmd::run() {
     // The page is written after the run; a path that cannot be written fails first.
     ReportFile page_file;
     if (!report_file.empty() && !page_file.open(report_file, "send")) return 2;
-    render::ConversationRecorder recorder(hooks);
 
     client::SessionOptions so;
     so.connect_timeout = std::chrono::milliseconds(cto);
@@ -452,6 +460,10 @@ int SendCmd::run() {
     so.upgrade_wait = std::chrono::milliseconds(uw);
     // Ctrl-C ends the waits and shows what happened so far; a second one kills.
     so.cancel = &g_interrupted;
+    if (refs)
+        so.before_request = [&](std::size_t i, const std::vector<client::ExchangeResult>& done) {
+            return refs->before_request(i, done, *reqs, *dests, target.overrides());
+        };
     struct sigaction sa{};
     sa.sa_handler = on_sigint;
     sa.sa_flags = SA_RESETHAND;  // no SA_RESTART: a blocked poll returns at once
@@ -473,7 +485,7 @@ int SendCmd::run() {
         curl_run = std::move(*run);
         results = curl_run->results;
     } else {
-        results = client::run_session(*reqs, *dests, so, recorder);
+        results = client::run_session(*reqs, *dests, so, refs ? static_cast<client::SessionHooks&>(*refs) : recorder);
     }
     if (hooks.out_fd >= 0) ::close(hooks.out_fd);
 
@@ -483,6 +495,11 @@ int SendCmd::run() {
             code = exit_code(ex.error->kind);
             break;
         }
+    }
+    if (code == 0 && refs && !refs->error().empty()) {  // stopped before a request it could not fill
+        code = 2;
+        hooks.first_error = refs->error();
+        hooks.error_on_stdout = false;
     }
     // Say what did not happen: the requests a failure left unsent (or, pipelined, unanswered).
     std::vector<std::string> run_notes;
@@ -580,7 +597,8 @@ void add_send_command(CLI::App& app, int& exit_code) {
         "  rawhttp send get-local.req --report get.html        # a page to open, print, hand out\n"
         "  rawhttp send get-local.req --via curl -v            # the same, through libcurl\n"
         "  rawhttp send http://127.0.0.1:8080/echo -H 'X-Trace: 1' -d name=alice   # a URL and curl's flags\n"
-        "  rawhttp send https://example.com/api --json '{\"a\":1}' -u me:secret --save-req api.req");
+        "  rawhttp send https://example.com/api --json '{\"a\":1}' -u me:secret --save-req api.req\n"
+        "  rawhttp send api.http                               # a REST Client / JetBrains file, # @name chains too");
     cmd->in.add_to(*sub, "print one JSON document on stdout (see the README)");
     cmd->target.add_to(*sub, /*many=*/true);
     sub->add_option("--show", cmd->show,

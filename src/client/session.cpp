@@ -146,6 +146,7 @@ public:
                 i = j;
                 if (!ok && options_.stop_on_error) break;
             } else {
+                if (options_.before_request && !options_.before_request(i, results)) break;
                 results.push_back(run_one(requests[i], destinations[i], i));
                 bool failed = results.back().error.has_value();
                 hooks_.on_exchange_done(results.back());

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -140,6 +141,11 @@ struct SessionOptions {
     // Raised (by a SIGINT handler) to end the session at once: the exchange
     // under way fails with ErrorKind::interrupted.
     const std::atomic<bool>* cancel = nullptr;
+    // Called just before request `index` is sent (not with pipeline), with
+    // the exchanges so far: it may rewrite the caller's requests[index] and
+    // destinations[index] (a .http request filled from an earlier response).
+    // false ends the run there, that request unsent.
+    std::function<bool(std::size_t index, const std::vector<ExchangeResult>& done)> before_request;
 };
 
 // Sends each request to its destination and reads its response.

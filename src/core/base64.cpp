@@ -26,4 +26,30 @@ std::string base64_encode(std::string_view in) {
     return out;
 }
 
+std::optional<std::string> base64_decode(std::string_view text) {
+    std::string out;
+    unsigned acc = 0;
+    int bits = 0;
+    bool padded = false;
+    for (char c : text) {
+        int v;
+        if (c >= 'A' && c <= 'Z') v = c - 'A';
+        else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
+        else if (c >= '0' && c <= '9') v = c - '0' + 52;
+        else if (c == '+') v = 62;
+        else if (c == '/') v = 63;
+        else if (c == '=') { padded = true; continue; }
+        else if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+        else return std::nullopt;
+        if (padded) return std::nullopt;  // data after the padding
+        acc = (acc << 6) | static_cast<unsigned>(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out += static_cast<char>((acc >> bits) & 0xff);
+        }
+    }
+    return out;
+}
+
 }  // namespace rawhttp

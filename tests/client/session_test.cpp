@@ -171,3 +171,29 @@ TEST_CASE("session: the first failure ends the run, like curl") {
     REQUIRE(res[0].error.has_value());
     CHECK(res[0].error->kind == ErrorKind::malformed);
 }
+
+TEST_CASE("session: before_request may rewrite the next request from the answers so far, or stop the run") {
+    ScriptedServer srv({ok3, ok3}, 0);
+    auto reqs = requests({"GET /1", "GET /placeholder", "GET /3"});
+    std::vector<Destination> dests(reqs.size(), Destination{"127.0.0.1", srv.port(), false, {}, "127.0.0.1"});
+    SessionOptions o;
+    o.max_time = std::chrono::milliseconds(5000);
+    std::vector<std::size_t> seen;  // how many exchanges were done when each request was due
+    o.before_request = [&](std::size_t i, const std::vector<ExchangeResult>& done) {
+        seen.push_back(done.size());
+        if (i == 1) {
+            REQUIRE(done.size() == 1);
+            REQUIRE(done[0].response);
+            reqs[1] = requests({("GET /status-" + std::to_string(done[0].response->status)).c_str()})[0];
+        }
+        return i < 2;  // the third is not sent
+    };
+    SessionHooks hooks;
+    auto res = run_session(reqs, dests, o, hooks);
+    REQUIRE(res.size() == 2);
+    CHECK(seen == std::vector<std::size_t>{0, 1, 2});
+    CHECK(res[1].request == &reqs[1]);
+    CHECK(srv.received.find("GET /status-200 HTTP/1.1\r\n") != std::string::npos);
+    CHECK(srv.received.find("/3") == std::string::npos);
+    CHECK(srv.connections == 1);
+}
