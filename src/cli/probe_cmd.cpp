@@ -74,14 +74,16 @@ std::string score_line(const probe::ProbeReport& r) {
 // The user's .req files as probe tests for one target: composed with
 // {{port}} set to its port (as the gallery's files expect), each request judged by the first rule it
 // breaks (an error before a warning), or as a valid request.
-Result<std::vector<probe::ProbeTest>> file_tests(const std::vector<std::string>& files, int port) {
+Result<std::vector<probe::ProbeTest>> file_tests(const std::vector<std::string>& files, int port,
+                                                 const std::vector<std::string>& vars) {
     std::vector<probe::ProbeTest> out;
     for (const auto& f : files) {
         auto loaded = load_req(f);
         if (!loaded) return loaded.error();
         ReqInputOptions in;
         in.file = f;
-        in.vars = {"port=" + std::to_string(port)};
+        in.vars = vars;
+        in.vars.push_back("port=" + std::to_string(port));
         auto reqs = compose_loaded(*loaded, in);
         if (!reqs) return reqs.error();
         const std::string name = f.substr(f.find_last_of('/') + 1);
@@ -113,6 +115,7 @@ Result<std::vector<probe::ProbeTest>> file_tests(const std::vector<std::string>&
 struct ProbeCmd {
     std::vector<std::string> targets;
     std::vector<std::string> req_files;
+    std::vector<std::string> vars;
     std::vector<std::string> only, categories;
     bool json = false, tls = false, insecure = false, list = false, verbose = false;
     std::string cacert;
@@ -168,7 +171,7 @@ struct ProbeCmd {
             o.host = hp->host;
             o.port = *hp->port;
             if (!req_files.empty()) {
-                auto extra = file_tests(req_files, o.port);
+                auto extra = file_tests(req_files, o.port, vars);
                 if (!extra) {
                     print_error("probe: " + extra.error().message);
                     return exit_code(extra.error().kind);
@@ -177,6 +180,19 @@ struct ProbeCmd {
                 o.battery = !only.empty() || !categories.empty();  // --req alone: the files and the controls
             }
             each.push_back(o);
+        }
+        // Every server must be reachable before any is probed: nothing goes to one when another is not.
+        for (const auto& o : each) {
+            net::ConnectOptions co;
+            co.host = o.host;
+            co.port = o.port;
+            co.connect_timeout = o.connect_timeout;
+            co.deadline = net::Deadline::after(o.connect_timeout);
+            if (auto c = net::connect(co); !c) {
+                print_error("probe: cannot reach " + std::string(o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host) +
+                            ":" + std::to_string(o.port) + ": " + c.error().message + "; nothing was sent");
+                return exit_code(c.error().kind);
+            }
         }
         std::vector<probe::ProbeReport> reports;
         for (const auto& o : each) {
@@ -239,9 +255,11 @@ struct ProbeCmd {
         std::string out = render::bold(pad("test", 48), s);
         for (std::size_t k = 0; k < rs.size(); ++k) out += render::bold(pad("#" + std::to_string(k + 1), 14), s);
         out += "\n";
+        bool any_differ = false;
         for (std::size_t i = 0; i < rs[0].results.size(); ++i) {
             bool differ = false;
             for (const auto& r : rs) differ = differ || probe::answer_text(r.results[i].answer) != probe::answer_text(rs[0].results[i].answer);
+            any_differ = any_differ || differ;
             out += pad((differ ? "* " : "  ") + rs[0].results[i].test->id, 48);
             for (const auto& r : rs) {
                 const auto& t = r.results[i];
@@ -252,7 +270,8 @@ struct ProbeCmd {
         }
         out += "\n";
         for (std::size_t k = 0; k < rs.size(); ++k) out += render::bold("#" + std::to_string(k + 1) + " " + score_line(rs[k]), s) + "\n";
-        out += "  * the servers answered differently: where a proxy and its upstream disagree, requests can be smuggled\n";
+        out += any_differ ? "  * the servers answered differently: where a proxy and its upstream disagree, requests can be smuggled\n"
+                          : "  the servers answered every test alike\n";
         return out;
     }
 };
@@ -289,6 +308,7 @@ void add_probe_command(CLI::App& app, int& exit_code) {
                     "also probe this .req file (repeatable; a gallery name works): composed with {{port}} set to "
                     "each target's port, judged by the first rule it breaks, else as a valid request; "
                     "alone (no --only/--category), only the files and the controls run");
+    sub->add_option("--var", cmd->vars, "set a variable of the --req files: --var name=value; repeatable");
     sub->add_flag("--list", cmd->list, "list the tests (id, category, rule, what the bytes do) and send nothing");
     sub->add_flag("--json", cmd->json,
                   "print {\"target\", \"tests\": [{\"id\", \"rule\", \"level\", \"status\", \"verdict\"}], \"score\"}; "

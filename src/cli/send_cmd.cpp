@@ -388,6 +388,7 @@ int SendCmd::run() {
         if (via == "curl") alone = "--via curl";
         else if (!output.empty()) alone = "-o";
         else if (!report_file.empty()) alone = "--report";
+        else if (fail) alone = "--fail";
         else if (!show.empty()) alone = "--show";
         else if (verbose) alone = "-v";
         else if (trace) alone = "--trace";

@@ -120,7 +120,7 @@ void ResponseReader::extra_after_end(std::string_view rest) {
     const std::string what = method_ == "HEAD" ? "the response to HEAD" : "the " + std::to_string(st) + " response";
     std::string detail = std::to_string(rest.size()) + (rest.size() == 1 ? " byte" : " bytes") + " came after the end of " + what;
     detail += bodiless ? " (it has no body): " : " (as its framing delimits it): ";
-    detail += quote_start(rest) + (rest.size() > 24 ? "...; " : "; ");
+    detail += quote_start(rest) + "; ";
     detail += "a client that reuses the connection reads them as the next response, so rawhttp does not reuse it";
     ex_.response->violations.push_back({bodiless ? http::Rule::body_not_allowed : http::Rule::body_extra_bytes,
                                         static_cast<std::size_t>(reader_.consumed()), std::move(detail), {}});

@@ -280,13 +280,19 @@ void MessageReader::put_eof() {
     if (framing_.framing == Framing::content_length) {
         // At the end of what arrived, where the server waits: a finding inside
         // the head would rank before the head's own faults.
+        const bool response = opt_.kind == MessageKind::response;
         v = {Rule::content_length_exceeds_body, head_base_ + head_buf_.size() + static_cast<std::size_t>(body_bytes_),
              "Content-Length announces " + std::to_string(framing_.length) + " bytes but the body has " +
-                 std::to_string(body_bytes_) + ": the server waits for the rest",
+                 std::to_string(body_bytes_) +
+                 (response ? ": the connection ended first, so the body is cut short" : ": the server waits for the rest"),
              {}};
     } else {
         v = {Rule::chunked_incomplete, head_base_ + head_buf_.size() + static_cast<std::size_t>(chunked_->position()),
-             "the chunked body has no last chunk (0 CR LF, then an empty line): the server waits for it", {}};
+             opt_.kind == MessageKind::response
+                 ? "the connection ended before the chunked body's last chunk (0 CR LF, then an empty line): the "
+                   "body may be cut short"
+                 : "the chunked body has no last chunk (0 CR LF, then an empty line): the server waits for it",
+             {}};
     }
     violations_.push_back(v);
     sorted_ = false;

@@ -169,9 +169,15 @@ Answer run_one(const ProbeOptions& o, const ProbeTest& t) {
     }
 }
 
+bool closed_after(const Answer& a) {
+    return a.next && *a.next != AnswerKind::status && *a.next != AnswerKind::timeout;
+}
+
 bool accepted(const Answer& a, const Answer& baseline) {
     if (a.kind != AnswerKind::status) return false;
-    if (a.next && *a.next != AnswerKind::status && *a.next != AnswerKind::timeout) return false;  // closed after answering
+    // Closed after answering: the body refused, unless the valid control was closed alike
+    // (a server that closes every connection after answering says nothing by it).
+    if (closed_after(a) && !closed_after(baseline)) return false;
     return a.status < 400 || (baseline.kind == AnswerKind::status && a.status == baseline.status);
 }
 
@@ -214,7 +220,8 @@ Verdict judge(const ProbeTest& t, const Answer& a, const Answer& baseline, std::
             why = "accepted";
             return Verdict::pass;
         }
-        why = "a valid request, refused (" + answer_text(a) + ")";
+        why = std::string(a.kind == AnswerKind::timeout ? "a valid request, not answered (" : "a valid request, refused (") +
+              answer_text(a) + ")";
         return a.kind == AnswerKind::status ? Verdict::warn : Verdict::fail;
     }
     const http::RuleInfo& r = http::rule_info(*t.rule);
@@ -231,8 +238,9 @@ Verdict judge(const ProbeTest& t, const Answer& a, const Answer& baseline, std::
         return Verdict::warn;
     }
     if (!accepted(a, baseline)) {
-        why = a.kind != AnswerKind::status ? "refused (" + answer_text(a) + ")"
-              : a.next && *a.next != AnswerKind::status && *a.next != AnswerKind::timeout
+        why = a.kind == AnswerKind::timeout  ? "not answered (" + answer_text(a) + ")"
+              : a.kind != AnswerKind::status ? "refused (" + answer_text(a) + ")"
+              : closed_after(a)
                   ? "answered " + std::to_string(a.status) + " before reading the body, then closed instead of taking "
                     "a next request: the body was refused"
                   : "refused with " + std::to_string(a.status);
@@ -284,6 +292,13 @@ Result<ProbeReport> run_probe(const ProbeOptions& options) {
     const Answer get_answer = run_one(options, *get);
     if (get_answer.kind == AnswerKind::connect_failed)
         return make_error(ErrorKind::connect, "cannot probe " + report.target + ": " + get_answer.detail);
+    // Every verdict compares with the valid GET's answer: without one, there is nothing to judge by.
+    if (get_answer.kind != AnswerKind::status)
+        return make_error(get_answer.kind == AnswerKind::timeout    ? ErrorKind::timeout
+                          : get_answer.kind == AnswerKind::not_http ? ErrorKind::malformed
+                                                                    : ErrorKind::empty_reply,
+                          "cannot probe " + report.target + ": it did not answer a valid GET (" +
+                              answer_text(get_answer) + "), so no answer of its can be judged");
     const Answer post_answer = run_one(options, *post);
 
     std::vector<const ProbeTest*> tests = *chosen;

@@ -50,7 +50,10 @@ std::string pad(const std::string& s, std::size_t w) {
 FanoutCell fanout_cell(const client::ExchangeResult& ex, std::string body_sha1) {
     FanoutCell c;
     c.total_ms = ex.timing.total_ms;
-    if (ex.error) c.error = std::string(kind_name(ex.error->kind)) + ": " + ex.error->message;
+    if (ex.error) {
+        c.error_kind = std::string(kind_name(ex.error->kind));
+        c.error = c.error_kind + ": " + ex.error->message;
+    }
     if (ex.response && ex.response->head_complete) {
         const auto& r = *ex.response;
         c.status = r.status;
@@ -60,7 +63,11 @@ FanoutCell fanout_cell(const client::ExchangeResult& ex, std::string body_sha1) 
         c.body_bytes = r.body_bytes;
         c.body_sha1 = std::move(body_sha1);
         for (const auto& v : r.violations) c.findings.emplace_back(http::rule_info(v.rule).id);
+        const bool stray = std::any_of(r.violations.begin(), r.violations.end(), [](const http::Violation& v) {
+            return v.rule == http::Rule::body_extra_bytes || v.rule == http::Rule::body_not_allowed;
+        });
         if (ex.error) c.connection = "closed (error)";
+        else if (stray) c.connection = "not reused (bytes after it)";
         else if (r.framing == http::Framing::close) c.connection = "closed (body until close)";
         else if (!client::response_keeps_alive(r)) c.connection = "closed (Connection: close)";
         else c.connection = "kept alive";
@@ -96,7 +103,8 @@ std::vector<std::string> fanout_differences(const std::vector<FanoutTarget>& tar
         std::optional<std::string> first;
         bool differ = false;
         for (const auto& t : targets) {
-            const std::string v = index < t.cells.size() ? fanout_value(t.cells[index], f) : "(not sent)";
+            std::string v = index < t.cells.size() ? fanout_value(t.cells[index], f) : "(not sent)";
+            if (f == "error" && index < t.cells.size()) v = t.cells[index].error_kind;  // not the address it names
             if (!first) first = v;
             else if (v != *first) differ = true;
         }
@@ -127,7 +135,10 @@ std::string fanout_grid(const std::vector<std::string>& titles, const std::vecto
         }
         out += diff.empty() ? green("  the servers agree", s) + dim(" (time aside)", s) + "\n"
                             : yellow("  they differ in: " + join(diff, ", "), s) + "\n";
-        // Errors in full: a column holds only their start.
+        // Findings and errors in full: a column holds only their start.
+        for (const auto& t : targets)
+            if (i < t.cells.size() && width(fanout_value(t.cells[i], "findings")) > kColumn)
+                out += "  findings at " + escape_inline(t.name, s) + ": " + join(t.cells[i].findings, ", ") + "\n";
         for (const auto& t : targets)
             if (i < t.cells.size() && !t.cells[i].error.empty())
                 out += "  " + red("error", s) + " at " + escape_inline(t.name, s) + ": " +

@@ -25,6 +25,7 @@ struct FanoutCell {
     std::string connection;         // "kept alive" or "closed: ..."
     std::vector<std::string> findings;  // rule ids, in byte order
     std::string error;              // "connect: ...", "" when none
+    std::string error_kind;         // "connect", ...: what the servers are compared by (a message names the address)
     double total_ms = 0;
 };
 

@@ -35,7 +35,7 @@ std::string response_finding_text(const lint::Finding& f, const Style& s, std::s
     std::string out(indent);
     out += "line " + std::to_string(f.line) + ", column " + std::to_string(f.column) + ": " +
            (f.severity == lint::Severity::error ? red(sev, s) : yellow(sev, s)) + " [" + f.id + "] " +
-           escape_inline(f.message, s) + "\n";
+           escape_message(f.message, s) + "\n";  // the message quotes bytes already escaped
     std::string cite = f.rfc;
     if (f.risk != http::Risk::none)
         cite += "; risk: " + std::string(http::risk_name(f.risk)) + ", " + std::string(http::risk_text(f.risk));

@@ -155,6 +155,15 @@ def test_req_files_are_probed_and_judged_by_their_rule(tmp):
     h.check(b"nope.req" in err, "named: %r" % err)
 
 
+def test_a_server_that_never_answers_cannot_be_judged(tmp):
+    with h.ScriptedServer([], close="hold", connections=4) as srv:
+        rc, out, err = h.run(["probe", "127.0.0.1:%d" % srv.port, "--idle-timeout", "1", "--only", "bare-lf"],
+                             timeout=30)
+    h.eq(rc, 28, "no answer to the valid GET: exit 28 (%r)" % err[-300:])
+    h.check(b"did not answer a valid GET (timeout)" in err, "says why: %r" % err[-300:])
+    h.eq(out, b"", "no grid of meaningless verdicts")
+
+
 def test_list_and_usage_errors(tmp):
     rc, out, err = h.run(["probe", "--list"])
     h.eq(rc, 0, "--list")
@@ -175,7 +184,7 @@ def test_list_and_usage_errors(tmp):
     port = h.free_port()
     rc, out, err = h.run(["probe", "127.0.0.1:%d" % port], timeout=30)
     h.eq(rc, 7, "nothing listening: exit 7 (%r)" % err[-300:])
-    h.check(b"cannot probe 127.0.0.1:%d" % port in err, "says so once: %r" % err[-300:])
+    h.check(b"cannot reach 127.0.0.1:%d" % port in err and b"nothing was sent" in err, "says so once: %r" % err[-300:])
     rc, out, err = h.run(["probe", "--help"])
     h.check(rc == 0 and b"servers you" in out and b"--only" in out, "help: %r" % out[-600:])
 

@@ -79,6 +79,15 @@ TEST_CASE("probe judge: answered, then closed instead of taking the next request
     CHECK(probe::answer_text(a) == "200,200");
 }
 
+TEST_CASE("probe judge: a close after answering is no refusal when the valid control was closed alike") {
+    Answer a = status(200);
+    a.next = AnswerKind::closed;
+    Answer base = status(200);
+    base.next = AnswerKind::closed;  // this server closes every connection after answering
+    CHECK(judge("chunked-bare-lf", a, base) == Verdict::fail);
+    CHECK(judge("chunked-bare-lf", status(400), base) == Verdict::pass);
+}
+
 TEST_CASE("probe judge: controls pass when accepted; no connection fails everything") {
     CHECK(judge("control-chunked", status(200)) == Verdict::pass);
     CHECK(judge("control-chunked", status(400)) == Verdict::warn);
