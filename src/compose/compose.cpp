@@ -8,6 +8,7 @@
 // Bounded: every byte an expansion writes is counted against the limits of
 // limits.hpp before it is appended, so memory never outgrows them.
 #include "compose/compose.hpp"
+#include "compose/text.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -49,6 +50,8 @@ std::string ComposeError::to_string() const {
 }
 
 namespace {
+
+using namespace compose_text;
 
 struct Line {
     std::string_view content;
@@ -94,45 +97,6 @@ private:
     std::string_view text_;
     std::vector<std::uint32_t> starts_;
 };
-
-bool is_ws(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view trim(std::string_view s) {
-    auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; };
-    while (!s.empty() && space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && space(s.back())) s.remove_suffix(1);
-    return s;
-}
-
-bool is_name_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-           c == '.';
-}
-
-bool is_name(std::string_view s) {
-    if (s.empty()) return false;
-    for (char c : s)
-        if (!is_name_char(c)) return false;
-    return true;
-}
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-        if (x != y) return false;
-    }
-    return true;
-}
 
 // Text from the file quoted in a message: control and non-ASCII bytes escaped,
 // long text cut.

@@ -4,6 +4,7 @@
 // Each translated line remembers the .http line it comes from, so that the
 // composer's messages and request lines point into the file the user wrote.
 #include "compose/http_file.hpp"
+#include "compose/text.hpp"
 
 #include <chrono>
 #include <ctime>
@@ -14,47 +15,7 @@ namespace rawhttp {
 
 namespace {
 
-bool ends_with_ci(std::string_view s, std::string_view suffix) {
-    if (s.size() < suffix.size()) return false;
-    for (std::size_t i = 0; i < suffix.size(); ++i) {
-        char c = s[s.size() - suffix.size() + i];
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        if (c != suffix[i]) return false;
-    }
-    return true;
-}
-
-bool ieq(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-        if (x != y) return false;
-    }
-    return true;
-}
-
-bool is_ws(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view trim(std::string_view s) {
-    auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; };
-    while (!s.empty() && space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && space(s.back())) s.remove_suffix(1);
-    return s;
-}
-
-bool is_name_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-           c == '.';
-}
-
-bool is_name(std::string_view s) {
-    if (s.empty()) return false;
-    for (char c : s)
-        if (!is_name_char(c)) return false;
-    return true;
-}
+using namespace compose_text;
 
 // Text quoted in a message: controls escaped, long text cut.
 std::string show(std::string_view s, std::size_t limit = 60) {
@@ -658,8 +619,8 @@ private:
         std::optional<std::string> host;
         std::string target = url;
         std::string_view u(url);
-        bool https = u.size() > 8 && ieq(u.substr(0, 8), "https://");
-        bool http = u.size() > 7 && ieq(u.substr(0, 7), "http://");
+        bool https = u.size() > 8 && iequals(u.substr(0, 8), "https://");
+        bool http = u.size() > 7 && iequals(u.substr(0, 7), "http://");
         if (https || http) {
             std::string_view rest = u.substr(https ? 8 : 7);
             std::size_t end = rest.find_first_of("/?#");
@@ -700,8 +661,8 @@ private:
             std::vector<Piece> hp;
             if (!expand(ln.content, 0, ln.number, hp)) return false;
             if (auto hn = header_name(ln.content)) {
-                if (ieq(*hn, "host")) has_host = true;
-                if (ieq(*hn, "content-length") || ieq(*hn, "transfer-encoding")) has_length = true;
+                if (iequals(*hn, "host")) has_host = true;
+                if (iequals(*hn, "content-length") || iequals(*hn, "transfer-encoding")) has_length = true;
             }
             head.emplace_back(to_req(hp), &ln);
         }

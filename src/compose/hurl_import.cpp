@@ -1,4 +1,5 @@
 #include "compose/hurl_import.hpp"
+#include "compose/text.hpp"
 
 #include "core/base64.hpp"
 
@@ -8,21 +9,13 @@ namespace rawhttp {
 
 namespace {
 
+using compose_text::ends_with_ci;
+
 std::string_view trim(std::string_view s) {
     auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
     while (!s.empty() && space(s.front())) s.remove_prefix(1);
     while (!s.empty() && space(s.back())) s.remove_suffix(1);
     return s;
-}
-
-bool ends_with_ci(std::string_view s, std::string_view suffix) {
-    if (s.size() < suffix.size()) return false;
-    for (std::size_t i = 0; i < suffix.size(); ++i) {
-        char c = s[s.size() - suffix.size() + i];
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        if (c != suffix[i]) return false;
-    }
-    return true;
 }
 
 // "HTTP 200", "HTTP/1.1 404", "HTTP/2 *", "HTTP *": a Hurl response section's first line.

@@ -1,4 +1,5 @@
 #include "compose/response_ref.hpp"
+#include "compose/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -8,22 +9,13 @@ namespace rawhttp {
 
 namespace {
 
+using namespace compose_text;
+
 struct Step {
     bool is_index = false;
     std::string key;
     long long index = 0;
 };
-
-bool ieq(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-        if (x != y) return false;
-    }
-    return true;
-}
 
 bool name_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
@@ -135,7 +127,7 @@ Result<std::string> resolve_response_ref(const ResponseRef& ref, const RefRespon
         case ResponseRef::Part::status: return std::to_string(response.status);
         case ResponseRef::Part::header:
             for (const auto& [name, value] : response.headers)
-                if (ieq(name, ref.header)) return value;
+                if (iequals(name, ref.header)) return value;
             return make_error(ErrorKind::template_, "the response has no '" + ref.header + "' header");
         case ResponseRef::Part::body: break;
     }

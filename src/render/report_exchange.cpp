@@ -20,17 +20,6 @@ std::string fmt_ms(double ms) {
     return b;
 }
 
-std::vector<std::string_view> lines_of(std::string_view bytes) {
-    std::vector<std::string_view> lines;
-    while (!bytes.empty()) {
-        const std::size_t nl = bytes.find('\n');
-        const std::size_t len = nl == std::string_view::npos ? bytes.size() : nl + 1;
-        lines.push_back(bytes.substr(0, len));
-        bytes.remove_prefix(len);
-    }
-    return lines;
-}
-
 std::string_view without_eol(std::string_view line) {
     while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
     return line;
@@ -63,7 +52,7 @@ std::vector<std::string> request_meanings(std::string_view bytes, std::size_t he
     std::vector<std::string> out;
     std::size_t at = 0, field = 0;
     bool in_body = false, body_named = false;
-    for (std::string_view line : lines_of(bytes)) {
+    for (std::string_view line : split_lines(bytes)) {
         const std::string_view text = without_eol(line);
         if (in_body || at >= head_bytes) {
             out.push_back(body_named ? "" : "body (" + std::to_string(bytes.size() - at) + " bytes)");
@@ -96,7 +85,7 @@ std::vector<std::string> response_meanings(std::string_view raw, const client::R
     auto add_head = [&](std::size_t size, const std::vector<std::string>& meanings) {
         std::size_t k = 0;
         const std::size_t end = at + size;
-        for (std::string_view line : lines_of(raw.substr(std::min(at, raw.size()), size))) {
+        for (std::string_view line : split_lines(raw.substr(std::min(at, raw.size()), size))) {
             out.push_back(k < meanings.size() ? meanings[k] : "");
             ++k;
             at += line.size();
@@ -119,7 +108,7 @@ std::vector<std::string> response_meanings(std::string_view raw, const client::R
         return out;
     }
     bool first = true;
-    for ([[maybe_unused]] std::string_view line : lines_of(body)) {
+    for ([[maybe_unused]] std::string_view line : split_lines(body)) {
         out.push_back(first ? "body (" + std::to_string(r.body_bytes) + " bytes decoded)" : "");
         first = false;
     }
@@ -132,7 +121,7 @@ std::vector<std::string> chunked_meanings(std::string_view body) {
     std::vector<std::string> out;
     enum class At { size, data, trailer, done } at = At::size;
     std::uint64_t left = 0;  // bytes of data and its CR LF still to come
-    for (std::string_view line : lines_of(body)) {
+    for (std::string_view line : split_lines(body)) {
         std::string meaning;
         switch (at) {
             case At::size: {
@@ -211,7 +200,7 @@ ReportExchange report_exchange(const ExchangeReportInput& in) {
     const client::ExchangeResult& ex = *in.exchange;
     ReportExchange out;
     std::string line;
-    if (ex.request) line = ascii_escaped(without_eol(lines_of(ex.request->bytes).empty() ? "" : lines_of(ex.request->bytes)[0]));
+    if (ex.request) line = ascii_escaped(without_eol(split_lines(ex.request->bytes).empty() ? "" : split_lines(ex.request->bytes)[0]));
     out.title = "request " + std::to_string(ex.index + 1) +
                 (in.exchange_count > 1 ? " of " + std::to_string(in.exchange_count) : std::string()) + ": " +
                 cut_label(line, 60);

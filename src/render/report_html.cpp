@@ -87,17 +87,6 @@ std::string num(double v) {
     return b;
 }
 
-std::vector<std::string_view> split_lines(std::string_view bytes) {
-    std::vector<std::string_view> lines;
-    while (!bytes.empty()) {
-        const std::size_t nl = bytes.find('\n');
-        const std::size_t len = nl == std::string_view::npos ? bytes.size() : nl + 1;
-        lines.push_back(bytes.substr(0, len));
-        bytes.remove_prefix(len);
-    }
-    return lines;
-}
-
 // The waterfall: each phase a bar on a common scale of milliseconds.
 std::string waterfall_svg(const ReportExchange& ex) {
     constexpr int kLeft = 180, kBar = 430, kRow = 22;
@@ -241,6 +230,17 @@ std::vector<ReportDiagram> report_diagrams(const Conversation& conv, std::size_t
         out.push_back(std::move(d));
     }
     return out;
+}
+
+std::vector<std::string_view> split_lines(std::string_view bytes) {
+    std::vector<std::string_view> lines;
+    while (!bytes.empty()) {
+        const std::size_t nl = bytes.find('\n');
+        const std::size_t len = nl == std::string_view::npos ? bytes.size() : nl + 1;
+        lines.push_back(bytes.substr(0, len));
+        bytes.remove_prefix(len);
+    }
+    return lines;
 }
 
 }  // namespace rawhttp::render

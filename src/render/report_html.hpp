@@ -77,4 +77,7 @@ std::string report_html(const ReportPage& page);
 // that no diagram grows past about `max_body_arrows` body arrows.
 std::vector<ReportDiagram> report_diagrams(const Conversation& conv, std::size_t max_body_arrows = 64);
 
+// The lines of `bytes`, each with its LF (the last one may have none).
+std::vector<std::string_view> split_lines(std::string_view bytes);
+
 }  // namespace rawhttp::render
