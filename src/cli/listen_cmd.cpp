@@ -457,17 +457,9 @@ int ListenCmd::run() {
         return 2;
     }
     opts.max_capture = kKeepPerClient;
-    auto listener = net::listen_on(hp->host, *hp->port, kBacklog);
-    if (!listener) {
-        print_error("listen: " + listener.error().message);
-        return exit_code(listener.error().kind) == 2 ? 2 : 7;
-    }
-    // Before the port file: whoever reads it may signal at once.
-    install_stop_signals();
-    if (!port_file.empty() && !write_port_file(port_file, listener->port, "listen")) {
-        ::close(listener->fd);
-        return 2;
-    }
+    int start_code = 0;
+    auto listener = start_listening(hp->host, *hp->port, kBacklog, port_file, "listen", start_code);
+    if (!listener) return start_code;
 
     if (chat) {
         int rc = run_chat(*listener, deadline);

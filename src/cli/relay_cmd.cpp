@@ -386,17 +386,9 @@ int RelayCmd::run() {
             return 2;
         }
     }
-    auto listener = net::listen_on(hp->host, *hp->port, 256);
-    if (!listener) {
-        print_error("relay: " + listener.error().message);
-        return exit_code(listener.error().kind) == 2 ? 2 : 7;
-    }
-    // Before the port file: whoever reads it may signal at once.
-    install_stop_signals();
-    if (!port_file.empty() && !write_port_file(port_file, listener->port, "relay")) {
-        ::close(listener->fd);
-        return 2;
-    }
+    int start_code = 0;
+    auto listener = start_listening(hp->host, *hp->port, 256, port_file, "relay", start_code);
+    if (!listener) return start_code;
     std::signal(SIGPIPE, SIG_IGN);
     if (as_proxy)
         std::cerr << "rawhttp relay: a forward proxy on " << listener->address << " (try: http_proxy=http://"

@@ -53,18 +53,10 @@ struct ServeCmd {
                 return 2;
             }
         }
-        auto listener = net::listen_on(hp->host, *hp->port);
-        if (!listener) {
-            print_error(listener.error().message);
-            return exit_code(listener.error().kind) == 2 ? 2 : 7;
-        }
+        int start_code = 0;
+        auto listener = start_listening(hp->host, *hp->port, 1024, port_file, "serve", start_code);
+        if (!listener) return start_code;
         std::string address = listener->address;
-        // Before the port file: whoever reads it may signal at once.
-        install_stop_signals();
-        if (!port_file.empty() && !write_port_file(port_file, listener->port, "serve")) {
-            ::close(listener->fd);
-            return 2;
-        }
         std::cerr << "rawhttp serve: listening on http://" << address << "/  (pages: / /echo /status/N /bytes/N "
                   << "/chunked/N /slow/N /redirect; Ctrl-C stops)\n";
         server::ServeOptions opts;

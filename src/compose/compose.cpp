@@ -98,32 +98,6 @@ private:
     std::vector<std::uint32_t> starts_;
 };
 
-// Text from the file quoted in a message: control and non-ASCII bytes escaped,
-// long text cut.
-std::string show(std::string_view s, std::size_t limit = 60) {
-    static const char digits[] = "0123456789abcdef";
-    std::string out;
-    std::size_t n = 0;
-    for (char ch : s) {
-        if (n++ == limit) {
-            out += "...";
-            break;
-        }
-        auto c = static_cast<unsigned char>(ch);
-        if (c == '\r') out += "\\r";
-        else if (c == '\n') out += "\\n";
-        else if (c == '\t') out += "\\t";
-        else if (c < 0x20 || c >= 0x7f) {
-            out += "\\x";
-            out += digits[c >> 4];
-            out += digits[c & 15];
-        } else {
-            out += ch;
-        }
-    }
-    return out;
-}
-
 std::optional<std::string> default_getenv(const std::string& name) {
     const char* v = std::getenv(name.c_str());
     if (!v) return std::nullopt;

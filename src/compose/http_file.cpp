@@ -17,27 +17,8 @@ namespace {
 
 using namespace compose_text;
 
-// Text quoted in a message: controls escaped, long text cut.
-std::string show(std::string_view s, std::size_t limit = 60) {
-    static const char digits[] = "0123456789abcdef";
-    std::string out;
-    std::size_t n = 0;
-    for (char ch : s) {
-        if (n++ == limit) {
-            out += "...";
-            break;
-        }
-        auto c = static_cast<unsigned char>(ch);
-        if (c < 0x20 || c == 0x7f) {
-            out += "\\x";
-            out += digits[c >> 4];
-            out += digits[c & 15];
-        } else {
-            out += ch;
-        }
-    }
-    return out;
-}
+// .http files are UTF-8 text: quoted in messages as they are, controls escaped.
+std::string show_text(std::string_view s, std::size_t limit = 60) { return show(s, limit, true); }
 
 // A value written into the .req text so that the composer sends exactly its
 // bytes: as it is when it holds no brace and no control byte, else as hex.
@@ -418,8 +399,8 @@ private:
         auto it = names_->find(ref->name);
         if (it == names_->end())
             return fail(line, col,
-                        "{{" + show(inner) + "}} names a request '" + show(ref->name) +
-                            "', and no request has '# @name " + show(ref->name) + "' (write it in the comment lines above the request line)");
+                        "{{" + show_text(inner) + "}} names a request '" + show_text(ref->name) +
+                            "', and no request has '# @name " + show_text(ref->name) + "' (write it in the comment lines above the request line)");
         RefUse use{*ref, line, it->second, std::nullopt, false};
         if (http_.fill_request && it->second < *http_.fill_request && http_.lookup) {
             auto v = http_.lookup(*ref, it->second);
@@ -440,13 +421,13 @@ private:
     bool system_variable(std::string_view inner, std::size_t line, std::size_t col, std::string& v) {
         std::vector<std::string_view> w = words(inner);
         std::string_view name = w[0];
-        auto bad = [&](std::string why) { return fail(line, col, "{{" + show(inner) + "}}: " + why); };
+        auto bad = [&](std::string why) { return fail(line, col, "{{" + show_text(inner) + "}}: " + why); };
         auto time_with_offset = [&](std::size_t from, std::int64_t& ms) {
             ms = now_ms();
             if (w.size() == from) return true;
             if (w.size() != from + 2) return bad("an offset is written 'N unit', as in {{$timestamp -1 d}}");
             auto t = add_offset(ms, w[from], w[from + 1]);
-            if (!t) return bad("'" + show(std::string(w[from])) + " " + show(std::string(w[from + 1])) +
+            if (!t) return bad("'" + show_text(std::string(w[from])) + " " + show_text(std::string(w[from + 1])) +
                                "' is not an offset: a whole number and one of y M w d h m s ms");
             ms = *t;
             return true;
@@ -506,7 +487,7 @@ private:
             if (!time_with_offset(2, ms)) return false;
             if (w[1] == "rfc1123") v = rfc1123(ms);
             else if (w[1] == "iso8601") v = iso8601(ms);
-            else return bad("rawhttp writes the formats iso8601 and rfc1123, not " + show(std::string(w[1])));
+            else return bad("rawhttp writes the formats iso8601 and rfc1123, not " + show_text(std::string(w[1])));
             if (name == "$localDatetime" && w[1] == "iso8601") {
                 // Local time with its offset from UTC, as the editors write it.
                 std::time_t t = static_cast<std::time_t>(ms / 1000);
@@ -529,7 +510,7 @@ private:
                 const char* e = std::getenv(std::string(w[1]).c_str());
                 if (e) got = std::string(e);
             }
-            if (!got) return bad("the environment variable '" + show(std::string(w[1])) + "' is not set: export it");
+            if (!got) return bad("the environment variable '" + show_text(std::string(w[1])) + "' is not set: export it");
             v = *got;
             return true;
         }
@@ -538,7 +519,7 @@ private:
             if (!load_dotenv(line, col)) return false;
             auto it = dotenv_->find(std::string(w[1]));
             if (it == dotenv_->end())
-                return bad("'" + show(std::string(w[1])) + "' is not in the .env file next to the .http file");
+                return bad("'" + show_text(std::string(w[1])) + "' is not in the .env file next to the .http file");
             v = it->second;
             return true;
         }
@@ -551,7 +532,7 @@ private:
         std::string path = opt_.base_dir.empty() || opt_.base_dir == "." ? ".env" : opt_.base_dir + "/.env";
         FileRead got = opt_.read_file ? opt_.read_file(path, 64 * 1024) : read_regular_file(path, 64 * 1024);
         if (got.failure != ReadFailure::none)
-            return fail(line, col, "{{$dotenv}} reads '" + show(path, 200) + "', which " +
+            return fail(line, col, "{{$dotenv}} reads '" + show_text(path, 200) + "', which " +
                                        (got.why.empty() ? std::string("cannot be read") : got.why));
         dotenv_.emplace();
         for (const SrcLine& l : split_lines(got.bytes)) {
@@ -614,7 +595,7 @@ private:
             if (w.size() == 3) version = std::string(w[2]);
         } else {
             return fail(rl.number, 1, "a request line is METHOD URL [HTTP/1.1]; this one has " +
-                                          std::to_string(w.size()) + " words: '" + show(line) + "'");
+                                          std::to_string(w.size()) + " words: '" + show_text(line) + "'");
         }
         std::optional<std::string> host;
         std::string target = url;
@@ -626,14 +607,14 @@ private:
             std::size_t end = rest.find_first_of("/?#");
             std::string_view authority = rest.substr(0, end);
             if (std::size_t at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
-            if (authority.empty()) return fail(rl.number, 1, "the URL '" + show(url) + "' names no host");
+            if (authority.empty()) return fail(rl.number, 1, "the URL '" + show_text(url) + "' names no host");
             std::string_view path = end == std::string_view::npos ? std::string_view("/") : rest.substr(end);
             if (std::size_t hash = path.find('#'); hash != std::string_view::npos) path = path.substr(0, hash);
             target = path.empty() || path.front() == '?' ? "/" + std::string(path) : std::string(path);
             host = std::string(authority);
             info.tls = https;
-            my_notes.push_back("the URL " + shown_unfilled(show(url, 200)) + " is sent as the target " +
-                               shown_unfilled(show(target, 200)) + ", with Host: " + show(*host) +
+            my_notes.push_back("the URL " + shown_unfilled(show_text(url, 200)) + " is sent as the target " +
+                               shown_unfilled(show_text(target, 200)) + ", with Host: " + show_text(*host) +
                                (https ? ", over TLS (https)" : " (http, no TLS)"));
         }
         if (version.empty()) {
@@ -700,7 +681,7 @@ private:
                     FileRead got = opt_.read_file ? opt_.read_file(full, opt_.limits.included_file_bytes)
                                                   : read_regular_file(full, opt_.limits.included_file_bytes);
                     if (got.failure != ReadFailure::none)
-                        return fail(ln.number, 1, "cannot read '" + show(full, 200) + "' for '<@': it " +
+                        return fail(ln.number, 1, "cannot read '" + show_text(full, 200) + "' for '<@': it " +
                                                       (got.why.empty() ? std::string("cannot be read") : got.why));
                     std::vector<Piece> fp;
                     if (!expand(got.bytes, 0, ln.number, fp, true)) return false;
@@ -723,7 +704,7 @@ private:
         // A "### text" line may be meant as part of the body (a Markdown heading): say where it cut.
         if (i < n && is_separator(lines_[i].content) && !body.empty() && !trim(lines_[i].content.substr(3)).empty()) {
             std::string_view sep = trim(lines_[i].content);
-            my_notes.push_back("line " + std::to_string(lines_[i].number) + ": '" + show(sep) +
+            my_notes.push_back("line " + std::to_string(lines_[i].number) + ": '" + show_text(sep) +
                                "' ends this request's body: the editors start the next request there");
         }
         refs_out_ = nullptr;
@@ -733,13 +714,13 @@ private:
         for (auto& r : refs) {
             if (r.request >= current_)
                 return fail(r.line, 1,
-                            "{{" + show(r.ref.text) + "}} refers to '" + show(r.ref.name) + "', request " +
+                            "{{" + show_text(r.ref.text) + "}} refers to '" + show_text(r.ref.name) + "', request " +
                                 std::to_string(r.request + 1) + (r.request == current_ ? " (this one)" : "") +
                                 ", which is not sent before this one: a reference is filled from an earlier response");
             if (http_.fill_request && *http_.fill_request == current_ && !r.filled)
                 return fail(r.line, 1,
-                            "{{" + show(r.ref.text) + "}} cannot be filled from the response to request " +
-                                std::to_string(r.request + 1) + " '" + show(r.ref.name) + "': " +
+                            "{{" + show_text(r.ref.text) + "}} cannot be filled from the response to request " +
+                                std::to_string(r.request + 1) + " '" + show_text(r.ref.name) + "': " +
                                 (r.fail ? *r.fail : std::string("that request has no response")) +
                                 "; this request was not sent");
             bool seen = false;

@@ -2,6 +2,7 @@
 // import, response references) share. Internal to src/compose.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace rawhttp::compose_text {
@@ -49,6 +50,33 @@ inline bool iequals(std::string_view a, std::string_view b) {
 // Whether `s` ends with `suffix` (given in lowercase), ignoring ASCII case.
 inline bool ends_with_ci(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
+}
+
+// Text from a file quoted in a message: CR, LF, TAB and other control bytes
+// escaped (and bytes past ASCII too, unless `keep_non_ascii`: UTF-8 text of
+// an editor's file), cut after `limit` bytes.
+inline std::string show(std::string_view s, std::size_t limit = 60, bool keep_non_ascii = false) {
+    static const char digits[] = "0123456789abcdef";
+    std::string out;
+    std::size_t n = 0;
+    for (char ch : s) {
+        if (n++ == limit) {
+            out += "...";
+            break;
+        }
+        auto c = static_cast<unsigned char>(ch);
+        if (c == '\r') out += "\\r";
+        else if (c == '\n') out += "\\n";
+        else if (c == '\t') out += "\\t";
+        else if (c < 0x20 || c == 0x7f || (c >= 0x80 && !keep_non_ascii)) {
+            out += "\\x";
+            out += digits[c >> 4];
+            out += digits[c & 15];
+        } else {
+            out += ch;
+        }
+    }
+    return out;
 }
 
 }  // namespace rawhttp::compose_text
