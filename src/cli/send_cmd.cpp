@@ -298,7 +298,7 @@ private:
     }
 
     static bool only_body(const render::Sections& s) {
-        return s.body && !s.request && !s.connection && !s.raw && !s.parsed && !s.timing && !s.timeline;
+        return s.body && !s.request && !s.connection && !s.raw && !s.parsed && !s.timing && !s.timeline && !s.findings;
     }
 
     render::ExchangeCapture& cap(const client::ExchangeResult& ex) {

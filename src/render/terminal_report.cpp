@@ -510,6 +510,17 @@ std::string ExchangeView::end(const client::ExchangeResult& ex, const ExchangeEn
         out += heading("raw response (0 bytes received)", s) + "\n";
     }
 
+    if (streams_body() && st.body_heading) {
+        // The live body ends before what was received is summed up.
+        if (!st.body_ends_line) out += "\n";
+        std::string total = plural(cap.body_total, "byte");
+        if (cap.body_total > st.body_shown)
+            total += ", the last " + std::to_string(cap.body_total - st.body_shown) +
+                     " not shown (use -o FILE for the whole body)";
+        out += dim("(" + total + ")", s) + "\n\n";
+        st.body_heading = false;
+    }
+
     if (sec.parsed && ex.response) {
         const auto& r = *ex.response;
         if (!r.head_complete) {
@@ -569,14 +580,7 @@ std::string ExchangeView::end(const client::ExchangeResult& ex, const ExchangeEn
         out += "\n";
     }
 
-    if (streams_body() && st.body_heading) {
-        if (!st.body_ends_line) out += "\n";
-        std::string total = plural(cap.body_total, "byte");
-        if (cap.body_total > st.body_shown)
-            total += ", the last " + std::to_string(cap.body_total - st.body_shown) +
-                     " not shown (use -o FILE for the whole body)";
-        out += dim("(" + total + ")", s) + "\n\n";
-    } else if (sec.body && !streams_body() && ex.response && cap.body_total > 0) {
+    if (sec.body && !streams_body() && ex.response && cap.body_total > 0) {
         out += heading("body (" + plural(cap.body_total, "byte") + ")", s);
         if (o_.hex) out += hexdump(cap.body);
         else out += o_.escape_body ? escape_body_text(cap.body, s) : cap.body;
