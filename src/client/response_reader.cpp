@@ -176,6 +176,10 @@ std::optional<Error> ResponseReader::finish() {
     if (ex_.response) ex_.response->complete = false;
     const std::uint64_t seen = reader_.consumed();
     if (seen == 0) return make_error(ErrorKind::empty_reply, "the server closed the connection without sending anything");
+    if (!reader_.head_complete() && !partial_.interim.empty() && reader_.raw_head().empty())
+        return make_error(ErrorKind::partial, "the server closed the connection after " + std::to_string(seen) +
+                                                    " bytes: an interim " + std::to_string(partial_.interim.back().status) +
+                                                    " response, and no final response after it");
     if (!reader_.head_complete())
         return make_error(ErrorKind::partial, "the server closed the connection after " + std::to_string(seen) +
                                                     " bytes, before the response head ended (no empty line)");
