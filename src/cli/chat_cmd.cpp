@@ -43,10 +43,6 @@ struct ChatCmd {
 
     int run() {
         long long cto = seconds_to_ms(connect_timeout), mt = seconds_to_ms(max_time);
-        if (cto < 0 || mt < 0) {
-            print_error("chat: --connect-timeout and --max-time take a number of seconds (0 or more)");
-            return 2;
-        }
         if (port < 1 || port > 65535) {
             print_error("chat: PORT must be 1-65535, not " + std::to_string(port));
             return 2;
@@ -148,8 +144,8 @@ void add_chat_command(CLI::App& app, int& exit_code) {
     auto* tls = sub->add_flag("--tls", cmd->tls, "speak TLS on the connection, as ncat --ssl (SNI and the certificate name: HOST)");
     sub->add_flag("-k,--insecure", cmd->insecure, "TLS: do not verify the server's certificate and name")->needs(tls);
     sub->add_option("--cacert", cmd->cacert, "TLS: trust the CA certificates in this PEM file")->check(ca_file())->needs(tls);
-    sub->add_option("--connect-timeout", cmd->connect_timeout, "seconds allowed for connecting (default 10)");
-    sub->add_option("--max-time", cmd->max_time, "seconds for the whole conversation, then exit 28 (default: no limit)");
+    sub->add_option("--connect-timeout", cmd->connect_timeout, "seconds allowed for connecting (default 10)")->check(seconds_value());
+    sub->add_option("--max-time", cmd->max_time, "seconds for the whole conversation, then exit 28 (default: no limit)")->check(seconds_value());
     sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });
 }
 

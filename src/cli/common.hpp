@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdlib>
 #include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
@@ -12,6 +13,7 @@
 #include "compare/curl_command.hpp"
 #include "compose/compose.hpp"
 #include "compose/http_file.hpp"
+
 #include "core/error.hpp"
 #include "lint/lint.hpp"
 
@@ -21,6 +23,22 @@ namespace rawhttp::cli {
 inline CLI::Validator non_empty() {
     return CLI::Validator(
         [](std::string& s) { return s.empty() ? std::string("the value is empty") : std::string(); }, "");
+}
+
+// A duration in seconds, the one check of every timeout option: a decimal
+// number, 0 or more (or, `above_zero`, more than 0), at most 10^7 (115 days).
+inline CLI::Validator seconds_value(bool above_zero = false) {
+    return CLI::Validator(
+        [above_zero](std::string& s) {
+            char* end = nullptr;
+            const double v = s.empty() ? -1 : std::strtod(s.c_str(), &end);
+            const bool number = !s.empty() && end && *end == '\0' && v == v;  // v == v: not NaN
+            if (!number || v < 0 || v > 1e7 || (above_zero && v == 0))
+                return "'" + s + "' is not a number of seconds " + (above_zero ? "above 0" : "of 0 or more") +
+                       " (such as 2 or 0.5)";
+            return std::string();
+        },
+        "SECONDS");
 }
 
 // A count or a size: digits only ("-1" would wrap around to a huge unsigned value).

@@ -32,10 +32,6 @@ struct CompareCmd {
         if (!in.resolve(json)) return 2;
         in.keep_curl_headers = curl_headers;
         long long cto = seconds_to_ms(connect_timeout), mt = seconds_to_ms(max_time), idle = seconds_to_ms(idle_timeout);
-        if (cto < 0 || mt < 0 || idle < 0) {
-            print_error("--connect-timeout, --max-time and --idle-timeout take a number of seconds (0 or more)");
-            return 2;
-        }
         auto reqs = compose_file(in);
         if (!reqs) {
             print_error(reqs.error().message);
@@ -153,10 +149,10 @@ void add_compare_command(CLI::App& app, int& exit_code) {
                     "also write FILE.html: one self-contained page with the two sides in two columns (sequence "
                     "diagram, timing waterfall, request and response line by line, findings)")
         ->check(non_empty());
-    sub->add_option("--connect-timeout", cmd->connect_timeout, "seconds allowed for each connection attempt (default 10)");
-    sub->add_option("--max-time", cmd->max_time, "seconds allowed for each side's whole run (default: no limit)");
+    sub->add_option("--connect-timeout", cmd->connect_timeout, "seconds allowed for each connection attempt (default 10)")->check(seconds_value());
+    sub->add_option("--max-time", cmd->max_time, "seconds allowed for each side's whole run (default: no limit)")->check(seconds_value());
     sub->add_option("--idle-timeout", cmd->idle_timeout,
-                    "seconds to wait for the next byte before giving up (default 30; 0: no limit)");
+                    "seconds to wait for the next byte before giving up (default 30; 0: no limit)")->check(seconds_value());
     sub->add_flag("-k,--insecure", cmd->insecure, "TLS: do not verify the server's certificate and name");
     sub->add_option("--cacert", cmd->cacert, "TLS: trust the CA certificates in this PEM file")->check(ca_file());
     sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });

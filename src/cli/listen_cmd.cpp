@@ -405,10 +405,6 @@ int ListenCmd::run() {
         return 2;
     }
     long long idle = seconds_to_ms(idle_timeout), mt = seconds_to_ms(max_time), lg = seconds_to_ms(linger);
-    if (idle < 0 || mt < 0 || lg < 0) {
-        print_error("listen: --idle-timeout, --max-time and --linger take a number of seconds (0 or more)");
-        return 2;
-    }
     server::ListenOptions opts;
     if (respond == "ok") {
         opts.respond = server::RespondMode::ok;
@@ -726,9 +722,9 @@ void add_listen_command(CLI::App& app, int& exit_code) {
     sub->add_option("--port-file", cmd->port_file, "write the port it listens on to this file (handy with port 0)")
         ->check(non_empty());
     sub->add_option("--idle-timeout", cmd->idle_timeout,
-                    "seconds of silence after which an incomplete request is taken as ended (default 30; 0: wait)");
-    sub->add_option("--linger", cmd->linger, "seconds to wait for the client to close after the response (default 2)");
-    sub->add_option("--max-time", cmd->max_time, "seconds for the whole run, then exit 28 (default: no limit)");
+                    "seconds of silence after which an incomplete request is taken as ended (default 30; 0: wait)")->check(seconds_value());
+    sub->add_option("--linger", cmd->linger, "seconds to wait for the client to close after the response (default 2)")->check(seconds_value());
+    sub->add_option("--max-time", cmd->max_time, "seconds for the whole run, then exit 28 (default: no limit)")->check(seconds_value());
     sub->add_option("--max-clients", cmd->max_clients,
                     "clients served at once (default 64); more wait in the kernel's queue until one ends");
     // What only one mode uses is refused in the other, rather than silently ignored.

@@ -142,10 +142,6 @@ struct ProbeCmd {
             return 2;
         }
         long long idle = seconds_to_ms(idle_timeout), cto = seconds_to_ms(connect_timeout);
-        if (idle <= 0 || cto <= 0) {
-            print_error("probe: --idle-timeout and --connect-timeout take a number of seconds above 0");
-            return 2;
-        }
         if (parallel < 1 || parallel > 64) {
             print_error("probe: --parallel takes a number from 1 to 64");
             return 2;
@@ -318,8 +314,8 @@ void add_probe_command(CLI::App& app, int& exit_code) {
     sub->add_flag("-k,--insecure", cmd->insecure, "TLS: do not verify the server's certificate and name");
     sub->add_option("--cacert", cmd->cacert, "TLS: trust the CA certificates in this PEM file")->check(ca_file());
     sub->add_option("--idle-timeout", cmd->idle_timeout,
-                    "seconds each test waits for an answer; a server still silent then 'waited' (default 5)");
-    sub->add_option("--connect-timeout", cmd->connect_timeout, "seconds allowed for each connection (default 5)");
+                    "seconds each test waits for an answer; a server still silent then 'waited' (default 5)")->check(seconds_value(true));
+    sub->add_option("--connect-timeout", cmd->connect_timeout, "seconds allowed for each connection (default 5)")->check(seconds_value(true));
     sub->add_option("--parallel", cmd->parallel, "tests in flight at once, each on its own connection (default 8)");
     sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });
 }

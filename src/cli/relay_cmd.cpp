@@ -347,10 +347,6 @@ int RelayCmd::run() {
         return 2;
     }
     long long idle = seconds_to_ms(idle_timeout), ct = seconds_to_ms(connect_timeout), mt = seconds_to_ms(max_time);
-    if (idle <= 0 || ct <= 0 || mt < 0) {
-        print_error("relay: --idle-timeout and --connect-timeout take seconds above 0, --max-time 0 or more");
-        return 2;
-    }
     if (max_clients < 1) {
         print_error("relay: --max-clients takes a number of clients, 1 or more");
         return 2;
@@ -469,9 +465,9 @@ void add_relay_command(CLI::App& app, int& exit_code) {
     sub->add_option("--port-file", cmd->port_file, "write the port it listens on to this file (handy with port 0)")
         ->check(non_empty());
     sub->add_option("--idle-timeout", cmd->idle_timeout,
-                    "seconds any read or write may wait, and of silence both ways before a connection ends (default 30)");
-    sub->add_option("--connect-timeout", cmd->connect_timeout, "seconds to connect to the upstream (default 10)");
-    sub->add_option("--max-time", cmd->max_time, "seconds for the whole run, then exit 28 (default: no limit)");
+                    "seconds any read or write may wait, and of silence both ways before a connection ends (default 30)")->check(seconds_value(true));
+    sub->add_option("--connect-timeout", cmd->connect_timeout, "seconds to connect to the upstream (default 10)")->check(seconds_value(true));
+    sub->add_option("--max-time", cmd->max_time, "seconds for the whole run, then exit 28 (default: no limit)")->check(seconds_value());
     sub->add_option("--max-clients", cmd->max_clients,
                     "client connections relayed at once (default 128); more wait in the kernel's queue");
     sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });

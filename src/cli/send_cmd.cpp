@@ -351,11 +351,6 @@ int SendCmd::run() {
 
     long long cto = seconds_to_ms(connect_timeout), mt = seconds_to_ms(max_time), idle = seconds_to_ms(idle_timeout),
               ht = seconds_to_ms(head_timeout), e100 = seconds_to_ms(expect100_timeout), uw = seconds_to_ms(upgrade_wait);
-    if (cto < 0 || mt < 0 || idle < 0 || ht < 0 || e100 < 0 || uw < 0) {
-        print_error("--connect-timeout, --max-time, --idle-timeout, --head-timeout, --expect100-timeout and "
-                    "--upgrade-wait take a number of seconds (0 or more)");
-        return 2;
-    }
 
     if (via != "curl" && (curl_default || (curl_headers && !in.is_url()))) {
         print_error("--curl-default goes with --via curl, and --curl-headers with --via curl or a URL");
@@ -628,16 +623,16 @@ void add_send_command(CLI::App& app, int& exit_code) {
                   "no progress line for a body that takes a while (it is shown only when stderr is a terminal, never with --json)");
     sub->add_option("--expect100-timeout", cmd->expect100_timeout,
                     "with Expect: 100-continue, seconds to wait for 100 Continue (or a final status) before sending the "
-                    "body anyway (default 1; 0: send it at once)");
+                    "body anyway (default 1; 0: send it at once)")->check(seconds_value());
     sub->add_option("--upgrade-wait", cmd->upgrade_wait,
                     "after 101 Switching Protocols, seconds of silence that end the reading of what the server sends "
-                    "in the new protocol (default 1)");
-    sub->add_option("--connect-timeout", cmd->connect_timeout, "seconds allowed for each connection attempt (default 10)");
-    sub->add_option("--max-time", cmd->max_time, "seconds allowed for the whole run (default: no limit)");
+                    "in the new protocol (default 1)")->check(seconds_value());
+    sub->add_option("--connect-timeout", cmd->connect_timeout, "seconds allowed for each connection attempt (default 10)")->check(seconds_value());
+    sub->add_option("--max-time", cmd->max_time, "seconds allowed for the whole run (default: no limit)")->check(seconds_value());
     sub->add_option("--idle-timeout", cmd->idle_timeout,
-                    "seconds to wait for the next byte before giving up (default 30; 0: no limit)");
+                    "seconds to wait for the next byte before giving up (default 30; 0: no limit)")->check(seconds_value());
     sub->add_option("--head-timeout", cmd->head_timeout,
-                    "seconds a response head may take to arrive whole, however steadily it drips (default 30; 0: no limit)");
+                    "seconds a response head may take to arrive whole, however steadily it drips (default 30; 0: no limit)")->check(seconds_value());
     sub->add_option("--max-headers", cmd->max_headers, "most header fields accepted in a response head (default 1000)")
         ->check(whole_number());
     sub->add_flag("-k,--insecure", cmd->insecure, "TLS: do not verify the server's certificate and name");

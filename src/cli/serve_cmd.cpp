@@ -46,13 +46,6 @@ struct ServeCmd {
         long long idle = seconds_to_ms(idle_timeout);
         long long head = seconds_to_ms(head_timeout);
         long long body = seconds_to_ms(body_timeout);
-        for (auto [value, name] : {std::pair{idle, "--idle-timeout"}, std::pair{head, "--head-timeout"},
-                                   std::pair{body, "--body-timeout"}}) {
-            if (value <= 0) {
-                print_error(std::string("serve: ") + name + " takes a number of seconds above 0");
-                return 2;
-            }
-        }
         int start_code = 0;
         auto listener = start_listening(hp->host, *hp->port, 1024, port_file, "serve", start_code);
         if (!listener) return start_code;
@@ -97,13 +90,13 @@ void add_serve_command(CLI::App& app, int& exit_code) {
         "  rawhttp serve 8080 --head-timeout 2 --max-connections 500 --max-per-client 50");
     sub->add_option("WHERE", cmd->where, "[HOST:]PORT to listen on (default 127.0.0.1:8080; port 0 = any free port)");
     sub->add_option("--idle-timeout", cmd->idle_timeout,
-                    "seconds a client may pause mid-request before 408 Request Timeout (default 10)");
+                    "seconds a client may pause mid-request before 408 Request Timeout (default 10)")->check(seconds_value(true));
     sub->add_option("--head-timeout", cmd->head_timeout,
                     "seconds a whole request head may take from its first byte, however steady, "
-                    "before 408 (default 30)");
+                    "before 408 (default 30)")->check(seconds_value(true));
     sub->add_option("--body-timeout", cmd->body_timeout,
                     "seconds a request body may take, plus one per --min-body-rate bytes received, "
-                    "before 408 (default 30)");
+                    "before 408 (default 30)")->check(seconds_value(true));
     sub->add_option("--min-body-rate", cmd->min_body_rate,
                     "bytes per second a body must keep up after --body-timeout; 0: no body deadline "
                     "(default 1024)");
