@@ -161,8 +161,9 @@ void MessageReader::judge_head(bool complete) {
         framing_ = request_framing(head_, v);
     } else if (!interim) {
         framing_ = response_framing(head_, method_, v);
-        check_response_head(head_, method_, &framing_, v);
-    } else {
+        // The server's own mistakes are judged on a head that could be read.
+        if (!first_error(v, opt_.kind, opt_.strict)) check_response_head(head_, method_, &framing_, v);
+    } else if (!first_error(v, opt_.kind, opt_.strict)) {
         check_response_head(head_, method_, nullptr, v);
     }
     add(std::move(v), head_base_);

@@ -774,3 +774,16 @@ TEST_CASE("keeps_alive and list_has_token") {
     CHECK(keeps_alive(1, 0, false, true));
     CHECK_FALSE(keeps_alive(1, 0, true, true));
 }
+
+TEST_CASE("reader: a response head that cannot be read gets no findings about its fields (found by fuzz_reader)") {
+    // Whole, the head ends at its empty line and is judged complete; byte by byte, its first
+    // line is judged first: both must reach the same rules, and no close-delimited body is
+    // reported for a status line that is not one.
+    ReaderOptions o = res_opts();
+    o.limits = response_limits(4096, 50);
+    o.strict = true;
+    o.max_interim = 5;
+    const Read r = check_every_split("HTroken: two Host headers\n@port = 8080\n\nGET / HTTP/1.1\nHost: x\n\n", o);
+    CHECK(r.rules == "status-line-invalid@2");
+    CHECK(r.state == "failed");
+}
