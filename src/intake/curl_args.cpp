@@ -185,8 +185,11 @@ Result<CurlRequest> curl_request(const CurlArgs& a, const DataFileReader& reader
         r += "Cookie: " + *a.cookie + "\r\n";
     }
     for (const auto& h : headers) {
-        if (host_slot && iequal_prefix(h, "Host:")) continue;
-        if (auto line = custom_line(h)) r += *line + "\r\n";
+        // As Curl_add_custom_headers: a Host header that filled the Host slot is not sent twice,
+        // "Host;" (sent as "Host:") included.
+        const auto line = custom_line(h);
+        if (host_slot && (iequal_prefix(h, "Host:") || (line && iequal_prefix(*line, "Host:")))) continue;
+        if (line) r += *line + "\r\n";
         else if (h.find(':') == std::string::npos && h.find(';') == std::string::npos)
             out.notes.push_back("the header '" + h + "' has no ':' and was left out, as curl leaves it out");
     }
