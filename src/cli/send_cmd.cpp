@@ -19,6 +19,7 @@
 #include "render/escape.hpp"
 #include "render/progress.hpp"
 #include "render/json_output.hpp"
+#include "render/json_stream.hpp"
 #include "render/terminal_report.hpp"
 #include "render/timeline.hpp"
 #include "render/trace.hpp"
@@ -69,7 +70,7 @@ extern "C" void on_sigint(int) { g_interrupted.store(true); }
 
 // Streams each step of the session to the chosen outputs: the live view on
 // stdout (a section as each event happens), the progress line and --trace on
-// stderr; or, for --json, one document at the end.
+// stderr; or, for --json, the document, each exchange written as it ends.
 class SendHooks : public client::SessionHooks {
 public:
     SendHooks(const SendCmd& cmd, render::ReportOptions report, std::size_t count)
@@ -89,7 +90,8 @@ public:
     int out_fd = -1;  // -o FILE
     std::string file_text;  // the .req, for the file lines of "why" findings
     bool write_failed = false;
-    render::json exchanges = render::json::array();
+    // --json: the document, an exchange at a time, closed after the run (finish_json).
+    render::ExchangesDocWriter json_doc{[this](std::string_view s) { buffer_json(s); }, ::isatty(1) == 1};
     std::optional<std::size_t> last_written;  // the last request index written, in part or whole
     std::string interrupted;                  // the summary, once Ctrl-C ended an exchange
     std::string first_error;                  // the first failed exchange's message, as shown
@@ -102,6 +104,9 @@ public:
     void on_request_written(const client::ExchangeResult& ex) override {
         last_written = ex.index;
         if (live_) out(view_.request_written(ex));
+        // The server is at work on this request: the time to write up the last exchange,
+        // off the path from one response to the next request.
+        write_pending_json();
     }
 
     void on_raw(const client::ExchangeResult& ex, std::string_view raw) override {
@@ -158,10 +163,11 @@ public:
             }
         }
         if (cmd_.json) {
-            render::json j = render::exchange_json(ex, c.body, c.body_truncated());
-            if (ex.error) j["error"]["message"] = end.error_message;  // worded as on the terminal
-            for (const auto& h : end.hints) j["notes"].push_back("hint: " + h);
-            exchanges.push_back(j);
+            write_pending_json();
+            const bool truncated = c.body_truncated();  // before the body moves out
+            pending_json_ = PendingJson{ex, std::move(c.body), truncated,
+                                        ex.error ? std::optional<std::string>(end.error_message) : std::nullopt,
+                                        std::move(end.hints)};
         } else if (live_) {
             out(view_.end(ex, end));
         } else if (!stream_body_ && !no_view_) {
@@ -172,6 +178,14 @@ public:
 
     bool body_only() const { return stream_body_; }
 
+    // Ends the --json document with the run's notes and writes what is left of it.
+    void finish_json(const render::json& notes) {
+        write_pending_json();
+        json_doc.finish(notes);
+        write_all_fd(1, json_out_);
+        json_out_.clear();
+    }
+
     // Writes a part of the view on stdout (the progress line makes way).
     void out(const std::string& text) {
         if (text.empty()) return;
@@ -180,6 +194,38 @@ public:
     }
 
 private:
+    // An exchange's --json, written once the next request is out (or at the end).
+    struct PendingJson {
+        client::ExchangeResult ex;
+        std::string body;
+        bool body_truncated;
+        std::optional<std::string> error_message;  // worded as on the terminal
+        std::vector<std::string> hints;
+    };
+
+    void write_pending_json() {
+        if (!pending_json_) return;
+        auto& p = *pending_json_;
+        render::json j = render::exchange_json(p.ex, p.body, p.body_truncated);
+        if (p.error_message) j["error"]["message"] = *p.error_message;
+        for (const auto& h : p.hints) j["notes"].push_back("hint: " + h);
+        pending_json_.reset();
+        json_doc.add(j);
+    }
+
+    // Whole documents of many exchanges go out in large writes, not one per exchange.
+    void buffer_json(std::string_view s) {
+        json_out_.append(s);
+        if (json_out_.size() >= kJsonWriteSize) {
+            write_all_fd(1, json_out_);
+            json_out_.clear();
+        }
+    }
+
+    static constexpr std::size_t kJsonWriteSize = 64 * 1024;
+    std::optional<PendingJson> pending_json_;
+    std::string json_out_;
+
     double elapsed_ms() const {
         return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0_).count();
     }
@@ -406,8 +452,11 @@ int SendCmd::run() {
     SendHooks hooks(*this, report, reqs->size());
     hooks.file_text = loaded->text;
     render::ConversationRecorder recorder(hooks);  // the conversation, for --show timeline and --report
+    // Recording every read and write costs time and memory: only for the views that draw them.
+    const bool recording = report.sections.timeline || !report_file.empty();
+    client::SessionHooks& sink = recording ? static_cast<client::SessionHooks&>(recorder) : hooks;
     // A .http file's references to earlier responses: such a request is composed again, filled, just before it goes.
-    auto refs = HttpReferences::for_file(*loaded, in, recorder);
+    auto refs = HttpReferences::for_file(*loaded, in, sink);
     if (refs && (pipeline || via == "curl" || fan_out)) {
         print_error("this file's requests refer to earlier responses, which are known only once answered: "
                     "send it without --pipeline, --via curl and a second --to");
@@ -472,16 +521,16 @@ int SendCmd::run() {
         auto mode = curl_default ? compare::CurlMode::curl_default
                     : curl_headers ? compare::CurlMode::curl_headers
                                    : compare::CurlMode::exact;
-        auto run = compare::run_curl_session(*reqs, *dests, so, mode, recorder);
+        auto run = compare::run_curl_session(*reqs, *dests, so, mode, sink);
         if (!run) {
             if (hooks.out_fd >= 0) ::close(hooks.out_fd);
             print_error(run.error().message);
             return exit_code(run.error().kind);
         }
         curl_run = std::move(*run);
-        results = curl_run->results;
+        results = std::move(curl_run->results);
     } else {
-        results = client::run_session(*reqs, *dests, so, refs ? static_cast<client::SessionHooks&>(*refs) : recorder);
+        results = client::run_session(*reqs, *dests, so, refs ? static_cast<client::SessionHooks&>(*refs) : sink);
     }
     if (hooks.out_fd >= 0) ::close(hooks.out_fd);
 
@@ -517,6 +566,20 @@ int SendCmd::run() {
         t.style = report.style;
         hooks.out(render::timeline_text(recorder.conversation(), t));
     }
+    if (json) {
+        render::json notes = render::json::array();
+        for (std::size_t i = 0; i < reqs->size(); ++i)
+            for (const auto& n : (*reqs)[i].notes)
+                notes.push_back((reqs->size() > 1 ? "request " + std::to_string(i + 1) + ": " : std::string()) + n);
+        for (const auto& n : run_notes) notes.push_back(n);
+        hooks.finish_json(notes);
+    } else {
+        render::Style style{render::want_color(1)};
+        for (const auto& n : run_notes) {
+            if (hooks.body_only()) print_note(n);  // stdout holds the body's exact bytes
+            else hooks.out(render::dim("note: " + n, style) + "\n");
+        }
+    }
     if (page_file.is_open()) {
         render::ReportPage page;
         page.title = "rawhttp send " + in.file;
@@ -526,23 +589,6 @@ int SendCmd::run() {
         for (const auto& n : run_notes) page.notes.push_back(n);
         page.sides.push_back(report_side("", results, recorder.recording(), reqs->size()));
         if (!page_file.write(page)) return 23;
-    }
-    if (json) {
-        render::json doc;
-        doc["exchanges"] = hooks.exchanges;
-        render::json notes = render::json::array();
-        for (std::size_t i = 0; i < reqs->size(); ++i)
-            for (const auto& n : (*reqs)[i].notes)
-                notes.push_back((reqs->size() > 1 ? "request " + std::to_string(i + 1) + ": " : std::string()) + n);
-        for (const auto& n : run_notes) notes.push_back(n);
-        doc["notes"] = notes;
-        write_all_fd(1, render::dump(doc, ::isatty(1) == 1) + "\n");
-    } else {
-        render::Style style{render::want_color(1)};
-        for (const auto& n : run_notes) {
-            if (hooks.body_only()) print_note(n);  // stdout holds the body's exact bytes
-            else hooks.out(render::dim("note: " + n, style) + "\n");
-        }
     }
     if (code != 0) {
         // Printed once: the view on a terminal already has it, and stderr is that terminal too.
