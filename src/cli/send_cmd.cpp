@@ -206,11 +206,10 @@ private:
     void write_pending_json() {
         if (!pending_json_) return;
         auto& p = *pending_json_;
-        render::json j = render::exchange_json(p.ex, p.body, p.body_truncated);
-        if (p.error_message) j["error"]["message"] = *p.error_message;
-        for (const auto& h : p.hints) j["notes"].push_back("hint: " + h);
+        render::ExchangeWording wording{p.error_message, {}};
+        for (const auto& h : p.hints) wording.more_notes.push_back("hint: " + h);
+        json_doc.add(p.ex, p.body, p.body_truncated, wording);
         pending_json_.reset();
-        json_doc.add(j);
     }
 
     // Whole documents of many exchanges go out in large writes, not one per exchange.

@@ -1,4 +1,5 @@
 #include "render/json_output.hpp"
+#include "render/json_writer.hpp"
 #include "http/rules.hpp"
 
 #include "compose/wire_bytes.hpp"
@@ -11,25 +12,253 @@ namespace rawhttp::render {
 
 namespace {
 
-json optional_ms(const std::optional<double>& v) {
-    return v ? json(*v) : json(nullptr);
+// Bytes under `key` when valid UTF-8, else under `key_base64` (put_bytes).
+void bytes_member(JsonWriter& w, std::string_view key, std::string_view bytes) {
+    if (is_valid_utf8(bytes)) {
+        w.key(key).string(bytes);
+    } else {
+        w.key(std::string(key) + "_base64").string(base64_encode(bytes));
+    }
+}
+
+// Text under `key` always, and the exact bytes under `key_base64` when not valid UTF-8 (put_text).
+void text_member(JsonWriter& w, std::string_view key, std::string_view bytes) {
+    w.key(key).string(bytes);  // the writer makes ill-formed bytes U+FFFD
+    if (!utf8::is_valid(bytes)) w.key(std::string(key) + "_base64").string(base64_encode(bytes));
+}
+
+void optional_ms(JsonWriter& w, std::string_view key, const std::optional<double>& v) {
+    w.key(key);
+    if (v) w.number(*v);
+    else w.null();
+}
+
+// "text" is the bytes held; a body file too large to hold is not in it but
+// listed in "streamed" with where its bytes go; "bytes" counts every byte.
+// With the exchange that sent it: how much of it went out.
+void write_request_bytes(JsonWriter& w, const ComposedRequest& req, const client::ExchangeResult* sent) {
+    w.begin_object();
+    // Less than compose printed only when a final status came before a 100-continue body.
+    if (sent) w.key("body_withheld").boolean(sent->body_withheld);
+    w.key("bytes").number(static_cast<std::uint64_t>(wire_size(req)));
+    if (sent) w.key("bytes_sent").number(static_cast<std::uint64_t>(sent->bytes_written));
+    if (!req.streamed.empty()) {
+        w.key("streamed").begin_array();
+        for (const auto& f : req.streamed)
+            w.begin_object()
+                .key("at").number(static_cast<std::uint64_t>(f.at))
+                .key("bytes").number(f.size)
+                .key("file").string(f.path)
+                .end_object();
+        w.end_array();
+    }
+    bytes_member(w, "text", req.bytes);
+    w.end_object();
+}
+
+void write_connection(JsonWriter& w, const client::ExchangeResult& ex) {
+    if (!ex.connection) {
+        w.null();
+        return;
+    }
+    const auto& c = *ex.connection;
+    w.begin_object();
+    w.key("local").string(c.local);
+    w.key("number").number(static_cast<std::uint64_t>(ex.connection_number));
+    w.key("remote").string(c.remote);
+    w.key("resolved").strings(c.resolved);
+    w.key("reused").boolean(ex.reused_connection);
+    w.key("tls");
+    if (c.tls_version) {
+        w.begin_object();
+        w.key("alpn");
+        if (c.tls_alpn) w.string(*c.tls_alpn);
+        else w.null();
+        if (c.cert_subject)
+            w.key("certificate").begin_object()
+                .key("expires").string(c.cert_expiry.value_or(""))
+                .key("issuer").string(c.cert_issuer.value_or(""))
+                .key("names").strings(c.cert_names)
+                .key("subject").string(*c.cert_subject)
+                .end_object();
+        w.key("cipher").string(c.tls_cipher.value_or(""));
+        w.key("version").string(*c.tls_version);
+        w.end_object();
+    } else {
+        w.null();
+    }
+    if (ex.tunnel) w.key("tunnel").string(*ex.tunnel);  // through a CONNECT tunnel to there
+    w.key("via").string(c.via_libcurl ? "curl" : "rawhttp");
+    w.end_object();
+}
+
+// What the server sent after a 101; WebSocket frames decoded, the accept checked.
+void write_switched(JsonWriter& w, const client::ExchangeResult& ex, const client::Response& r) {
+    const auto c = http::websocket::check_handshake(
+        std::string_view(ex.request->bytes).substr(0, ex.request->head_bytes), r.headers);
+    w.begin_object();
+    w.key("bytes").number(ex.switched_total);
+    bytes_member(w, "data", ex.switched);
+    if (c.websocket) {
+        w.key("frames").begin_array();
+        for (const auto& f : http::websocket::decode_frames(ex.switched)) {
+            w.begin_object();
+            w.key("complete").boolean(f.complete);
+            w.key("fin").boolean(f.fin);
+            w.key("length").number(f.length);
+            w.key("masked").boolean(f.masked);
+            w.key("opcode").number(f.opcode);
+            bytes_member(w, "payload", f.payload);
+            w.key("rsv").number(f.rsv);
+            w.key("type").string(http::websocket::opcode_name(f.opcode));
+            w.end_object();
+        }
+        w.end_array();
+        auto optional = [&](std::string_view key, const std::optional<std::string>& v) {
+            w.key(key);
+            if (v) w.string(*v);
+            else w.null();
+        };
+        w.key("websocket").begin_object();
+        optional("accept", c.accept);
+        w.key("accept_ok").boolean(c.ok());
+        optional("expected_accept", c.key ? std::optional<std::string>(c.expected) : std::nullopt);
+        optional("key", c.key);
+        w.end_object();
+    }
+    w.end_object();
+}
+
+void write_response(JsonWriter& w, const client::ExchangeResult& ex, std::string_view body, bool body_truncated) {
+    if (!ex.response) {
+        w.null();
+        return;
+    }
+    const auto& r = *ex.response;
+    w.begin_object();
+    bytes_member(w, "body", body);
+    w.key("body_bytes").number(r.body_bytes);
+    if (body_truncated) w.key("body_truncated").boolean(true);
+    w.key("complete").boolean(r.complete);
+    // The rule book applied to what the server sent (SPEC, "Response findings").
+    w.key("findings");
+    write_findings(w, r.violations);
+    w.key("framing");
+    if (r.framing) w.string(http::framing_name(*r.framing));
+    else w.null();
+    w.key("headers");
+    write_fields(w, r.headers);
+    w.key("interim").begin_array();
+    for (const auto& i : r.interim) {
+        w.begin_object();
+        w.key("headers");
+        write_fields(w, i.headers);
+        bytes_member(w, "raw_head", i.raw_head);
+        text_member(w, "reason", i.reason);
+        w.key("status").number(i.status);
+        w.end_object();
+    }
+    w.end_array();
+    bytes_member(w, "raw_head", r.raw_head);
+    if (r.head_complete) text_member(w, "reason", r.reason);
+    else w.key("reason").null();
+    w.key("status");
+    if (r.head_complete) w.number(r.status);
+    else w.null();
+    if (r.status == 101 && ex.request) {
+        w.key("switched");
+        write_switched(w, ex, r);
+    }
+    if (!r.trailers.empty()) {
+        w.key("trailers");
+        write_fields(w, r.trailers);
+    }
+    w.key("version");
+    if (r.head_complete) w.string(r.version);
+    else w.null();
+    w.end_object();
 }
 
 }  // namespace
 
 std::string base64_encode(std::string_view in) { return rawhttp::base64_encode(in); }
 
-json fields_json(const client::Fields& fields) {
-    json arr = json::array();
+void write_fields(JsonWriter& w, const client::Fields& fields) {
+    w.begin_array();
     for (const auto& [name, value] : fields) {
-        if (utf8::is_valid(name) && utf8::is_valid(value)) {
-            arr.push_back(json::array({name, value}));
-        } else {
-            arr.push_back(json::array({utf8::lossy(name), utf8::lossy(value),
-                                       {{"name_base64", base64_encode(name)}, {"value_base64", base64_encode(value)}}}));
-        }
+        w.begin_array().string(name).string(value);
+        if (!utf8::is_valid(name) || !utf8::is_valid(value))
+            w.begin_object()
+                .key("name_base64").string(base64_encode(name))
+                .key("value_base64").string(base64_encode(value))
+                .end_object();
+        w.end_array();
     }
-    return arr;
+    w.end_array();
+}
+
+void write_findings(JsonWriter& w, const http::Violations& violations) {
+    w.begin_array();
+    for (const auto& v : violations) {
+        const auto& rule = http::rule_info(v.rule);
+        const auto sev = http::severity_of(v.rule, http::MessageKind::response).value_or(http::Severity::warning);
+        w.begin_object();
+        w.key("id").string(rule.id);
+        w.key("message").string(v.detail);
+        w.key("offset").number(static_cast<std::uint64_t>(v.offset));
+        w.key("rfc").string(rule.rfc);
+        w.key("risk");
+        if (rule.risk == http::Risk::none) w.null();
+        else w.string(http::risk_name(rule.risk));
+        w.key("severity").string(http::severity_name(sev));
+        w.end_object();
+    }
+    w.end_array();
+}
+
+void write_exchange(JsonWriter& w, const client::ExchangeResult& ex, std::string_view body, bool body_truncated,
+                    const ExchangeWording& wording) {
+    w.begin_object();
+    w.key("connection");
+    write_connection(w, ex);
+    w.key("error");
+    if (ex.error) {
+        w.begin_object();
+        w.key("kind").string(kind_name(ex.error->kind));
+        w.key("message").string(wording.error_message ? *wording.error_message : ex.error->message);
+        if (!ex.error->rule.empty()) w.key("rule").string(ex.error->rule);
+        w.end_object();
+    } else {
+        w.null();
+    }
+    if (!ex.notes.empty() || !wording.more_notes.empty()) {
+        w.key("notes").begin_array();
+        for (const auto& n : ex.notes) w.string(n);
+        for (const auto& n : wording.more_notes) w.string(n);
+        w.end_array();
+    }
+    w.key("request");
+    if (ex.request) write_request_bytes(w, *ex.request, &ex);
+    else w.begin_object().end_object();
+    w.key("response");
+    write_response(w, ex, body, body_truncated);
+    w.key("timing").begin_object();
+    optional_ms(w, "connect_ms", ex.timing.connect_ms);
+    optional_ms(w, "dns_ms", ex.timing.dns_ms);
+    optional_ms(w, "first_byte_ms", ex.timing.first_byte_ms);
+    optional_ms(w, "tls_ms", ex.timing.tls_ms);
+    w.key("total_ms").number(ex.timing.total_ms);
+    optional_ms(w, "written_ms", ex.timing.written_ms);
+    w.end_object();
+    w.end_object();
+}
+
+// The trees are read back from the one writer of each shape.
+json fields_json(const client::Fields& fields) {
+    std::string text;
+    JsonWriter w(text);
+    write_fields(w, fields);
+    return json::parse(text);
 }
 
 void put_text(json& obj, const std::string& key, std::string_view bytes) {
@@ -46,140 +275,25 @@ void put_bytes(json& obj, const std::string& key, std::string_view bytes) {
     else obj[key + "_base64"] = base64_encode(bytes);
 }
 
-// "text" is the bytes held; a body file too large to hold is not in it but
-// listed in "streamed" with where its bytes go; "bytes" counts every byte.
-static void put_request_bytes(json& obj, const ComposedRequest& req) {
-    put_bytes(obj, "text", req.bytes);
-    obj["bytes"] = wire_size(req);
-    if (req.streamed.empty()) return;
-    json files = json::array();
-    for (const auto& f : req.streamed) files.push_back({{"at", f.at}, {"bytes", f.size}, {"file", f.path}});
-    obj["streamed"] = files;
-}
-
 json findings_json(const http::Violations& violations) {
-    json findings = json::array();
-    for (const auto& v : violations) {
-        const auto& rule = http::rule_info(v.rule);
-        const auto sev = http::severity_of(v.rule, http::MessageKind::response).value_or(http::Severity::warning);
-        findings.push_back({{"id", std::string(rule.id)},
-                            {"severity", std::string(http::severity_name(sev))},
-                            {"offset", v.offset},
-                            {"message", utf8::lossy(v.detail)},
-                            {"rfc", std::string(rule.rfc)},
-                            {"risk", rule.risk == http::Risk::none ? json(nullptr)
-                                                                   : json(std::string(http::risk_name(rule.risk)))}});
-    }
-    return findings;
+    std::string text;
+    JsonWriter w(text);
+    write_findings(w, violations);
+    return json::parse(text);
 }
 
 json exchange_json(const client::ExchangeResult& ex, std::string_view body, bool body_truncated) {
-    json j;
-    json req = json::object();
-    if (ex.request) {
-        put_request_bytes(req, *ex.request);
-        // Less than compose printed only when a final status came before a 100-continue body.
-        req["bytes_sent"] = ex.bytes_written;
-        req["body_withheld"] = ex.body_withheld;
-    }
-    j["request"] = req;
-
-    if (ex.connection) {
-        const auto& c = *ex.connection;
-        json tls = nullptr;
-        if (c.tls_version) {
-            tls = {{"version", *c.tls_version}, {"cipher", c.tls_cipher.value_or("")}};
-            tls["alpn"] = c.tls_alpn ? json(*c.tls_alpn) : json(nullptr);
-            if (c.cert_subject) tls["certificate"] = {{"subject", *c.cert_subject},
-                                                      {"issuer", c.cert_issuer.value_or("")},
-                                                      {"names", c.cert_names},
-                                                      {"expires", c.cert_expiry.value_or("")}};
-        }
-        j["connection"] = {{"remote", c.remote},
-                           {"local", c.local},
-                           {"resolved", c.resolved},
-                           {"number", ex.connection_number},
-                           {"reused", ex.reused_connection},
-                           {"tls", tls},
-                           {"via", c.via_libcurl ? "curl" : "rawhttp"}};
-        if (ex.tunnel) j["connection"]["tunnel"] = *ex.tunnel;  // through a CONNECT tunnel to there
-    } else {
-        j["connection"] = nullptr;
-    }
-
-    if (ex.response) {
-        const auto& r = *ex.response;
-        json resp;
-        resp["version"] = r.head_complete ? json(r.version) : json(nullptr);
-        resp["status"] = r.head_complete ? json(r.status) : json(nullptr);
-        if (r.head_complete) put_text(resp, "reason", r.reason);
-        else resp["reason"] = nullptr;
-        resp["headers"] = fields_json(r.headers);
-        json interim = json::array();
-        for (const auto& i : r.interim) {
-            json ij = {{"status", i.status}};
-            put_text(ij, "reason", i.reason);
-            ij["headers"] = fields_json(i.headers);
-            put_bytes(ij, "raw_head", i.raw_head);
-            interim.push_back(ij);
-        }
-        resp["interim"] = interim;
-        resp["framing"] = r.framing ? json(std::string(http::framing_name(*r.framing))) : json(nullptr);
-        put_bytes(resp, "body", body);
-        resp["body_bytes"] = r.body_bytes;
-        if (body_truncated) resp["body_truncated"] = true;
-        if (!r.trailers.empty()) resp["trailers"] = fields_json(r.trailers);
-        put_bytes(resp, "raw_head", r.raw_head);
-        resp["complete"] = r.complete;
-        // The rule book applied to what the server sent (SPEC, "Response findings").
-        resp["findings"] = findings_json(r.violations);
-        if (r.status == 101 && ex.request) {
-            // What the server sent after switching; WebSocket frames decoded, the accept checked.
-            const auto c = http::websocket::check_handshake(
-                std::string_view(ex.request->bytes).substr(0, ex.request->head_bytes), r.headers);
-            json sw = {{"bytes", ex.switched_total}};
-            put_bytes(sw, "data", ex.switched);
-            if (c.websocket) {
-                sw["websocket"] = {{"key", c.key ? json(*c.key) : json(nullptr)},
-                                   {"accept", c.accept ? json(*c.accept) : json(nullptr)},
-                                   {"expected_accept", c.key ? json(c.expected) : json(nullptr)},
-                                   {"accept_ok", c.ok()}};
-                json frames = json::array();
-                for (const auto& f : http::websocket::decode_frames(ex.switched)) {
-                    json fj = {{"fin", f.fin},         {"rsv", f.rsv},       {"opcode", f.opcode},
-                               {"type", std::string(http::websocket::opcode_name(f.opcode))},
-                               {"masked", f.masked},   {"length", f.length}, {"complete", f.complete}};
-                    put_bytes(fj, "payload", f.payload);
-                    frames.push_back(fj);
-                }
-                sw["frames"] = frames;
-            }
-            resp["switched"] = sw;
-        }
-        j["response"] = resp;
-    } else {
-        j["response"] = nullptr;
-    }
-
-    j["timing"] = {{"dns_ms", optional_ms(ex.timing.dns_ms)},
-                   {"connect_ms", optional_ms(ex.timing.connect_ms)},
-                   {"tls_ms", optional_ms(ex.timing.tls_ms)},
-                   {"written_ms", optional_ms(ex.timing.written_ms)},
-                   {"first_byte_ms", optional_ms(ex.timing.first_byte_ms)},
-                   {"total_ms", ex.timing.total_ms}};
-    if (ex.error) {
-        j["error"] = {{"kind", std::string(kind_name(ex.error->kind))}, {"message", ex.error->message}};
-        if (!ex.error->rule.empty()) j["error"]["rule"] = ex.error->rule;
-    } else {
-        j["error"] = nullptr;
-    }
-    if (!ex.notes.empty()) j["notes"] = ex.notes;
-    return j;
+    std::string text;
+    JsonWriter w(text);
+    write_exchange(w, ex, body, body_truncated, {});
+    return json::parse(text);
 }
 
 json composed_request_json(const ComposedRequest& req, const std::string& target, bool tls) {
-    json j;
-    put_request_bytes(j, req);
+    std::string text;
+    JsonWriter w(text);
+    write_request_bytes(w, req, nullptr);
+    json j = json::parse(text);
     j["target"] = target.empty() ? json(nullptr) : json(target);
     j["tls"] = tls;
     j["line"] = req.line;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,20 @@ json fields_json(const client::Fields& fields);
 json findings_json(const http::Violations& violations);
 
 json exchange_json(const client::ExchangeResult& ex, std::string_view body, bool body_truncated);
+
+// What the command line words its own way in an exchange's document: the
+// error as shown on the terminal, and notes it adds (hints).
+struct ExchangeWording {
+    std::optional<std::string> error_message;
+    std::vector<std::string> more_notes;
+};
+
+class JsonWriter;
+// The one writer of these shapes; the json trees above are read back from it.
+void write_exchange(JsonWriter& w, const client::ExchangeResult& ex, std::string_view body, bool body_truncated,
+                    const ExchangeWording& wording);
+void write_fields(JsonWriter& w, const client::Fields& fields);
+void write_findings(JsonWriter& w, const http::Violations& violations);
 
 // One element of compose's "requests".
 json composed_request_json(const ComposedRequest& req, const std::string& target, bool tls);

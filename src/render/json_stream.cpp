@@ -1,5 +1,7 @@
 #include "render/json_stream.hpp"
 
+#include "render/json_writer.hpp"
+
 namespace rawhttp::render {
 
 std::string dump_nested(const json& value, int depth) {
@@ -22,13 +24,15 @@ void ExchangesDocWriter::write(std::string text) {
     sink_(text);
 }
 
-void ExchangesDocWriter::add(const json& exchange) {
+void ExchangesDocWriter::add(const client::ExchangeResult& ex, std::string_view body, bool body_truncated,
+                             const ExchangeWording& wording) {
     std::string text;
     if (!started_) text = "{\n  \"exchanges\": [";
     started_ = true;
     text += any_ ? ",\n    " : "\n    ";
     any_ = true;
-    text += dump_nested(exchange, 2);
+    JsonWriter w(text, 2);
+    write_exchange(w, ex, body, body_truncated, wording);
     write(std::move(text));
 }
 

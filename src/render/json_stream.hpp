@@ -1,7 +1,8 @@
 // send's --json document, {"exchanges": [...], "notes": [...]}, written one
 // exchange at a time: ten thousand exchanges on one connection are never
 // held whole as a JSON tree (building and freeing it cost more than the
-// exchanges themselves). The bytes are exactly those of dump() on the whole.
+// exchanges themselves). The bytes are exactly those of dump() on the whole
+// (render/json_writer).
 #pragma once
 
 #include <functional>
@@ -17,7 +18,8 @@ public:
     using Sink = std::function<void(std::string_view)>;
     ExchangesDocWriter(Sink sink, bool to_terminal) : sink_(std::move(sink)), to_terminal_(to_terminal) {}
 
-    void add(const json& exchange);
+    void add(const client::ExchangeResult& ex, std::string_view body, bool body_truncated,
+             const ExchangeWording& wording);
     // Closes the exchanges and writes the notes: the document is complete.
     void finish(const json& notes);
     bool finished() const { return finished_; }
