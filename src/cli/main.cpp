@@ -1,11 +1,13 @@
 // rawhttp: the command-line tool. Thin: each command lives in its own file and
 // calls the library's modules.
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <iostream>
 #include <regex>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cli/common.hpp"
@@ -82,20 +84,25 @@ int main(int argc, char** argv) {
     app.fallthrough(false);
 
     int exit_code = 0;
-    rawhttp::cli::add_send_command(app, exit_code);
-    rawhttp::cli::add_compose_command(app, exit_code);
-    rawhttp::cli::add_compare_command(app, exit_code);
-    rawhttp::cli::add_lint_command(app, exit_code);
-    rawhttp::cli::add_rules_command(app, exit_code);
-    rawhttp::cli::add_probe_command(app, exit_code);
-    rawhttp::cli::add_import_command(app, exit_code);
-    rawhttp::cli::add_serve_command(app, exit_code);
-    rawhttp::cli::add_gallery_command(app, exit_code);
-    rawhttp::cli::add_listen_command(app, exit_code);
-    rawhttp::cli::add_chat_command(app, exit_code);
-    rawhttp::cli::add_relay_command(app, exit_code);
-    rawhttp::cli::add_completion_command(app, exit_code);
-    rawhttp::cli::add_man_command(app, exit_code);
+    // Building a command's options is most of start-up: `rawhttp send ...`
+    // builds only send's. The whole tree is for the top-level help, the
+    // completions and the man page, and for a name that is no command.
+    using Add = void (*)(CLI::App&, int&);
+    static constexpr std::pair<std::string_view, Add> kCommands[] = {
+        {"send", rawhttp::cli::add_send_command},       {"compose", rawhttp::cli::add_compose_command},
+        {"compare", rawhttp::cli::add_compare_command}, {"lint", rawhttp::cli::add_lint_command},
+        {"rules", rawhttp::cli::add_rules_command},     {"probe", rawhttp::cli::add_probe_command},
+        {"import", rawhttp::cli::add_import_command},   {"serve", rawhttp::cli::add_serve_command},
+        {"gallery", rawhttp::cli::add_gallery_command}, {"listen", rawhttp::cli::add_listen_command},
+        {"chat", rawhttp::cli::add_chat_command},       {"relay", rawhttp::cli::add_relay_command},
+        {"completion", rawhttp::cli::add_completion_command}, {"man", rawhttp::cli::add_man_command},
+    };
+    const std::string_view named = argc >= 2 ? std::string_view(argv[1]) : std::string_view();
+    const bool whole_tree = named == "completion" || named == "man" ||
+                            std::none_of(std::begin(kCommands), std::end(kCommands),
+                                         [&](const auto& c) { return c.first == named; });
+    for (const auto& [name, add] : kCommands)
+        if (whole_tree || name == named) add(app, exit_code);
 
     // `rawhttp help` and `rawhttp help send`, as git and go allow.
     std::vector<std::string> help_args;

@@ -36,7 +36,7 @@ class RecvBuffer {
 public:
     static constexpr std::size_t kReadSize = 256 * 1024;
 
-    std::string_view view() const { return {data_.data() + start_, end_ - start_}; }
+    std::string_view view() const { return {data_.get() + start_, end_ - start_}; }
     std::size_t size() const { return end_ - start_; }
     void consume(std::size_t n) {
         start_ += n;
@@ -44,20 +44,30 @@ public:
     }
     // Free space for one read, after moving unconsumed bytes to the front.
     char* prepare(std::size_t& cap) {
-        if (data_.size() < kReadSize) data_.resize(kReadSize);
-        if (start_ > 0 && (data_.size() - end_) < kReadSize / 4) {
-            std::memmove(data_.data(), data_.data() + start_, end_ - start_);
+        if (size_ < kReadSize) grow(kReadSize);
+        if (start_ > 0 && (size_ - end_) < kReadSize / 4) {
+            std::memmove(data_.get(), data_.get() + start_, end_ - start_);
             end_ -= start_;
             start_ = 0;
         }
-        if (data_.size() - end_ < kReadSize / 4) data_.resize(data_.size() * 2);
-        cap = data_.size() - end_;
-        return data_.data() + end_;
+        if (size_ - end_ < kReadSize / 4) grow(size_ * 2);
+        cap = size_ - end_;
+        return data_.get() + end_;
     }
     void commit(std::size_t n) { end_ += n; }
 
 private:
-    std::vector<char> data_;
+    // Not zero-filled (as a vector's resize would be): a page is touched
+    // only when a read fills it, so a small response costs a page, not 256 KiB.
+    void grow(std::size_t size) {
+        std::unique_ptr<char[]> bigger(new char[size]);
+        if (end_ > start_) std::memcpy(bigger.get() + start_, data_.get() + start_, end_ - start_);
+        data_ = std::move(bigger);
+        size_ = size;
+    }
+
+    std::unique_ptr<char[]> data_;
+    std::size_t size_ = 0;
     std::size_t start_ = 0, end_ = 0;
 };
 
