@@ -111,22 +111,26 @@ std::string peer_address(int fd) {
     return format_address(&ss, len);
 }
 
-// Waits for `events` on fd until the deadline. Returns >0 ready, 0 timed
-// out, <0 error (errno set; EINTR: the deadline's cancel flag was raised).
-// Retries on other signals with the remaining time.
-int wait_for(int fd, short events, const Deadline& deadline) {
+}  // namespace
+
+// Retries on other signals with the remaining time. `other_fd` is waited
+// on for POLLIN beside fd; `fd_revents` says what fd itself reported.
+int wait_for(int fd, short events, const Deadline& deadline, int other_fd, short* fd_revents) {
     for (;;) {
         if (deadline.cancelled()) {
             errno = EINTR;
             return -1;
         }
-        pollfd p{fd, events, 0};
-        int r = ::poll(&p, 1, deadline.poll_timeout_ms());
+        pollfd p[2] = {{fd, events, 0}, {other_fd, POLLIN, 0}};
+        int r = ::poll(p, other_fd >= 0 ? 2 : 1, deadline.poll_timeout_ms());
         if (r < 0 && errno == EINTR) continue;
         if (r == 0 && !deadline.passed()) continue;  // woke early: wait the rest
+        if (fd_revents) *fd_revents = r > 0 ? p[0].revents : 0;
         return r;
     }
 }
+
+namespace {
 
 // ----------------------------------------------------------- the transport
 
@@ -199,8 +203,16 @@ public:
         ::shutdown(fd_, SHUT_WR);
         if (observer_) observer_->on_event("FIN sent: no more bytes from this side");
     }
+    Result<Ready> wait_readable(const Deadline& deadline, int other_fd) override {
+        short revents = 0;
+        int r = wait_for(fd_, POLLIN, deadline, other_fd, &revents);
+        if (r == 0) return Ready::timeout;
+        if (r < 0 && errno == EINTR) return interrupted_error();
+        if (r < 0) return make_error(ErrorKind::receive, "poll failed: " + errno_text(errno));
+        return revents != 0 ? Ready::transport : Ready::other;  // POLLERR/POLLHUP too: read() reports which
+    }
+    void abort() override { ::shutdown(fd_, SHUT_RDWR); }
     const ConnectionInfo& info() const override { return info_; }
-    int fd() const override { return fd_; }
 
 private:
     static Error interrupted_error() { return make_error(ErrorKind::interrupted, "interrupted while waiting on the connection"); }

@@ -1,5 +1,7 @@
-// The transport: one small interface over TCP (IPv4/IPv6), Unix sockets and,
-// later, TLS. Every operation is bounded by a deadline so nothing hangs.
+// The transport: one small interface over TCP (IPv4/IPv6), Unix sockets and
+// TLS, which is a layer over the TCP transport (tls/tls_transport), as curl's
+// connection filters stack. Every operation is bounded by a deadline so
+// nothing hangs; the socket itself is not part of the interface.
 #pragma once
 
 #include <atomic>
@@ -73,8 +75,15 @@ public:
     virtual Status write_all(std::string_view bytes, const Deadline& deadline) = 0;
     // Half-close: no more writes (shutdown(SHUT_WR)).
     virtual void shutdown_write() = 0;
+    // Waits until read() has something to report at once (bytes, the end,
+    // an error; with TLS, decrypted bytes it already holds count, which a
+    // poll() on the socket cannot see), or `other_fd` (when >= 0, such as the
+    // terminal) is readable, or the deadline passes.
+    enum class Ready { transport, other, timeout };
+    virtual Result<Ready> wait_readable(const Deadline& deadline, int other_fd = -1) = 0;
+    // Shuts the connection both ways at once: a thread blocked on it wakes.
+    virtual void abort() = 0;
     virtual const ConnectionInfo& info() const = 0;
-    virtual int fd() const = 0;
     void set_observer(TransportObserver* o) { observer_ = o; }
 
 protected:
@@ -93,6 +102,11 @@ struct ConnectOptions {
 // a non-blocking connect bounded by connect_timeout and the deadline.
 // Errors: resolve (6), connect (7), timeout (28).
 Result<std::unique_ptr<Transport>> connect(const ConnectOptions& options);
+
+// Waits for `events` (POLLIN, POLLOUT) on fd until the deadline: >0 ready,
+// 0 timed out, <0 error (errno set; EINTR: the deadline's cancel flag was
+// raised). The one wait of rawhttp's sockets.
+int wait_for(int fd, short events, const Deadline& deadline, int other_fd = -1, short* fd_revents = nullptr);
 
 // Wraps an already-connected socket (accepted by a server). Takes ownership.
 std::unique_ptr<Transport> adopt_socket(int fd);

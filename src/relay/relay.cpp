@@ -46,7 +46,6 @@ struct Endpoint {
     std::unique_ptr<net::Transport> t;
     bool tls = false;
     std::mutex m;
-    int fd() const { return t ? t->fd() : -1; }
 };
 
 // An exchange while it is under way.
@@ -148,8 +147,8 @@ struct Conn {
             aborted = true;
         }
         // Wakes a thread blocked in poll or in a write on either socket.
-        if (client.t) ::shutdown(client.fd(), SHUT_RDWR);
-        if (upstream.t) ::shutdown(upstream.fd(), SHUT_RDWR);
+        if (client.t) client.t->abort();
+        if (upstream.t) upstream.t->abort();
         cv.notify_all();
     }
 
@@ -207,18 +206,10 @@ Got read_from(Conn& c, Endpoint& e, char* buf, bool is_client) {
             c.abort("the relay's run time ran out (--max-time)", false);
             return {Got::stopped, 0, {}};
         }
-        if (e.tls) {
-            // OpenSSL may hold decrypted bytes that poll() cannot see: ask it first.
-            std::lock_guard<std::mutex> lock(e.m);
-            auto r = e.t->read(buf, kBufBytes, net::Deadline::after(0ms));
-            if (r && *r > 0) return {Got::data, *r, {}};
-            if (r) return {Got::eof, 0, {}};
-            if (r.error().kind != ErrorKind::timeout) return {Got::error, 0, r.error().message};
-        }
-        pollfd p{e.fd(), POLLIN, 0};
-        int pr = ::poll(&p, 1, static_cast<int>(kSlice.count()));
-        if (pr < 0 && errno != EINTR) return {Got::error, 0, std::string("poll failed: ") + std::strerror(errno)};
-        if (pr <= 0) {
+        // The wait sees what OpenSSL already holds, which a poll() of the socket cannot.
+        auto ready = e.t->wait_readable(net::Deadline::after(kSlice));
+        if (!ready && ready.error().kind != ErrorKind::interrupted) return {Got::error, 0, ready.error().message};
+        if (!ready || *ready == net::Transport::Ready::timeout) {
             if (c.quiet() >= c.o.idle_timeout) return {Got::idle, 0, {}};
             if (is_client && c.upstream_closed.load() &&
                 Clock::now() - Clock::time_point(Clock::duration(c.upstream_closed_at.load())) >= c.o.linger)
@@ -226,8 +217,11 @@ Got read_from(Conn& c, Endpoint& e, char* buf, bool is_client) {
             continue;
         }
         if (c.aborted.load() || (quit_on_retire && c.retiring.load())) return {Got::stopped, 0, {}};
-        if (e.tls) continue;  // readable: the locked read above takes it
-        auto r = e.t->read(buf, kBufBytes, net::Deadline::after(c.o.idle_timeout));
+        // A TLS connection's one SSL object serves both directions: one call at a time.
+        std::unique_lock<std::mutex> lock(e.m, std::defer_lock);
+        if (e.tls) lock.lock();
+        auto r = e.t->read(buf, kBufBytes, net::Deadline::after(e.tls ? kSlice : c.o.idle_timeout));
+        if (!r && e.tls && r.error().kind == ErrorKind::timeout) continue;  // only a record's start had come
         if (!r) return {r.error().kind == ErrorKind::timeout ? Got::idle : Got::error, 0, r.error().message};
         if (*r == 0) return {Got::eof, 0, {}};
         return {Got::data, *r, {}};
@@ -511,7 +505,7 @@ bool UpPump::ensure_upstream(const ProxyTarget& t, bool start_thread) {
         });
         lock.unlock();
         c_.retiring = true;
-        ::shutdown(c_.upstream.fd(), SHUT_RDWR);
+        c_.upstream.t->abort();
         if (c_.down.joinable()) c_.down.join();
         c_.retiring = false;
         c_.upstream_closed = false;

@@ -101,26 +101,25 @@ Result<ConversationEnd> converse(net::Transport& t, const ConversationOptions& o
     for (;;) {
         if (stop.load()) return ConversationEnd::stopped;
         if (o.deadline.passed()) return make_error(ErrorKind::timeout, "--max-time reached");
-        pollfd fds[2];
-        nfds_t n_fds = 0;
-        int net_i = -1, in_i = -1;
-        if (!peer_eof) {
-            net_i = static_cast<int>(n_fds);
-            fds[n_fds++] = {t.fd(), POLLIN, 0};
-        }
-        if (input_open) {
-            in_i = static_cast<int>(n_fds);
-            fds[n_fds++] = {o.input_fd, POLLIN, 0};
-        }
         net::Deadline slice = net::Deadline::earliest(o.deadline, net::Deadline::after(std::chrono::milliseconds(200)));
-        int r = ::poll(fds, n_fds, slice.poll_timeout_ms());
-        if (r < 0) {
-            if (errno == EINTR) continue;
-            return make_error(ErrorKind::receive, std::string("poll failed: ") + std::strerror(errno));
+        // The connection (until the peer's FIN) and the input, whichever has bytes first.
+        bool net_ready = false, input_ready = false;
+        if (!peer_eof) {
+            auto ready = t.wait_readable(slice, input_open ? o.input_fd : -1);
+            if (!ready) {
+                if (ready.error().kind == ErrorKind::interrupted) continue;
+                return ready.error();
+            }
+            net_ready = *ready == net::Transport::Ready::transport;
+            input_ready = *ready == net::Transport::Ready::other;
+        } else if (input_open) {
+            int r = net::wait_for(o.input_fd, POLLIN, slice);
+            if (r < 0 && errno != EINTR) return make_error(ErrorKind::receive, std::string("poll failed: ") + std::strerror(errno));
+            input_ready = r > 0;
         }
-        if (r == 0) continue;
+        if (!net_ready && !input_ready) continue;
 
-        if (net_i >= 0 && fds[net_i].revents != 0) {
+        if (net_ready) {
             auto got = t.read(buf, sizeof buf, net::Deadline::after(std::chrono::milliseconds(1000)));
             if (!got) {
                 if (got.error().kind != ErrorKind::timeout) return got.error();
@@ -133,7 +132,7 @@ Result<ConversationEnd> converse(net::Transport& t, const ConversationOptions& o
             }
         }
 
-        if (in_i >= 0 && fds[in_i].revents != 0) {
+        if (input_ready) {
             ssize_t n = ::read(o.input_fd, buf, sizeof buf);
             if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) continue;
             if (n <= 0) {

@@ -166,11 +166,9 @@ ReadOutcome read_some(net::Transport& t, char* buf, std::size_t cap, const net::
         if (stop.load()) return {ReadOutcome::stopped, 0, {}};
         if (until.passed()) return {ReadOutcome::timeout, 0, {}};
         net::Deadline slice = net::Deadline::earliest(until, net::Deadline::after(kTick));
-        pollfd p{t.fd(), POLLIN, 0};
-        int r = ::poll(&p, 1, slice.poll_timeout_ms());
-        if (r < 0 && errno != EINTR)
-            return {ReadOutcome::error, 0, make_error(ErrorKind::receive, std::string("poll failed: ") + std::strerror(errno))};
-        if (r <= 0) continue;
+        auto ready = t.wait_readable(slice);
+        if (!ready) return {ReadOutcome::error, 0, ready.error()};
+        if (*ready == net::Transport::Ready::timeout) continue;
         auto got = t.read(buf, cap, net::Deadline::after(std::chrono::milliseconds(1000)));
         if (!got) {
             if (got.error().kind == ErrorKind::timeout) continue;

@@ -1,8 +1,8 @@
 #include "tls/tls_transport.hpp"
 
 #include <arpa/inet.h>
-#include <poll.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -31,19 +31,6 @@ std::string openssl_errors() {
 bool is_ip_literal(const std::string& host) {
     unsigned char buf[16];
     return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
-}
-
-// Waits until the socket is ready for what OpenSSL asked, or the deadline
-// passes (false), or its cancel flag is raised (false, deadline.cancelled()).
-bool wait_for(int fd, int ssl_want, const Deadline& deadline) {
-    pollfd p{fd, static_cast<short>(ssl_want == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN), 0};
-    for (;;) {
-        if (deadline.cancelled()) return false;
-        int r = ::poll(&p, 1, deadline.poll_timeout_ms());
-        if (r > 0) return true;
-        if (r == 0) return false;
-        if (errno != EINTR) return true;  // let the SSL call report the error
-    }
 }
 
 Error wait_error(const Deadline& deadline, const char* timeout_message) {
@@ -86,78 +73,166 @@ void read_certificate(SSL* ssl, ConnectionInfo& info) {
     ossl->GENERAL_NAMES_free(names);
 }
 
+// OpenSSL reads and writes through the TCP transport, not the socket: the
+// deadlines, the cancel flag and --trace's FIN and RST are the transport's,
+// and no wait of TLS's own exists. The BIO blocks until the transport has
+// read or written, so OpenSSL never asks to retry.
+struct BioLink {
+    Transport* tcp = nullptr;
+    const Deadline* deadline = nullptr;  // of the TLS call under way
+    std::optional<Error> error;          // what the transport said, when it failed
+};
+
+int bio_write(BIO* b, const char* data, int len) {
+    auto* link = static_cast<BioLink*>(ossl->BIO_get_data(b));
+    ossl->BIO_clear_flags(b, BIO_FLAGS_RWS | BIO_FLAGS_SHOULD_RETRY);
+    auto st = link->tcp->write_all({data, static_cast<std::size_t>(len)}, *link->deadline);
+    if (!st) {
+        link->error = st.error();
+        return -1;
+    }
+    return len;
+}
+
+int bio_read(BIO* b, char* buf, int len) {
+    auto* link = static_cast<BioLink*>(ossl->BIO_get_data(b));
+    ossl->BIO_clear_flags(b, BIO_FLAGS_RWS | BIO_FLAGS_SHOULD_RETRY);
+    auto got = link->tcp->read(buf, static_cast<std::size_t>(len), *link->deadline);
+    if (!got) {
+        link->error = got.error();
+        // A wait that ended took no bytes: OpenSSL may try again later (a
+        // record half-arrived stays whole), as it does on a non-blocking socket.
+        if (got.error().kind == ErrorKind::timeout || got.error().kind == ErrorKind::interrupted)
+            ossl->BIO_set_flags(b, BIO_FLAGS_READ | BIO_FLAGS_SHOULD_RETRY);
+        return -1;
+    }
+    return static_cast<int>(*got);  // 0: the peer closed TCP
+}
+
+long bio_ctrl(BIO*, int cmd, long, void*) { return cmd == BIO_CTRL_FLUSH ? 1 : 0; }
+
+BIO_METHOD* transport_bio_method() {
+    static BIO_METHOD* method = [] {
+        BIO_METHOD* m = ossl->BIO_meth_new(ossl->BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "rawhttp transport");
+        if (m) {
+            ossl->BIO_meth_set_write(m, bio_write);
+            ossl->BIO_meth_set_read(m, bio_read);
+            ossl->BIO_meth_set_ctrl(m, bio_ctrl);
+        }
+        return m;
+    }();
+    return method;
+}
+
+// The TCP transport's FIN and RST, told by the TLS transport's observer.
+struct EventForwarder : TransportObserver {
+    TransportObserver* const* to = nullptr;
+    void on_event(std::string_view what) override {
+        if (*to) (*to)->on_event(what);
+    }
+};
+
 class TlsTransport : public Transport {
 public:
     TlsTransport(std::unique_ptr<Transport> tcp, SSL_CTX* ctx, SSL* ssl)
-        : tcp_(std::move(tcp)), ctx_(ctx), ssl_(ssl), info_(tcp_->info()) {}
+        : tcp_(std::move(tcp)), ctx_(ctx), ssl_(ssl), info_(tcp_->info()) {
+        link_.tcp = tcp_.get();
+        events_.to = &observer_;
+        tcp_->set_observer(&events_);  // its bytes are ciphertext: only its events are told
+    }
     ~TlsTransport() override {
         if (ssl_) {
-            ossl->SSL_shutdown(ssl_);  // best effort close_notify; never waits
+            // Best effort close_notify: a write that fits the socket's buffer, not a wait.
+            const Deadline soon = Deadline::after(std::chrono::milliseconds(50));
+            link_.deadline = &soon;
+            ossl->SSL_shutdown(ssl_);
             ossl->SSL_free(ssl_);
         }
         if (ctx_) ossl->SSL_CTX_free(ctx_);
     }
 
+    // Joins the SSL object to the TCP transport; once, before the handshake.
+    bool link() {
+        BIO* bio = transport_bio_method() ? ossl->BIO_new(transport_bio_method()) : nullptr;
+        if (!bio) return false;
+        ossl->BIO_set_data(bio, &link_);
+        ossl->BIO_set_init(bio, 1);
+        ossl->SSL_set_bio(ssl_, bio, bio);  // the SSL object owns it
+        return true;
+    }
+
+    // Runs one OpenSSL call bounded by `deadline`; the transport's error, if it failed, is kept.
+    template <class Call>
+    int call(const Deadline& deadline, Call&& c) {
+        link_.deadline = &deadline;
+        link_.error.reset();
+        ossl->ERR_clear_error();
+        int r = c();
+        link_.deadline = nullptr;
+        return r;
+    }
+    const std::optional<Error>& transport_error() const { return link_.error; }
+
     Result<std::size_t> read(char* buf, std::size_t cap, const Deadline& deadline) override {
-        for (;;) {
-            ossl->ERR_clear_error();
-            int n = ossl->SSL_read(ssl_, buf, static_cast<int>(std::min<std::size_t>(cap, 1 << 30)));
-            if (n > 0) {
-                if (observer_) observer_->on_read({buf, static_cast<std::size_t>(n)});
-                return static_cast<std::size_t>(n);
-            }
-            int err = ossl->SSL_get_error(ssl_, n);
-            if (err == SSL_ERROR_ZERO_RETURN) return std::size_t{0};  // close_notify
-            if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
-                if (!wait_for(fd(), err, deadline))
-                    return wait_error(deadline, "timed out waiting for data from the server (TLS)");
-                continue;
-            }
-            if (err == SSL_ERROR_SYSCALL && ossl->ERR_peek_error() == 0 && errno == 0) {
-                // The peer closed TCP without close_notify: many servers do; treat as end of stream.
+        int n = call(deadline, [&] { return ossl->SSL_read(ssl_, buf, static_cast<int>(std::min<std::size_t>(cap, 1 << 30))); });
+        // Read by another thread's wait (the relay's): no SSL call there.
+        pending_.store(ossl->SSL_pending(ssl_) > 0 || ossl->SSL_has_pending(ssl_) == 1);
+        if (n > 0) {
+            if (observer_) observer_->on_read({buf, static_cast<std::size_t>(n)});
+            return static_cast<std::size_t>(n);
+        }
+        int err = ossl->SSL_get_error(ssl_, n);
+        if (err == SSL_ERROR_ZERO_RETURN) return std::size_t{0};  // close_notify
+        if (link_.error) {
+            if (link_.error->kind == ErrorKind::timeout)
+                return make_error(ErrorKind::timeout, "timed out waiting for data from the server (TLS)");
+            return *link_.error;
+        }
+        // The peer closed TCP without close_notify: many servers do; treat as end of stream.
+        if (err == SSL_ERROR_SYSCALL && ossl->ERR_peek_error() == 0) return std::size_t{0};
+        if (err == SSL_ERROR_SSL) {
+            // OpenSSL 3 reports an unexpected EOF this way.
+            unsigned long e = ossl->ERR_peek_error();
+            if (ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+                ossl->ERR_clear_error();
                 return std::size_t{0};
             }
-            if (err == SSL_ERROR_SSL) {
-                // OpenSSL 3 reports an unexpected EOF this way.
-                unsigned long e = ossl->ERR_peek_error();
-                if (ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
-                    ossl->ERR_clear_error();
-                    return std::size_t{0};
-                }
-            }
-            std::string why = err == SSL_ERROR_SYSCALL ? std::strerror(errno) : openssl_errors();
-            return make_error(ErrorKind::receive, "receiving over TLS failed: " + why);
         }
+        return make_error(ErrorKind::receive, "receiving over TLS failed: " + openssl_errors());
     }
 
     Status write_all(std::string_view bytes, const Deadline& deadline) override {
         std::string_view rest = bytes;
         while (!rest.empty()) {
-            ossl->ERR_clear_error();
-            int n = ossl->SSL_write(ssl_, rest.data(), static_cast<int>(std::min<std::size_t>(rest.size(), 1 << 30)));
+            int n = call(deadline, [&] {
+                return ossl->SSL_write(ssl_, rest.data(), static_cast<int>(std::min<std::size_t>(rest.size(), 1 << 30)));
+            });
             if (n > 0) {
                 if (observer_) observer_->on_write(rest.substr(0, static_cast<std::size_t>(n)));
                 rest.remove_prefix(static_cast<std::size_t>(n));
                 continue;
             }
-            int err = ossl->SSL_get_error(ssl_, n);
-            if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
-                if (!wait_for(fd(), err, deadline))
-                    return wait_error(deadline, "timed out sending the request (TLS)");
-                continue;
+            if (link_.error) {
+                if (link_.error->kind == ErrorKind::timeout)
+                    return make_error(ErrorKind::timeout, "timed out sending the request (TLS)");
+                return *link_.error;
             }
-            std::string why = err == SSL_ERROR_SYSCALL ? std::strerror(errno) : openssl_errors();
-            return make_error(ErrorKind::send, "sending over TLS failed: " + why);
+            return make_error(ErrorKind::send, "sending over TLS failed: " + openssl_errors());
         }
         return ok_status();
     }
 
     void shutdown_write() override {
-        ossl->SSL_shutdown(ssl_);
+        const Deadline soon = Deadline::after(std::chrono::milliseconds(50));
+        call(soon, [&] { return ossl->SSL_shutdown(ssl_); });
         tcp_->shutdown_write();
     }
+    Result<Ready> wait_readable(const Deadline& deadline, int other_fd) override {
+        if (pending_.load()) return Ready::transport;
+        return tcp_->wait_readable(deadline, other_fd);
+    }
+    void abort() override { tcp_->abort(); }
     const ConnectionInfo& info() const override { return info_; }
-    int fd() const override { return tcp_->fd(); }
     ConnectionInfo& mutable_info() { return info_; }
 
 private:
@@ -165,6 +240,9 @@ private:
     SSL_CTX* ctx_;
     SSL* ssl_;
     ConnectionInfo info_;
+    BioLink link_;
+    EventForwarder events_;
+    std::atomic<bool> pending_{false};  // OpenSSL holds bytes read() can return at once
 };
 
 }  // namespace
@@ -200,7 +278,6 @@ Result<std::unique_ptr<Transport>> start_tls(std::unique_ptr<Transport> tcp, con
         ossl->SSL_CTX_free(ctx);
         return make_error(ErrorKind::tls, "cannot set up TLS: " + openssl_errors());
     }
-    ossl->SSL_set_fd(ssl, tcp->fd());
     bool ip = is_ip_literal(o.server_name);
     if (!o.server_name.empty() && !ip) ossl->SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
                        const_cast<char*>(o.server_name.c_str()));  // SNI
@@ -210,16 +287,14 @@ Result<std::unique_ptr<Transport>> start_tls(std::unique_ptr<Transport> tcp, con
         else ossl->X509_VERIFY_PARAM_set1_host(param, o.server_name.c_str(), 0);
     }
     auto transport = std::make_unique<TlsTransport>(std::move(tcp), ctx, ssl);
+    if (!transport->link()) return make_error(ErrorKind::tls, "cannot set up TLS: " + openssl_errors());
     for (;;) {
-        ossl->ERR_clear_error();
-        int r = ossl->SSL_connect(ssl);
+        int r = transport->call(deadline, [&] { return ossl->SSL_connect(ssl); });
         if (r == 1) break;
         int err = ossl->SSL_get_error(ssl, r);
-        if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
-            if (!wait_for(transport->fd(), err, deadline))
-                return wait_error(deadline, "the TLS handshake timed out");
-            continue;
-        }
+        if (const auto& failed = transport->transport_error();
+            failed && (failed->kind == ErrorKind::timeout || failed->kind == ErrorKind::interrupted))
+            return wait_error(deadline, "the TLS handshake timed out");
         long vr = ossl->SSL_get_verify_result(ssl);
         if (o.verify && vr != X509_V_OK) {
             std::string what = ossl->X509_verify_cert_error_string(vr);
@@ -240,6 +315,7 @@ Result<std::unique_ptr<Transport>> start_tls(std::unique_ptr<Transport> tcp, con
                                   " (use --cacert FILE to trust its CA, or --insecure to skip the check)");
         }
         std::string why = openssl_errors();
+        if (why.empty() && transport->transport_error()) why = transport->transport_error()->message;
         if (why.empty()) why = err == SSL_ERROR_SYSCALL ? "the connection closed during the handshake" : "handshake failed";
         if (why.find("wrong version number") != std::string::npos || why.find("packet length too long") != std::string::npos)
             why += " (is the server speaking plain HTTP on this port? try --no-tls)";
