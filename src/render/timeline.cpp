@@ -1,4 +1,5 @@
 #include "render/timeline.hpp"
+#include "core/wording.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -8,12 +9,6 @@ namespace rawhttp::render {
 namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
-
-std::string fmt_ms(double ms) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%.1f ms", ms);
-    return b;
-}
 
 std::string size_text(std::uint64_t n) { return std::to_string(n) + " B"; }
 
