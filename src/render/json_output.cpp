@@ -73,6 +73,14 @@ json findings_json(const http::Violations& violations) {
     return findings;
 }
 
+void put_response_head(json& obj, const client::Response& r) {
+    obj["version"] = r.head_complete ? json(r.version) : json(nullptr);
+    obj["status"] = r.head_complete ? json(r.status) : json(nullptr);
+    if (r.head_complete) put_text(obj, "reason", r.reason);
+    else obj["reason"] = nullptr;
+    obj["headers"] = fields_json(r.headers);
+}
+
 json exchange_json(const client::ExchangeResult& ex, std::string_view body, bool body_truncated) {
     json j;
     json req = json::object();
@@ -110,11 +118,7 @@ json exchange_json(const client::ExchangeResult& ex, std::string_view body, bool
     if (ex.response) {
         const auto& r = *ex.response;
         json resp;
-        resp["version"] = r.head_complete ? json(r.version) : json(nullptr);
-        resp["status"] = r.head_complete ? json(r.status) : json(nullptr);
-        if (r.head_complete) put_text(resp, "reason", r.reason);
-        else resp["reason"] = nullptr;
-        resp["headers"] = fields_json(r.headers);
+        put_response_head(resp, r);
         json interim = json::array();
         for (const auto& i : r.interim) {
             json ij = {{"status", i.status}};
