@@ -7,8 +7,13 @@
 // only once, and {{content_length}} is spliced in a single pass at the end.
 // Bounded: every byte an expansion writes is counted against the limits of
 // limits.hpp before it is appended, so memory never outgrows them.
+//
+// One job, hence the length: every expression kind ({{hex:}}, {{file:}},
+// {{content_length}}, variables) writes through the same bounded, line-tracking
+// state of the one Composer.
 #include "compose/compose.hpp"
 #include "compose/text.hpp"
+#include "core/wording.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -135,10 +140,6 @@ std::string_view break_name(std::string_view term) {
 }
 
 enum class Where { definition, head, body };
-
-std::string plural(std::size_t n, std::string_view one, std::string_view many) {
-    return std::to_string(n) + " " + std::string(n == 1 ? one : many);
-}
 
 class Composer {
 public:

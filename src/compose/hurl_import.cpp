@@ -2,6 +2,7 @@
 #include "compose/text.hpp"
 
 #include "core/base64.hpp"
+#include "core/wording.hpp"
 
 #include <cctype>
 
@@ -10,13 +11,8 @@ namespace rawhttp {
 namespace {
 
 using compose_text::ends_with_ci;
-
-std::string_view trim(std::string_view s) {
-    auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
-    while (!s.empty() && space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && space(s.back())) s.remove_suffix(1);
-    return s;
-}
+using compose_text::hex_expr;
+using compose_text::trim;
 
 // "HTTP 200", "HTTP/1.1 404", "HTTP/2 *", "HTTP *": a Hurl response section's first line.
 bool is_status_line(std::string_view t) {
@@ -166,18 +162,7 @@ std::string url_encode(std::string_view s) {
     return out;
 }
 
-std::string lines(std::size_t n) { return std::to_string(n) + (n == 1 ? " line" : " lines"); }
-
-std::string hex_expr(std::string_view bytes) {
-    static const char digits[] = "0123456789abcdef";
-    std::string out = "{{hex:";
-    for (char ch : bytes) {
-        auto c = static_cast<unsigned char>(ch);
-        out += digits[c >> 4];
-        out += digits[c & 15];
-    }
-    return out + "}}";
-}
+std::string lines(std::size_t n) { return plural(n, "line"); }
 
 // Where a JSON value that starts at lines[i] ends: the line where its
 // brackets balance, strings skipped. npos when they never do.
@@ -219,12 +204,7 @@ public:
         HurlImport out;
         std::size_t i = 0;
         std::vector<Entry> entries;
-        while (i < lines_.size()) {
-            std::string_view t = strip_comment(lines_[i].text);
-            if (t.empty()) {
-                ++i;
-                continue;
-            }
+        for (std::string_view t = next_content(i); !t.empty(); t = next_content(i)) {
             if (!is_request_line(t))
                 return error(lines_[i].number, "expected a request line such as 'GET https://example.org/', not '" +
                                                    std::string(t.substr(0, 60)) + "'");
@@ -273,6 +253,14 @@ private:
         return i;
     }
 
+    // Moves i past the lines that are empty once their comment is stripped;
+    // the next line's text, stripped, or an empty view at the end.
+    std::string_view next_content(std::size_t& i) const {
+        for (; i < lines_.size(); ++i)
+            if (std::string_view t = strip_comment(lines_[i].text); !t.empty()) return t;
+        return {};
+    }
+
     std::optional<Error> entry(std::size_t& i, Entry& e) {
         std::string_view t = strip_comment(lines_[i].text);
         e.line = lines_[i].number;
@@ -281,12 +269,7 @@ private:
         e.url = std::string(trim(t.substr(sp)));
         ++i;
         // Headers: key-value lines right after the request line.
-        while (i < lines_.size()) {
-            std::string_view h = strip_comment(lines_[i].text);
-            if (h.empty()) {
-                ++i;
-                continue;
-            }
+        for (std::string_view h = next_content(i); !h.empty(); h = next_content(i)) {
             if (!section_name(h).empty() || is_status_line(h) || is_request_line(h) || h.front() == '{' ||
                 h.front() == '[' || h.front() == '<' || h.front() == '`' || h.starts_with("base64,") ||
                 h.starts_with("hex,") || h.starts_with("file,"))
@@ -297,12 +280,7 @@ private:
             ++i;
         }
         // Request sections, then the body.
-        while (i < lines_.size()) {
-            std::string_view h = strip_comment(lines_[i].text);
-            if (h.empty()) {
-                ++i;
-                continue;
-            }
+        for (std::string_view h = next_content(i); !h.empty(); h = next_content(i)) {
             std::string_view sec = section_name(h);
             if (sec.empty()) break;
             std::size_t at = lines_[i].number;
@@ -339,12 +317,7 @@ private:
                 if (auto err = body(i, e)) return err;
         }
         // The response: dropped, section by section.
-        while (i < lines_.size()) {
-            std::string_view h = strip_comment(lines_[i].text);
-            if (h.empty()) {
-                ++i;
-                continue;
-            }
+        for (std::string_view h = next_content(i); !h.empty(); h = next_content(i)) {
             if (is_request_line(h)) break;
             std::size_t at = lines_[i].number;
             if (is_status_line(h)) {

@@ -52,6 +52,19 @@ inline bool ends_with_ci(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
 }
 
+// Bytes as a {{hex:...}} expression, which the composer writes back exactly:
+// how the front ends carry bytes a .req cannot hold literally.
+inline std::string hex_expr(std::string_view bytes) {
+    static const char digits[] = "0123456789abcdef";
+    std::string out = "{{hex:";
+    for (char ch : bytes) {
+        auto c = static_cast<unsigned char>(ch);
+        out += digits[c >> 4];
+        out += digits[c & 15];
+    }
+    return out + "}}";
+}
+
 // Text from a file quoted in a message: CR, LF, TAB and other control bytes
 // escaped (and bytes past ASCII too, unless `keep_non_ascii`: UTF-8 text of
 // an editor's file), cut after `limit` bytes.
