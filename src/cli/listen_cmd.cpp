@@ -4,6 +4,11 @@
 // parsed request and the findings; answers per --respond; --save writes the
 // capture as a .req that `send` replays byte for byte (a large body in a side
 // file). --chat: Bob's side of a two-way conversation.
+//
+// Long because its printer (Printer, Screen) is here: it prints server/'s
+// ClientReport and StreamView, and render/ is below server/ in the module
+// graph, so it cannot move to render/ until those shapes do; its parts that
+// other views share are render's (header_table, finding_text, escape).
 #include <unistd.h>
 
 #include <atomic>

@@ -1,4 +1,8 @@
 // rawhttp send FILE.req: compose, connect, send, read, show raw and parsed views.
+//
+// One job, hence the length: the views (render/), the why (lint's
+// explain_status) and the session (client/) are elsewhere; what stays is
+// wiring them per --show, --json, --to and --via, live as events come.
 #include <fcntl.h>
 #include <unistd.h>
 

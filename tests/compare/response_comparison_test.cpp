@@ -3,31 +3,11 @@
 #include <algorithm>
 
 #include "compare/response_comparison.hpp"
+#include "compare/side_fixture.hpp"
 
 using namespace rawhttp;
 using namespace rawhttp::compare;
-
-namespace {
-
-SideSummary side(std::string request, int status, client::Fields headers, std::uint64_t body_bytes,
-                 std::string sha = "abc") {
-    SideSummary s;
-    s.request = std::move(request);
-    client::Response r;
-    r.version = "HTTP/1.1";
-    r.status = status;
-    r.reason = "OK";
-    r.headers = std::move(headers);
-    r.head_complete = true;
-    r.complete = true;
-    r.framing = http::Framing::content_length;
-    r.body_bytes = body_bytes;
-    s.response = r;
-    s.body_sha256 = std::move(sha);
-    return s;
-}
-
-}  // namespace
+using compare_test::side;
 
 TEST_CASE("responses: volatile headers are set apart unless --strict") {
     auto a = side("x", 200, {{"Date", "Mon, 01 Jan 2024 00:00:00 GMT"}, {"Content-Length", "5"}}, 5);

@@ -1,34 +1,14 @@
 #include <doctest/doctest.h>
 
 #include "compare/response_comparison.hpp"
+#include "compare/side_fixture.hpp"
 #include "render/comparison_json.hpp"
 #include "render/comparison_text.hpp"
 #include "render/json_output.hpp"
 
 using namespace rawhttp;
 using namespace rawhttp::compare;
-
-namespace {
-
-SideSummary side(std::string request, int status, client::Fields headers, std::uint64_t body_bytes,
-                 std::string sha = "abc") {
-    SideSummary s;
-    s.request = std::move(request);
-    client::Response r;
-    r.version = "HTTP/1.1";
-    r.status = status;
-    r.reason = "OK";
-    r.headers = std::move(headers);
-    r.head_complete = true;
-    r.complete = true;
-    r.framing = http::Framing::content_length;
-    r.body_bytes = body_bytes;
-    s.response = r;
-    s.body_sha256 = std::move(sha);
-    return s;
-}
-
-}  // namespace
+using compare_test::side;
 
 TEST_CASE("a report matches only when every exchange does") {
     ComparisonReport r;

@@ -21,6 +21,22 @@ inline ComposedRequest request(std::string bytes) {
     return r;
 }
 
+// An exchange of `req` on a new connection to 127.0.0.1:8080, nothing sent yet.
+inline client::ExchangeResult connected(const ComposedRequest& req) {
+    client::ExchangeResult ex;
+    ex.request = &req;
+    ex.destination.host = "127.0.0.1";
+    ex.destination.port = 8080;
+    net::ConnectionInfo c;
+    c.remote = "127.0.0.1:8080";
+    c.local = "127.0.0.1:50000";
+    c.family = "ipv4";
+    c.resolved = {"127.0.0.1:8080"};
+    ex.connection = c;
+    ex.connection_number = 1;
+    return ex;
+}
+
 // An exchange as the session leaves it: connected, the request written, the
 // response's bytes read by the real reader, fixed times.
 struct Exchange {
@@ -29,16 +45,7 @@ struct Exchange {
     render::ExchangeCapture capture;
 
     Exchange(std::string request_bytes, std::string_view response_bytes, bool closed) : req(request(std::move(request_bytes))) {
-        ex.request = &req;
-        ex.destination.host = "127.0.0.1";
-        ex.destination.port = 8080;
-        net::ConnectionInfo c;
-        c.remote = "127.0.0.1:8080";
-        c.local = "127.0.0.1:50000";
-        c.family = "ipv4";
-        c.resolved = {"127.0.0.1:8080"};
-        ex.connection = c;
-        ex.connection_number = 1;
+        ex = connected(req);
         ex.bytes_written = req.bytes.size();
         ex.timing.dns_ms = 0.1;
         ex.timing.connect_ms = 0.2;

@@ -20,20 +20,7 @@ ComposedRequest get_request() {
     return r;
 }
 
-client::ExchangeResult exchange(const ComposedRequest& req) {
-    client::ExchangeResult ex;
-    ex.request = &req;
-    ex.destination.host = "127.0.0.1";
-    ex.destination.port = 8080;
-    net::ConnectionInfo c;
-    c.remote = "127.0.0.1:8080";
-    c.local = "127.0.0.1:50000";
-    c.family = "ipv4";
-    c.resolved = {"127.0.0.1:8080"};
-    ex.connection = c;
-    ex.connection_number = 1;
-    return ex;
-}
+client::ExchangeResult exchange(const ComposedRequest& req) { return render_test::connected(req); }
 
 void head_done(client::ExchangeResult& ex) {
     client::Response r;
