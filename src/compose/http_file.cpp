@@ -40,26 +40,7 @@ std::string req_literal(std::string_view v) {
     return plain ? std::string(v) : hex_expr(v);
 }
 
-struct SrcLine {
-    std::string_view content;
-    std::string_view term;
-    std::size_t number = 0;
-};
-
-std::vector<SrcLine> split_lines(std::string_view text) {
-    std::vector<SrcLine> lines;
-    std::size_t pos = 0, number = 1;
-    while (pos < text.size()) {
-        std::size_t nl = text.find('\n', pos);
-        std::size_t end = nl == std::string_view::npos ? text.size() : nl + 1;
-        std::string_view s = text.substr(pos, end - pos);
-        std::size_t term = 0;
-        if (!s.empty() && s.back() == '\n') term = s.size() >= 2 && s[s.size() - 2] == '\r' ? 2 : 1;
-        lines.push_back(SrcLine{s.substr(0, s.size() - term), s.substr(s.size() - term), number++});
-        pos = end;
-    }
-    return lines;
-}
+using SrcLine = SourceLine;
 
 bool is_separator(std::string_view c) { return c.substr(0, 3) == "###"; }
 
@@ -140,7 +121,7 @@ class Translator {
 public:
     Translator(std::string_view text, const ComposeOptions& o, const HttpFileOptions& h,
                const std::map<std::string, std::size_t, std::less<>>* names)
-        : opt_(o), http_(h), names_(names), lines_(split_lines(text)) {}
+        : opt_(o), http_(h), names_(names), lines_(source_lines(text)) {}
 
     std::optional<ComposeError> error;
     std::vector<OutLine> out;
@@ -450,7 +431,7 @@ private:
             return fail(line, col, "{{$dotenv}} reads '" + show_text(path, 200) + "', which " +
                                        (got.why.empty() ? std::string("cannot be read") : got.why));
         dotenv_.emplace();
-        for (const SrcLine& l : split_lines(got.bytes)) {
+        for (const SrcLine& l : source_lines(got.bytes)) {
             std::string_view t = trim(l.content);
             if (t.empty() || t.front() == '#') continue;
             if (t.starts_with("export ")) t = trim(t.substr(7));
@@ -650,7 +631,7 @@ private:
 
 Dialect detect_dialect(std::string_view file_name, std::string_view text) {
     if (ends_with_ci(file_name, ".http") || ends_with_ci(file_name, ".rest")) return Dialect::http;
-    for (const SrcLine& ln : split_lines(text.substr(0, 64 * 1024))) {
+    for (const SrcLine& ln : source_lines(text.substr(0, 64 * 1024))) {
         std::string_view t = trim(ln.content);
         if (t.empty() || t.starts_with("#") || t.starts_with("//")) continue;
         if (!t.starts_with("@")) break;
