@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "cli/common.hpp"
+#include "core/wording.hpp"
 #include "net/transport.hpp"
 #include "render/escape.hpp"
 #include "render/trace.hpp"
@@ -22,10 +23,6 @@ namespace {
 
 std::atomic<bool> g_chat_stop{false};
 extern "C" void on_chat_signal(int) { g_chat_stop.store(true); }
-
-std::string plural(std::uint64_t n, std::string_view word) {
-    return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
-}
 
 struct ChatCmd {
     std::string host;

@@ -7,6 +7,8 @@
 #include "cli/common.hpp"
 #include "cli/report_page.hpp"
 #include "compare/compare.hpp"
+#include "render/comparison_json.hpp"
+#include "render/comparison_text.hpp"
 #include "render/json_output.hpp"
 
 namespace rawhttp::cli {
@@ -89,12 +91,12 @@ struct CompareCmd {
             if (!page_file.write(page)) return 23;
         }
         if (json) {
-            write_all_fd(1, render::dump(compare::render_json(*report), ::isatty(1) == 1) + "\n");
+            write_all_fd(1, render::dump(render::comparison_json(*report), ::isatty(1) == 1) + "\n");
         } else {
-            compare::TextOptions t;
+            render::ComparisonTextOptions t;
             t.style.color = render::want_color(1);
             t.hex = hex;
-            write_all_fd(1, compare::render_text(*report, t));
+            write_all_fd(1, render::comparison_text(*report, t));
         }
         if (code > 1) {
             for (const auto& e : report->exchanges) {

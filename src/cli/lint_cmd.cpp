@@ -106,13 +106,7 @@ struct LintCmd {
                                                   file_lines.size();
                 (f.severity == lint::Severity::error ? errors : warnings)++;
                 if (json) {
-                    findings.push_back({{"id", f.id},
-                                        {"severity", std::string(lint::severity_name(f.severity))},
-                                        {"line", file_line},
-                                        {"column", f.column},
-                                        {"message", f.message},
-                                        {"rfc", f.rfc},
-                                        {"expect_status", f.expect_status}});
+                    findings.push_back(render::lint_finding_json(f, file_line));
                     continue;
                 }
                 if (quiet) continue;

@@ -4,6 +4,11 @@
 // parsed request and the findings; answers per --respond; --save writes the
 // capture as a .req that `send` replays byte for byte (a large body in a side
 // file). --chat: Bob's side of a two-way conversation.
+//
+// Long because its printer (Printer, Screen) is here: it prints server/'s
+// ClientReport and StreamView, and render/ is below server/ in the module
+// graph, so it cannot move to render/ until those shapes do; its parts that
+// other views share are render's (header_table, finding_text, escape).
 #include <unistd.h>
 
 #include <atomic>
@@ -29,9 +34,11 @@
 #include "cli/stop_signals.hpp"
 #include "compose/req_writer.hpp"
 #include "core/file_read.hpp"
+#include "core/wording.hpp"
 #include "lint/lint.hpp"
 #include "net/transport.hpp"
 #include "render/escape.hpp"
+#include "render/terminal_report.hpp"
 #include "render/trace.hpp"
 #include "render/lint_report.hpp"
 #include "server/conversation.hpp"
@@ -59,16 +66,6 @@ std::string utc_now() {
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return buf;
-}
-
-std::string plural(std::uint64_t n, std::string_view word) {
-    return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
-}
-
-std::string fmt_ms(double ms) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%.1f ms", ms);
-    return b;
 }
 
 // --save FILE for the n-th client: FILE itself for the first, then FILE-2.req, FILE-3.req, ...
@@ -271,17 +268,7 @@ public:
             field("target", r.target);
             field("version", r.version);
             out("  headers     " + std::to_string(r.headers.size()) + "\n");
-            std::size_t width = 0;
-            for (const auto& [n, v] : r.headers) width = std::max(width, std::min<std::size_t>(n.size(), 32));
-            std::size_t k = 0;
-            for (const auto& [n, v] : r.headers) {
-                std::string name = render::escape_inline(n, s_);
-                std::string pad = name.size() < width ? std::string(width - name.size(), ' ') : "";
-                char idx[16];
-                std::snprintf(idx, sizeof idx, "%4zu  ", ++k);
-                out("  " + render::dim(idx, s_) + render::cyan(name, s_) + pad + "  " + render::escape_inline(v, s_) +
-                    "\n");
-            }
+            out(render::header_table(r.headers, s_));
             if (r.head_complete) out("  body        " + framing_words(r) + "\n");
             else out("  body        " + render::dim("(the head never ended)", s_) + "\n");
         } else {

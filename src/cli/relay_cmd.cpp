@@ -20,6 +20,7 @@
 #include "cli/common.hpp"
 #include "cli/stop_signals.hpp"
 #include "compose/req_writer.hpp"
+#include "core/wording.hpp"
 #include "net/transport.hpp"
 #include "cli/relay_report.hpp"
 #include "relay/har.hpp"
@@ -34,16 +35,6 @@ namespace {
 
 constexpr int kDefaultMaxClients = 128;
 constexpr std::size_t kShowCap = 16 * 1024;  // raw bytes of each message shown
-
-std::string plural(std::uint64_t n, std::string_view word) {
-    return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
-}
-
-std::string fmt_ms(double ms) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%.1f ms", ms);
-    return b;
-}
 
 std::string utc_text(std::chrono::system_clock::time_point t) {
     std::time_t tt = std::chrono::system_clock::to_time_t(t);

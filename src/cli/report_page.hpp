@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "client/session.hpp"
-#include "compare/diff.hpp"
+#include "compare/response_comparison.hpp"
 #include "render/conversation.hpp"
 #include "render/report_html.hpp"
 

@@ -1,4 +1,8 @@
 // rawhttp send FILE.req: compose, connect, send, read, show raw and parsed views.
+//
+// One job, hence the length: the views (render/), the why (lint's
+// explain_status) and the session (client/) are elsewhere; what stays is
+// wiring them per --show, --json, --to and --via, live as events come.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -20,6 +24,7 @@
 #include "render/progress.hpp"
 #include "render/json_output.hpp"
 #include "render/json_stream.hpp"
+#include "render/text_width.hpp"
 #include "render/terminal_report.hpp"
 #include "render/timeline.hpp"
 #include "render/trace.hpp"
@@ -293,34 +298,21 @@ private:
         // A timeout with no answer: the findings that make a server wait (a head with
         // no empty line, a Content-Length promising more than was sent).
         bool waited = ex.error && ex.error->kind == ErrorKind::timeout && (!ex.response || !ex.response->head_complete);
-        if (waited) {
-            auto linted = lint_composed(*ex.request, {});
-            if (!linted) return lines;
-            auto found = lint::findings_for_status(*linted, 408);
-            for (const auto& f : found) append_finding(lines, ex, f);
-            return lines;
-        }
-        if (!ex.response || ex.response->status < 400) return lines;
+        if (!waited && (!ex.response || ex.response->status < 400)) return lines;
         auto linted = lint_composed(*ex.request, {});
         if (!linted) return lines;
-        const auto& all = *linted;
-        auto found = lint::findings_for_status(all, ex.response->status);
-        if (found.empty()) {
-            // No finding predicts this very status, but errors a strict server rejects
-            // still explain it (a lowercase "get": lint says 400, rawhttp serve 501).
-            for (const auto& f : all)
-                if (f.severity == lint::Severity::error) found.push_back(f);
-            if (!found.empty()) {
-                lines.push_back("no finding predicts " + std::to_string(ex.response->status) +
-                                " itself, but these errors make a strict server reject the request:");
-                for (const auto& f : found) append_finding(lines, ex, f);
-                return lines;
-            }
-            lines.push_back("lint finds nothing in the request that explains " + std::to_string(ex.response->status) +
+        const int status = waited ? 408 : ex.response->status;
+        auto why = lint::explain_status(*linted, status);
+        using How = lint::StatusExplanation::How;
+        // A server that never answered was waiting: only what makes it wait explains that.
+        if (waited && why.how != How::predicted) return lines;
+        if (why.how == How::rejected)
+            lines.push_back("no finding predicts " + std::to_string(status) +
+                            " itself, but these errors make a strict server reject the request:");
+        if (why.how == How::unexplained)
+            lines.push_back("lint finds nothing in the request that explains " + std::to_string(status) +
                             ": the server's own rules decided (its body may say which)");
-            return lines;
-        }
-        for (const auto& f : found) append_finding(lines, ex, f);
+        for (const auto& f : why.findings) append_finding(lines, ex, f);
         return lines;
     }
 

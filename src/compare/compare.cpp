@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "compare/curl_api.hpp"
+#include "compare/sha256.hpp"
 
 namespace rawhttp::compare {
 
@@ -24,6 +25,18 @@ private:
     }
     std::map<std::size_t, std::unique_ptr<Sha256>> digests_;
 };
+
+std::string curl_side_words(CurlMode m) {
+    switch (m) {
+        case CurlMode::exact:
+            return "the .req as exactly as libcurl allows (the headers it adds on its own removed)";
+        case CurlMode::curl_headers:
+            return "the .req's method, headers and body, plus what curl adds to them (--curl-headers)";
+        case CurlMode::curl_default:
+            return "what a plain `curl URL` sends for the same target (--curl-default)";
+    }
+    return "";
+}
 
 }  // namespace
 
@@ -63,6 +76,9 @@ Result<ComparisonReport> run_comparison(const std::vector<ComposedRequest>& requ
     report.curl_commands = commands;
     report.file = options.file;
     report.mode = options.mode;
+    report.curl_mode = std::string(curl_mode_name(options.mode));
+    report.curl_side_words = curl_side_words(options.mode);
+    for (auto v : volatile_header_names()) report.volatile_headers.emplace_back(v);
     report.strict = options.strict;
     report.curl_version = curl_run->curl_version;
     std::map<std::size_t, const client::ExchangeResult*> raw_by_index, curl_by_index;

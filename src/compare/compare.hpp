@@ -1,5 +1,5 @@
 // `rawhttp compare`, as a library call: the same requests through rawhttp's
-// socket session and through libcurl, then the comparison (diff.hpp).
+// socket session and through libcurl, then the comparison (request_diff.hpp, response_comparison.hpp).
 #pragma once
 
 #include <functional>
@@ -10,7 +10,7 @@
 #include "client/session.hpp"
 #include "compare/curl_command.hpp"
 #include "compare/curl_exchange.hpp"
-#include "compare/diff.hpp"
+#include "compare/response_comparison.hpp"
 #include "compose/compose.hpp"
 #include "core/error.hpp"
 #include "render/conversation.hpp"

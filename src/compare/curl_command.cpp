@@ -3,6 +3,7 @@
 #include <cctype>
 #include <vector>
 
+#include "http/request_line.hpp"
 #include "intake/url.hpp"
 
 namespace rawhttp::compare {
@@ -115,10 +116,10 @@ CurlCommand curl_command_for(const ComposedRequest& request, const CurlCommandTa
     }
     // The request line: METHOD SP TARGET SP HTTP/1.x, which curl writes itself.
     std::string_view rl = lines[0];
-    std::size_t sp1 = rl.find(' '), sp2 = sp1 == std::string_view::npos ? sp1 : rl.find(' ', sp1 + 1);
-    if (sp2 == std::string_view::npos || rl.find(' ', sp2 + 1) != std::string_view::npos || sp2 == sp1 + 1 || sp1 == 0)
+    auto parts = http::split_request_line(rl);
+    if (!parts)
         return none("its request line is not METHOD SP TARGET SP VERSION with single spaces, which is all curl writes");
-    std::string method(rl.substr(0, sp1)), target(rl.substr(sp1 + 1, sp2 - sp1 - 1)), version(rl.substr(sp2 + 1));
+    std::string method(parts->method), target(parts->target), version(parts->version);
     for (char c : method)
         if (!is_tchar(c)) return none("its method '" + method + "' has a byte curl would not put in a method");
     for (char c : target)

@@ -7,8 +7,13 @@
 // only once, and {{content_length}} is spliced in a single pass at the end.
 // Bounded: every byte an expansion writes is counted against the limits of
 // limits.hpp before it is appended, so memory never outgrows them.
+//
+// One job, hence the length: every expression kind ({{hex:}}, {{file:}},
+// {{content_length}}, variables) writes through the same bounded, line-tracking
+// state of the one Composer.
 #include "compose/compose.hpp"
 #include "compose/text.hpp"
+#include "core/wording.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -53,11 +58,7 @@ namespace {
 
 using namespace compose_text;
 
-struct Line {
-    std::string_view content;
-    std::string_view term;  // "\r\n", "\n" or "" (last line without newline)
-    std::size_t number = 0;  // 1-based
-};
+using Line = SourceLine;
 
 // The text's lines, kept as the offset where each starts: 4 bytes a line, so
 // that a .req of nothing but line breaks costs a few times its size, not 40.
@@ -83,14 +84,7 @@ public:
     std::size_t size() const { return starts_.empty() ? 0 : starts_.size() - 1; }
 
     Line operator[](std::size_t i) const {
-        std::string_view s = text_.substr(starts_[i], starts_[i + 1] - starts_[i]);
-        Line ln;
-        ln.number = i + 1;
-        std::size_t term = 0;
-        if (!s.empty() && s.back() == '\n') term = s.size() >= 2 && s[s.size() - 2] == '\r' ? 2 : 1;
-        ln.content = s.substr(0, s.size() - term);
-        ln.term = s.substr(s.size() - term);
-        return ln;
+        return source_line(text_.substr(starts_[i], starts_[i + 1] - starts_[i]), i + 1);
     }
 
 private:
@@ -135,10 +129,6 @@ std::string_view break_name(std::string_view term) {
 }
 
 enum class Where { definition, head, body };
-
-std::string plural(std::size_t n, std::string_view one, std::string_view many) {
-    return std::to_string(n) + " " + std::string(n == 1 ? one : many);
-}
 
 class Composer {
 public:

@@ -3,7 +3,13 @@
 // further down, which is then reported as not earlier); the second translates.
 // Each translated line remembers the .http line it comes from, so that the
 // composer's messages and request lines point into the file the user wrote.
+//
+// One job, hence the length: the translator's parts (variables, dynamic
+// variables, references, bodies, the request line and its defaults) share one
+// state, the line being translated and where each output line came from. The
+// dates it writes are http_dates.cpp.
 #include "compose/http_file.hpp"
+#include "compose/http_dates.hpp"
 #include "compose/text.hpp"
 
 #include <chrono>
@@ -16,6 +22,9 @@ namespace rawhttp {
 namespace {
 
 using namespace compose_text;
+using http_dates::add_offset;
+using http_dates::iso8601;
+using http_dates::rfc1123;
 
 // .http files are UTF-8 text: quoted in messages as they are, controls escaped.
 std::string show_text(std::string_view s, std::size_t limit = 60) { return show(s, limit, true); }
@@ -28,37 +37,10 @@ std::string req_literal(std::string_view v) {
         auto c = static_cast<unsigned char>(ch);
         if (c < 0x20 || c == 0x7f || c == '{' || c == '}') plain = false;
     }
-    if (plain) return std::string(v);
-    static const char digits[] = "0123456789abcdef";
-    std::string out = "{{hex:";
-    for (char ch : v) {
-        auto c = static_cast<unsigned char>(ch);
-        out += digits[c >> 4];
-        out += digits[c & 15];
-    }
-    return out + "}}";
+    return plain ? std::string(v) : hex_expr(v);
 }
 
-struct SrcLine {
-    std::string_view content;
-    std::string_view term;
-    std::size_t number = 0;
-};
-
-std::vector<SrcLine> split_lines(std::string_view text) {
-    std::vector<SrcLine> lines;
-    std::size_t pos = 0, number = 1;
-    while (pos < text.size()) {
-        std::size_t nl = text.find('\n', pos);
-        std::size_t end = nl == std::string_view::npos ? text.size() : nl + 1;
-        std::string_view s = text.substr(pos, end - pos);
-        std::size_t term = 0;
-        if (!s.empty() && s.back() == '\n') term = s.size() >= 2 && s[s.size() - 2] == '\r' ? 2 : 1;
-        lines.push_back(SrcLine{s.substr(0, s.size() - term), s.substr(s.size() - term), number++});
-        pos = end;
-    }
-    return lines;
-}
+using SrcLine = SourceLine;
 
 bool is_separator(std::string_view c) { return c.substr(0, 3) == "###"; }
 
@@ -80,88 +62,6 @@ std::string name_comment(std::string_view c) {
     t = trim(t);
     if (t.starts_with("=")) t = trim(t.substr(1));
     return is_name(t) ? std::string(t) : std::string();
-}
-
-// Days from 1970-01-01 to a civil date (Howard Hinnant's algorithm), so that
-// no time zone of the machine enters a UTC date.
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-struct Civil {
-    std::int64_t year;
-    unsigned month, day, hour, minute, second, ms, weekday;
-};
-
-Civil civil_from_ms(std::int64_t ms) {
-    std::int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
-    Civil c{};
-    c.ms = static_cast<unsigned>(ms - secs * 1000);
-    std::int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
-    std::int64_t rem = secs - days * 86400;
-    c.hour = static_cast<unsigned>(rem / 3600);
-    c.minute = static_cast<unsigned>(rem % 3600 / 60);
-    c.second = static_cast<unsigned>(rem % 60);
-    c.weekday = static_cast<unsigned>((days % 7 + 11) % 7);  // 1970-01-01 was a Thursday (4)
-    std::int64_t z = days + 719468;
-    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const unsigned doe = static_cast<unsigned>(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    c.day = doy - (153 * mp + 2) / 5 + 1;
-    c.month = mp < 10 ? mp + 3 : mp - 9;
-    c.year = static_cast<std::int64_t>(yoe) + era * 400 + (c.month <= 2);
-    return c;
-}
-
-std::string two(unsigned v) { return std::string(1, static_cast<char>('0' + v / 10 % 10)) + static_cast<char>('0' + v % 10); }
-
-std::string rfc1123(std::int64_t ms) {
-    static const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-    static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    Civil c = civil_from_ms(ms);
-    return std::string(days[c.weekday]) + ", " + two(c.day) + " " + months[c.month - 1] + " " + std::to_string(c.year) +
-           " " + two(c.hour) + ":" + two(c.minute) + ":" + two(c.second) + " GMT";
-}
-
-std::string iso8601(std::int64_t ms) {
-    Civil c = civil_from_ms(ms);
-    std::string msd = std::to_string(c.ms);
-    while (msd.size() < 3) msd.insert(0, "0");
-    return std::to_string(c.year) + "-" + two(c.month) + "-" + two(c.day) + "T" + two(c.hour) + ":" + two(c.minute) +
-           ":" + two(c.second) + "." + msd + "Z";
-}
-
-// Adds "N unit" (REST Client's offsets: y M w d h m s ms) to a time.
-std::optional<std::int64_t> add_offset(std::int64_t ms, std::string_view amount, std::string_view unit) {
-    if (amount.empty() || amount.size() > 9) return std::nullopt;
-    std::size_t i = amount[0] == '-' || amount[0] == '+' ? 1 : 0;
-    if (i == amount.size()) return std::nullopt;
-    std::int64_t n = 0;
-    for (; i < amount.size(); ++i) {
-        if (amount[i] < '0' || amount[i] > '9') return std::nullopt;
-        n = n * 10 + (amount[i] - '0');
-    }
-    if (amount[0] == '-') n = -n;
-    if (unit == "y" || unit == "M") {
-        Civil c = civil_from_ms(ms);
-        std::int64_t months = c.year * 12 + (c.month - 1) + (unit == "y" ? n * 12 : n);
-        std::int64_t y = months >= 0 ? months / 12 : (months - 11) / 12;
-        unsigned m = static_cast<unsigned>(months - y * 12) + 1;
-        std::int64_t day_ms = ms - days_from_civil(c.year, c.month, c.day) * 86400000;
-        return days_from_civil(y, m, std::min(c.day, 28u)) * 86400000 + day_ms;
-    }
-    static const std::pair<std::string_view, std::int64_t> units[] = {
-        {"w", 604800000}, {"d", 86400000}, {"h", 3600000}, {"m", 60000}, {"s", 1000}, {"ms", 1}};
-    for (const auto& [u, f] : units)
-        if (unit == u) return ms + n * f;
-    return std::nullopt;
 }
 
 std::vector<std::string_view> words(std::string_view s) {
@@ -221,7 +121,7 @@ class Translator {
 public:
     Translator(std::string_view text, const ComposeOptions& o, const HttpFileOptions& h,
                const std::map<std::string, std::size_t, std::less<>>* names)
-        : opt_(o), http_(h), names_(names), lines_(split_lines(text)) {}
+        : opt_(o), http_(h), names_(names), lines_(source_lines(text)) {}
 
     std::optional<ComposeError> error;
     std::vector<OutLine> out;
@@ -494,11 +394,7 @@ private:
                 std::tm tm{};
                 ::localtime_r(&t, &tm);
                 long off = tm.tm_gmtoff;
-                std::string local = iso8601(ms + off * 1000);
-                local.pop_back();  // the Z
-                long a = off < 0 ? -off : off;
-                v = local + (off < 0 ? "-" : "+") + two(static_cast<unsigned>(a / 3600)) + ":" +
-                    two(static_cast<unsigned>(a % 3600 / 60));
+                v = http_dates::iso8601_at_offset(ms, off);
             }
             return true;
         }
@@ -535,7 +431,7 @@ private:
             return fail(line, col, "{{$dotenv}} reads '" + show_text(path, 200) + "', which " +
                                        (got.why.empty() ? std::string("cannot be read") : got.why));
         dotenv_.emplace();
-        for (const SrcLine& l : split_lines(got.bytes)) {
+        for (const SrcLine& l : source_lines(got.bytes)) {
             std::string_view t = trim(l.content);
             if (t.empty() || t.front() == '#') continue;
             if (t.starts_with("export ")) t = trim(t.substr(7));
@@ -735,7 +631,7 @@ private:
 
 Dialect detect_dialect(std::string_view file_name, std::string_view text) {
     if (ends_with_ci(file_name, ".http") || ends_with_ci(file_name, ".rest")) return Dialect::http;
-    for (const SrcLine& ln : split_lines(text.substr(0, 64 * 1024))) {
+    for (const SrcLine& ln : source_lines(text.substr(0, 64 * 1024))) {
         std::string_view t = trim(ln.content);
         if (t.empty() || t.starts_with("#") || t.starts_with("//")) continue;
         if (!t.starts_with("@")) break;

@@ -2,6 +2,7 @@
 #include "compose/text.hpp"
 
 #include "core/base64.hpp"
+#include "core/wording.hpp"
 
 #include <cctype>
 
@@ -10,13 +11,8 @@ namespace rawhttp {
 namespace {
 
 using compose_text::ends_with_ci;
-
-std::string_view trim(std::string_view s) {
-    auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
-    while (!s.empty() && space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && space(s.back())) s.remove_suffix(1);
-    return s;
-}
+using compose_text::hex_expr;
+using compose_text::trim;
 
 // "HTTP 200", "HTTP/1.1 404", "HTTP/2 *", "HTTP *": a Hurl response section's first line.
 bool is_status_line(std::string_view t) {
@@ -66,22 +62,14 @@ std::optional<std::string> hurl_send_error(std::string_view file_name, std::stri
 
 namespace {
 
-struct HLine {
-    std::string_view text;  // without its line break
-    std::size_t number = 0;
-};
+using HLine = compose_text::SourceLine;
 
+// A Hurl file's lines; a CR ending the last line (no LF after it) is its
+// line break too.
 std::vector<HLine> hurl_lines(std::string_view text) {
-    std::vector<HLine> out;
-    std::size_t pos = 0, n = 1;
-    while (pos < text.size()) {
-        std::size_t nl = text.find('\n', pos);
-        std::string_view l = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-        if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-        out.push_back(HLine{l, n++});
-        if (nl == std::string_view::npos) break;
-        pos = nl + 1;
-    }
+    std::vector<HLine> out = compose_text::source_lines(text);
+    if (!out.empty() && out.back().term.empty() && out.back().content.ends_with('\r'))
+        out.back().content.remove_suffix(1);
     return out;
 }
 
@@ -166,18 +154,7 @@ std::string url_encode(std::string_view s) {
     return out;
 }
 
-std::string lines(std::size_t n) { return std::to_string(n) + (n == 1 ? " line" : " lines"); }
-
-std::string hex_expr(std::string_view bytes) {
-    static const char digits[] = "0123456789abcdef";
-    std::string out = "{{hex:";
-    for (char ch : bytes) {
-        auto c = static_cast<unsigned char>(ch);
-        out += digits[c >> 4];
-        out += digits[c & 15];
-    }
-    return out + "}}";
-}
+std::string lines(std::size_t n) { return plural(n, "line"); }
 
 // Where a JSON value that starts at lines[i] ends: the line where its
 // brackets balance, strings skipped. npos when they never do.
@@ -185,7 +162,7 @@ std::size_t json_end(const std::vector<HLine>& lines, std::size_t i) {
     int depth = 0;
     bool in_string = false, escaped = false;
     for (std::size_t k = i; k < lines.size(); ++k) {
-        for (char c : lines[k].text) {
+        for (char c : lines[k].content) {
             if (in_string) {
                 if (escaped) escaped = false;
                 else if (c == '\\') escaped = true;
@@ -219,12 +196,7 @@ public:
         HurlImport out;
         std::size_t i = 0;
         std::vector<Entry> entries;
-        while (i < lines_.size()) {
-            std::string_view t = strip_comment(lines_[i].text);
-            if (t.empty()) {
-                ++i;
-                continue;
-            }
+        for (std::string_view t = next_content(i); !t.empty(); t = next_content(i)) {
             if (!is_request_line(t))
                 return error(lines_[i].number, "expected a request line such as 'GET https://example.org/', not '" +
                                                    std::string(t.substr(0, 60)) + "'");
@@ -261,7 +233,7 @@ private:
     // line, request line or body (their count, for the dropped list).
     std::size_t section_end(std::size_t i) const {
         while (i < lines_.size()) {
-            std::string_view t = strip_comment(lines_[i].text);
+            std::string_view t = strip_comment(lines_[i].content);
             if (!section_name(t).empty() || is_status_line(t) || is_request_line(t)) break;
             // A body starts ('[' here is a JSON array: sections were taken above).
             if (!t.empty() && (t.front() == '{' || t.front() == '[' || t.front() == '<' || t.starts_with("```") ||
@@ -273,20 +245,23 @@ private:
         return i;
     }
 
+    // Moves i past the lines that are empty once their comment is stripped;
+    // the next line's text, stripped, or an empty view at the end.
+    std::string_view next_content(std::size_t& i) const {
+        for (; i < lines_.size(); ++i)
+            if (std::string_view t = strip_comment(lines_[i].content); !t.empty()) return t;
+        return {};
+    }
+
     std::optional<Error> entry(std::size_t& i, Entry& e) {
-        std::string_view t = strip_comment(lines_[i].text);
+        std::string_view t = strip_comment(lines_[i].content);
         e.line = lines_[i].number;
         std::size_t sp = t.find(' ');
         e.method = std::string(t.substr(0, sp));
         e.url = std::string(trim(t.substr(sp)));
         ++i;
         // Headers: key-value lines right after the request line.
-        while (i < lines_.size()) {
-            std::string_view h = strip_comment(lines_[i].text);
-            if (h.empty()) {
-                ++i;
-                continue;
-            }
+        for (std::string_view h = next_content(i); !h.empty(); h = next_content(i)) {
             if (!section_name(h).empty() || is_status_line(h) || is_request_line(h) || h.front() == '{' ||
                 h.front() == '[' || h.front() == '<' || h.front() == '`' || h.starts_with("base64,") ||
                 h.starts_with("hex,") || h.starts_with("file,"))
@@ -297,12 +272,7 @@ private:
             ++i;
         }
         // Request sections, then the body.
-        while (i < lines_.size()) {
-            std::string_view h = strip_comment(lines_[i].text);
-            if (h.empty()) {
-                ++i;
-                continue;
-            }
+        for (std::string_view h = next_content(i); !h.empty(); h = next_content(i)) {
             std::string_view sec = section_name(h);
             if (sec.empty()) break;
             std::size_t at = lines_[i].number;
@@ -313,7 +283,7 @@ private:
             else if (sec == "Cookies") into = &e.cookies;
             if (into || sec == "BasicAuth") {
                 for (std::size_t k = i + 1; k < end; ++k) {
-                    std::string_view kv = strip_comment(lines_[k].text);
+                    std::string_view kv = strip_comment(lines_[k].content);
                     if (kv.empty()) continue;
                     std::string key, value;
                     if (!split_key_value(kv, key, value))
@@ -323,7 +293,7 @@ private:
                 }
             } else if (sec == "Options") {
                 std::size_t n = 0;
-                for (std::size_t k = i + 1; k < end; ++k) n += !strip_comment(lines_[k].text).empty();
+                for (std::size_t k = i + 1; k < end; ++k) n += !strip_comment(lines_[k].content).empty();
                 drop(at, "[Options] (Hurl's run options, " + lines(n) + "): a .req has none; use send's own options");
             } else if (sec == "MultipartFormData" || sec == "Multipart") {
                 drop(at, "[MultipartFormData]: not converted; write the multipart body by hand");
@@ -334,24 +304,19 @@ private:
         }
         // The body.
         if (i < lines_.size()) {
-            std::string_view h = trim(lines_[i].text);
+            std::string_view h = trim(lines_[i].content);
             if (!h.empty() && !is_status_line(h) && !is_request_line(h))
                 if (auto err = body(i, e)) return err;
         }
         // The response: dropped, section by section.
-        while (i < lines_.size()) {
-            std::string_view h = strip_comment(lines_[i].text);
-            if (h.empty()) {
-                ++i;
-                continue;
-            }
+        for (std::string_view h = next_content(i); !h.empty(); h = next_content(i)) {
             if (is_request_line(h)) break;
             std::size_t at = lines_[i].number;
             if (is_status_line(h)) {
                 drop(at, "'" + std::string(h) + "' (the status Hurl expects): a .req holds no checks");
                 std::size_t end = section_end(i + 1);
                 std::size_t headers = 0;
-                for (std::size_t k = i + 1; k < end; ++k) headers += !strip_comment(lines_[k].text).empty();
+                for (std::size_t k = i + 1; k < end; ++k) headers += !strip_comment(lines_[k].content).empty();
                 if (headers) drop(lines_[i + 1].number, std::to_string(headers) + (headers == 1 ? " response header check" : " response header checks"));
                 i = end;
                 continue;
@@ -361,7 +326,7 @@ private:
                 std::size_t n = 0;
                 std::string names;
                 for (std::size_t k = i + 1; k < end; ++k) {
-                    std::string_view kv = strip_comment(lines_[k].text);
+                    std::string_view kv = strip_comment(lines_[k].content);
                     if (kv.empty()) continue;
                     ++n;
                     if (sec == "Captures") {
@@ -384,11 +349,11 @@ private:
                 end = j == std::string_view::npos ? lines_.size() : j + 1;
             } else if (h.starts_with("```")) {
                 end = i + 1;
-                while (end < lines_.size() && !trim(lines_[end].text).starts_with("```")) ++end;
+                while (end < lines_.size() && !trim(lines_[end].content).starts_with("```")) ++end;
                 end = std::min(end + 1, lines_.size());
             } else {
-                while (end < lines_.size() && !is_request_line(strip_comment(lines_[end].text)) &&
-                       section_name(strip_comment(lines_[end].text)).empty())
+                while (end < lines_.size() && !is_request_line(strip_comment(lines_[end].content)) &&
+                       section_name(strip_comment(lines_[end].content)).empty())
                     ++end;
             }
             drop(at, "the expected response body (" + lines(end - i) + "): a .req holds no checks");
@@ -398,13 +363,13 @@ private:
     }
 
     std::optional<Error> body(std::size_t& i, Entry& e) {
-        std::string_view h = trim(lines_[i].text);
+        std::string_view h = trim(lines_[i].content);
         std::size_t at = lines_[i].number;
         e.has_body = true;
         if (h.front() == '{' || h.front() == '[') {
             std::size_t j = json_end(lines_, i);
             if (j == std::string_view::npos) return error(at, "the JSON body's brackets never close");
-            for (std::size_t k = i; k <= j; ++k) e.body += std::string(lines_[k].text) + (k < j ? "\n" : "");
+            for (std::size_t k = i; k <= j; ++k) e.body += std::string(lines_[k].content) + (k < j ? "\n" : "");
             e.implicit_type = "application/json";
             i = j + 1;
             return std::nullopt;
@@ -418,7 +383,7 @@ private:
                 return std::nullopt;
             }
             std::size_t k = i + 1;
-            while (k < lines_.size() && !trim(lines_[k].text).starts_with("```")) e.body += std::string(lines_[k++].text) + "\n";
+            while (k < lines_.size() && !trim(lines_[k].content).starts_with("```")) e.body += std::string(lines_[k++].content) + "\n";
             if (k == lines_.size()) return error(at, "the ``` body is never closed");
             if (hint == "json") e.implicit_type = "application/json";
             else if (hint == "xml") e.implicit_type = "application/xml";
@@ -464,8 +429,8 @@ private:
         // XML or any other text: up to the response or the next request.
         std::size_t k = i;
         std::vector<std::string_view> kept;
-        while (k < lines_.size() && !is_status_line(trim(lines_[k].text)) && !is_request_line(trim(lines_[k].text)))
-            kept.push_back(lines_[k++].text);
+        while (k < lines_.size() && !is_status_line(trim(lines_[k].content)) && !is_request_line(trim(lines_[k].content)))
+            kept.push_back(lines_[k++].content);
         while (!kept.empty() && trim(kept.back()).empty()) kept.pop_back();
         for (std::size_t n = 0; n < kept.size(); ++n) e.body += std::string(kept[n]) + (n + 1 < kept.size() ? "\n" : "");
         i = k;

@@ -2,8 +2,10 @@
 // import, response references) share. Internal to src/compose.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace rawhttp::compose_text {
 
@@ -50,6 +52,47 @@ inline bool iequals(std::string_view a, std::string_view b) {
 // Whether `s` ends with `suffix` (given in lowercase), ignoring ASCII case.
 inline bool ends_with_ci(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
+}
+
+// A line of a source file (.req, .http, .hurl): its content, its line break
+// ("\r\n", "\n", or "" for a last line without one) and its 1-based number.
+struct SourceLine {
+    std::string_view content;
+    std::string_view term;
+    std::size_t number = 0;
+};
+
+// `piece` is one whole line, its line break included when it has one.
+inline SourceLine source_line(std::string_view piece, std::size_t number) {
+    std::size_t term = 0;
+    if (!piece.empty() && piece.back() == '\n') term = piece.size() >= 2 && piece[piece.size() - 2] == '\r' ? 2 : 1;
+    return SourceLine{piece.substr(0, piece.size() - term), piece.substr(piece.size() - term), number};
+}
+
+// Every line of `text` (none after a final line break).
+inline std::vector<SourceLine> source_lines(std::string_view text) {
+    std::vector<SourceLine> lines;
+    std::size_t pos = 0, number = 1;
+    while (pos < text.size()) {
+        std::size_t nl = text.find('\n', pos);
+        std::size_t end = nl == std::string_view::npos ? text.size() : nl + 1;
+        lines.push_back(source_line(text.substr(pos, end - pos), number++));
+        pos = end;
+    }
+    return lines;
+}
+
+// Bytes as a {{hex:...}} expression, which the composer writes back exactly:
+// how the front ends carry bytes a .req cannot hold literally.
+inline std::string hex_expr(std::string_view bytes) {
+    static const char digits[] = "0123456789abcdef";
+    std::string out = "{{hex:";
+    for (char ch : bytes) {
+        auto c = static_cast<unsigned char>(ch);
+        out += digits[c >> 4];
+        out += digits[c & 15];
+    }
+    return out + "}}";
 }
 
 // Text from a file quoted in a message: CR, LF, TAB and other control bytes

@@ -141,4 +141,17 @@ std::vector<Finding> findings_for_status(const std::vector<Finding>& findings, i
     return out;
 }
 
+StatusExplanation explain_status(const std::vector<Finding>& findings, int status) {
+    StatusExplanation e;
+    e.findings = findings_for_status(findings, status);
+    if (!e.findings.empty()) {
+        e.how = StatusExplanation::How::predicted;
+        return e;
+    }
+    for (const auto& f : findings)
+        if (f.severity == Severity::error) e.findings.push_back(f);
+    e.how = e.findings.empty() ? StatusExplanation::How::unexplained : StatusExplanation::How::rejected;
+    return e;
+}
+
 }  // namespace rawhttp::lint

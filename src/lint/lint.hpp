@@ -76,4 +76,15 @@ bool has_error(const std::vector<Finding>& findings);
 // it exactly. Empty when nothing in the request explains the status.
 std::vector<Finding> findings_for_status(const std::vector<Finding>& findings, int status);
 
+// Why a server answered a request with `status` (send's "why"): the findings
+// that predict it; else, when none does, the errors that make a strict
+// server reject the request whatever status it picks (a lowercase "get":
+// lint says 400, rawhttp serve 501); else nothing in the request explains it.
+struct StatusExplanation {
+    enum class How { predicted, rejected, unexplained };
+    How how = How::unexplained;
+    std::vector<Finding> findings;
+};
+StatusExplanation explain_status(const std::vector<Finding>& findings, int status);
+
 }  // namespace rawhttp::lint

@@ -1,5 +1,8 @@
 // The socket transport: hand-written POSIX sockets, non-blocking underneath,
 // every wait bounded by poll() and a Deadline.
+//
+// One job, hence the length: resolving, connecting (each resolved address in
+// turn), reading, writing and listening share the same bounded waits.
 #include "net/transport.hpp"
 
 #include <arpa/inet.h>

@@ -2,6 +2,9 @@
 // each reading its side in bounded pieces, judging them with the one message
 // reader and writing them on before reading more (so memory is one buffer
 // per direction, and a slow reader slows its writer: backpressure).
+//
+// One job, hence the length: the two pumps, the proxy's answers, tunnels and
+// upgrades all act on one connection's shared state (Conn) and stop together.
 #include "relay/relay.hpp"
 
 #include <poll.h>

@@ -104,6 +104,22 @@ std::string escape_inline(std::string_view bytes, const Style& style) {
     return out;
 }
 
+std::string ascii_escaped(std::string_view bytes) {
+    const std::string shown = escape_inline(bytes, {});
+    std::string out;
+    out.reserve(shown.size());
+    for (unsigned char c : shown) {
+        if (c >= 0x20 && c < 0x7f) {
+            out += static_cast<char>(c);
+        } else {
+            out += "\\x";
+            out += kHex[c >> 4];
+            out += kHex[c & 15];
+        }
+    }
+    return out;
+}
+
 std::string escape_message(std::string_view text, const Style& style) {
     std::string out;
     out.reserve(text.size() + 8);

@@ -23,6 +23,11 @@ bool is_valid_utf8(std::string_view bytes);
 // escaped (C1, invisible format) is shown byte by byte: U+202E as \xe2\x80\xae.
 std::string escape_inline(std::string_view bytes, const Style& style = {});
 
+// Bytes from the network as one line of ASCII: escape_inline, then every
+// byte past 0x7e as \xNN (a column per character, whatever the terminal):
+// the sequence diagram and the report page's titles.
+std::string ascii_escaped(std::string_view bytes);
+
 // For rawhttp's own messages, which may quote network bytes (an error naming
 // a header value): escapes like escape_inline but leaves backslashes alone,
 // since a message is prose, not bytes to reconstruct.

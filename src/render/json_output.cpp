@@ -282,6 +282,18 @@ json findings_json(const http::Violations& violations) {
     return json::parse(text);
 }
 
+void put_response_head(json& obj, const client::Response& r) {
+    // Taken from the one writer of a response, so the two documents cannot differ.
+    client::ExchangeResult ex;
+    ex.response = r;
+    std::string text;
+    JsonWriter w(text);
+    write_response(w, ex, {}, false);
+    json whole = json::parse(text);
+    for (const char* key : {"version", "status", "reason", "reason_base64", "headers"})
+        if (whole.contains(key)) obj[key] = whole[key];
+}
+
 json exchange_json(const client::ExchangeResult& ex, std::string_view body, bool body_truncated) {
     std::string text;
     JsonWriter w(text);

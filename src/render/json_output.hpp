@@ -29,11 +29,15 @@ void put_text(json& obj, const std::string& key, std::string_view bytes);
 // valid UTF-8 gets a third element {"name_base64", "value_base64"}.
 json fields_json(const client::Fields& fields);
 
-// One element of "exchanges". `body` is the decoded body captured for it;
-// `body_truncated` says the capture stopped short of body_bytes.
 // The rule book's findings on a response: [{"id", "severity", "offset", "message", "rfc", "risk"}].
 json findings_json(const http::Violations& violations);
 
+// A response's "version", "status", "reason" (null while the head is
+// incomplete) and "headers", as every document that holds a response has them.
+void put_response_head(json& obj, const client::Response& r);
+
+// One element of "exchanges". `body` is the decoded body captured for it;
+// `body_truncated` says the capture stopped short of body_bytes.
 json exchange_json(const client::ExchangeResult& ex, std::string_view body, bool body_truncated);
 
 // What the command line words its own way in an exchange's document: the

@@ -2,19 +2,9 @@
 
 #include <algorithm>
 
+#include "render/text_width.hpp"
+
 namespace rawhttp::render {
-
-namespace {
-
-// Terminal columns of escaped text: UTF-8 continuation bytes take none.
-std::size_t display_width(std::string_view s) {
-    std::size_t n = 0;
-    for (unsigned char c : s)
-        if ((c & 0xC0) != 0x80) ++n;
-    return n;
-}
-
-}  // namespace
 
 std::string finding_text(const lint::Finding& f, const Style& s, std::string_view location, std::string_view indent) {
     std::string sev(lint::severity_name(f.severity));
@@ -58,6 +48,16 @@ std::string finding_pointer(std::string_view bytes, const lint::Finding& f, cons
     out += (from > start ? "..." : "") + shown + (to < end ? "..." : "") + "\n";
     out += std::string(indent) + std::string(display_width(before) + (from > start ? 3 : 0), ' ') + red("^", s) + "\n";
     return out;
+}
+
+nlohmann::json lint_finding_json(const lint::Finding& f, std::size_t file_line) {
+    return {{"id", f.id},
+            {"severity", std::string(lint::severity_name(f.severity))},
+            {"line", file_line},
+            {"column", f.column},
+            {"message", f.message},
+            {"rfc", f.rfc},
+            {"expect_status", f.expect_status}};
 }
 
 }  // namespace rawhttp::render

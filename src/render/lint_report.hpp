@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "lint/lint.hpp"
 #include "render/escape.hpp"
 
@@ -26,5 +28,10 @@ std::string response_finding_text(const lint::Finding& f, const Style& style, st
 // byte: two lines, each starting with `indent`.
 std::string finding_pointer(std::string_view bytes, const lint::Finding& f, const Style& style,
                             std::string_view indent = "");
+
+// `lint --json`'s entry for a finding: {"id", "severity", "line", "column",
+// "message", "rfc", "expect_status"}; `line` is the file's line (the caller
+// maps the request's wire line to it), the rest as lint found it.
+nlohmann::json lint_finding_json(const lint::Finding& f, std::size_t file_line);
 
 }  // namespace rawhttp::render

@@ -4,7 +4,10 @@
 #include <cstdio>
 
 #include "compose/wire_bytes.hpp"
+#include "core/wording.hpp"
 #include "http/message.hpp"
+#include "http/request_line.hpp"
+#include "render/head_meanings.hpp"
 #include "render/terminal_report.hpp"
 #include "render/timeline.hpp"
 
@@ -13,12 +16,6 @@ namespace rawhttp::render {
 namespace {
 
 constexpr std::size_t kShownBytes = 64 * 1024;
-
-std::string fmt_ms(double ms) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%.1f ms", ms);
-    return b;
-}
 
 std::string_view without_eol(std::string_view line) {
     while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
@@ -58,11 +55,9 @@ std::vector<std::string> request_meanings(std::string_view bytes, std::size_t he
             out.push_back(body_named ? "" : "body (" + std::to_string(bytes.size() - at) + " bytes)");
             in_body = body_named = true;
         } else if (out.empty()) {
-            const auto a = text.find(' ');
-            const auto b = a == std::string_view::npos ? a : text.find(' ', a + 1);
-            if (b != std::string_view::npos)
-                out.push_back("request line: method " + std::string(text.substr(0, a)) + ", target " +
-                              std::string(text.substr(a + 1, b - a - 1)) + ", version " + std::string(text.substr(b + 1)));
+            if (auto rl = http::split_request_line(text))
+                out.push_back("request line: method " + std::string(rl->method) + ", target " +
+                              std::string(rl->target) + ", version " + std::string(rl->version));
             else
                 out.push_back("request line (not three parts separated by single spaces)");
         } else if (text.empty()) {

@@ -1,5 +1,11 @@
+// The terminal view of an exchange, section by section as its events come
+// (ExchangeView) or at once (exchange_report). One job, hence the length:
+// each section (connection, request, raw, parsed, body, timing, why,
+// findings, hints) is short, and they share the view's state.
 #include "render/terminal_report.hpp"
 
+#include "core/wording.hpp"
+#include "render/head_meanings.hpp"
 #include "render/lint_report.hpp"
 
 #include "compose/wire_bytes.hpp"
@@ -13,33 +19,7 @@ namespace rawhttp::render {
 
 namespace {
 
-std::string fmt_ms(double ms) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%.1f ms", ms);
-    return b;
-}
-
-std::string plural(std::uint64_t n, std::string_view word) {
-    return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
-}
-
 std::string heading(std::string_view title, const Style& s) { return bold(title, s) + "\n"; }
-
-// How the body is framed, as the head decides it (before any body byte).
-std::string framing_at_head(const client::Response& r, std::string_view method) {
-    if (!r.framing) return "could not be determined";
-    switch (*r.framing) {
-        case http::Framing::content_length:
-            return "Content-Length: " + plural(r.content_length, "byte") + " to come";
-        case http::Framing::chunked: return "chunked (Transfer-Encoding): chunks until a last chunk \"0\"";
-        case http::Framing::close: return "until the server closes the connection (no Content-Length, not chunked)";
-        case http::Framing::none: break;
-    }
-    if (method == "HEAD") return "none: a response to HEAD never has a body";
-    if (r.status == 204 || r.status == 304) return "none: a " + std::to_string(r.status) + " response never has a body";
-    if (r.status < 200) return "none: a 1xx response never has a body";
-    return "none";
-}
 
 std::string framing_words(const client::Response& r, std::string_view method) {
     if (!r.framing) return "could not be determined";
@@ -56,49 +36,6 @@ std::string framing_words(const client::Response& r, std::string_view method) {
             if (r.status < 200) return "none: a 1xx response never has a body";
             return "none";
     }
-    return "";
-}
-
-// What a header field does, for the raw-beside-parsed view; empty when it is
-// not one a learner needs explained.
-std::string field_meaning(std::string_view name, std::string_view value, const client::Response& r) {
-    using http::iequals;
-    if (iequals(name, "Content-Length"))
-        return r.framing == http::Framing::content_length ? "framing: the body is exactly " + plural(r.content_length, "byte")
-                                                           : "not the framing here (see the empty line)";
-    if (iequals(name, "Transfer-Encoding"))
-        return r.framing == http::Framing::chunked ? "framing: the body comes in chunks, de-chunked here"
-                                                   : "a transfer coding (not chunked: the body runs to the close)";
-    if (iequals(name, "Connection")) {
-        if (value.find("close") != std::string_view::npos) return "the server closes the connection after this response";
-        if (value.find("pgrade") != std::string_view::npos) return "the connection switches to the protocol in Upgrade";
-        return "the connection stays open for the next request";
-    }
-    static const std::pair<const char*, const char*> known[] = {
-        {"Content-Type", "the body's media type"},
-        {"Content-Encoding", "a coding on the body (not decoded here)"},
-        {"Date", "when the server made the response"},
-        {"Server", "the server's software"},
-        {"Location", "where the resource is: a redirect's target"},
-        {"Set-Cookie", "a cookie for the client to keep and send back"},
-        {"Cache-Control", "who may cache the response, and for how long"},
-        {"ETag", "a version tag of the resource"},
-        {"Last-Modified", "when the resource last changed"},
-        {"Expires", "when a cached copy goes stale"},
-        {"Vary", "request fields a cache must match"},
-        {"Keep-Alive", "how long and how often the connection may be reused"},
-        {"Upgrade", "the protocol the connection switches to"},
-        {"Sec-WebSocket-Accept", "proof the server read the WebSocket key"},
-        {"Trailer", "fields that come after the chunked body"},
-        {"WWW-Authenticate", "how to authenticate"},
-        {"Retry-After", "when to try again"},
-        {"Accept-Ranges", "whether parts of the resource may be asked for"},
-        {"Content-Range", "which part of the resource this is"},
-        {"Age", "seconds the response spent in a cache"},
-        {"Strict-Transport-Security", "use only HTTPS with this host from now on"},
-    };
-    for (const auto& [n, m] : known)
-        if (iequals(name, n)) return m;
     return "";
 }
 
@@ -322,19 +259,25 @@ std::string ExchangeView::head(const client::ExchangeResult& ex) {
     out += "  status      " + colored + "  " + dim(std::string(http::status_meaning(r.status)), s) + "\n";
     out += "  reason      " + (r.reason.empty() ? dim("(empty)", s) : escape_inline(r.reason, s)) + "\n";
     out += "  headers     " + std::to_string(r.headers.size()) + "\n";
+    out += header_table(r.headers, s);
+    out += "  framing     " + framing_at_head(r, ex.request ? ex.request->method : "") + "\n";
+    out += switch_lines(ex);
+    out += "\n";
+    return out;
+}
+
+std::string header_table(const client::Fields& fields, const Style& s) {
     std::size_t width = 0;
-    for (const auto& [n, v] : r.headers) width = std::max(width, std::min<std::size_t>(n.size(), 32));
+    for (const auto& [n, v] : fields) width = std::max(width, std::min<std::size_t>(n.size(), 32));
+    std::string out;
     std::size_t k = 0;
-    for (const auto& [n, v] : r.headers) {
+    for (const auto& [n, v] : fields) {
         std::string name = escape_inline(n, s);
         std::string pad = name.size() < width ? std::string(width - name.size(), ' ') : "";
         char idx[16];
         std::snprintf(idx, sizeof idx, "%4zu  ", ++k);
         out += "  " + dim(idx, s) + cyan(name, s) + pad + "  " + escape_inline(v, s) + "\n";
     }
-    out += "  framing     " + framing_at_head(r, ex.request ? ex.request->method : "") + "\n";
-    out += switch_lines(ex);
-    out += "\n";
     return out;
 }
 
@@ -397,23 +340,6 @@ std::string ExchangeView::raw_beside_parsed(const client::ExchangeResult& ex) {
     }
     out += row(lines.back(), "the empty line: the head ends; body: " + framing_at_head(r, ex.request ? ex.request->method : ""));
     return out + "\n";
-}
-
-std::vector<std::string> response_head_meanings(const client::Response& r, std::string_view method) {
-    std::size_t lines = 0;
-    for (char c : r.raw_head) lines += c == '\n';
-    if (lines != r.headers.size() + 2) return {};
-    std::vector<std::string> out;
-    out.push_back("status line: " + r.version + ", status " + std::to_string(r.status) + " (" +
-                  std::string(http::status_meaning(r.status)) + "), reason " +
-                  (r.reason.empty() ? std::string("empty") : "\"" + r.reason + "\""));
-    for (std::size_t k = 0; k < r.headers.size(); ++k) {
-        const auto& [n, v] = r.headers[k];
-        std::string m = field_meaning(n, v, r);
-        out.push_back("field " + std::to_string(k + 1) + " (" + n + ")" + (m.empty() ? "" : ": " + m));
-    }
-    out.push_back("the empty line: the head ends; body: " + framing_at_head(r, method));
-    return out;
 }
 
 std::string ExchangeView::switched(const client::ExchangeResult& ex, std::string_view bytes) {
@@ -639,115 +565,6 @@ std::string exchange_report(const client::ExchangeResult& ex, const ReportOption
     if (v.streams_body()) out += v.body(ex, cap.body);
     if (!ex.switched.empty()) out += v.switched(ex, ex.switched);
     out += v.end(ex, e);
-    return out;
-}
-
-namespace {
-
-// The length of the ANSI sequence starting at i ("\x1b[2;36m"), or 0.
-std::size_t ansi_length(std::string_view s, std::size_t i) {
-    if (s[i] != '\x1b' || i + 1 >= s.size() || s[i + 1] != '[') return 0;
-    std::size_t j = i + 2;
-    while (j < s.size() && !(s[j] >= 0x40 && s[j] <= 0x7e)) ++j;
-    return j < s.size() ? j + 1 - i : s.size() - i;
-}
-
-bool continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xc0) == 0x80; }
-
-std::size_t display_width(std::string_view line) {
-    std::size_t cols = 0;
-    for (std::size_t i = 0; i < line.size();) {
-        if (std::size_t n = ansi_length(line, i)) {
-            i += n;
-            continue;
-        }
-        if (!continuation_byte(line[i])) ++cols;
-        ++i;
-    }
-    return cols;
-}
-
-// Where a broken line's continuations start.
-std::size_t hanging_indent(std::string_view line, std::size_t columns) {
-    std::size_t col = 0, run = 0, indent = 0;
-    bool text = false;
-    for (std::size_t i = 0; i < line.size() && col < columns;) {
-        if (std::size_t n = ansi_length(line, i)) {
-            i += n;
-            continue;
-        }
-        const char c = line[i];
-        if (c == ' ') {
-            ++run;
-        } else {
-            if (text && run >= 2) indent = col;
-            text = true;
-            run = 0;
-        }
-        if (!continuation_byte(c)) ++col;
-        ++i;
-    }
-    const std::size_t fallback = line.starts_with("  < ") || line.starts_with("  > ") ? 4 : 2;
-    return indent == 0 || indent > columns * 2 / 3 ? fallback : indent;  // leave room for the text
-}
-
-std::string fit_line(std::string_view line, std::size_t columns) {
-    if (display_width(line) <= columns) return std::string(line);
-    const std::size_t indent = hanging_indent(line, columns);
-    // Prose breaks between words; raw and request lines anywhere (their spaces are bytes).
-    const bool prose = !line.starts_with("  < ") && !line.starts_with("  > ");
-    std::string out;
-    std::size_t col = 0;
-    std::size_t space_at = std::string::npos, cells_after = 0;  // the last break point of this piece
-    for (std::size_t i = 0; i < line.size();) {
-        if (std::size_t n = ansi_length(line, i)) {
-            out.append(line.substr(i, n));
-            i += n;
-            continue;
-        }
-        const char c = line[i++];
-        if (continuation_byte(c)) {
-            out += c;
-            continue;
-        }
-        if (col >= columns) {
-            const std::string cont = "\n" + std::string(indent, ' ');
-            if (prose && space_at != std::string::npos) {
-                out.insert(space_at, cont);
-                col = indent + cells_after;
-            } else {
-                out += cont;
-                col = indent;
-            }
-            space_at = std::string::npos;
-            cells_after = 0;
-        }
-        ++col;
-        out += c;
-        if (c == ' ' && col > indent + 1) {
-            space_at = out.size();
-            cells_after = 0;
-        } else {
-            ++cells_after;
-        }
-    }
-    return out;
-}
-
-}  // namespace
-
-std::string fit_to_width(std::string_view text, std::size_t columns) {
-    if (columns < 20) return std::string(text);  // too narrow to fit anything sensibly
-    std::string out;
-    std::size_t start = 0;
-    while (start < text.size()) {
-        std::size_t nl = text.find('\n', start);
-        const std::size_t end = nl == std::string_view::npos ? text.size() : nl;
-        out += fit_line(text.substr(start, end - start), columns);
-        if (nl == std::string_view::npos) break;
-        out += '\n';
-        start = nl + 1;
-    }
     return out;
 }
 

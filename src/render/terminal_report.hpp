@@ -110,20 +110,13 @@ private:
 std::string exchange_report(const client::ExchangeResult& ex, const ReportOptions& opts, const ExchangeEnd& end,
                             std::size_t exchange_count);
 
-// Fits each line of `text` (which may hold ANSI colours and UTF-8) into
-// `columns`: a longer line is broken, its continuations indented under the
-// value column (after the line's last run of two or more spaces, as in
-// "  status      200  OK..."), or under the bytes of a "  < " raw line.
-std::string fit_to_width(std::string_view text, std::size_t columns);
-
 // What an exchange had done when it was interrupted: "after 2.5 s: connected
 // to ...", bytes sent and received, and what it was waiting for.
 std::string interrupted_summary(const client::ExchangeResult& ex, std::uint64_t raw_received, double elapsed_ms);
 
-// What each line of the final head means (the status line, each field, the
-// empty line), as the wide parsed view words it, plain text; empty when the
-// lines do not match the parsed fields one to one (obs-fold, bare CRs).
-std::vector<std::string> response_head_meanings(const client::Response& r, std::string_view method);
+// Header fields as the parsed views show them: "     1  Name    value" lines,
+// numbered, names aligned (up to 32 columns), everything escaped.
+std::string header_table(const client::Fields& fields, const Style& style);
 
 // A view of request bytes: "> " lines with CR/LF visible, or a hexdump.
 std::string request_view(std::string_view bytes, const ReportOptions& opts, std::string_view prefix = "  > ");

@@ -1,4 +1,5 @@
 #include "render/timeline.hpp"
+#include "core/wording.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -7,13 +8,6 @@ namespace rawhttp::render {
 
 namespace {
 
-constexpr char kHex[] = "0123456789abcdef";
-
-std::string fmt_ms(double ms) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%.1f ms", ms);
-    return b;
-}
 
 std::string size_text(std::uint64_t n) { return std::to_string(n) + " B"; }
 
@@ -142,22 +136,6 @@ std::string paint(const std::string& line, const TimelineStep& s, const Style& s
 }
 
 }  // namespace
-
-std::string ascii_escaped(std::string_view bytes) {
-    const std::string shown = escape_inline(bytes, {});
-    std::string out;
-    out.reserve(shown.size());
-    for (unsigned char c : shown) {
-        if (c >= 0x20 && c < 0x7f) {
-            out += static_cast<char>(c);
-        } else {
-            out += "\\x";
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-        }
-    }
-    return out;
-}
 
 std::string cut_label(std::string_view text, std::size_t width) {
     if (text.size() <= width) return std::string(text);

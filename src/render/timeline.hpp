@@ -56,10 +56,6 @@ std::vector<std::string> timeline_lines(const Conversation& conv, std::size_t co
 // Every connection's diagram, a blank line between them, ready to print.
 std::string timeline_text(const Conversation& conv, const TimelineOptions& options);
 
-// Bytes from the network as one line of ASCII: escape_inline, then every
-// byte past 0x7e as \xNN (a column per character, whatever the terminal).
-std::string ascii_escaped(std::string_view bytes);
-
 // Cuts `text` (ASCII) to `width` columns, ending in "..." when cut.
 std::string cut_label(std::string_view text, std::size_t width);
 

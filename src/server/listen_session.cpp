@@ -24,19 +24,6 @@ std::string seconds_text(std::chrono::milliseconds ms) {
 
 }  // namespace
 
-std::pair<std::size_t, std::size_t> line_column(std::string_view bytes, std::size_t offset) {
-    std::size_t line = 1, col = 1;
-    for (std::size_t i = 0; i < offset && i < bytes.size(); ++i) {
-        if (bytes[i] == '\n') {
-            ++line;
-            col = 1;
-        } else {
-            ++col;
-        }
-    }
-    return {line, col};
-}
-
 // ------------------------------------------------------------ RequestTracker
 
 namespace {

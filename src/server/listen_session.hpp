@@ -143,7 +143,4 @@ std::string ok_response(const ParsedRequest& request, std::uint64_t bytes_receiv
 // A 200 whose body is the request's exact bytes (no body for HEAD).
 std::string echo_response(const ParsedRequest& request, std::string_view request_bytes);
 
-// 1-based line and column of `offset` in `bytes`.
-std::pair<std::size_t, std::size_t> line_column(std::string_view bytes, std::size_t offset);
-
 }  // namespace rawhttp::server

@@ -283,6 +283,27 @@ TEST_CASE("lint: findings_for_status picks what explains a status") {
     CHECK(findings_for_status(lint("GET / HTTP/1.1\r\nHost: h\r\n"), 408).size() == 1);
 }
 
+TEST_CASE("lint: explain_status says whether findings predict a status, only reject the request, or nothing") {
+    using How = StatusExplanation::How;
+    auto missing_host = lint("GET / HTTP/1.1\r\nX : y\r\n\r\n");
+    auto predicted = explain_status(missing_host, 400);
+    CHECK(predicted.how == How::predicted);
+    CHECK(predicted.findings.size() == 2);
+    // A lowercase method: lint predicts 400, a server answering 501 is still explained by the error.
+    auto lower = lint("get / HTTP/1.1\r\nHost: h\r\n\r\n");
+    REQUIRE_FALSE(lower.empty());
+    auto rejected = explain_status(lower, 501);
+    CHECK(rejected.how == How::rejected);
+    REQUIRE_FALSE(rejected.findings.empty());
+    for (const auto& f : rejected.findings) CHECK(f.severity == Severity::error);
+    auto clean = explain_status(lint("GET / HTTP/1.1\r\nHost: h\r\n\r\n"), 404);
+    CHECK(clean.how == How::unexplained);
+    CHECK(clean.findings.empty());
+    auto waited = explain_status(lint("GET / HTTP/1.1\r\nHost: h\r\n"), 408);
+    CHECK(waited.how == How::predicted);
+    CHECK(waited.findings.size() == 1);
+}
+
 // The same request in pieces (as a body streamed from a file arrives) gives
 // the same findings as in one piece, wherever it is cut.
 TEST_CASE("lint: a request put in pieces is judged as the whole") {

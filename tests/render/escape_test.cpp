@@ -158,3 +158,9 @@ TEST_CASE("escape_inline of invalid UTF-8 escapes only the bad bytes") {
     CHECK(escape_inline("\xf8\x88\x80\x80\x80") == "\\xf8\\x88\\x80\\x80\\x80");  // 5-byte form
     CHECK(escape_inline("\xc3\xa9\xff\xc3\xa9") == "\xc3\xa9\\xff\xc3\xa9");
 }
+
+TEST_CASE("ascii_escaped: one line of ASCII, a column per character") {
+    CHECK(ascii_escaped("GET / HTTP/1.1\r\n") == "GET / HTTP/1.1\\r\\n");
+    CHECK(ascii_escaped("caf\xc3\xa9") == "caf\\xc3\\xa9");  // valid UTF-8 too: a column each
+    CHECK(ascii_escaped("\x1b[2J") == "\\e[2J");
+}

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "render/json_output.hpp"
+#include "render/exchange_fixture.hpp"
 
 using namespace rawhttp;
 using namespace rawhttp::render;
@@ -96,4 +97,43 @@ TEST_CASE("dump never alters valid bytes and never throws on invalid ones") {
     json doc = {{"m", "bad \xff"}};
     CHECK_NOTHROW(dump(doc, false));
     CHECK(dump(doc, true).find('\xff') == std::string::npos);
+}
+
+// Whole outputs, for exchanges read by the real response reader from raw bytes.
+TEST_CASE("exchange_json: a chunked 200, whole") {
+    render_test::Exchange e("GET /c HTTP/1.1\r\nHost: a\r\n\r\n",
+               "HTTP/1.1 200 OK\r\nDate: Mon, 01 Jan 2024 00:00:00 GMT\r\nTransfer-Encoding: chunked\r\n\r\n"
+               "2\r\nhi\r\n0\r\nX-T: 1\r\n\r\n",
+               false);
+    auto j = render::exchange_json(e.ex, "hi", false);
+    CHECK(j.dump() ==
+          "{\"connection\":{\"local\":\"127.0.0.1:50000\",\"number\":1,\"remote\":\"127.0.0.1:8080\",\"resolved"
+          "\":[\"127.0.0.1:8080\"],\"reused\":false,\"tls\":null,\"via\":\"rawhttp\"},\"error\":null,\"request\""
+          ":{\"body_withheld\":false,\"bytes\":28,\"bytes_sent\":28,\"text\":\"GET /c HTTP/1.1\\r\\nHost: a\\r\\n"
+          "\\r\\n\"},\"response\":{\"body\":\"hi\",\"body_bytes\":2,\"complete\":true,\"findings\":[],\"framing"
+          "\":\"chunked\",\"headers\":[[\"Date\",\"Mon, 01 Jan 2024 00:00:00 GMT\"],[\"Transfer-Encoding\",\"ch"
+          "unked\"]],\"interim\":[],\"raw_head\":\"HTTP/1.1 200 OK\\r\\nDate: Mon, 01 Jan 2024 00:00:00 GMT\\r\\n"
+          "Transfer-Encoding: chunked\\r\\n\\r\\n\",\"reason\":\"OK\",\"status\":200,\"trailers\":[[\"X-T\",\"1"
+          "\"]],\"version\":\"HTTP/1.1\"},\"timing\":{\"connect_ms\":0.2,\"dns_ms\":0.1,\"first_byte_ms\":1.5,\""
+          "tls_ms\":null,\"total_ms\":2.0,\"written_ms\":0.3}}");
+}
+
+TEST_CASE("exchange_json: a server that closed inside the body, whole") {
+    render_test::Exchange e("GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+               "HTTP/1.1 200 OK\r\nDate: Mon, 01 Jan 2024 00:00:00 GMT\r\nContent-Length: 10\r\n\r\nshort",
+               true);
+    auto j = render::exchange_json(e.ex, "short", false);
+    CHECK(j.dump() ==
+          "{\"connection\":{\"local\":\"127.0.0.1:50000\",\"number\":1,\"remote\":\"127.0.0.1:8080\",\"resolved"
+          "\":[\"127.0.0.1:8080\"],\"reused\":false,\"tls\":null,\"via\":\"rawhttp\"},\"error\":{\"kind\":\"par"
+          "tial\",\"message\":\"the server closed the connection after 5 of 10 body bytes (Content-Length)\"},\""
+          "request\":{\"body_withheld\":false,\"bytes\":27,\"bytes_sent\":27,\"text\":\"GET / HTTP/1.1\\r\\nHos"
+          "t: a\\r\\n\\r\\n\"},\"response\":{\"body\":\"short\",\"body_bytes\":5,\"complete\":false,\"findings\""
+          ":[{\"id\":\"content-length-exceeds-body\",\"message\":\"Content-Length announces 10 bytes but the bo"
+          "dy has 5: the connection ended first, so the body is cut short\",\"offset\":81,\"rfc\":\"RFC 9112 §6"
+          ".2\",\"risk\":\"truncation\",\"severity\":\"error\"}],\"framing\":\"content-length\",\"headers\":[[\""
+          "Date\",\"Mon, 01 Jan 2024 00:00:00 GMT\"],[\"Content-Length\",\"10\"]],\"interim\":[],\"raw_head\":\""
+          "HTTP/1.1 200 OK\\r\\nDate: Mon, 01 Jan 2024 00:00:00 GMT\\r\\nContent-Length: 10\\r\\n\\r\\n\",\"rea"
+          "son\":\"OK\",\"status\":200,\"version\":\"HTTP/1.1\"},\"timing\":{\"connect_ms\":0.2,\"dns_ms\":0.1,"
+          "\"first_byte_ms\":1.5,\"tls_ms\":null,\"total_ms\":2.0,\"written_ms\":0.3}}");
 }

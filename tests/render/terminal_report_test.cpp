@@ -5,6 +5,7 @@
 #include <string>
 
 #include "render/terminal_report.hpp"
+#include "render/exchange_fixture.hpp"
 
 using namespace rawhttp;
 
@@ -19,20 +20,7 @@ ComposedRequest get_request() {
     return r;
 }
 
-client::ExchangeResult exchange(const ComposedRequest& req) {
-    client::ExchangeResult ex;
-    ex.request = &req;
-    ex.destination.host = "127.0.0.1";
-    ex.destination.port = 8080;
-    net::ConnectionInfo c;
-    c.remote = "127.0.0.1:8080";
-    c.local = "127.0.0.1:50000";
-    c.family = "ipv4";
-    c.resolved = {"127.0.0.1:8080"};
-    ex.connection = c;
-    ex.connection_number = 1;
-    return ex;
-}
+client::ExchangeResult exchange(const ComposedRequest& req) { return render_test::connected(req); }
 
 void head_done(client::ExchangeResult& ex) {
     client::Response r;
@@ -131,32 +119,102 @@ TEST_CASE("interrupted_summary: connected, bytes each way, what it waited for") 
     CHECK(render::interrupted_summary(none, 0, 0).ends_with("not connected; was connecting to example.com:80"));
 }
 
-TEST_CASE("fit_to_width: long lines broken, continuations under the value column") {
-    CHECK(render::fit_to_width("short\n", 40) == "short\n");
-    // A header table line: continuations start under the value.
-    CHECK(render::fit_to_width("     1  X-Long  aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", 30) ==
-          "     1  X-Long  aaaaaaaaaaaaaa\n                aaaaaaaaaaaaaa\n                aa\n");
-    // Prose breaks between words.
-    CHECK(render::fit_to_width("  status      200  OK: the request succeeded", 32) ==
-          "  status      200  OK: the \n                   request \n                   succeeded");
-    // A raw line: under its bytes, after "  < ".
-    CHECK(render::fit_to_width("  < Set-Cookie: aaaaaaaaaaaaaaaaaaaaaaaa", 24) ==
-          "  < Set-Cookie: aaaaaaaa\n    aaaaaaaaaaaaaaaa");
-    // Colours take no columns; UTF-8 characters take one.
-    CHECK(render::fit_to_width("\x1b[2m\xc3\xa9\xc3\xa9\xc3\xa9\x1b[0m", 20) == "\x1b[2m\xc3\xa9\xc3\xa9\xc3\xa9\x1b[0m");
-    std::string wrapped = render::fit_to_width("  < " + std::string(30, 'b') + "\x1b[2;36m\\r\x1b[0m", 20);
-    for (std::size_t start = 0, nl; start < wrapped.size(); start = nl + 1) {
-        nl = wrapped.find('\n', start);
-        if (nl == std::string::npos) nl = wrapped.size();
-        std::string line = wrapped.substr(start, nl - start);
-        std::size_t cols = 0;
-        for (std::size_t i = 0; i < line.size(); ++i) {
-            if (line[i] == '\x1b') {
-                while (line[i] != 'm') ++i;
-                continue;
-            }
-            ++cols;
-        }
-        CHECK(cols <= 20);
-    }
+// Whole outputs, for exchanges read by the real response reader from raw bytes.
+TEST_CASE("exchange_report: a 200 with a Content-Length body, whole") {
+    render_test::Exchange e("GET /hello HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n",
+               "HTTP/1.1 200 OK\r\nDate: Mon, 01 Jan 2024 00:00:00 GMT\r\nContent-Type: text/plain\r\n"
+               "Content-Length: 5\r\n\r\nhello",
+               false);
+    e.capture.add_body("hello");
+    render::ExchangeEnd end;
+    end.capture = &e.capture;
+    std::string text = render::exchange_report(e.ex, {}, end, 1);
+    CHECK(text ==
+          "connection #1 (new)\n"
+          "  resolved   127.0.0.1 -> 127.0.0.1:8080\n"
+          "  connected  127.0.0.1:8080 (ipv4) in 0.2 ms\n"
+          "  local      127.0.0.1:50000   <- local address and ephemeral port\n"
+          "\n"
+          "raw response\n"
+          "  < HTTP/1.1 200 OK\\r\\n\n"
+          "  < Date: Mon, 01 Jan 2024 00:00:00 GMT\\r\\n\n"
+          "  < Content-Type: text/plain\\r\\n\n"
+          "  < Content-Length: 5\\r\\n\n"
+          "  < \\r\\n\n"
+          "\n"
+          "parsed\n"
+          "  version     HTTP/1.1\n"
+          "  status      200  OK: the request succeeded and the body carries the result\n"
+          "  reason      OK\n"
+          "  headers     3\n"
+          "     1  Date            Mon, 01 Jan 2024 00:00:00 GMT\n"
+          "     2  Content-Type    text/plain\n"
+          "     3  Content-Length  5\n"
+          "  framing     Content-Length: 5 bytes to come\n"
+          "\n"
+          "raw response, the body\n"
+          "  < hello\n"
+          "\n"
+          "received\n"
+          "  body        Content-Length: 5 bytes\n"
+          "  raw         106 bytes received\n"
+          "\n");
+}
+
+TEST_CASE("exchange_report: a 400 with why lines and the rule book's findings on a response, whole") {
+    render_test::Exchange e("GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+               "HTTP/1.1 400 Bad Request\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nbad",
+               false);
+    e.capture.add_body("bad");
+    render::ExchangeEnd end;
+    end.capture = &e.capture;
+    end.why = {"line 2, column 1: error [host-missing] no Host"};
+    render::ReportOptions o;
+    o.sections.timing = true;
+    std::string text = render::exchange_report(e.ex, o, end, 1);
+    CHECK(text ==
+          "connection #1 (new)\n"
+          "  resolved   127.0.0.1 -> 127.0.0.1:8080\n"
+          "  connected  127.0.0.1:8080 (ipv4) in 0.2 ms\n"
+          "  local      127.0.0.1:50000   <- local address and ephemeral port\n"
+          "\n"
+          "raw response\n"
+          "  < HTTP/1.1 400 Bad Request\\r\\n\n"
+          "  < Content-Length: 3\\r\\n\n"
+          "  < Content-Length: 3\\r\\n\n"
+          "  < \\r\\n\n"
+          "\n"
+          "parsed\n"
+          "  version     HTTP/1.1\n"
+          "  status      400  Bad Request: the server could not parse the request (malformed syntax, framing or headers)\n"
+          "  reason      Bad Request\n"
+          "  headers     2\n"
+          "     1  Content-Length  3\n"
+          "     2  Content-Length  3\n"
+          "  framing     Content-Length: 3 bytes to come\n"
+          "\n"
+          "raw response, the body\n"
+          "  < bad\n"
+          "\n"
+          "received\n"
+          "  body        Content-Length: 3 bytes\n"
+          "  raw         69 bytes received\n"
+          "\n"
+          "findings on the response (2, rawhttp rules ID explains each)\n"
+          "  line 1, column 1: warning [date-missing] a 400 response without a Date field (an origin server with a clock must send one; a proxy adds it when it forwards)\n"
+          "      RFC 9110 §6.6.1; risk: caching, caches cannot compute the response's age\n"
+          "  line 3, column 1: warning [content-length-repeated] Content-Length is given 2 times with the same value; a server may reject the repetition\n"
+          "      RFC 9110 §8.6; risk: smuggling, two parsers (a proxy and a server, a server and a client) may read this message's end or fields differently: request smuggling, response splitting\n"
+          "\n"
+          "why the server may have answered 400\n"
+          "  line 2, column 1: error [host-missing] no Host\n"
+          "\n"
+          "timing\n"
+          "  dns         0.1 ms\n"
+          "  connect     0.2 ms\n"
+          "  tls         -\n"
+          "  written     0.3 ms\n"
+          "  first byte  1.5 ms\n"
+          "  total       2.0 ms\n"
+          "\n");
 }

@@ -1,29 +1,20 @@
-// What `rawhttp compare` shows: the two requests (rawhttp's and libcurl's exact
-// bytes) as a diff of lines with every difference named plainly, the two
-// responses compared field by field, and the timing of both; as data, as text
-// and as JSON. Knows nothing of sockets or of the command line.
+// The shape of a comparison of two exchanges (rawhttp's and libcurl's), as
+// compare/ computes it and the text and JSON outputs (comparison_text.hpp,
+// comparison_json.hpp) show it. The shapes live here, beside their outputs,
+// because compare/ is above render/ in the module graph (it records and
+// escapes with render/); compare/ fills them.
 #pragma once
 
-#include "compare/curl_command.hpp"
-
 #include <cstddef>
-#include <cstdint>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "client/session.hpp"
-#include "compare/curl_exchange.hpp"
 #include "core/error.hpp"
-#include "render/escape.hpp"
 
-namespace rawhttp::tls {
-struct OpenSslApi;
-}
-
-namespace rawhttp::compare {
+namespace rawhttp::render {
 
 // ------------------------------------------------------------------ requests
 
@@ -66,35 +57,7 @@ struct RequestDiff {
     std::vector<RequestChange> changes;
 };
 
-// Diffs two exact requests: lines of the heads (LCS), then each header paired
-// by name and occurrence (the 2nd Accept with the 2nd Accept): added, removed,
-// changed, moved; the request line; the body.
-RequestDiff diff_requests(std::string_view rawhttp, std::string_view curl);
-
 // ----------------------------------------------------------------- responses
-
-// Response headers whose values change from one response to the next, so
-// they are set apart unless --strict: Date, Age, Expires, Last-Modified
-// (dynamic pages stamp it with the current time), Set-Cookie (session ids),
-// X-Request-Id. ETag is not among them: it names the representation.
-bool is_volatile_header(std::string_view name);
-const std::vector<std::string_view>& volatile_header_names();
-
-// SHA-256 of a byte stream (OpenSSL EVP, loaded at first use), hex.
-class Sha256 {
-public:
-    Sha256();
-    ~Sha256();
-    Sha256(const Sha256&) = delete;
-    Sha256& operator=(const Sha256&) = delete;
-    void update(std::string_view bytes);
-    std::string hex();  // finishes; call once
-    static std::string of(std::string_view bytes);
-
-private:
-    const tls::OpenSslApi* api_ = nullptr;
-    void* ctx_ = nullptr;
-};
 
 // One side of an exchange, as compared.
 struct SideSummary {
@@ -107,8 +70,6 @@ struct SideSummary {
     std::optional<net::ConnectionInfo> connection;
 };
 
-SideSummary summarize(const client::ExchangeResult& ex, std::string body_sha256);
-
 struct ResponseDifference {
     std::string what;  // "error", "version", "status", "reason", "interim", "header", "header-order",
                        // "trailers", "framing", "body", "complete"
@@ -119,12 +80,16 @@ struct ResponseDifference {
 
 struct ResponseComparison {
     std::vector<ResponseDifference> differences;  // always counted
-    std::vector<ResponseDifference> volatile_differences;  // counted only with --strict
+    std::vector<ResponseDifference> volatile_differences;  // counted only when strict
     bool strict = false;
     bool match() const { return differences.empty() && (!strict || volatile_differences.empty()); }
 };
 
-ResponseComparison compare_responses(const SideSummary& rawhttp, const SideSummary& curl, bool strict);
+// Words for a response's parts, shared by the differences' messages and the
+// side-by-side table so that both say a thing alike.
+std::string interim_words(const client::Response& r);  // "100, 103" or "none"
+std::string framing_words(const client::Response& r);  // "chunked", ... or "undetermined"
+std::string body_words(const client::Response& r, const std::string& sha);  // "12 bytes, sha256 0123..."
 
 // ------------------------------------------------------------------- reports
 
@@ -139,32 +104,16 @@ struct ExchangeComparison {
     std::size_t difference_count() const;
 };
 
-ExchangeComparison compare_exchange(SideSummary rawhttp, SideSummary curl, bool strict);
-
-struct ComparisonReport {
+struct Comparison {
     std::string file;
-    CurlMode mode = CurlMode::exact;
+    std::string curl_mode;        // "exact", "curl-headers", "curl-default"
+    std::string curl_side_words;  // what the curl side sends, in a sentence
     bool strict = false;
     std::string curl_version;
+    std::vector<std::string> volatile_headers;  // the names set apart unless strict
     std::vector<ExchangeComparison> exchanges;
     std::vector<std::string> notes;
-    // One per request: the command that sends it; a body too long or not
-    // printable enough to inline is for the caller to write to its body_file.
-    std::vector<CurlCommand> curl_commands;
     bool match() const;
 };
 
-struct TextOptions {
-    render::Style style;
-    bool hex = false;  // also show both requests as hexdumps
-};
-
-// Three sections per exchange: requests (diff + named differences),
-// responses (side by side + differences, volatile headers set apart),
-// timing; then a one-line verdict.
-std::string render_text(const ComparisonReport& report, const TextOptions& options);
-
-// {"match", "mode", "strict", "curl_version", "differences", "exchanges": [...], "notes"}
-nlohmann::json render_json(const ComparisonReport& report);
-
-}  // namespace rawhttp::compare
+}  // namespace rawhttp::render

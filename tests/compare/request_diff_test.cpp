@@ -2,8 +2,7 @@
 
 #include <algorithm>
 
-#include "compare/diff.hpp"
-#include "render/json_output.hpp"
+#include "compare/request_diff.hpp"
 
 using namespace rawhttp;
 using namespace rawhttp::compare;
@@ -19,24 +18,6 @@ std::string all_messages(const RequestDiff& d) {
     std::string out;
     for (const auto& c : d.changes) out += c.message + "\n";
     return out;
-}
-
-SideSummary side(std::string request, int status, client::Fields headers, std::uint64_t body_bytes,
-                 std::string sha = "abc") {
-    SideSummary s;
-    s.request = std::move(request);
-    client::Response r;
-    r.version = "HTTP/1.1";
-    r.status = status;
-    r.reason = "OK";
-    r.headers = std::move(headers);
-    r.head_complete = true;
-    r.complete = true;
-    r.framing = http::Framing::content_length;
-    r.body_bytes = body_bytes;
-    s.response = r;
-    s.body_sha256 = std::move(sha);
-    return s;
 }
 
 }  // namespace
@@ -122,85 +103,4 @@ TEST_CASE("nothing sent by curl: every rawhttp line is removed") {
     auto d = diff_requests("GET / HTTP/1.1\r\nHost: a\r\n\r\n", "");
     CHECK_FALSE(d.identical);
     CHECK(std::all_of(d.lines.begin(), d.lines.end(), [](const DiffLine& l) { return l.op == '-'; }));
-}
-
-TEST_CASE("SHA-256 of known inputs") {
-    CHECK(Sha256::of("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-    Sha256 h;
-    h.update("ab");
-    h.update("c");
-    CHECK(h.hex() == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-}
-
-TEST_CASE("responses: volatile headers are set apart unless --strict") {
-    auto a = side("x", 200, {{"Date", "Mon, 01 Jan 2024 00:00:00 GMT"}, {"Content-Length", "5"}}, 5);
-    auto b = side("x", 200, {{"Date", "Mon, 01 Jan 2024 00:00:01 GMT"}, {"Content-Length", "5"}}, 5);
-    auto loose = compare_responses(a, b, false);
-    CHECK(loose.differences.empty());
-    CHECK(loose.volatile_differences.size() == 1);
-    CHECK(loose.match());
-    auto strict = compare_responses(a, b, true);
-    CHECK_FALSE(strict.match());
-    CHECK(is_volatile_header("set-cookie"));
-    CHECK_FALSE(is_volatile_header("ETag"));
-}
-
-TEST_CASE("responses: status, headers, order and body are compared") {
-    auto a = side("x", 200, {{"A", "1"}, {"B", "2"}}, 5, "aaa");
-    auto b = side("x", 404, {{"B", "2"}, {"A", "1"}, {"C", "3"}}, 6, "bbb");
-    auto c = compare_responses(a, b, false);
-    auto has = [&](std::string_view what) {
-        return std::any_of(c.differences.begin(), c.differences.end(),
-                           [&](const ResponseDifference& d) { return d.what == what; });
-    };
-    CHECK(has("status"));
-    CHECK(has("header"));        // C only in curl's
-    CHECK(has("header-order"));  // A and B swapped
-    CHECK(has("body"));
-    CHECK_FALSE(c.match());
-}
-
-TEST_CASE("both sides failing alike is no difference; one side failing is") {
-    SideSummary a, b;
-    a.error = make_error(ErrorKind::connect, "refused");
-    b.error = make_error(ErrorKind::connect, "libcurl: refused");
-    CHECK(compare_responses(a, b, false).match());
-    SideSummary ok = side("x", 200, {}, 0);
-    CHECK_FALSE(compare_responses(a, ok, false).match());
-}
-
-TEST_CASE("a report matches only when every exchange does") {
-    ComparisonReport r;
-    std::string req = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
-    r.exchanges.push_back(compare_exchange(side(req, 200, {}, 0), side(req, 200, {}, 0), false));
-    CHECK(r.match());
-    auto j = render_json(r);
-    CHECK(j["match"] == true);
-    CHECK(j["exchanges"][0]["requests"]["identical"] == true);
-    r.exchanges.push_back(compare_exchange(side(req, 200, {}, 0), side(req + "x", 200, {}, 0), false));
-    CHECK_FALSE(r.match());
-    CHECK(render_json(r)["differences"] == 1);
-    CHECK(render_text(r, {}).find("differ: 1 difference") != std::string::npos);
-}
-
-TEST_CASE("compare --json keeps bytes that are not UTF-8 in base64; the text view escapes them") {
-    ComparisonReport r;
-    std::string req = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
-    SideSummary a = side(req, 200, {{"X", "a\xff"}}, 0);
-    SideSummary b = side(req, 200, {{"X", "b\xe2\x80\xae"}}, 0);
-    a.response->reason = "O\x9b";
-    r.exchanges.push_back(compare_exchange(a, b, false));
-    auto j = render_json(r);
-    const auto& rs = j["exchanges"][0]["responses"];
-    CHECK(rs["rawhttp"]["reason_base64"] == "T5s=");
-    CHECK(rs["rawhttp"]["headers"][0][2]["value_base64"] == "Yf8=");
-    CHECK(rs["curl"]["headers"][0].size() == 2);  // valid UTF-8: two elements
-    bool found = false;
-    for (const auto& d : rs["differences"])
-        if (d.contains("rawhttp_base64")) found = d["rawhttp_base64"] == render::base64_encode("X: a\xff");
-    CHECK(found);
-    std::string text = render_text(r, {});
-    CHECK(text.find("\xe2\x80\xae") == std::string::npos);
-    CHECK(text.find('\xff') == std::string::npos);
-    CHECK(text.find('\x9b') == std::string::npos);
 }
