@@ -1,6 +1,7 @@
 #include "server/practice_pages.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "http/message.hpp"
 #include "server/practice_server.hpp"
@@ -59,6 +60,54 @@ std::string path_of(std::string_view target) {
     }
     auto q = target.find_first_of("?#");
     return std::string(target.substr(0, q));
+}
+
+std::string http_date(std::time_t t) {
+    static const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    std::tm tm{};
+    ::gmtime_r(&t, &tm);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday % 7], tm.tm_mday,
+                  months[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    return buf;
+}
+
+std::string join(const std::vector<std::string>& ids) {
+    std::string out;
+    for (const auto& id : ids) out += (out.empty() ? "" : ", ") + id;
+    return out;
+}
+
+void append_head(std::string& out, const Response& resp, const Request* r, std::string_view date, bool close) {
+    std::string reason(http::status_reason(resp.status));
+    std::string h;
+    h.reserve(256);
+    h += resp.interim;
+    h += "HTTP/1.1 " + std::to_string(resp.status) + " " + reason + "\r\n";
+    h += "Date: " + std::string(date) + "\r\n";
+    h += "Server: rawhttp-serve\r\n";
+    bool chunked = resp.gen == GenKind::chunked;
+    if (!no_body_status(resp.status)) {
+        h += "Content-Type: " + resp.content_type + "\r\n";
+        if (chunked) {
+            h += "Transfer-Encoding: chunked\r\n";
+        } else if (!resp.close_delimited) {
+            std::uint64_t len = resp.gen != GenKind::none ? resp.gen_length : resp.body.size();
+            h += "Content-Length: " + std::to_string(len) + "\r\n";
+        }
+    }
+    for (const auto& [name, value] : resp.headers) h += name + ": " + value + "\r\n";
+    // What the rule book calls a warning is tolerated here, and named.
+    if (r && !r->warnings.empty()) h += "Rawhttp-Warnings: " + join(r->warnings) + "\r\n";
+    if (close) {
+        h += "Connection: close\r\n";
+    } else if (r && r->minor == 0) {
+        h += "Connection: keep-alive\r\n";
+    }
+    h += "\r\n";
+    out += h;
 }
 
 namespace {

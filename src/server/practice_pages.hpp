@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <ctime>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,6 +54,18 @@ struct Site {
 
 // The response to a request read cleanly.
 Response answer(const Request& r, const Site& site);
+
+// Appends a response's head as serve sends it: the interim responses, the
+// status line, Date, Server, the framing, the page's own headers, the
+// tolerated warnings (Rawhttp-Warnings) and Connection. `r` is null for an
+// answer to no request (an error page).
+void append_head(std::string& out, const Response& resp, const Request* r, std::string_view date, bool close);
+
+// IMF-fixdate for the Date header, in the C locale whatever the process's.
+std::string http_date(std::time_t t);
+
+// Rule ids as the log and Rawhttp-Warnings list them: "a, b".
+std::string join(const std::vector<std::string>& ids);
 
 // A target's path: origin-form without its query, or an absolute-form URL's path.
 std::string path_of(std::string_view target);

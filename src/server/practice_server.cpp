@@ -28,119 +28,42 @@
 #include <utility>
 #include <vector>
 
-#include "http/chars.hpp"
 #include "http/message.hpp"
 #include "http/message_reader.hpp"
-#include "lint/lint.hpp"
-#include "render/lint_report.hpp"
+#include "server/practice_connection.hpp"
+#include "server/practice_error_pages.hpp"
 #include "server/practice_pages.hpp"
 
 namespace rawhttp::server {
 
 namespace {
 
-using pages::escape;
-using pages::escape_limited;
 using pages::GenKind;
-using pages::kAllow;
-using pages::kMethods;
 using pages::no_body_status;
-using pages::parse_number;
-using pages::path_of;
 using pages::Request;
 using pages::Response;
-using Clock = std::chrono::steady_clock;
-using TimePoint = Clock::time_point;
+using conn::Clock;
+using conn::Conn;
+using conn::IoResult;
+using conn::Phase;
+using conn::Standing;
+using conn::TimePoint;
+using conn::kReadChunk;
+using conn::kKeepCapacity;
 using std::chrono::milliseconds;
 
-constexpr std::size_t kReadChunk = 64 * 1024;
-constexpr std::size_t kReadCap = kMaxHeadBytes + kReadChunk;  // unconsumed body input kept at most
 constexpr std::size_t kOutHigh = 64 * 1024;   // above this, take no new pipelined request
-constexpr std::size_t kFillChunk = 64 * 1024; // one send of /bytes, straight from a shared block
-constexpr std::size_t kChunkSize = 1024;      // /chunked/N chunk size
-constexpr std::size_t kChunkUnit = 3 + 2 + kChunkSize + 2;  // "400\r\n", the data, "\r\n"
-constexpr std::size_t kChunkUnits = 16;       // full chunks in the shared /chunked block
-constexpr std::size_t kInlineBody = 8 * 1024; // generated bodies this small are buffered, so
-                                              // pipelined answers share one send
 constexpr std::size_t kNotSentLowat = 128 * 1024;  // TCP_NOTSENT_LOWAT of each client socket
 constexpr std::size_t kFdReserve = 64;        // descriptors kept back from connections
 constexpr std::size_t kMaxAutoConnections = 1u << 20;  // when the descriptor limit is unlimited
 constexpr milliseconds kTrimEvery{1000};      // the most often freed memory goes back to the system
-constexpr milliseconds kDripInterval{100};
 constexpr milliseconds kLingerMax{2000};
 constexpr milliseconds kTick{100};            // the stop flag is checked this often
 constexpr int kMaxEvents = 512;
 constexpr int kMaxAcceptsPerWake = 512;
 constexpr int kMaxReadsPerWake = 4;
-constexpr std::size_t kEarlyParse = 4096;  // heads this short are re-parsed on every read
-constexpr std::size_t kKeepCapacity = 64 * 1024;  // larger buffers are released once drained
 
-
-// 64 printable bytes, the repeating content of /bytes, /chunked and /slow.
-constexpr std::string_view kPattern = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_\n";
-static_assert(kPattern.size() == 64);
-
-const std::string& pattern_block() {
-    static const std::string block = [] {
-        std::string s;
-        s.reserve(kFillChunk + kPattern.size());
-        while (s.size() < kFillChunk + kPattern.size()) s.append(kPattern);
-        return s;
-    }();
-    return block;
-}
-
-// /chunked's full chunks are all alike (1024 is a multiple of the pattern's
-// 64 bytes, so each starts at the pattern's start): one shared block of them
-// serves every connection, and a response costs no buffer of its own.
-const std::string& chunk_block() {
-    static const std::string block = [] {
-        static_assert(kChunkSize % kPattern.size() == 0 && kChunkSize == 0x400);
-        std::string unit = "400\r\n" + pattern_block().substr(0, kChunkSize) + "\r\n";
-        std::string s;
-        for (std::size_t i = 0; i < kChunkUnits; ++i) s += unit;
-        return s;
-    }();
-    return block;
-}
-
-// ------------------------------------------------------------ text helpers
-
-// Comma-separated list elements, trimmed, lowercased, parameters dropped.
-std::vector<std::string> list_tokens(std::string_view v) {
-    std::vector<std::string> out;
-    while (!v.empty()) {
-        auto comma = v.find(',');
-        std::string_view item = v.substr(0, comma);
-        auto semi = item.find(';');
-        item = http::detail::trim_ows(item.substr(0, semi));
-        if (!item.empty()) out.push_back(http::detail::ascii_lower(item));
-        if (comma == std::string_view::npos) break;
-        v.remove_prefix(comma + 1);
-    }
-    return out;
-}
-
-
-
-std::string hex_size(std::uint64_t n) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "%llx", static_cast<unsigned long long>(n));
-    return buf;
-}
-
-// IMF-fixdate for the Date header, in the C locale whatever the process's.
-std::string http_date(std::time_t t) {
-    static const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-    static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    std::tm tm{};
-    ::gmtime_r(&t, &tm);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday % 7], tm.tm_mday,
-                  months[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-    return buf;
-}
+enum class Step { need_more, handled };
 
 // Raises the soft descriptor limit as far as allowed; returns the limit in
 // force afterwards (0 when it cannot be read).
@@ -160,71 +83,6 @@ rlim_t raise_fd_limit() {
     }
     return rl.rlim_cur;
 }
-
-// ------------------------------------------------------------- the model
-
-enum class Phase { head, body, linger };
-
-// What a response body is generated from, in pieces, as the socket drains:
-// /bytes and /chunked are sent straight from a shared block, so a client that
-// does not read costs its connection no output buffer at all.
-struct Generator {
-    GenKind kind = GenKind::none;
-    std::uint64_t remaining = 0;  // bytes of the stream still to send (chunked: of its full chunks)
-    std::uint64_t offset = 0;     // bytes of the stream sent
-    std::uint64_t tail = 0;       // chunked: data bytes of the short last chunk
-};
-
-// Which deadline ended a request (the 408 says which).
-enum class Expiry { idle, head, body, crowded };
-
-// Where a connection stands, for choosing whom to close when the table is full.
-enum class Standing { busy, idle, partial, linger };
-
-
-struct Conn {
-    std::uint64_t id = 0;
-    int fd = -1;
-    std::string peer;
-    bool dead = false;
-
-    std::string in;
-    std::size_t in_pos = 0;   // first unconsumed byte
-    std::size_t scan_pos = 0; // next byte to look at for a new line
-
-    std::string out;
-    std::size_t out_pos = 0;
-
-    Phase phase = Phase::head;
-    http::MessageReader reader;
-    Request req;
-
-    explicit Conn(const http::ReaderOptions& o) : reader(o) {}
-    Generator gen;
-    bool close_after = false;  // close once the queued output is written
-    bool peer_closed = false;  // FIN received
-
-    TimePoint last_progress;
-    TimePoint drip_at;
-    TimePoint linger_until;
-    std::optional<TimePoint> timer_at;
-    std::uint32_t events = 0;
-
-    std::optional<TimePoint> head_since;  // first byte of the head being awaited
-    std::optional<TimePoint> body_since;  // end of the head whose body is being read
-    bool active = false;                  // counted against max_connections
-    std::string client;                   // address without port, with --max-per-client
-    Standing standing = Standing::busy;
-    TimePoint standing_key;               // its place in that standing's queue
-
-    std::size_t avail() const { return in.size() - in_pos; }
-    std::size_t out_pending() const { return out.size() - out_pos; }
-};
-
-
-enum class Step { need_more, handled };
-enum class IoResult { ok, blocked, error };
-
 
 }  // namespace
 
@@ -448,7 +306,7 @@ struct PracticeServer::Impl {
         }
         if (!partial_set.empty()) {
             Conn& v = *conns.at(partial_set.begin()->second);
-            request_timeout(v, Expiry::crowded);
+            request_timeout(v, errors::Deadline::crowded);
             pump(v);
             if (!v.dead && v.active) close_conn(v);
             return true;
@@ -475,14 +333,14 @@ struct PracticeServer::Impl {
         for (int i = 0; i < kMaxReadsPerWake; ++i) {
             if (c.phase != Phase::linger && !wants_read(c)) break;
             std::size_t room = scratch.size();
-            if (c.phase != Phase::linger) room = std::min(room, input_limit(c) - c.avail());
+            if (c.phase != Phase::linger) room = std::min(room, c.input_limit() - c.avail());
             ssize_t n = ::recv(c.fd, scratch.data(), room, 0);
             if (n > 0) {
                 c.last_progress = now;
                 if (c.phase == Phase::linger) continue;  // draining before close: discard
                 // The head's deadline runs from its first byte, even an empty line's.
                 if (c.phase == Phase::head && !c.head_since) c.head_since = now;
-                compact_input(c);
+                c.compact_input();
                 c.in.append(scratch.data(), static_cast<std::size_t>(n));
                 if (c.avail() >= kReadChunk) break;  // handle this much before reading more
                 continue;
@@ -503,34 +361,11 @@ struct PracticeServer::Impl {
         pump(c);
     }
 
-    // Unconsumed input held at most: a head is read up to its limit (the
-    // parser answers 431 there); a body is consumed as it arrives.
-    static std::size_t input_limit(const Conn& c) { return c.phase == Phase::head ? kMaxHeadBytes : kReadCap; }
-
-    // Output waiting for the client: nothing more is read meanwhile, so a
-    // client that pipelines without reading holds one request's worth of
-    // memory, not all it managed to send.
-    static bool output_waiting(const Conn& c) { return c.out_pending() > 0 || c.gen.kind != GenKind::none; }
-
     bool wants_read(const Conn& c) const {
         if (c.peer_closed) return false;
         if (c.phase == Phase::linger) return true;
-        if (c.close_after || output_waiting(c)) return false;
-        return c.avail() < input_limit(c);
-    }
-
-    void compact_input(Conn& c) {
-        if (c.in_pos == 0) return;
-        if (c.in_pos == c.in.size()) {
-            if (c.in.capacity() > kKeepCapacity) std::string().swap(c.in);
-            c.in.clear();
-            c.in_pos = 0;
-            c.scan_pos = 0;
-        } else if (c.in_pos >= kReadChunk && c.in_pos * 2 >= c.in.size()) {
-            c.in.erase(0, c.in_pos);
-            c.scan_pos = c.scan_pos > c.in_pos ? c.scan_pos - c.in_pos : 0;
-            c.in_pos = 0;
-        }
+        if (c.close_after || c.output_waiting()) return false;
+        return c.avail() < c.input_limit();
     }
 
     // Takes requests, writes what is queued, until nothing more can happen
@@ -548,7 +383,7 @@ struct PracticeServer::Impl {
                 progressed = true;
             }
             bool had_gen = c.gen.kind == GenKind::bytes || c.gen.kind == GenKind::chunked;
-            IoResult r = flush(c);
+            IoResult r = c.flush(now);
             if (r == IoResult::error) {
                 close_conn(c);  // the client went away mid-response
                 return;
@@ -560,10 +395,10 @@ struct PracticeServer::Impl {
             }
             if (!progressed || r == IoResult::blocked) break;
         }
-        compact_input(c);
+        c.compact_input();
         // Buffered bytes of a next request start its head's clock once the
         // client is no longer waiting for output.
-        if (c.phase == Phase::head && !c.head_since && c.avail() > 0 && !output_waiting(c)) c.head_since = now;
+        if (c.phase == Phase::head && !c.head_since && c.avail() > 0 && !c.output_waiting()) c.head_since = now;
         update_interest(c);
         arm_timer(c);
         classify(c);
@@ -580,132 +415,11 @@ struct PracticeServer::Impl {
         }
     }
 
-    // Sends queued bytes, then the generated body, in one sendmsg where both
-    // are due; generated bytes never pass through the connection's buffer.
-    IoResult flush(Conn& c) {
-        for (;;) {
-            std::string_view gen = gen_slice(c);
-            std::size_t pending = c.out_pending();
-            if (pending == 0) {
-                if (c.out.capacity() > kKeepCapacity) std::string().swap(c.out);
-                c.out.clear();
-                c.out_pos = 0;
-                if (gen.empty()) return IoResult::ok;
-            }
-            iovec iov[2];
-            int count = 0;
-            if (pending) iov[count++] = {c.out.data() + c.out_pos, pending};
-            if (!gen.empty()) iov[count++] = {const_cast<char*>(gen.data()), gen.size()};
-            msghdr m{};
-            m.msg_iov = iov;
-            m.msg_iovlen = static_cast<decltype(m.msg_iovlen)>(count);
-            ssize_t n = ::sendmsg(c.fd, &m, MSG_NOSIGNAL);
-            if (n > 0) {
-                std::size_t sent = static_cast<std::size_t>(n);
-                std::size_t from_out = std::min(sent, pending);
-                c.out_pos += from_out;
-                if (sent > from_out) gen_advance(c, sent - from_out);
-                c.last_progress = now;
-                continue;
-            }
-            if (n < 0 && errno == EINTR) continue;
-            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-                if (c.out_pos >= kFillChunk && c.out_pos * 2 >= c.out.size()) {
-                    c.out.erase(0, c.out_pos);
-                    c.out_pos = 0;
-                }
-                return IoResult::blocked;
-            }
-            return IoResult::error;
-        }
-    }
-
-    // Starts a generated body (/bytes, /chunked, /slow) after the queued head.
-    void start_generator(Conn& c, GenKind kind, std::uint64_t length) {
-        c.gen = Generator{kind, length, 0, 0};
-        if (kind != GenKind::slow && length <= kInlineBody) {
-            if (kind == GenKind::bytes) {
-                c.out.append(pattern_block().data(), static_cast<std::size_t>(length));
-            } else {
-                for (std::uint64_t i = 0; i < length / kChunkSize; ++i) c.out.append(chunk_block(), 0, kChunkUnit);
-                c.gen.tail = length % kChunkSize;
-            }
-            finish_generator(c);
-            return;
-        }
-        if (kind == GenKind::chunked) {
-            c.gen.remaining = length / kChunkSize * kChunkUnit;
-            c.gen.tail = length % kChunkSize;
-            if (c.gen.remaining == 0) finish_generator(c);
-        } else if (kind == GenKind::slow) {
-            c.drip_at = now + kDripInterval;
-            if (length == 0) c.gen.kind = GenKind::none;
-        } else if (length == 0) {
-            c.gen.kind = GenKind::none;
-        }
-    }
-
-    // The next piece of a generated body, in the shared blocks; empty when none.
-    static std::string_view gen_slice(const Conn& c) {
-        const Generator& g = c.gen;
-        if (g.remaining == 0) return {};
-        if (g.kind == GenKind::bytes) {
-            std::size_t at = static_cast<std::size_t>(g.offset % kPattern.size());
-            std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(g.remaining, kFillChunk));
-            return std::string_view(pattern_block()).substr(at, n);
-        }
-        if (g.kind == GenKind::chunked) {
-            const std::string& block = chunk_block();
-            std::size_t at = static_cast<std::size_t>(g.offset % kChunkUnit);
-            std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(g.remaining, block.size() - at));
-            return std::string_view(block).substr(at, n);
-        }
-        return {};
-    }
-
-    void gen_advance(Conn& c, std::size_t n) {
-        Generator& g = c.gen;
-        g.offset += n;
-        g.remaining -= std::min<std::uint64_t>(n, g.remaining);
-        if (g.remaining == 0) finish_generator(c);
-    }
-
-    // The end of a generated body: /chunked's short last chunk and its
-    // terminator are the only generated bytes that are buffered.
-    void finish_generator(Conn& c) {
-        Generator& g = c.gen;
-        if (g.kind == GenKind::chunked) {
-            if (g.tail > 0) {
-                c.out += hex_size(g.tail);
-                c.out += "\r\n";
-                c.out.append(pattern_block().data(), static_cast<std::size_t>(g.tail));
-                c.out += "\r\n";
-            }
-            c.out += "0\r\n\r\n";
-        }
-        g = Generator{};
-    }
-
-    void drip(Conn& c) {
-        Generator& g = c.gen;
-        if (g.kind != GenKind::slow) return;
-        if (g.remaining > 0) {
-            c.out += kPattern[g.offset % kPattern.size()];
-            ++g.offset;
-            --g.remaining;
-        }
-        if (g.remaining == 0) {
-            g.kind = GenKind::none;
-        } else {
-            c.drip_at = now + kDripInterval;
-        }
-    }
-
     void update_interest(Conn& c) {
         if (c.dead) return;
         std::uint32_t ev = 0;
         if (wants_read(c)) ev |= EPOLLIN;
-        if (c.phase != Phase::linger && (c.out_pending() > 0 || !gen_slice(c).empty())) ev |= EPOLLOUT;
+        if (c.phase != Phase::linger && (c.out_pending() > 0 || !c.gen_slice().empty())) ev |= EPOLLOUT;
         if (ev == c.events) return;
         epoll_event e{};
         e.events = ev;
@@ -717,13 +431,13 @@ struct PracticeServer::Impl {
     // The head deadline counts while the server waits for the client, not
     // while the client has output to read.
     std::optional<TimePoint> head_deadline(const Conn& c) const {
-        if (c.phase != Phase::head || !c.head_since || c.close_after || output_waiting(c)) return std::nullopt;
+        if (c.phase != Phase::head || !c.head_since || c.close_after || c.output_waiting()) return std::nullopt;
         return *c.head_since + options.head_timeout;
     }
 
     // The body's: its grace, plus a second per min_body_rate bytes received.
     std::optional<TimePoint> body_deadline(const Conn& c) const {
-        if (c.phase != Phase::body || !c.body_since || options.min_body_rate == 0 || output_waiting(c))
+        if (c.phase != Phase::body || !c.body_since || options.min_body_rate == 0 || c.output_waiting())
             return std::nullopt;
         std::uint64_t bytes = std::min<std::uint64_t>(c.reader.body_bytes(), 1ull << 40);
         return *c.body_since + options.body_timeout + milliseconds(bytes * 1000 / options.min_body_rate);
@@ -770,7 +484,7 @@ struct PracticeServer::Impl {
             return;
         }
         if (c.gen.kind == GenKind::slow && now >= c.drip_at) {
-            drip(c);
+            c.drip(now);
             pump(c);
             if (c.dead) return;
         }
@@ -779,12 +493,12 @@ struct PracticeServer::Impl {
                 close_conn(c);  // nothing arrived
                 return;
             }
-            request_timeout(c, Expiry::head);
+            request_timeout(c, errors::Deadline::head);
             pump(c);
             return;
         }
         if (auto b = body_deadline(c); b && now >= *b) {
-            request_timeout(c, Expiry::body);
+            request_timeout(c, errors::Deadline::body);
             pump(c);
             return;
         }
@@ -796,12 +510,12 @@ struct PracticeServer::Impl {
     }
 
     void on_idle(Conn& c) {
-        if (output_waiting(c)) {
+        if (c.output_waiting()) {
             close_conn(c);  // the client stopped reading its response
             return;
         }
         if (c.phase == Phase::body || c.avail() > 0 || c.reader.started()) {
-            request_timeout(c, Expiry::idle);
+            request_timeout(c, errors::Deadline::idle);
             pump(c);
             return;
         }
@@ -852,7 +566,7 @@ struct PracticeServer::Impl {
         } else if (c.phase == Phase::linger) {
             s = Standing::linger;
             key = c.linger_until;
-        } else if (c.phase == Phase::head && !c.close_after && !output_waiting(c)) {
+        } else if (c.phase == Phase::head && !c.close_after && !c.output_waiting()) {
             if (c.head_since) {
                 s = Standing::partial;
                 key = *c.head_since;
@@ -920,14 +634,14 @@ struct PracticeServer::Impl {
         std::time_t t = std::time(nullptr);
         if (t != date_time || date.empty()) {
             date_time = t;
-            date = http_date(t);
+            date = pages::http_date(t);
         }
         return date;
     }
 
     void log(const Conn& c, std::string_view line, std::string_view status) {
         if (!options.log) return;
-        std::string s = c.peer + " \"" + escape_limited(line) + "\" " + std::string(status) + "\n";
+        std::string s = c.peer + " \"" + pages::escape_limited(line) + "\" " + std::string(status) + "\n";
         options.log->write(s.data(), static_cast<std::streamsize>(s.size()));
         options.log->flush();
     }
@@ -951,64 +665,32 @@ struct PracticeServer::Impl {
             }
             const bool had_head = c.reader.head_complete();
             const std::size_t used = c.reader.put(in);
-            keep_wire(c, in.substr(0, used));
+            c.keep_wire(in.substr(0, used));
             if (c.req.echo && had_head) c.req.echo_bytes.append(in.data(), used);
             c.in_pos += used;
             if (c.reader.failed()) return reject_rule(c, *c.reader.error());
             if (!had_head && c.reader.head_complete()) {
                 if (begin_request(c) == Step::handled) return Step::handled;
             }
-            if (c.req.echo && c.req.echo_bytes.size() > kMaxHeadBytes + kMaxEchoBody) return echo_too_large(c);
+            if (c.req.echo && c.req.echo_bytes.size() > kMaxHeadBytes + kMaxEchoBody) return reject(c, errors::echo_too_large(c.req.line));
             if (c.reader.done()) return finish_request(c);
             if (used == 0) return Step::need_more;
         }
     }
 
-    // The first bytes of the message being read, kept to show where a rule broke.
-    static void keep_wire(Conn& c, std::string_view bytes) {
-        constexpr std::size_t kKeep = 64 * 1024;
-        if (c.req.wire.size() < kKeep) c.req.wire.append(bytes.substr(0, kKeep - c.req.wire.size()));
-    }
-
     // The head is complete and broke no rule that this server enforces.
     Step begin_request(Conn& c) {
-        const http::MessageHead& head = c.reader.head();
-        Request& r = c.req;
-        r.method = std::string(head.method);
-        r.target = std::string(head.target);
-        r.line = first_line(c.reader.raw_head().substr(head.line_offset));
-        r.minor = head.minor;
-        bool conn_close = false, conn_keep_alive = false, expect = false;
-        for (const auto& f : head.headers) {
-            if (http::iequals(f.name, "Connection")) {
-                for (const auto& t : list_tokens(f.value)) {
-                    if (t == "close") conn_close = true;
-                    if (t == "keep-alive") conn_keep_alive = true;
-                }
-            }
-            if (http::iequals(f.name, "Expect") && http::iequals(http::detail::trim_ows(f.value), "100-continue"))
-                expect = true;
-        }
-        r.keep_alive = head.minor >= 1 ? !conn_close : (conn_keep_alive && !conn_close);
-        // The warnings this server tolerates (lint's names), for the log and a header.
-        for (const auto& v : c.reader.violations()) {
-            std::string id(http::rule_info(v.rule).id);
-            if (std::find(r.warnings.begin(), r.warnings.end(), id) == r.warnings.end()) r.warnings.push_back(id);
-        }
+        const bool expect = conn::read_request_head(c.reader, c.req);
         const http::BodyFraming& framing = c.reader.framing();
-        r.echo = path_of(r.target) == "/echo";
-        if (r.echo && framing.framing == http::Framing::content_length && framing.length > kMaxEchoBody)
-            return echo_too_large(c);
-        if (r.echo) r.echo_bytes = std::string(c.reader.raw_head());
+        if (c.req.echo && framing.framing == http::Framing::content_length && framing.length > kMaxEchoBody)
+            return reject(c, errors::echo_too_large(c.req.line));
+        if (c.req.echo) c.req.echo_bytes = std::string(c.reader.raw_head());
         c.phase = Phase::body;
         // RFC 9110 section 10.1.1: a client that sent Expect: 100-continue
         // waits for this interim response before sending the body.
-        if (expect && head.minor >= 1 && !c.reader.done() && c.avail() == 0) c.out += "HTTP/1.1 100 Continue\r\n\r\n";
+        if (expect && c.reader.head().minor >= 1 && !c.reader.done() && c.avail() == 0)
+            c.out += "HTTP/1.1 100 Continue\r\n\r\n";
         return Step::need_more;
-    }
-
-    static std::string first_line(std::string_view v) {
-        return std::string(v.substr(0, std::min<std::size_t>(v.find_first_of("\r\n"), 200)));
     }
 
     Step finish_request(Conn& c) {
@@ -1023,115 +705,25 @@ struct PracticeServer::Impl {
 
     // ----------------------------------------------------------- errors
 
-    // A final error response; the connection closes after it.
-    Step reject(Conn& c, const std::string& line, int status, std::string explanation) {
-        Response resp;
-        resp.status = status;
-        resp.close = true;
-        std::string reason(http::status_reason(status));
-        resp.body = std::to_string(status) + " " + reason + "\n\n" + std::move(explanation);
-        if (status == 400) resp.body += "\n`rawhttp lint FILE.req` explains every rule before anything is sent.\n";
-        queue(c, nullptr, line, std::move(resp));
-        c.reader.reset();
-        c.req = Request{};
-        return Step::handled;
-    }
-
-    // lint's words for a rule broken on the wire, with the line and column.
-    std::string explain(const Conn& c, const http::Violation& v) const {
-        const std::string_view wire = c.req.wire;
-        lint::Finding f = lint::make_finding(v, wire, http::MessageKind::request, options.strict);
-        std::string out = render::finding_text(f, {}, "", "  ");
-        if (v.offset < wire.size()) out += render::finding_pointer(wire, f, {}, "    | ");
-        return out;
-    }
-
-    // The request broke a rule: the status is the rule book's, the body lint's text.
-    Step reject_rule(Conn& c, const http::Violation& v) {
-        const http::RuleInfo& rule = http::rule_info(v.rule);
-        const std::string line = first_line(std::string_view(c.req.wire).substr(c.reader.head().line_offset));
-        if (rule.status == "timeout") return request_timeout(c);
-        const int status = std::atoi(std::string(rule.status).c_str());
-        std::string body = "rawhttp serve parses requests strictly, and this one broke a rule:\n\n" + explain(c, v);
-        if (v.rule == http::Rule::version_unsupported && line.rfind("PRI * HTTP/2.0", 0) == 0)
-            body += "\n\"PRI * HTTP/2.0\" is the HTTP/2 connection preface (RFC 9113 section 3.4):\n"
-                    "this server speaks HTTP/1.1 (and HTTP/1.0) over plain text, not HTTP/2.\n";
-        body += "\nThe request was not processed, and the connection is closed.\n";
-        return reject(c, line, status, std::move(body));
-    }
-
-    Step echo_too_large(Conn& c) {
-        return reject(c, c.req.line, 413,
-                      "the body is too large for /echo \xe2\x80\x94 RFC 9110 section 15.5.14\n\n"
-                      "/echo holds the request in memory, so its body is capped at " +
-                          std::to_string(kMaxEchoBody) + " bytes (16 MiB).\n");
-    }
-
-    // The client closed its side before the request ended.
-    Step ended_early(Conn& c) {
-        c.reader.put_eof();
-        const http::Violation* v = c.reader.error();
-        const std::string line = first_line(std::string_view(c.req.wire).substr(c.reader.head().line_offset));
-        std::string body = "the request ended early: the client closed its side before the request was complete.\n\n";
-        if (v) body += explain(c, *v);
-        return reject(c, line, 400, std::move(body));
-    }
-
-    static std::string ms_text(milliseconds ms) { return std::to_string(ms.count()) + " ms"; }
-
-    // 408, saying which deadline fired: silence (--idle-timeout), the whole
-    // head (--head-timeout), the body's pace (--body-timeout, --min-body-rate),
-    // or a full connection table that needed this connection's place.
-    // The client stopped sending mid-request: what it sent is judged as it
-    // stands (put_eof), the same verdict lint gives those bytes. A rule broken
-    // in what arrived gets its status; a request that is merely unfinished, 408.
-    Step request_timeout(Conn& c, Expiry which = Expiry::idle) {
-        if (!c.reader.failed()) c.reader.put_eof();
-        const http::Violation* v = c.reader.error();
-        const std::string line = first_line(std::string_view(c.req.wire).substr(c.reader.head().line_offset));
-        if (v && http::rule_info(v->rule).status != "timeout") return reject_rule(c, *v);
-        std::string when;
-        switch (which) {
-            case Expiry::idle:
-                when = "The request was not finished within " + ms_text(options.idle_timeout) +
-                       " of the last byte received\n(--idle-timeout).";
-                break;
-            case Expiry::head:
-                when = "The request head was not finished within " + ms_text(options.head_timeout) +
-                       " of its first byte\n(--head-timeout), however steadily it arrived.";
-                break;
-            case Expiry::body:
-                when = "The request body arrived too slowly: it may take " + ms_text(options.body_timeout) +
-                       " (--body-timeout), plus\none second per " + std::to_string(options.min_body_rate) +
-                       " bytes received (--min-body-rate), and it took longer.";
-                break;
-            case Expiry::crowded:
-                when = "Every connection this server takes at once was in use (--max-connections), and\n"
-                       "this one, with the oldest unfinished request head, made room for a new client.";
-                break;
-        }
-        std::string what;
-        if (c.reader.head_complete()) {
-            what = c.reader.framing().framing == http::Framing::content_length
-                       ? "Its head arrived, and " + std::to_string(c.reader.body_bytes()) + " of the " +
-                             std::to_string(c.reader.framing().length) + " body bytes announced by Content-Length."
-                       : "Its head arrived, and part of a chunked body, without the last chunk.";
-        } else {
-            what = std::to_string(c.reader.consumed()) +
-                   " bytes of it arrived, but not the empty line\n(CRLF CRLF) that ends a request head.";
-        }
-        Response resp;
-        resp.status = 408;
-        resp.close = true;
-        resp.body = "408 Request Timeout\n\n" + when + "\n" + what +
-                    "\n\nRFC 9110 section 15.5.9: the server did not receive a complete request in the time\n"
-                    "it was prepared to wait, and closes the connection.\n";
-        if (v) resp.body += "\n" + explain(c, *v);
+    // A request that is not processed: its error page (practice_error_pages),
+    // queued; the connection closes after it.
+    Step reject(Conn& c, errors::Rejection r) {
         c.phase = Phase::head;
         c.reader.reset();
         c.req = Request{};
-        queue(c, nullptr, line, std::move(resp));
+        queue(c, nullptr, r.line, std::move(r.response));
         return Step::handled;
+    }
+
+    Step reject_rule(Conn& c, const http::Violation& v) {
+        if (http::rule_info(v.rule).status == "timeout") return request_timeout(c);
+        return reject(c, errors::rule_broken(c.reader, v, c.req.wire, options));
+    }
+
+    Step ended_early(Conn& c) { return reject(c, errors::ended_early(c.reader, c.req.wire, options)); }
+
+    Step request_timeout(Conn& c, errors::Deadline which = errors::Deadline::idle) {
+        return reject(c, errors::timed_out(which, c.reader, c.req.wire, options));
     }
 
     // ------------------------------------------------------------- pages
@@ -1143,51 +735,19 @@ struct PracticeServer::Impl {
     void queue(Conn& c, const Request* r, const std::string& line, Response resp) {
         bool head_only = r && r->method == "HEAD";
         bool close = resp.close || !r || !r->keep_alive;
-        std::string reason(http::status_reason(resp.status));
-        std::string h;
-        h.reserve(256);
-        h += resp.interim;
-        h += "HTTP/1.1 " + std::to_string(resp.status) + " " + reason + "\r\n";
-        h += "Date: " + date_header() + "\r\n";
-        h += "Server: rawhttp-serve\r\n";
-        bool chunked = resp.gen == GenKind::chunked;
-        bool close_delimited = resp.close_delimited;
-        if (!no_body_status(resp.status)) {
-            h += "Content-Type: " + resp.content_type + "\r\n";
-            if (chunked) {
-                h += "Transfer-Encoding: chunked\r\n";
-            } else if (!close_delimited) {
-                std::uint64_t len = resp.gen != GenKind::none ? resp.gen_length : resp.body.size();
-                h += "Content-Length: " + std::to_string(len) + "\r\n";
-            }
-        }
-        for (const auto& [name, value] : resp.headers) h += name + ": " + value + "\r\n";
-        // What the rule book calls a warning is tolerated here, and named.
-        if (r && !r->warnings.empty()) h += "Rawhttp-Warnings: " + join(r->warnings) + "\r\n";
-        if (close) {
-            h += "Connection: close\r\n";
-        } else if (r && r->minor == 0) {
-            h += "Connection: keep-alive\r\n";
-        }
-        h += "\r\n";
-        c.out += h;
+        pages::append_head(c.out, resp, r, date_header(), close);
         if (!head_only && !no_body_status(resp.status)) {
             if (resp.gen != GenKind::none) {
-                start_generator(c, resp.gen, resp.gen_length);
+                c.start_generator(resp.gen, resp.gen_length, now);
             } else {
                 c.out += resp.body;
             }
         }
         if (close) c.close_after = true;
+        if (!options.log) return;
         std::string status = resp.log_status.empty() ? std::to_string(resp.status) : resp.log_status;
-        if (r && !r->warnings.empty()) status += " (tolerated: " + join(r->warnings) + ")";
+        if (r && !r->warnings.empty()) status += " (tolerated: " + pages::join(r->warnings) + ")";
         log(c, line, status);
-    }
-
-    static std::string join(const std::vector<std::string>& ids) {
-        std::string out;
-        for (const auto& id : ids) out += (out.empty() ? "" : ", ") + id;
-        return out;
     }
 };
 
