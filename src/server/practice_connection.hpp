@@ -8,9 +8,12 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "http/message_reader.hpp"
 #include "server/practice_pages.hpp"
@@ -43,6 +46,25 @@ struct Generator {
     std::uint64_t tail = 0;       // chunked: data bytes of the short last chunk
 };
 
+// Buffers and request readers that connections lend out while they have a
+// request in hand and give back when idle: a keep-alive connection between
+// two requests then holds neither (10000 idle ones cost little more than
+// their sockets), and a busy server mallocs none per request.
+class Pool {
+public:
+    explicit Pool(http::ReaderOptions options) : options_(std::move(options)) {}
+    std::string take_buffer();
+    void give_buffer(std::string& s);  // leaves s empty, without storage
+    std::unique_ptr<http::MessageReader> take_reader();
+    void give_reader(std::unique_ptr<http::MessageReader>& r);  // leaves r null
+
+private:
+    static constexpr std::size_t kKeep = 1024;  // of each, at most
+    http::ReaderOptions options_;
+    std::vector<std::string> buffers_;
+    std::vector<std::unique_ptr<http::MessageReader>> readers_;
+};
+
 struct Conn {
     std::uint64_t id = 0;
     int fd = -1;
@@ -57,10 +79,37 @@ struct Conn {
     std::size_t out_pos = 0;
 
     Phase phase = Phase::head;
-    http::MessageReader reader;
     pages::Request req;
 
-    explicit Conn(const http::ReaderOptions& o) : reader(o) {}
+    // `pool` must outlive the connection (the server's own).
+    explicit Conn(Pool& pool) : pool_(&pool) {}
+    ~Conn() { release_buffers(); }
+    Conn(const Conn&) = delete;
+    Conn& operator=(const Conn&) = delete;
+
+    // The request reader, lent when a request starts: an idle keep-alive
+    // connection holds none (it is most of a connection's size).
+    http::MessageReader& reader() {
+        if (!reader_) reader_ = pool_->take_reader();
+        return *reader_;
+    }
+    bool request_started() const { return reader_ && reader_->started(); }
+    std::uint64_t body_bytes() const { return reader_ ? reader_->body_bytes() : 0; }
+    // Buffers to append to, lent when empty.
+    void lend_input() {
+        if (in.empty() && in.capacity() <= 15) {
+            in = pool_->take_buffer();
+            in_pos = scan_pos = 0;
+        }
+    }
+    void lend_output() {
+        if (out.empty() && out.capacity() <= 15) {
+            out = pool_->take_buffer();
+            out_pos = 0;
+        }
+    }
+    // An idle connection's (or a closed one's) buffers and reader, given back.
+    void release_buffers();
     Generator gen;
     bool close_after = false;  // close once the queued output is written
     bool peer_closed = false;  // FIN received
@@ -108,6 +157,9 @@ struct Conn {
     void drip(TimePoint now);
 
 private:
+    Pool* pool_;
+    std::unique_ptr<http::MessageReader> reader_;
+
     void gen_advance(std::size_t n);
     void finish_generator();
 };

@@ -1,6 +1,7 @@
 #include "server/practice_pages.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 
 #include "http/message.hpp"
@@ -80,34 +81,61 @@ std::string join(const std::vector<std::string>& ids) {
     return out;
 }
 
+void Request::clear() {
+    constexpr std::size_t kKeep = 4096;  // larger buffers (a big /echo) are not kept
+    for (std::string* s : {&method, &target, &line, &echo_bytes, &wire}) {
+        if (s->capacity() > kKeep) std::string().swap(*s);
+        s->clear();
+    }
+    warnings.clear();
+    minor = 1;
+    keep_alive = true;
+    echo = false;
+}
+
+// Written straight into the output, piece by piece: this runs once per
+// response, and temporaries here were a malloc each.
 void append_head(std::string& out, const Response& resp, const Request* r, std::string_view date, bool close) {
-    std::string reason(http::status_reason(resp.status));
-    std::string h;
-    h.reserve(256);
-    h += resp.interim;
-    h += "HTTP/1.1 " + std::to_string(resp.status) + " " + reason + "\r\n";
-    h += "Date: " + std::string(date) + "\r\n";
-    h += "Server: rawhttp-serve\r\n";
-    bool chunked = resp.gen == GenKind::chunked;
+    char num[24];
+    auto put_number = [&](std::uint64_t v) { out.append(num, std::to_chars(num, num + sizeof num, v).ptr); };
+    out += resp.interim;
+    out += "HTTP/1.1 ";
+    put_number(static_cast<std::uint64_t>(resp.status));
+    out += ' ';
+    out += http::status_reason(resp.status);
+    out += "\r\nDate: ";
+    out += date;
+    out += "\r\nServer: rawhttp-serve\r\n";
     if (!no_body_status(resp.status)) {
-        h += "Content-Type: " + resp.content_type + "\r\n";
-        if (chunked) {
-            h += "Transfer-Encoding: chunked\r\n";
+        out += "Content-Type: ";
+        out += resp.content_type;
+        out += "\r\n";
+        if (resp.gen == GenKind::chunked) {
+            out += "Transfer-Encoding: chunked\r\n";
         } else if (!resp.close_delimited) {
-            std::uint64_t len = resp.gen != GenKind::none ? resp.gen_length : resp.body.size();
-            h += "Content-Length: " + std::to_string(len) + "\r\n";
+            out += "Content-Length: ";
+            put_number(resp.gen != GenKind::none ? resp.gen_length : resp.body.size());
+            out += "\r\n";
         }
     }
-    for (const auto& [name, value] : resp.headers) h += name + ": " + value + "\r\n";
-    // What the rule book calls a warning is tolerated here, and named.
-    if (r && !r->warnings.empty()) h += "Rawhttp-Warnings: " + join(r->warnings) + "\r\n";
-    if (close) {
-        h += "Connection: close\r\n";
-    } else if (r && r->minor == 0) {
-        h += "Connection: keep-alive\r\n";
+    for (const auto& [name, value] : resp.headers) {
+        out += name;
+        out += ": ";
+        out += value;
+        out += "\r\n";
     }
-    h += "\r\n";
-    out += h;
+    // What the rule book calls a warning is tolerated here, and named.
+    if (r && !r->warnings.empty()) {
+        out += "Rawhttp-Warnings: ";
+        out += join(r->warnings);
+        out += "\r\n";
+    }
+    if (close) {
+        out += "Connection: close\r\n";
+    } else if (r && r->minor == 0) {
+        out += "Connection: keep-alive\r\n";
+    }
+    out += "\r\n";
 }
 
 namespace {

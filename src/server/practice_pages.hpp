@@ -30,12 +30,15 @@ struct Request {
     std::string echo_bytes;  // /echo: the head and the raw body, as received
     std::string wire;        // the message's first bytes, to point at a broken rule
     std::vector<std::string> warnings;  // rule ids tolerated (the rule book's warnings)
+
+    // Empties it for the next request, keeping small buffers.
+    void clear();
 };
 
 // A response to queue: status, headers and either a body or a generator.
 struct Response {
     int status = 200;
-    std::string content_type = "text/plain; charset=utf-8";
+    std::string_view content_type = "text/plain; charset=utf-8";  // always a literal
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
     GenKind gen = GenKind::none;

@@ -1,7 +1,10 @@
-// The practice server: one thread, an epoll event loop over non-blocking
-// sockets, per-connection input and output buffers, and a timer set for idle
-// timeouts, lingering closes and the /slow drip. Nothing here ever blocks or
-// sleeps; a slow or vanished client costs one buffer, never the loop.
+// The practice server's event loop: one thread, epoll over non-blocking
+// sockets, the connection table (who is idle, who may be closed to make
+// room) and a timer set for idle timeouts, deadlines, lingering closes and
+// the /slow drip. Nothing here ever blocks or sleeps; a slow or vanished
+// client costs one buffer, never the loop. A connection's buffers and
+// sending are practice_connection.cpp; reading and answering its requests,
+// practice_requests.cpp; the error pages, practice_error_pages.cpp.
 #include "server/practice_server.hpp"
 
 #include <arpa/inet.h>
@@ -12,15 +15,11 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
-#include <cstdio>
-#include <cstring>
-#include <ctime>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -28,19 +27,16 @@
 #include <utility>
 #include <vector>
 
-#include "http/message.hpp"
-#include "http/message_reader.hpp"
 #include "server/practice_connection.hpp"
 #include "server/practice_error_pages.hpp"
 #include "server/practice_pages.hpp"
+#include "server/practice_requests.hpp"
 
 namespace rawhttp::server {
 
 namespace {
 
 using pages::GenKind;
-using pages::no_body_status;
-using pages::Request;
 using pages::Response;
 using conn::Clock;
 using conn::Conn;
@@ -62,8 +58,6 @@ constexpr milliseconds kTick{100};            // the stop flag is checked this o
 constexpr int kMaxEvents = 512;
 constexpr int kMaxAcceptsPerWake = 512;
 constexpr int kMaxReadsPerWake = 4;
-
-enum class Step { need_more, handled };
 
 // Raises the soft descriptor limit as far as allowed; returns the limit in
 // force afterwards (0 when it cannot be read).
@@ -93,14 +87,17 @@ struct PracticeServer::Impl {
     ServeOptions options;
     int epfd = -1;
     std::uint64_t next_id = 1;
+    // Requests are read by the one message reader, judged by the rule book;
+    // connections borrow readers and buffers from here (declared before
+    // them: it outlives them).
+    conn::Pool pool;
+    Requests requests{options, listener.port};
     std::unordered_map<std::uint64_t, std::unique_ptr<Conn>> conns;
     std::vector<std::uint64_t> graveyard;
     std::set<std::pair<TimePoint, std::uint64_t>> timers;
     TimePoint now = Clock::now();
     bool listener_active = false;
     std::optional<TimePoint> accept_resume_at;
-    std::time_t date_time = 0;
-    std::string date;
     std::vector<char> scratch = std::vector<char>(kReadChunk);
 
     // The connection table: `limit` active connections (not lingering), and
@@ -116,7 +113,9 @@ struct PracticeServer::Impl {
     std::size_t closed_since_trim = 0;
     TimePoint last_trim = Clock::now();
 
-    Impl(net::Listener l, ServeOptions o) : listener(std::move(l)), options(std::move(o)) {
+
+    Impl(net::Listener l, ServeOptions o)
+        : listener(std::move(l)), options(std::move(o)), pool(serve_reader_options(options)) {
         if (options.idle_timeout.count() <= 0) options.idle_timeout = milliseconds(10000);
         if (options.head_timeout.count() <= 0) options.head_timeout = milliseconds(30000);
         if (options.body_timeout.count() <= 0) options.body_timeout = milliseconds(30000);
@@ -239,7 +238,7 @@ struct PracticeServer::Impl {
             // flight, which makes the speed, is not limited.
             int lowat = static_cast<int>(kNotSentLowat);
             ::setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat, sizeof lowat);
-            auto c = std::make_unique<Conn>(reader_options());
+            auto c = std::make_unique<Conn>(pool);
             c->id = next_id++;
             c->fd = fd;
             c->peer = net::format_address(&ss, len);
@@ -256,22 +255,15 @@ struct PracticeServer::Impl {
             conns.emplace(c->id, std::move(c));
             ++open_count;
 
-            std::string refusal;
+            std::optional<Response> refusal;
             if (options.max_per_client) {
                 ref.client = client_key(ss);
-                if (per_client[ref.client] >= options.max_per_client) {
-                    refusal = "This server takes at most " + std::to_string(options.max_per_client) +
-                              " connections from one address (--max-per-client), and " + ref.client +
-                              " has that many open.\n";
-                }
+                if (per_client[ref.client] >= options.max_per_client)
+                    refusal = errors::too_many_from(ref.client, options);
             }
-            if (refusal.empty() && active_count >= limit && !evict_one()) {
-                refusal = "All " + std::to_string(limit) +
-                          " connections this server takes at once (--max-connections) are busy\n"
-                          "with requests or responses in progress, so none could make room.\n";
-            }
-            if (!refusal.empty()) {
-                refuse(ref, refusal);
+            if (!refusal && active_count >= limit && !evict_one()) refusal = errors::table_full(limit, options);
+            if (refusal) {
+                refuse(ref, std::move(*refusal));
                 continue;
             }
             ref.active = true;
@@ -284,14 +276,8 @@ struct PracticeServer::Impl {
 
     // 503 with Retry-After, then a close (a lingering one while descriptors
     // allow, so that the answer is not lost to a reset).
-    void refuse(Conn& c, const std::string& why) {
-        Response resp;
-        resp.status = 503;
-        resp.close = true;
-        resp.headers.push_back({"Retry-After", "1"});
-        resp.body = "503 Service Unavailable\n\n" + why +
-                    "Try again in a moment (Retry-After: 1) \xe2\x80\x94 RFC 9110 section 15.6.4.\n";
-        queue(c, nullptr, "(connection refused)", std::move(resp));
+    void refuse(Conn& c, Response resp) {
+        requests.queue(c, nullptr, "(connection refused)", std::move(resp), now);
         pump(c);
         if (!c.dead && open_count > fd_budget) close_conn(c);
     }
@@ -306,7 +292,7 @@ struct PracticeServer::Impl {
         }
         if (!partial_set.empty()) {
             Conn& v = *conns.at(partial_set.begin()->second);
-            request_timeout(v, errors::Deadline::crowded);
+            requests.request_timeout(v, errors::Deadline::crowded, now);
             pump(v);
             if (!v.dead && v.active) close_conn(v);
             return true;
@@ -341,8 +327,12 @@ struct PracticeServer::Impl {
                 // The head's deadline runs from its first byte, even an empty line's.
                 if (c.phase == Phase::head && !c.head_since) c.head_since = now;
                 c.compact_input();
+                c.lend_input();
                 c.in.append(scratch.data(), static_cast<std::size_t>(n));
                 if (c.avail() >= kReadChunk) break;  // handle this much before reading more
+                // A short read drained the socket: another recv would only
+                // say EAGAIN (a syscall per request); epoll tells when more comes.
+                if (static_cast<std::size_t>(n) < room) break;
                 continue;
             }
             if (n == 0) {
@@ -376,7 +366,7 @@ struct PracticeServer::Impl {
             bool progressed = false;
             while (c.phase != Phase::linger && !c.close_after && c.gen.kind == GenKind::none &&
                    c.out_pending() < kOutHigh) {
-                Step s = handle_input(c);
+                Step s = requests.handle_input(c, now);
                 if (c.dead) return;
                 note_phase(c, s);
                 if (s == Step::need_more) break;
@@ -439,7 +429,7 @@ struct PracticeServer::Impl {
     std::optional<TimePoint> body_deadline(const Conn& c) const {
         if (c.phase != Phase::body || !c.body_since || options.min_body_rate == 0 || c.output_waiting())
             return std::nullopt;
-        std::uint64_t bytes = std::min<std::uint64_t>(c.reader.body_bytes(), 1ull << 40);
+        std::uint64_t bytes = std::min<std::uint64_t>(c.body_bytes(), 1ull << 40);
         return *c.body_since + options.body_timeout + milliseconds(bytes * 1000 / options.min_body_rate);
     }
 
@@ -489,16 +479,16 @@ struct PracticeServer::Impl {
             if (c.dead) return;
         }
         if (auto h = head_deadline(c); h && now >= *h) {
-            if (c.avail() == 0 && !c.reader.started()) {
+            if (c.avail() == 0 && !c.request_started()) {
                 close_conn(c);  // nothing arrived
                 return;
             }
-            request_timeout(c, errors::Deadline::head);
+            requests.request_timeout(c, errors::Deadline::head, now);
             pump(c);
             return;
         }
         if (auto b = body_deadline(c); b && now >= *b) {
-            request_timeout(c, errors::Deadline::body);
+            requests.request_timeout(c, errors::Deadline::body, now);
             pump(c);
             return;
         }
@@ -514,8 +504,8 @@ struct PracticeServer::Impl {
             close_conn(c);  // the client stopped reading its response
             return;
         }
-        if (c.phase == Phase::body || c.avail() > 0 || c.reader.started()) {
-            request_timeout(c, errors::Deadline::idle);
+        if (c.phase == Phase::body || c.avail() > 0 || c.request_started()) {
+            requests.request_timeout(c, errors::Deadline::idle, now);
             pump(c);
             return;
         }
@@ -538,7 +528,7 @@ struct PracticeServer::Impl {
         std::string().swap(c.out);
         c.out_pos = 0;
         c.in_pos = c.scan_pos = 0;
-        c.req = Request{};
+        c.req = pages::Request{};
         update_interest(c);
         arm_timer(c);
         classify(c);
@@ -555,9 +545,7 @@ struct PracticeServer::Impl {
         }
     }
 
-    // Files the connection under its standing, for evict_one. An idle one
-    // also gives its buffers back: thousands of idle keep-alive connections
-    // then cost little more than their sockets.
+    // Files the connection under its standing, for evict_one.
     void classify(Conn& c) {
         Standing s = Standing::busy;
         TimePoint key{};
@@ -573,9 +561,7 @@ struct PracticeServer::Impl {
             } else if (c.avail() == 0) {
                 s = Standing::idle;
                 key = c.standing == Standing::idle ? c.standing_key : now;
-                std::string().swap(c.in);
-                std::string().swap(c.out);
-                c.in_pos = c.scan_pos = c.out_pos = 0;
+                c.release_buffers();  // lent again when the next request comes
             }
         }
         if (!c.dead && s == c.standing && key == c.standing_key) return;
@@ -630,163 +616,9 @@ struct PracticeServer::Impl {
         timers.clear();
     }
 
-    const std::string& date_header() {
-        std::time_t t = std::time(nullptr);
-        if (t != date_time || date.empty()) {
-            date_time = t;
-            date = pages::http_date(t);
-        }
-        return date;
-    }
-
-    void log(const Conn& c, std::string_view line, std::string_view status) {
-        if (!options.log) return;
-        std::string s = c.peer + " \"" + pages::escape_limited(line) + "\" " + std::string(status) + "\n";
-        options.log->write(s.data(), static_cast<std::streamsize>(s.size()));
-        options.log->flush();
-    }
-
-    // ------------------------------------------------------- request input
-
-    // Requests are read by the one message reader, judged by the rule book.
-    http::ReaderOptions reader_options() const { return serve_reader_options(options); }
-
-    Step handle_input(Conn& c) {
-        if (c.phase == Phase::linger) return Step::need_more;
-        for (;;) {
-            const std::string_view in(c.in.data() + c.in_pos, c.avail());
-            if (in.empty()) {
-                if (!c.peer_closed) return Step::need_more;
-                if (!c.reader.started()) {
-                    c.close_after = true;  // the client is done: close after what is queued
-                    return Step::handled;
-                }
-                return ended_early(c);
-            }
-            const bool had_head = c.reader.head_complete();
-            const std::size_t used = c.reader.put(in);
-            c.keep_wire(in.substr(0, used));
-            if (c.req.echo && had_head) c.req.echo_bytes.append(in.data(), used);
-            c.in_pos += used;
-            if (c.reader.failed()) return reject_rule(c, *c.reader.error());
-            if (!had_head && c.reader.head_complete()) {
-                if (begin_request(c) == Step::handled) return Step::handled;
-            }
-            if (c.req.echo && c.req.echo_bytes.size() > kMaxHeadBytes + kMaxEchoBody) return reject(c, errors::echo_too_large(c.req.line));
-            if (c.reader.done()) return finish_request(c);
-            if (used == 0) return Step::need_more;
-        }
-    }
-
-    // The head is complete and broke no rule that this server enforces.
-    Step begin_request(Conn& c) {
-        const bool expect = conn::read_request_head(c.reader, c.req);
-        const http::BodyFraming& framing = c.reader.framing();
-        if (c.req.echo && framing.framing == http::Framing::content_length && framing.length > kMaxEchoBody)
-            return reject(c, errors::echo_too_large(c.req.line));
-        if (c.req.echo) c.req.echo_bytes = std::string(c.reader.raw_head());
-        c.phase = Phase::body;
-        // RFC 9110 section 10.1.1: a client that sent Expect: 100-continue
-        // waits for this interim response before sending the body.
-        if (expect && c.reader.head().minor >= 1 && !c.reader.done() && c.avail() == 0)
-            c.out += "HTTP/1.1 100 Continue\r\n\r\n";
-        return Step::need_more;
-    }
-
-    Step finish_request(Conn& c) {
-        c.phase = Phase::head;
-        c.scan_pos = c.in_pos;  // the next request may already be buffered
-        Request r = std::move(c.req);
-        c.req = Request{};
-        c.reader.reset();
-        respond(c, r);
-        return Step::handled;
-    }
-
-    // ----------------------------------------------------------- errors
-
-    // A request that is not processed: its error page (practice_error_pages),
-    // queued; the connection closes after it.
-    Step reject(Conn& c, errors::Rejection r) {
-        c.phase = Phase::head;
-        c.reader.reset();
-        c.req = Request{};
-        queue(c, nullptr, r.line, std::move(r.response));
-        return Step::handled;
-    }
-
-    Step reject_rule(Conn& c, const http::Violation& v) {
-        if (http::rule_info(v.rule).status == "timeout") return request_timeout(c);
-        return reject(c, errors::rule_broken(c.reader, v, c.req.wire, options));
-    }
-
-    Step ended_early(Conn& c) { return reject(c, errors::ended_early(c.reader, c.req.wire, options)); }
-
-    Step request_timeout(Conn& c, errors::Deadline which = errors::Deadline::idle) {
-        return reject(c, errors::timed_out(which, c.reader, c.req.wire, options));
-    }
-
-    // ------------------------------------------------------------- pages
-
-    // A request read cleanly: its page (practice_pages.cpp), queued.
-    void respond(Conn& c, const Request& r) { queue(c, &r, r.line, pages::answer(r, {listener.port, options.idle_timeout})); }
-
-    // Writes a response's head (and body, unless HEAD) into the output.
-    void queue(Conn& c, const Request* r, const std::string& line, Response resp) {
-        bool head_only = r && r->method == "HEAD";
-        bool close = resp.close || !r || !r->keep_alive;
-        pages::append_head(c.out, resp, r, date_header(), close);
-        if (!head_only && !no_body_status(resp.status)) {
-            if (resp.gen != GenKind::none) {
-                c.start_generator(resp.gen, resp.gen_length, now);
-            } else {
-                c.out += resp.body;
-            }
-        }
-        if (close) c.close_after = true;
-        if (!options.log) return;
-        std::string status = resp.log_status.empty() ? std::to_string(resp.status) : resp.log_status;
-        if (r && !r->warnings.empty()) status += " (tolerated: " + pages::join(r->warnings) + ")";
-        log(c, line, status);
-    }
 };
 
 // ============================================================ PracticeServer
-
-http::ReaderOptions serve_reader_options(const ServeOptions& options) {
-    http::ReaderOptions o;
-    o.kind = http::MessageKind::request;
-    o.limits = options.limits;
-    o.strict = options.strict;
-    return o;
-}
-
-std::string first_request_verdict(std::string_view bytes, const ServeOptions& options,
-                                  const std::vector<std::size_t>& cuts) {
-    http::MessageReader reader(serve_reader_options(options));
-    std::size_t start = 0;
-    std::vector<std::size_t> bounds = cuts;
-    bounds.push_back(bytes.size());
-    for (std::size_t bound : bounds) {
-        if (bound < start || bound > bytes.size()) continue;
-        std::string_view piece = bytes.substr(start, bound - start);
-        start = bound;
-        // As handle_input: put until the piece is used or the message is decided.
-        while (!piece.empty() && !reader.done() && !reader.failed()) {
-            const std::size_t used = reader.put(piece);
-            piece.remove_prefix(used);
-            if (used == 0) break;
-        }
-        if (reader.done() || reader.failed()) break;
-    }
-    if (!reader.done() && !reader.failed()) {
-        if (!reader.started()) return "timeout";  // nothing sent: serve waits, then closes
-        reader.put_eof();  // the client stopped sending: request_timeout
-    }
-    if (reader.done()) return "accept";
-    const http::Violation* v = reader.error();
-    return v ? std::string(http::rule_info(v->rule).status) : std::string("timeout");
-}
 
 PracticeServer::PracticeServer(net::Listener listener, ServeOptions options)
     : impl_(std::make_unique<Impl>(std::move(listener), std::move(options))) {}

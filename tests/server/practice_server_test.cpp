@@ -741,7 +741,7 @@ TEST_CASE("serve: the head deadline ends a head that trickles in steadily") {
     auto took = Clock::now() - start;
     REQUIRE(r);
     CHECK(r->status == 408);
-    CHECK(r->body.find("--head-timeout") != std::string::npos);
+    CHECK(r->body.find("(the server's head limit)") != std::string::npos);
     CHECK(r->body.find("400 ms") != std::string::npos);
     CHECK(took >= 350ms);
     CHECK(took < 1500ms);
@@ -767,7 +767,7 @@ TEST_CASE("serve: the body deadline: a drip gets 408, a steady upload gets throu
         auto took = Clock::now() - start;
         REQUIRE(r);
         CHECK(r->status == 408);
-        CHECK(r->body.find("--min-body-rate") != std::string::npos);
+        CHECK(r->body.find("(the server's minimum body rate)") != std::string::npos);
         CHECK(r->body.find("of the 1000") != std::string::npos);
         CHECK(took >= 300ms);
         CHECK(took < 2s);
