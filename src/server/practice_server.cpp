@@ -163,14 +163,16 @@ struct PracticeServer::Impl {
             if (n < 0 && errno != EINTR) break;
             now = Clock::now();
             for (int i = 0; i < n; ++i) {
-                std::uint64_t id = events[i].data.u64;
-                if (id == 0) {
+                // The connection itself, not its id: no lookup per event. A
+                // connection closed earlier in this batch is still there
+                // (reap() runs after it), marked dead.
+                auto* c = static_cast<Conn*>(events[i].data.ptr);
+                if (c == nullptr) {
                     accept_all();
                     continue;
                 }
-                auto it = conns.find(id);
-                if (it == conns.end() || it->second->dead) continue;
-                on_event(*it->second, events[i].events);
+                if (c->dead) continue;
+                on_event(*c, events[i].events);
             }
             run_timers();
             maybe_resume_accepting();
@@ -185,7 +187,7 @@ struct PracticeServer::Impl {
         if (on) {
             epoll_event ev{};
             ev.events = EPOLLIN;
-            ev.data.u64 = 0;
+            ev.data.ptr = nullptr;
             if (::epoll_ctl(epfd, EPOLL_CTL_ADD, listener.fd, &ev) != 0) return;
         } else {
             ::epoll_ctl(epfd, EPOLL_CTL_DEL, listener.fd, nullptr);
@@ -245,7 +247,7 @@ struct PracticeServer::Impl {
             c->last_progress = now;
             epoll_event ev{};
             ev.events = EPOLLIN;
-            ev.data.u64 = c->id;
+            ev.data.ptr = c.get();
             if (::epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
                 ::close(fd);
                 continue;
@@ -413,7 +415,7 @@ struct PracticeServer::Impl {
         if (ev == c.events) return;
         epoll_event e{};
         e.events = ev;
-        e.data.u64 = c.id;
+        e.data.ptr = &c;
         ::epoll_ctl(epfd, EPOLL_CTL_MOD, c.fd, &e);
         c.events = ev;
     }
