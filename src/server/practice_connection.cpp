@@ -105,31 +105,33 @@ void Pool::give_buffer(std::string& s) {
     std::string().swap(s);
 }
 
-std::unique_ptr<http::MessageReader> Pool::take_reader() {
-    if (readers_.empty()) return std::make_unique<http::MessageReader>(options_);
-    auto r = std::move(readers_.back());
-    readers_.pop_back();
-    return r;
+std::unique_ptr<Exchange> Pool::take_exchange() {
+    if (exchanges_.empty()) return std::make_unique<Exchange>(options_);
+    auto e = std::move(exchanges_.back());
+    exchanges_.pop_back();
+    return e;
 }
 
-void Pool::give_reader(std::unique_ptr<http::MessageReader>& r) {
-    if (r && readers_.size() < kKeep) {
-        r->reset();
-        readers_.push_back(std::move(r));
+void Pool::give_exchange(std::unique_ptr<Exchange>& e) {
+    if (e && exchanges_.size() < kKeep) {
+        e->reader.reset();
+        e->req.clear();
+        exchanges_.push_back(std::move(e));
     }
-    r.reset();
+    e.reset();
 }
 
 void Conn::release_buffers() {
     pool_->give_buffer(in);
     pool_->give_buffer(out);
     in_pos = scan_pos = out_pos = 0;
-    pool_->give_reader(reader_);
+    pool_->give_exchange(ex_);
 }
 
 void Conn::keep_wire(std::string_view bytes) {
     constexpr std::size_t kKeep = 64 * 1024;
-    if (req.wire.size() < kKeep) req.wire.append(bytes.substr(0, kKeep - req.wire.size()));
+    std::string& wire = request().wire;
+    if (wire.size() < kKeep) wire.append(bytes.substr(0, kKeep - wire.size()));
 }
 
 IoResult Conn::flush(TimePoint now) {

@@ -46,6 +46,14 @@ struct Generator {
     std::uint64_t tail = 0;       // chunked: data bytes of the short last chunk
 };
 
+// What a connection needs while it has a request in hand: the reader and
+// the request read so far.
+struct Exchange {
+    explicit Exchange(const http::ReaderOptions& options) : reader(options) {}
+    http::MessageReader reader;
+    pages::Request req;
+};
+
 // Buffers and request readers that connections lend out while they have a
 // request in hand and give back when idle: a keep-alive connection between
 // two requests then holds neither (10000 idle ones cost little more than
@@ -55,14 +63,14 @@ public:
     explicit Pool(http::ReaderOptions options) : options_(std::move(options)) {}
     std::string take_buffer();
     void give_buffer(std::string& s);  // leaves s empty, without storage
-    std::unique_ptr<http::MessageReader> take_reader();
-    void give_reader(std::unique_ptr<http::MessageReader>& r);  // leaves r null
+    std::unique_ptr<Exchange> take_exchange();
+    void give_exchange(std::unique_ptr<Exchange>& e);  // leaves e null
 
 private:
     static constexpr std::size_t kKeep = 1024;  // of each, at most
     http::ReaderOptions options_;
     std::vector<std::string> buffers_;
-    std::vector<std::unique_ptr<http::MessageReader>> readers_;
+    std::vector<std::unique_ptr<Exchange>> exchanges_;
 };
 
 struct Conn {
@@ -79,7 +87,6 @@ struct Conn {
     std::size_t out_pos = 0;
 
     Phase phase = Phase::head;
-    pages::Request req;
 
     // `pool` must outlive the connection (the server's own).
     explicit Conn(Pool& pool) : pool_(&pool) {}
@@ -87,14 +94,13 @@ struct Conn {
     Conn(const Conn&) = delete;
     Conn& operator=(const Conn&) = delete;
 
-    // The request reader, lent when a request starts: an idle keep-alive
-    // connection holds none (it is most of a connection's size).
-    http::MessageReader& reader() {
-        if (!reader_) reader_ = pool_->take_reader();
-        return *reader_;
-    }
-    bool request_started() const { return reader_ && reader_->started(); }
-    std::uint64_t body_bytes() const { return reader_ ? reader_->body_bytes() : 0; }
+    // The request reader and the request being read, lent when a request
+    // starts: an idle keep-alive connection holds neither (they are most of
+    // a connection's size).
+    http::MessageReader& reader() { return exchange().reader; }
+    pages::Request& request() { return exchange().req; }
+    bool request_started() const { return ex_ && ex_->reader.started(); }
+    std::uint64_t body_bytes() const { return ex_ ? ex_->reader.body_bytes() : 0; }
     // Buffers to append to, lent when empty.
     void lend_input() {
         if (in.empty() && in.capacity() <= 15) {
@@ -158,7 +164,12 @@ struct Conn {
 
 private:
     Pool* pool_;
-    std::unique_ptr<http::MessageReader> reader_;
+    std::unique_ptr<Exchange> ex_;
+
+    Exchange& exchange() {
+        if (!ex_) ex_ = pool_->take_exchange();
+        return *ex_;
+    }
 
     void gen_advance(std::size_t n);
     void finish_generator();

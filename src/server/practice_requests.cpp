@@ -45,13 +45,13 @@ Step Requests::read(Conn& c) {
         const bool had_head = c.reader().head_complete();
         const std::size_t used = c.reader().put(in);
         c.keep_wire(in.substr(0, used));
-        if (c.req.echo && had_head) c.req.echo_bytes.append(in.data(), used);
+        if (c.request().echo && had_head) c.request().echo_bytes.append(in.data(), used);
         c.in_pos += used;
         if (c.reader().failed()) return reject_rule(c, *c.reader().error());
         if (!had_head && c.reader().head_complete()) {
             if (begin_request(c) == Step::handled) return Step::handled;
         }
-        if (c.req.echo && c.req.echo_bytes.size() > kMaxHeadBytes + kMaxEchoBody) return reject(c, errors::echo_too_large(c.req.line));
+        if (c.request().echo && c.request().echo_bytes.size() > kMaxHeadBytes + kMaxEchoBody) return reject(c, errors::echo_too_large(c.request().line));
         if (c.reader().done()) return finish_request(c);
         if (used == 0) return Step::need_more;
     }
@@ -59,11 +59,11 @@ Step Requests::read(Conn& c) {
 
 // The head is complete and broke no rule that this server enforces.
 Step Requests::begin_request(Conn& c) {
-    const bool expect = conn::read_request_head(c.reader(), c.req);
+    const bool expect = conn::read_request_head(c.reader(), c.request());
     const http::BodyFraming& framing = c.reader().framing();
-    if (c.req.echo && framing.framing == http::Framing::content_length && framing.length > kMaxEchoBody)
-        return reject(c, errors::echo_too_large(c.req.line));
-    if (c.req.echo) c.req.echo_bytes = std::string(c.reader().raw_head());
+    if (c.request().echo && framing.framing == http::Framing::content_length && framing.length > kMaxEchoBody)
+        return reject(c, errors::echo_too_large(c.request().line));
+    if (c.request().echo) c.request().echo_bytes = std::string(c.reader().raw_head());
     c.phase = Phase::body;
     // RFC 9110 section 10.1.1: a client that sent Expect: 100-continue
     // waits for this interim response before sending the body.
@@ -78,8 +78,8 @@ Step Requests::finish_request(Conn& c) {
     c.phase = Phase::head;
     c.scan_pos = c.in_pos;  // the next request may already be buffered
     c.reader().reset();
-    respond(c, c.req);
-    c.req.clear();  // keeps its buffers for the next request on this connection
+    respond(c, c.request());
+    c.request().clear();  // keeps its buffers for the next request on this connection
     return Step::handled;
 }
 
@@ -90,20 +90,20 @@ Step Requests::finish_request(Conn& c) {
 Step Requests::reject(Conn& c, errors::Rejection r) {
     c.phase = Phase::head;
     c.reader().reset();
-    c.req = Request{};
+    c.request() = Request{};
     put(c, nullptr, r.line, std::move(r.response));
     return Step::handled;
 }
 
 Step Requests::reject_rule(Conn& c, const http::Violation& v) {
     if (http::rule_info(v.rule).status == "timeout") return timeout(c);
-    return reject(c, errors::rule_broken(c.reader(), v, c.req.wire, options));
+    return reject(c, errors::rule_broken(c.reader(), v, c.request().wire, options));
 }
 
-Step Requests::ended_early(Conn& c) { return reject(c, errors::ended_early(c.reader(), c.req.wire, options)); }
+Step Requests::ended_early(Conn& c) { return reject(c, errors::ended_early(c.reader(), c.request().wire, options)); }
 
 Step Requests::timeout(Conn& c, errors::Deadline which) {
-    return reject(c, errors::timed_out(which, c.reader(), c.req.wire, options));
+    return reject(c, errors::timed_out(which, c.reader(), c.request().wire, options));
 }
 
 // ------------------------------------------------------------- pages

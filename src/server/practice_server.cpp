@@ -526,11 +526,7 @@ struct PracticeServer::Impl {
         deactivate(c);
         c.phase = Phase::linger;
         c.linger_until = now + std::min<milliseconds>(kLingerMax, options.idle_timeout);
-        std::string().swap(c.in);
-        std::string().swap(c.out);
-        c.out_pos = 0;
-        c.in_pos = c.scan_pos = 0;
-        c.req = pages::Request{};
+        c.release_buffers();  // what it still sends is read into the loop's scratch, and dropped
         update_interest(c);
         arm_timer(c);
         classify(c);

@@ -89,7 +89,7 @@ TEST_CASE("serve's 400 for a request cut short, 413 for /echo, 503s that say whi
     CHECK(full.headers[0].first == "Retry-After");
 }
 
-TEST_CASE("serve's pool: a buffer comes back with its storage, a reader comes back reset") {
+TEST_CASE("serve's pool: a buffer comes back with its storage, a reader and request come back reset") {
     server::conn::Pool pool(server::serve_reader_options({}));
     std::string b = pool.take_buffer();
     b.assign(1000, 'x');
@@ -100,11 +100,13 @@ TEST_CASE("serve's pool: a buffer comes back with its storage, a reader comes ba
     CHECK(again.empty());
     CHECK(again.data() == storage);  // the same storage, no new allocation
 
-    auto r = pool.take_reader();
-    r->put("GET / HT");
-    CHECK(r->started());
-    pool.give_reader(r);
-    CHECK(r == nullptr);
-    auto r2 = pool.take_reader();
-    CHECK_FALSE(r2->started());
+    auto e = pool.take_exchange();
+    e->reader.put("GET / HT");
+    e->req.wire = "GET / HT";
+    CHECK(e->reader.started());
+    pool.give_exchange(e);
+    CHECK(e == nullptr);
+    auto e2 = pool.take_exchange();
+    CHECK_FALSE(e2->reader.started());
+    CHECK(e2->req.wire.empty());
 }
