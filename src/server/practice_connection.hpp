@@ -129,7 +129,7 @@ struct Conn {
     std::optional<TimePoint> head_since;  // first byte of the head being awaited
     std::optional<TimePoint> body_since;  // end of the head whose body is being read
     bool active = false;                  // counted against max_connections
-    std::string client;                   // address without port, with --max-per-client
+    std::string client;                   // address without port, when a per-client limit is set
     Standing standing = Standing::busy;
     TimePoint standing_key;               // its place in that standing's queue
 

@@ -4,7 +4,9 @@
 // the /slow drip. Nothing here ever blocks or sleeps; a slow or vanished
 // client costs one buffer, never the loop. A connection's buffers and
 // sending are practice_connection.cpp; reading and answering its requests,
-// practice_requests.cpp; the error pages, practice_error_pages.cpp.
+// practice_requests.cpp; the error pages, practice_error_pages.cpp. What
+// stays is one job, the loop and its table and timers, which share state
+// too closely to split further (a little over 600 lines).
 #include "server/practice_server.hpp"
 
 #include <arpa/inet.h>
