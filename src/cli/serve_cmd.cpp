@@ -61,6 +61,18 @@ struct ServeCmd {
         opts.max_connections = max_connections;
         opts.max_per_client = max_per_client;
         if (!quiet) opts.log = &std::cerr;
+        // The error pages name each limit in words; these say which option sets it.
+        opts.limit_name = [](server::Limit limit) -> std::string {
+            switch (limit) {
+                case server::Limit::idle_timeout: return "--idle-timeout";
+                case server::Limit::head_timeout: return "--head-timeout";
+                case server::Limit::body_timeout: return "--body-timeout";
+                case server::Limit::min_body_rate: return "--min-body-rate";
+                case server::Limit::max_connections: return "--max-connections";
+                case server::Limit::max_per_client: return "--max-per-client";
+            }
+            return "";
+        };
         server::PracticeServer srv(std::move(*listener), opts);
         srv.run(stop_flag());
         std::cerr << "rawhttp serve: stopped\n";

@@ -1,6 +1,8 @@
 #include "server/practice_pages.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cstdio>
 
 #include "http/message.hpp"
 #include "server/practice_server.hpp"
@@ -59,6 +61,81 @@ std::string path_of(std::string_view target) {
     }
     auto q = target.find_first_of("?#");
     return std::string(target.substr(0, q));
+}
+
+std::string http_date(std::time_t t) {
+    static const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    std::tm tm{};
+    ::gmtime_r(&t, &tm);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday % 7], tm.tm_mday,
+                  months[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    return buf;
+}
+
+std::string join(const std::vector<std::string>& ids) {
+    std::string out;
+    for (const auto& id : ids) out += (out.empty() ? "" : ", ") + id;
+    return out;
+}
+
+void Request::clear() {
+    constexpr std::size_t kKeep = 4096;  // larger buffers (a big /echo) are not kept
+    for (std::string* s : {&method, &target, &line, &echo_bytes, &wire}) {
+        if (s->capacity() > kKeep) std::string().swap(*s);
+        s->clear();
+    }
+    warnings.clear();
+    minor = 1;
+    keep_alive = true;
+    echo = false;
+}
+
+// Written straight into the output, piece by piece: this runs once per
+// response, and temporaries here were a malloc each.
+void append_head(std::string& out, const Response& resp, const Request* r, std::string_view date, bool close) {
+    char num[24];
+    auto put_number = [&](std::uint64_t v) { out.append(num, std::to_chars(num, num + sizeof num, v).ptr); };
+    out += resp.interim;
+    out += "HTTP/1.1 ";
+    put_number(static_cast<std::uint64_t>(resp.status));
+    out += ' ';
+    out += http::status_reason(resp.status);
+    out += "\r\nDate: ";
+    out += date;
+    out += "\r\nServer: rawhttp-serve\r\n";
+    if (!no_body_status(resp.status)) {
+        out += "Content-Type: ";
+        out += resp.content_type;
+        out += "\r\n";
+        if (resp.gen == GenKind::chunked) {
+            out += "Transfer-Encoding: chunked\r\n";
+        } else if (!resp.close_delimited) {
+            out += "Content-Length: ";
+            put_number(resp.gen != GenKind::none ? resp.gen_length : resp.body.size());
+            out += "\r\n";
+        }
+    }
+    for (const auto& [name, value] : resp.headers) {
+        out += name;
+        out += ": ";
+        out += value;
+        out += "\r\n";
+    }
+    // What the rule book calls a warning is tolerated here, and named.
+    if (r && !r->warnings.empty()) {
+        out += "Rawhttp-Warnings: ";
+        out += join(r->warnings);
+        out += "\r\n";
+    }
+    if (close) {
+        out += "Connection: close\r\n";
+    } else if (r && r->minor == 0) {
+        out += "Connection: keep-alive\r\n";
+    }
+    out += "\r\n";
 }
 
 namespace {

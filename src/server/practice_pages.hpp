@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <ctime>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,12 +30,15 @@ struct Request {
     std::string echo_bytes;  // /echo: the head and the raw body, as received
     std::string wire;        // the message's first bytes, to point at a broken rule
     std::vector<std::string> warnings;  // rule ids tolerated (the rule book's warnings)
+
+    // Empties it for the next request, keeping small buffers.
+    void clear();
 };
 
 // A response to queue: status, headers and either a body or a generator.
 struct Response {
     int status = 200;
-    std::string content_type = "text/plain; charset=utf-8";
+    std::string_view content_type = "text/plain; charset=utf-8";  // always a literal
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
     GenKind gen = GenKind::none;
@@ -53,6 +57,18 @@ struct Site {
 
 // The response to a request read cleanly.
 Response answer(const Request& r, const Site& site);
+
+// Appends a response's head as serve sends it: the interim responses, the
+// status line, Date, Server, the framing, the page's own headers, the
+// tolerated warnings (Rawhttp-Warnings) and Connection. `r` is null for an
+// answer to no request (an error page).
+void append_head(std::string& out, const Response& resp, const Request* r, std::string_view date, bool close);
+
+// IMF-fixdate for the Date header, in the C locale whatever the process's.
+std::string http_date(std::time_t t);
+
+// Rule ids as the log and Rawhttp-Warnings list them: "a, b".
+std::string join(const std::vector<std::string>& ids);
 
 // A target's path: origin-form without its query, or an absolute-form URL's path.
 std::string path_of(std::string_view target);

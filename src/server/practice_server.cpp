@@ -1,7 +1,12 @@
-// The practice server: one thread, an epoll event loop over non-blocking
-// sockets, per-connection input and output buffers, and a timer set for idle
-// timeouts, lingering closes and the /slow drip. Nothing here ever blocks or
-// sleeps; a slow or vanished client costs one buffer, never the loop.
+// The practice server's event loop: one thread, epoll over non-blocking
+// sockets, the connection table (who is idle, who may be closed to make
+// room) and a timer set for idle timeouts, deadlines, lingering closes and
+// the /slow drip. Nothing here ever blocks or sleeps; a slow or vanished
+// client costs one buffer, never the loop. A connection's buffers and
+// sending are practice_connection.cpp; reading and answering its requests,
+// practice_requests.cpp; the error pages, practice_error_pages.cpp. What
+// stays is one job, the loop and its table and timers, which share state
+// too closely to split further (a little over 600 lines).
 #include "server/practice_server.hpp"
 
 #include <arpa/inet.h>
@@ -12,15 +17,11 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
-#include <cstdio>
-#include <cstring>
-#include <ctime>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -28,119 +29,37 @@
 #include <utility>
 #include <vector>
 
-#include "http/chars.hpp"
-#include "http/message.hpp"
-#include "http/message_reader.hpp"
-#include "lint/lint.hpp"
-#include "render/lint_report.hpp"
+#include "server/practice_connection.hpp"
+#include "server/practice_error_pages.hpp"
 #include "server/practice_pages.hpp"
+#include "server/practice_requests.hpp"
 
 namespace rawhttp::server {
 
 namespace {
 
-using pages::escape;
-using pages::escape_limited;
 using pages::GenKind;
-using pages::kAllow;
-using pages::kMethods;
-using pages::no_body_status;
-using pages::parse_number;
-using pages::path_of;
-using pages::Request;
 using pages::Response;
-using Clock = std::chrono::steady_clock;
-using TimePoint = Clock::time_point;
+using conn::Clock;
+using conn::Conn;
+using conn::IoResult;
+using conn::Phase;
+using conn::Standing;
+using conn::TimePoint;
+using conn::kReadChunk;
+using conn::kKeepCapacity;
 using std::chrono::milliseconds;
 
-constexpr std::size_t kReadChunk = 64 * 1024;
-constexpr std::size_t kReadCap = kMaxHeadBytes + kReadChunk;  // unconsumed body input kept at most
 constexpr std::size_t kOutHigh = 64 * 1024;   // above this, take no new pipelined request
-constexpr std::size_t kFillChunk = 64 * 1024; // one send of /bytes, straight from a shared block
-constexpr std::size_t kChunkSize = 1024;      // /chunked/N chunk size
-constexpr std::size_t kChunkUnit = 3 + 2 + kChunkSize + 2;  // "400\r\n", the data, "\r\n"
-constexpr std::size_t kChunkUnits = 16;       // full chunks in the shared /chunked block
-constexpr std::size_t kInlineBody = 8 * 1024; // generated bodies this small are buffered, so
-                                              // pipelined answers share one send
 constexpr std::size_t kNotSentLowat = 128 * 1024;  // TCP_NOTSENT_LOWAT of each client socket
 constexpr std::size_t kFdReserve = 64;        // descriptors kept back from connections
 constexpr std::size_t kMaxAutoConnections = 1u << 20;  // when the descriptor limit is unlimited
 constexpr milliseconds kTrimEvery{1000};      // the most often freed memory goes back to the system
-constexpr milliseconds kDripInterval{100};
 constexpr milliseconds kLingerMax{2000};
 constexpr milliseconds kTick{100};            // the stop flag is checked this often
 constexpr int kMaxEvents = 512;
 constexpr int kMaxAcceptsPerWake = 512;
 constexpr int kMaxReadsPerWake = 4;
-constexpr std::size_t kEarlyParse = 4096;  // heads this short are re-parsed on every read
-constexpr std::size_t kKeepCapacity = 64 * 1024;  // larger buffers are released once drained
-
-
-// 64 printable bytes, the repeating content of /bytes, /chunked and /slow.
-constexpr std::string_view kPattern = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_\n";
-static_assert(kPattern.size() == 64);
-
-const std::string& pattern_block() {
-    static const std::string block = [] {
-        std::string s;
-        s.reserve(kFillChunk + kPattern.size());
-        while (s.size() < kFillChunk + kPattern.size()) s.append(kPattern);
-        return s;
-    }();
-    return block;
-}
-
-// /chunked's full chunks are all alike (1024 is a multiple of the pattern's
-// 64 bytes, so each starts at the pattern's start): one shared block of them
-// serves every connection, and a response costs no buffer of its own.
-const std::string& chunk_block() {
-    static const std::string block = [] {
-        static_assert(kChunkSize % kPattern.size() == 0 && kChunkSize == 0x400);
-        std::string unit = "400\r\n" + pattern_block().substr(0, kChunkSize) + "\r\n";
-        std::string s;
-        for (std::size_t i = 0; i < kChunkUnits; ++i) s += unit;
-        return s;
-    }();
-    return block;
-}
-
-// ------------------------------------------------------------ text helpers
-
-// Comma-separated list elements, trimmed, lowercased, parameters dropped.
-std::vector<std::string> list_tokens(std::string_view v) {
-    std::vector<std::string> out;
-    while (!v.empty()) {
-        auto comma = v.find(',');
-        std::string_view item = v.substr(0, comma);
-        auto semi = item.find(';');
-        item = http::detail::trim_ows(item.substr(0, semi));
-        if (!item.empty()) out.push_back(http::detail::ascii_lower(item));
-        if (comma == std::string_view::npos) break;
-        v.remove_prefix(comma + 1);
-    }
-    return out;
-}
-
-
-
-std::string hex_size(std::uint64_t n) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "%llx", static_cast<unsigned long long>(n));
-    return buf;
-}
-
-// IMF-fixdate for the Date header, in the C locale whatever the process's.
-std::string http_date(std::time_t t) {
-    static const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-    static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    std::tm tm{};
-    ::gmtime_r(&t, &tm);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday % 7], tm.tm_mday,
-                  months[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-    return buf;
-}
 
 // Raises the soft descriptor limit as far as allowed; returns the limit in
 // force afterwards (0 when it cannot be read).
@@ -161,71 +80,6 @@ rlim_t raise_fd_limit() {
     return rl.rlim_cur;
 }
 
-// ------------------------------------------------------------- the model
-
-enum class Phase { head, body, linger };
-
-// What a response body is generated from, in pieces, as the socket drains:
-// /bytes and /chunked are sent straight from a shared block, so a client that
-// does not read costs its connection no output buffer at all.
-struct Generator {
-    GenKind kind = GenKind::none;
-    std::uint64_t remaining = 0;  // bytes of the stream still to send (chunked: of its full chunks)
-    std::uint64_t offset = 0;     // bytes of the stream sent
-    std::uint64_t tail = 0;       // chunked: data bytes of the short last chunk
-};
-
-// Which deadline ended a request (the 408 says which).
-enum class Expiry { idle, head, body, crowded };
-
-// Where a connection stands, for choosing whom to close when the table is full.
-enum class Standing { busy, idle, partial, linger };
-
-
-struct Conn {
-    std::uint64_t id = 0;
-    int fd = -1;
-    std::string peer;
-    bool dead = false;
-
-    std::string in;
-    std::size_t in_pos = 0;   // first unconsumed byte
-    std::size_t scan_pos = 0; // next byte to look at for a new line
-
-    std::string out;
-    std::size_t out_pos = 0;
-
-    Phase phase = Phase::head;
-    http::MessageReader reader;
-    Request req;
-
-    explicit Conn(const http::ReaderOptions& o) : reader(o) {}
-    Generator gen;
-    bool close_after = false;  // close once the queued output is written
-    bool peer_closed = false;  // FIN received
-
-    TimePoint last_progress;
-    TimePoint drip_at;
-    TimePoint linger_until;
-    std::optional<TimePoint> timer_at;
-    std::uint32_t events = 0;
-
-    std::optional<TimePoint> head_since;  // first byte of the head being awaited
-    std::optional<TimePoint> body_since;  // end of the head whose body is being read
-    bool active = false;                  // counted against max_connections
-    std::string client;                   // address without port, with --max-per-client
-    Standing standing = Standing::busy;
-    TimePoint standing_key;               // its place in that standing's queue
-
-    std::size_t avail() const { return in.size() - in_pos; }
-    std::size_t out_pending() const { return out.size() - out_pos; }
-};
-
-
-enum class Step { need_more, handled };
-enum class IoResult { ok, blocked, error };
-
-
 }  // namespace
 
 // ====================================================================== Impl
@@ -235,14 +89,17 @@ struct PracticeServer::Impl {
     ServeOptions options;
     int epfd = -1;
     std::uint64_t next_id = 1;
+    // Requests are read by the one message reader, judged by the rule book;
+    // connections borrow readers and buffers from here (declared before
+    // them: it outlives them).
+    conn::Pool pool;
+    Requests requests{options, listener.port};
     std::unordered_map<std::uint64_t, std::unique_ptr<Conn>> conns;
     std::vector<std::uint64_t> graveyard;
     std::set<std::pair<TimePoint, std::uint64_t>> timers;
     TimePoint now = Clock::now();
     bool listener_active = false;
     std::optional<TimePoint> accept_resume_at;
-    std::time_t date_time = 0;
-    std::string date;
     std::vector<char> scratch = std::vector<char>(kReadChunk);
 
     // The connection table: `limit` active connections (not lingering), and
@@ -258,7 +115,9 @@ struct PracticeServer::Impl {
     std::size_t closed_since_trim = 0;
     TimePoint last_trim = Clock::now();
 
-    Impl(net::Listener l, ServeOptions o) : listener(std::move(l)), options(std::move(o)) {
+
+    Impl(net::Listener l, ServeOptions o)
+        : listener(std::move(l)), options(std::move(o)), pool(serve_reader_options(options)) {
         if (options.idle_timeout.count() <= 0) options.idle_timeout = milliseconds(10000);
         if (options.head_timeout.count() <= 0) options.head_timeout = milliseconds(30000);
         if (options.body_timeout.count() <= 0) options.body_timeout = milliseconds(30000);
@@ -306,14 +165,16 @@ struct PracticeServer::Impl {
             if (n < 0 && errno != EINTR) break;
             now = Clock::now();
             for (int i = 0; i < n; ++i) {
-                std::uint64_t id = events[i].data.u64;
-                if (id == 0) {
+                // The connection itself, not its id: no lookup per event. A
+                // connection closed earlier in this batch is still there
+                // (reap() runs after it), marked dead.
+                auto* c = static_cast<Conn*>(events[i].data.ptr);
+                if (c == nullptr) {
                     accept_all();
                     continue;
                 }
-                auto it = conns.find(id);
-                if (it == conns.end() || it->second->dead) continue;
-                on_event(*it->second, events[i].events);
+                if (c->dead) continue;
+                on_event(*c, events[i].events);
             }
             run_timers();
             maybe_resume_accepting();
@@ -328,7 +189,7 @@ struct PracticeServer::Impl {
         if (on) {
             epoll_event ev{};
             ev.events = EPOLLIN;
-            ev.data.u64 = 0;
+            ev.data.ptr = nullptr;
             if (::epoll_ctl(epfd, EPOLL_CTL_ADD, listener.fd, &ev) != 0) return;
         } else {
             ::epoll_ctl(epfd, EPOLL_CTL_DEL, listener.fd, nullptr);
@@ -381,14 +242,14 @@ struct PracticeServer::Impl {
             // flight, which makes the speed, is not limited.
             int lowat = static_cast<int>(kNotSentLowat);
             ::setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat, sizeof lowat);
-            auto c = std::make_unique<Conn>(reader_options());
+            auto c = std::make_unique<Conn>(pool);
             c->id = next_id++;
             c->fd = fd;
             c->peer = net::format_address(&ss, len);
             c->last_progress = now;
             epoll_event ev{};
             ev.events = EPOLLIN;
-            ev.data.u64 = c->id;
+            ev.data.ptr = c.get();
             if (::epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
                 ::close(fd);
                 continue;
@@ -398,22 +259,15 @@ struct PracticeServer::Impl {
             conns.emplace(c->id, std::move(c));
             ++open_count;
 
-            std::string refusal;
+            std::optional<Response> refusal;
             if (options.max_per_client) {
                 ref.client = client_key(ss);
-                if (per_client[ref.client] >= options.max_per_client) {
-                    refusal = "This server takes at most " + std::to_string(options.max_per_client) +
-                              " connections from one address (--max-per-client), and " + ref.client +
-                              " has that many open.\n";
-                }
+                if (per_client[ref.client] >= options.max_per_client)
+                    refusal = errors::too_many_from(ref.client, options);
             }
-            if (refusal.empty() && active_count >= limit && !evict_one()) {
-                refusal = "All " + std::to_string(limit) +
-                          " connections this server takes at once (--max-connections) are busy\n"
-                          "with requests or responses in progress, so none could make room.\n";
-            }
-            if (!refusal.empty()) {
-                refuse(ref, refusal);
+            if (!refusal && active_count >= limit && !evict_one()) refusal = errors::table_full(limit, options);
+            if (refusal) {
+                refuse(ref, std::move(*refusal));
                 continue;
             }
             ref.active = true;
@@ -426,14 +280,8 @@ struct PracticeServer::Impl {
 
     // 503 with Retry-After, then a close (a lingering one while descriptors
     // allow, so that the answer is not lost to a reset).
-    void refuse(Conn& c, const std::string& why) {
-        Response resp;
-        resp.status = 503;
-        resp.close = true;
-        resp.headers.push_back({"Retry-After", "1"});
-        resp.body = "503 Service Unavailable\n\n" + why +
-                    "Try again in a moment (Retry-After: 1) \xe2\x80\x94 RFC 9110 section 15.6.4.\n";
-        queue(c, nullptr, "(connection refused)", std::move(resp));
+    void refuse(Conn& c, Response resp) {
+        requests.queue(c, nullptr, "(connection refused)", std::move(resp), now);
         pump(c);
         if (!c.dead && open_count > fd_budget) close_conn(c);
     }
@@ -448,7 +296,7 @@ struct PracticeServer::Impl {
         }
         if (!partial_set.empty()) {
             Conn& v = *conns.at(partial_set.begin()->second);
-            request_timeout(v, Expiry::crowded);
+            requests.request_timeout(v, errors::Deadline::crowded, now);
             pump(v);
             if (!v.dead && v.active) close_conn(v);
             return true;
@@ -475,16 +323,20 @@ struct PracticeServer::Impl {
         for (int i = 0; i < kMaxReadsPerWake; ++i) {
             if (c.phase != Phase::linger && !wants_read(c)) break;
             std::size_t room = scratch.size();
-            if (c.phase != Phase::linger) room = std::min(room, input_limit(c) - c.avail());
+            if (c.phase != Phase::linger) room = std::min(room, c.input_limit() - c.avail());
             ssize_t n = ::recv(c.fd, scratch.data(), room, 0);
             if (n > 0) {
                 c.last_progress = now;
                 if (c.phase == Phase::linger) continue;  // draining before close: discard
                 // The head's deadline runs from its first byte, even an empty line's.
                 if (c.phase == Phase::head && !c.head_since) c.head_since = now;
-                compact_input(c);
+                c.compact_input();
+                c.lend_input();
                 c.in.append(scratch.data(), static_cast<std::size_t>(n));
                 if (c.avail() >= kReadChunk) break;  // handle this much before reading more
+                // A short read drained the socket: another recv would only
+                // say EAGAIN (a syscall per request); epoll tells when more comes.
+                if (static_cast<std::size_t>(n) < room) break;
                 continue;
             }
             if (n == 0) {
@@ -503,34 +355,11 @@ struct PracticeServer::Impl {
         pump(c);
     }
 
-    // Unconsumed input held at most: a head is read up to its limit (the
-    // parser answers 431 there); a body is consumed as it arrives.
-    static std::size_t input_limit(const Conn& c) { return c.phase == Phase::head ? kMaxHeadBytes : kReadCap; }
-
-    // Output waiting for the client: nothing more is read meanwhile, so a
-    // client that pipelines without reading holds one request's worth of
-    // memory, not all it managed to send.
-    static bool output_waiting(const Conn& c) { return c.out_pending() > 0 || c.gen.kind != GenKind::none; }
-
     bool wants_read(const Conn& c) const {
         if (c.peer_closed) return false;
         if (c.phase == Phase::linger) return true;
-        if (c.close_after || output_waiting(c)) return false;
-        return c.avail() < input_limit(c);
-    }
-
-    void compact_input(Conn& c) {
-        if (c.in_pos == 0) return;
-        if (c.in_pos == c.in.size()) {
-            if (c.in.capacity() > kKeepCapacity) std::string().swap(c.in);
-            c.in.clear();
-            c.in_pos = 0;
-            c.scan_pos = 0;
-        } else if (c.in_pos >= kReadChunk && c.in_pos * 2 >= c.in.size()) {
-            c.in.erase(0, c.in_pos);
-            c.scan_pos = c.scan_pos > c.in_pos ? c.scan_pos - c.in_pos : 0;
-            c.in_pos = 0;
-        }
+        if (c.close_after || c.output_waiting()) return false;
+        return c.avail() < c.input_limit();
     }
 
     // Takes requests, writes what is queued, until nothing more can happen
@@ -541,14 +370,14 @@ struct PracticeServer::Impl {
             bool progressed = false;
             while (c.phase != Phase::linger && !c.close_after && c.gen.kind == GenKind::none &&
                    c.out_pending() < kOutHigh) {
-                Step s = handle_input(c);
+                Step s = requests.handle_input(c, now);
                 if (c.dead) return;
                 note_phase(c, s);
                 if (s == Step::need_more) break;
                 progressed = true;
             }
             bool had_gen = c.gen.kind == GenKind::bytes || c.gen.kind == GenKind::chunked;
-            IoResult r = flush(c);
+            IoResult r = c.flush(now);
             if (r == IoResult::error) {
                 close_conn(c);  // the client went away mid-response
                 return;
@@ -560,10 +389,10 @@ struct PracticeServer::Impl {
             }
             if (!progressed || r == IoResult::blocked) break;
         }
-        compact_input(c);
+        c.compact_input();
         // Buffered bytes of a next request start its head's clock once the
         // client is no longer waiting for output.
-        if (c.phase == Phase::head && !c.head_since && c.avail() > 0 && !output_waiting(c)) c.head_since = now;
+        if (c.phase == Phase::head && !c.head_since && c.avail() > 0 && !c.output_waiting()) c.head_since = now;
         update_interest(c);
         arm_timer(c);
         classify(c);
@@ -580,136 +409,15 @@ struct PracticeServer::Impl {
         }
     }
 
-    // Sends queued bytes, then the generated body, in one sendmsg where both
-    // are due; generated bytes never pass through the connection's buffer.
-    IoResult flush(Conn& c) {
-        for (;;) {
-            std::string_view gen = gen_slice(c);
-            std::size_t pending = c.out_pending();
-            if (pending == 0) {
-                if (c.out.capacity() > kKeepCapacity) std::string().swap(c.out);
-                c.out.clear();
-                c.out_pos = 0;
-                if (gen.empty()) return IoResult::ok;
-            }
-            iovec iov[2];
-            int count = 0;
-            if (pending) iov[count++] = {c.out.data() + c.out_pos, pending};
-            if (!gen.empty()) iov[count++] = {const_cast<char*>(gen.data()), gen.size()};
-            msghdr m{};
-            m.msg_iov = iov;
-            m.msg_iovlen = static_cast<decltype(m.msg_iovlen)>(count);
-            ssize_t n = ::sendmsg(c.fd, &m, MSG_NOSIGNAL);
-            if (n > 0) {
-                std::size_t sent = static_cast<std::size_t>(n);
-                std::size_t from_out = std::min(sent, pending);
-                c.out_pos += from_out;
-                if (sent > from_out) gen_advance(c, sent - from_out);
-                c.last_progress = now;
-                continue;
-            }
-            if (n < 0 && errno == EINTR) continue;
-            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-                if (c.out_pos >= kFillChunk && c.out_pos * 2 >= c.out.size()) {
-                    c.out.erase(0, c.out_pos);
-                    c.out_pos = 0;
-                }
-                return IoResult::blocked;
-            }
-            return IoResult::error;
-        }
-    }
-
-    // Starts a generated body (/bytes, /chunked, /slow) after the queued head.
-    void start_generator(Conn& c, GenKind kind, std::uint64_t length) {
-        c.gen = Generator{kind, length, 0, 0};
-        if (kind != GenKind::slow && length <= kInlineBody) {
-            if (kind == GenKind::bytes) {
-                c.out.append(pattern_block().data(), static_cast<std::size_t>(length));
-            } else {
-                for (std::uint64_t i = 0; i < length / kChunkSize; ++i) c.out.append(chunk_block(), 0, kChunkUnit);
-                c.gen.tail = length % kChunkSize;
-            }
-            finish_generator(c);
-            return;
-        }
-        if (kind == GenKind::chunked) {
-            c.gen.remaining = length / kChunkSize * kChunkUnit;
-            c.gen.tail = length % kChunkSize;
-            if (c.gen.remaining == 0) finish_generator(c);
-        } else if (kind == GenKind::slow) {
-            c.drip_at = now + kDripInterval;
-            if (length == 0) c.gen.kind = GenKind::none;
-        } else if (length == 0) {
-            c.gen.kind = GenKind::none;
-        }
-    }
-
-    // The next piece of a generated body, in the shared blocks; empty when none.
-    static std::string_view gen_slice(const Conn& c) {
-        const Generator& g = c.gen;
-        if (g.remaining == 0) return {};
-        if (g.kind == GenKind::bytes) {
-            std::size_t at = static_cast<std::size_t>(g.offset % kPattern.size());
-            std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(g.remaining, kFillChunk));
-            return std::string_view(pattern_block()).substr(at, n);
-        }
-        if (g.kind == GenKind::chunked) {
-            const std::string& block = chunk_block();
-            std::size_t at = static_cast<std::size_t>(g.offset % kChunkUnit);
-            std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(g.remaining, block.size() - at));
-            return std::string_view(block).substr(at, n);
-        }
-        return {};
-    }
-
-    void gen_advance(Conn& c, std::size_t n) {
-        Generator& g = c.gen;
-        g.offset += n;
-        g.remaining -= std::min<std::uint64_t>(n, g.remaining);
-        if (g.remaining == 0) finish_generator(c);
-    }
-
-    // The end of a generated body: /chunked's short last chunk and its
-    // terminator are the only generated bytes that are buffered.
-    void finish_generator(Conn& c) {
-        Generator& g = c.gen;
-        if (g.kind == GenKind::chunked) {
-            if (g.tail > 0) {
-                c.out += hex_size(g.tail);
-                c.out += "\r\n";
-                c.out.append(pattern_block().data(), static_cast<std::size_t>(g.tail));
-                c.out += "\r\n";
-            }
-            c.out += "0\r\n\r\n";
-        }
-        g = Generator{};
-    }
-
-    void drip(Conn& c) {
-        Generator& g = c.gen;
-        if (g.kind != GenKind::slow) return;
-        if (g.remaining > 0) {
-            c.out += kPattern[g.offset % kPattern.size()];
-            ++g.offset;
-            --g.remaining;
-        }
-        if (g.remaining == 0) {
-            g.kind = GenKind::none;
-        } else {
-            c.drip_at = now + kDripInterval;
-        }
-    }
-
     void update_interest(Conn& c) {
         if (c.dead) return;
         std::uint32_t ev = 0;
         if (wants_read(c)) ev |= EPOLLIN;
-        if (c.phase != Phase::linger && (c.out_pending() > 0 || !gen_slice(c).empty())) ev |= EPOLLOUT;
+        if (c.phase != Phase::linger && (c.out_pending() > 0 || !c.gen_slice().empty())) ev |= EPOLLOUT;
         if (ev == c.events) return;
         epoll_event e{};
         e.events = ev;
-        e.data.u64 = c.id;
+        e.data.ptr = &c;
         ::epoll_ctl(epfd, EPOLL_CTL_MOD, c.fd, &e);
         c.events = ev;
     }
@@ -717,15 +425,15 @@ struct PracticeServer::Impl {
     // The head deadline counts while the server waits for the client, not
     // while the client has output to read.
     std::optional<TimePoint> head_deadline(const Conn& c) const {
-        if (c.phase != Phase::head || !c.head_since || c.close_after || output_waiting(c)) return std::nullopt;
+        if (c.phase != Phase::head || !c.head_since || c.close_after || c.output_waiting()) return std::nullopt;
         return *c.head_since + options.head_timeout;
     }
 
     // The body's: its grace, plus a second per min_body_rate bytes received.
     std::optional<TimePoint> body_deadline(const Conn& c) const {
-        if (c.phase != Phase::body || !c.body_since || options.min_body_rate == 0 || output_waiting(c))
+        if (c.phase != Phase::body || !c.body_since || options.min_body_rate == 0 || c.output_waiting())
             return std::nullopt;
-        std::uint64_t bytes = std::min<std::uint64_t>(c.reader.body_bytes(), 1ull << 40);
+        std::uint64_t bytes = std::min<std::uint64_t>(c.body_bytes(), 1ull << 40);
         return *c.body_since + options.body_timeout + milliseconds(bytes * 1000 / options.min_body_rate);
     }
 
@@ -770,21 +478,21 @@ struct PracticeServer::Impl {
             return;
         }
         if (c.gen.kind == GenKind::slow && now >= c.drip_at) {
-            drip(c);
+            c.drip(now);
             pump(c);
             if (c.dead) return;
         }
         if (auto h = head_deadline(c); h && now >= *h) {
-            if (c.avail() == 0 && !c.reader.started()) {
+            if (c.avail() == 0 && !c.request_started()) {
                 close_conn(c);  // nothing arrived
                 return;
             }
-            request_timeout(c, Expiry::head);
+            requests.request_timeout(c, errors::Deadline::head, now);
             pump(c);
             return;
         }
         if (auto b = body_deadline(c); b && now >= *b) {
-            request_timeout(c, Expiry::body);
+            requests.request_timeout(c, errors::Deadline::body, now);
             pump(c);
             return;
         }
@@ -796,12 +504,12 @@ struct PracticeServer::Impl {
     }
 
     void on_idle(Conn& c) {
-        if (output_waiting(c)) {
+        if (c.output_waiting()) {
             close_conn(c);  // the client stopped reading its response
             return;
         }
-        if (c.phase == Phase::body || c.avail() > 0 || c.reader.started()) {
-            request_timeout(c, Expiry::idle);
+        if (c.phase == Phase::body || c.avail() > 0 || c.request_started()) {
+            requests.request_timeout(c, errors::Deadline::idle, now);
             pump(c);
             return;
         }
@@ -820,11 +528,7 @@ struct PracticeServer::Impl {
         deactivate(c);
         c.phase = Phase::linger;
         c.linger_until = now + std::min<milliseconds>(kLingerMax, options.idle_timeout);
-        std::string().swap(c.in);
-        std::string().swap(c.out);
-        c.out_pos = 0;
-        c.in_pos = c.scan_pos = 0;
-        c.req = Request{};
+        c.release_buffers();  // what it still sends is read into the loop's scratch, and dropped
         update_interest(c);
         arm_timer(c);
         classify(c);
@@ -841,9 +545,7 @@ struct PracticeServer::Impl {
         }
     }
 
-    // Files the connection under its standing, for evict_one. An idle one
-    // also gives its buffers back: thousands of idle keep-alive connections
-    // then cost little more than their sockets.
+    // Files the connection under its standing, for evict_one.
     void classify(Conn& c) {
         Standing s = Standing::busy;
         TimePoint key{};
@@ -852,16 +554,14 @@ struct PracticeServer::Impl {
         } else if (c.phase == Phase::linger) {
             s = Standing::linger;
             key = c.linger_until;
-        } else if (c.phase == Phase::head && !c.close_after && !output_waiting(c)) {
+        } else if (c.phase == Phase::head && !c.close_after && !c.output_waiting()) {
             if (c.head_since) {
                 s = Standing::partial;
                 key = *c.head_since;
             } else if (c.avail() == 0) {
                 s = Standing::idle;
                 key = c.standing == Standing::idle ? c.standing_key : now;
-                std::string().swap(c.in);
-                std::string().swap(c.out);
-                c.in_pos = c.scan_pos = c.out_pos = 0;
+                c.release_buffers();  // lent again when the next request comes
             }
         }
         if (!c.dead && s == c.standing && key == c.standing_key) return;
@@ -916,317 +616,9 @@ struct PracticeServer::Impl {
         timers.clear();
     }
 
-    const std::string& date_header() {
-        std::time_t t = std::time(nullptr);
-        if (t != date_time || date.empty()) {
-            date_time = t;
-            date = http_date(t);
-        }
-        return date;
-    }
-
-    void log(const Conn& c, std::string_view line, std::string_view status) {
-        if (!options.log) return;
-        std::string s = c.peer + " \"" + escape_limited(line) + "\" " + std::string(status) + "\n";
-        options.log->write(s.data(), static_cast<std::streamsize>(s.size()));
-        options.log->flush();
-    }
-
-    // ------------------------------------------------------- request input
-
-    // Requests are read by the one message reader, judged by the rule book.
-    http::ReaderOptions reader_options() const { return serve_reader_options(options); }
-
-    Step handle_input(Conn& c) {
-        if (c.phase == Phase::linger) return Step::need_more;
-        for (;;) {
-            const std::string_view in(c.in.data() + c.in_pos, c.avail());
-            if (in.empty()) {
-                if (!c.peer_closed) return Step::need_more;
-                if (!c.reader.started()) {
-                    c.close_after = true;  // the client is done: close after what is queued
-                    return Step::handled;
-                }
-                return ended_early(c);
-            }
-            const bool had_head = c.reader.head_complete();
-            const std::size_t used = c.reader.put(in);
-            keep_wire(c, in.substr(0, used));
-            if (c.req.echo && had_head) c.req.echo_bytes.append(in.data(), used);
-            c.in_pos += used;
-            if (c.reader.failed()) return reject_rule(c, *c.reader.error());
-            if (!had_head && c.reader.head_complete()) {
-                if (begin_request(c) == Step::handled) return Step::handled;
-            }
-            if (c.req.echo && c.req.echo_bytes.size() > kMaxHeadBytes + kMaxEchoBody) return echo_too_large(c);
-            if (c.reader.done()) return finish_request(c);
-            if (used == 0) return Step::need_more;
-        }
-    }
-
-    // The first bytes of the message being read, kept to show where a rule broke.
-    static void keep_wire(Conn& c, std::string_view bytes) {
-        constexpr std::size_t kKeep = 64 * 1024;
-        if (c.req.wire.size() < kKeep) c.req.wire.append(bytes.substr(0, kKeep - c.req.wire.size()));
-    }
-
-    // The head is complete and broke no rule that this server enforces.
-    Step begin_request(Conn& c) {
-        const http::MessageHead& head = c.reader.head();
-        Request& r = c.req;
-        r.method = std::string(head.method);
-        r.target = std::string(head.target);
-        r.line = first_line(c.reader.raw_head().substr(head.line_offset));
-        r.minor = head.minor;
-        bool conn_close = false, conn_keep_alive = false, expect = false;
-        for (const auto& f : head.headers) {
-            if (http::iequals(f.name, "Connection")) {
-                for (const auto& t : list_tokens(f.value)) {
-                    if (t == "close") conn_close = true;
-                    if (t == "keep-alive") conn_keep_alive = true;
-                }
-            }
-            if (http::iequals(f.name, "Expect") && http::iequals(http::detail::trim_ows(f.value), "100-continue"))
-                expect = true;
-        }
-        r.keep_alive = head.minor >= 1 ? !conn_close : (conn_keep_alive && !conn_close);
-        // The warnings this server tolerates (lint's names), for the log and a header.
-        for (const auto& v : c.reader.violations()) {
-            std::string id(http::rule_info(v.rule).id);
-            if (std::find(r.warnings.begin(), r.warnings.end(), id) == r.warnings.end()) r.warnings.push_back(id);
-        }
-        const http::BodyFraming& framing = c.reader.framing();
-        r.echo = path_of(r.target) == "/echo";
-        if (r.echo && framing.framing == http::Framing::content_length && framing.length > kMaxEchoBody)
-            return echo_too_large(c);
-        if (r.echo) r.echo_bytes = std::string(c.reader.raw_head());
-        c.phase = Phase::body;
-        // RFC 9110 section 10.1.1: a client that sent Expect: 100-continue
-        // waits for this interim response before sending the body.
-        if (expect && head.minor >= 1 && !c.reader.done() && c.avail() == 0) c.out += "HTTP/1.1 100 Continue\r\n\r\n";
-        return Step::need_more;
-    }
-
-    static std::string first_line(std::string_view v) {
-        return std::string(v.substr(0, std::min<std::size_t>(v.find_first_of("\r\n"), 200)));
-    }
-
-    Step finish_request(Conn& c) {
-        c.phase = Phase::head;
-        c.scan_pos = c.in_pos;  // the next request may already be buffered
-        Request r = std::move(c.req);
-        c.req = Request{};
-        c.reader.reset();
-        respond(c, r);
-        return Step::handled;
-    }
-
-    // ----------------------------------------------------------- errors
-
-    // A final error response; the connection closes after it.
-    Step reject(Conn& c, const std::string& line, int status, std::string explanation) {
-        Response resp;
-        resp.status = status;
-        resp.close = true;
-        std::string reason(http::status_reason(status));
-        resp.body = std::to_string(status) + " " + reason + "\n\n" + std::move(explanation);
-        if (status == 400) resp.body += "\n`rawhttp lint FILE.req` explains every rule before anything is sent.\n";
-        queue(c, nullptr, line, std::move(resp));
-        c.reader.reset();
-        c.req = Request{};
-        return Step::handled;
-    }
-
-    // lint's words for a rule broken on the wire, with the line and column.
-    std::string explain(const Conn& c, const http::Violation& v) const {
-        const std::string_view wire = c.req.wire;
-        lint::Finding f = lint::make_finding(v, wire, http::MessageKind::request, options.strict);
-        std::string out = render::finding_text(f, {}, "", "  ");
-        if (v.offset < wire.size()) out += render::finding_pointer(wire, f, {}, "    | ");
-        return out;
-    }
-
-    // The request broke a rule: the status is the rule book's, the body lint's text.
-    Step reject_rule(Conn& c, const http::Violation& v) {
-        const http::RuleInfo& rule = http::rule_info(v.rule);
-        const std::string line = first_line(std::string_view(c.req.wire).substr(c.reader.head().line_offset));
-        if (rule.status == "timeout") return request_timeout(c);
-        const int status = std::atoi(std::string(rule.status).c_str());
-        std::string body = "rawhttp serve parses requests strictly, and this one broke a rule:\n\n" + explain(c, v);
-        if (v.rule == http::Rule::version_unsupported && line.rfind("PRI * HTTP/2.0", 0) == 0)
-            body += "\n\"PRI * HTTP/2.0\" is the HTTP/2 connection preface (RFC 9113 section 3.4):\n"
-                    "this server speaks HTTP/1.1 (and HTTP/1.0) over plain text, not HTTP/2.\n";
-        body += "\nThe request was not processed, and the connection is closed.\n";
-        return reject(c, line, status, std::move(body));
-    }
-
-    Step echo_too_large(Conn& c) {
-        return reject(c, c.req.line, 413,
-                      "the body is too large for /echo \xe2\x80\x94 RFC 9110 section 15.5.14\n\n"
-                      "/echo holds the request in memory, so its body is capped at " +
-                          std::to_string(kMaxEchoBody) + " bytes (16 MiB).\n");
-    }
-
-    // The client closed its side before the request ended.
-    Step ended_early(Conn& c) {
-        c.reader.put_eof();
-        const http::Violation* v = c.reader.error();
-        const std::string line = first_line(std::string_view(c.req.wire).substr(c.reader.head().line_offset));
-        std::string body = "the request ended early: the client closed its side before the request was complete.\n\n";
-        if (v) body += explain(c, *v);
-        return reject(c, line, 400, std::move(body));
-    }
-
-    static std::string ms_text(milliseconds ms) { return std::to_string(ms.count()) + " ms"; }
-
-    // 408, saying which deadline fired: silence (--idle-timeout), the whole
-    // head (--head-timeout), the body's pace (--body-timeout, --min-body-rate),
-    // or a full connection table that needed this connection's place.
-    // The client stopped sending mid-request: what it sent is judged as it
-    // stands (put_eof), the same verdict lint gives those bytes. A rule broken
-    // in what arrived gets its status; a request that is merely unfinished, 408.
-    Step request_timeout(Conn& c, Expiry which = Expiry::idle) {
-        if (!c.reader.failed()) c.reader.put_eof();
-        const http::Violation* v = c.reader.error();
-        const std::string line = first_line(std::string_view(c.req.wire).substr(c.reader.head().line_offset));
-        if (v && http::rule_info(v->rule).status != "timeout") return reject_rule(c, *v);
-        std::string when;
-        switch (which) {
-            case Expiry::idle:
-                when = "The request was not finished within " + ms_text(options.idle_timeout) +
-                       " of the last byte received\n(--idle-timeout).";
-                break;
-            case Expiry::head:
-                when = "The request head was not finished within " + ms_text(options.head_timeout) +
-                       " of its first byte\n(--head-timeout), however steadily it arrived.";
-                break;
-            case Expiry::body:
-                when = "The request body arrived too slowly: it may take " + ms_text(options.body_timeout) +
-                       " (--body-timeout), plus\none second per " + std::to_string(options.min_body_rate) +
-                       " bytes received (--min-body-rate), and it took longer.";
-                break;
-            case Expiry::crowded:
-                when = "Every connection this server takes at once was in use (--max-connections), and\n"
-                       "this one, with the oldest unfinished request head, made room for a new client.";
-                break;
-        }
-        std::string what;
-        if (c.reader.head_complete()) {
-            what = c.reader.framing().framing == http::Framing::content_length
-                       ? "Its head arrived, and " + std::to_string(c.reader.body_bytes()) + " of the " +
-                             std::to_string(c.reader.framing().length) + " body bytes announced by Content-Length."
-                       : "Its head arrived, and part of a chunked body, without the last chunk.";
-        } else {
-            what = std::to_string(c.reader.consumed()) +
-                   " bytes of it arrived, but not the empty line\n(CRLF CRLF) that ends a request head.";
-        }
-        Response resp;
-        resp.status = 408;
-        resp.close = true;
-        resp.body = "408 Request Timeout\n\n" + when + "\n" + what +
-                    "\n\nRFC 9110 section 15.5.9: the server did not receive a complete request in the time\n"
-                    "it was prepared to wait, and closes the connection.\n";
-        if (v) resp.body += "\n" + explain(c, *v);
-        c.phase = Phase::head;
-        c.reader.reset();
-        c.req = Request{};
-        queue(c, nullptr, line, std::move(resp));
-        return Step::handled;
-    }
-
-    // ------------------------------------------------------------- pages
-
-    // A request read cleanly: its page (practice_pages.cpp), queued.
-    void respond(Conn& c, const Request& r) { queue(c, &r, r.line, pages::answer(r, {listener.port, options.idle_timeout})); }
-
-    // Writes a response's head (and body, unless HEAD) into the output.
-    void queue(Conn& c, const Request* r, const std::string& line, Response resp) {
-        bool head_only = r && r->method == "HEAD";
-        bool close = resp.close || !r || !r->keep_alive;
-        std::string reason(http::status_reason(resp.status));
-        std::string h;
-        h.reserve(256);
-        h += resp.interim;
-        h += "HTTP/1.1 " + std::to_string(resp.status) + " " + reason + "\r\n";
-        h += "Date: " + date_header() + "\r\n";
-        h += "Server: rawhttp-serve\r\n";
-        bool chunked = resp.gen == GenKind::chunked;
-        bool close_delimited = resp.close_delimited;
-        if (!no_body_status(resp.status)) {
-            h += "Content-Type: " + resp.content_type + "\r\n";
-            if (chunked) {
-                h += "Transfer-Encoding: chunked\r\n";
-            } else if (!close_delimited) {
-                std::uint64_t len = resp.gen != GenKind::none ? resp.gen_length : resp.body.size();
-                h += "Content-Length: " + std::to_string(len) + "\r\n";
-            }
-        }
-        for (const auto& [name, value] : resp.headers) h += name + ": " + value + "\r\n";
-        // What the rule book calls a warning is tolerated here, and named.
-        if (r && !r->warnings.empty()) h += "Rawhttp-Warnings: " + join(r->warnings) + "\r\n";
-        if (close) {
-            h += "Connection: close\r\n";
-        } else if (r && r->minor == 0) {
-            h += "Connection: keep-alive\r\n";
-        }
-        h += "\r\n";
-        c.out += h;
-        if (!head_only && !no_body_status(resp.status)) {
-            if (resp.gen != GenKind::none) {
-                start_generator(c, resp.gen, resp.gen_length);
-            } else {
-                c.out += resp.body;
-            }
-        }
-        if (close) c.close_after = true;
-        std::string status = resp.log_status.empty() ? std::to_string(resp.status) : resp.log_status;
-        if (r && !r->warnings.empty()) status += " (tolerated: " + join(r->warnings) + ")";
-        log(c, line, status);
-    }
-
-    static std::string join(const std::vector<std::string>& ids) {
-        std::string out;
-        for (const auto& id : ids) out += (out.empty() ? "" : ", ") + id;
-        return out;
-    }
 };
 
 // ============================================================ PracticeServer
-
-http::ReaderOptions serve_reader_options(const ServeOptions& options) {
-    http::ReaderOptions o;
-    o.kind = http::MessageKind::request;
-    o.limits = options.limits;
-    o.strict = options.strict;
-    return o;
-}
-
-std::string first_request_verdict(std::string_view bytes, const ServeOptions& options,
-                                  const std::vector<std::size_t>& cuts) {
-    http::MessageReader reader(serve_reader_options(options));
-    std::size_t start = 0;
-    std::vector<std::size_t> bounds = cuts;
-    bounds.push_back(bytes.size());
-    for (std::size_t bound : bounds) {
-        if (bound < start || bound > bytes.size()) continue;
-        std::string_view piece = bytes.substr(start, bound - start);
-        start = bound;
-        // As handle_input: put until the piece is used or the message is decided.
-        while (!piece.empty() && !reader.done() && !reader.failed()) {
-            const std::size_t used = reader.put(piece);
-            piece.remove_prefix(used);
-            if (used == 0) break;
-        }
-        if (reader.done() || reader.failed()) break;
-    }
-    if (!reader.done() && !reader.failed()) {
-        if (!reader.started()) return "timeout";  // nothing sent: serve waits, then closes
-        reader.put_eof();  // the client stopped sending: request_timeout
-    }
-    if (reader.done()) return "accept";
-    const http::Violation* v = reader.error();
-    return v ? std::string(http::rule_info(v->rule).status) : std::string("timeout");
-}
 
 PracticeServer::PracticeServer(net::Listener listener, ServeOptions options)
     : impl_(std::make_unique<Impl>(std::move(listener), std::move(options))) {}

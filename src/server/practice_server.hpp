@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -18,6 +19,11 @@
 #include "net/transport.hpp"
 
 namespace rawhttp::server {
+
+// The limits a request or a connection can run into. The error pages word
+// each in plain English ("the server's idle limit"); a caller that sets them
+// under other names (the CLI's options) adds those through limit_name.
+enum class Limit { idle_timeout, head_timeout, body_timeout, min_body_rate, max_connections, max_per_client };
 
 struct ServeOptions {
     // A client that has sent part of a request and then nothing for this long
@@ -47,6 +53,9 @@ struct ServeOptions {
     bool strict = false;
     // One line per request: client address, request line, status. Null: quiet.
     std::ostream* log = nullptr;
+    // What the caller calls a limit (e.g. the option that sets it), shown
+    // beside the plain words in the 408 and 503 pages; unset or empty: none.
+    std::function<std::string(Limit)> limit_name;
 };
 
 // Limits of the pages, for callers and tests.
