@@ -103,7 +103,7 @@ bool parse_clean_head(std::string_view buf, MessageKind kind, const Limits& limi
             break;  // the empty line
         }
         // name ":" OWS value OWS CR LF, the name all tchars, the value all field-value bytes.
-        const char* colon = scan_tchars(p, e);
+        const char* colon = scan_tchars_best.load(std::memory_order_relaxed)(p, e);
         if (colon == p || colon == e || *colon != ':') return false;
         const char* vb = colon + 1;
         while (vb < e && is_ows(static_cast<unsigned char>(*vb))) ++vb;

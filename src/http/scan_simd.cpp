@@ -3,6 +3,7 @@
 // rawhttp keeps running on any x86-64; the choice is made at the first call.
 #include "http/scan_simd.hpp"
 
+#include <cstdint>
 #include <cstring>
 
 #include "http/chars.hpp"
@@ -15,6 +16,8 @@
 namespace rawhttp::http::detail {
 
 const char* scan_field_value_scalar(const char* p, const char* end) { return scan_class(p, end, kFieldValue); }
+
+const char* scan_tchars_scalar(const char* p, const char* end) { return scan_class(p, end, kTchar); }
 
 const char* find_lf_scalar(const char* p, const char* end) {
     while (p < end && *p != '\n') ++p;
@@ -60,6 +63,38 @@ __attribute__((target("avx2"))) const char* scan_field_value_avx2(const char* p,
         p += 32;
     }
     return scan_field_value_sse2(p, end);
+}
+
+// tchar classification by nibbles: a byte is a tchar when the bit of its high
+// nibble (0-7; bytes >= 0x80 are never tchars) is set in its low nibble's
+// entry, both looked up with VPSHUFB; the entries come from the scalar table.
+struct TcharNibbles {
+    alignas(16) std::uint8_t lo[16] = {};
+    alignas(16) std::uint8_t hi[16] = {};
+    constexpr TcharNibbles() {
+        for (int c = 0; c < 0x80; ++c)
+            if (kChars[static_cast<std::size_t>(c)] & kTchar) lo[c & 15] |= static_cast<std::uint8_t>(1u << (c >> 4));
+        for (int h = 0; h < 8; ++h) hi[h] = static_cast<std::uint8_t>(1u << h);
+    }
+};
+constexpr TcharNibbles kTcharNibbles;
+
+__attribute__((target("avx2"))) const char* scan_tchars_avx2(const char* p, const char* end) {
+    const __m256i lo_table =
+        _mm256_broadcastsi128_si256(_mm_load_si128(reinterpret_cast<const __m128i*>(kTcharNibbles.lo)));
+    const __m256i hi_table =
+        _mm256_broadcastsi128_si256(_mm_load_si128(reinterpret_cast<const __m128i*>(kTcharNibbles.hi)));
+    const __m256i nibble = _mm256_set1_epi8(0x0f);
+    while (end - p >= 32) {
+        const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+        const __m256i lo = _mm256_shuffle_epi8(lo_table, _mm256_and_si256(x, nibble));
+        const __m256i hi = _mm256_shuffle_epi8(hi_table, _mm256_and_si256(_mm256_srli_epi16(x, 4), nibble));
+        const __m256i not_tchar = _mm256_cmpeq_epi8(_mm256_and_si256(lo, hi), _mm256_setzero_si256());
+        if (const unsigned mask = static_cast<unsigned>(_mm256_movemask_epi8(not_tchar)))
+            return p + __builtin_ctz(mask);
+        p += 32;
+    }
+    return scan_tchars_scalar(p, end);
 }
 
 const char* find_lf_sse2(const char* p, const char* end) {
@@ -128,6 +163,7 @@ bool avx2_supported() {
 
 const char* scan_field_value_sse2(const char* p, const char* end) { return scan_field_value_scalar(p, end); }
 const char* scan_field_value_avx2(const char* p, const char* end) { return scan_field_value_scalar(p, end); }
+const char* scan_tchars_avx2(const char* p, const char* end) { return scan_tchars_scalar(p, end); }
 const char* find_lf_sse2(const char* p, const char* end) { return find_lf_scalar(p, end); }
 const char* find_lf_avx2(const char* p, const char* end) { return find_lf_scalar(p, end); }
 const char* find_empty_line_sse2(const char* p, const char* end) { return find_empty_line_scalar(p, end); }
@@ -145,6 +181,11 @@ const char* choose_scan_field_value(const char* p, const char* end) {
     scan_field_value_best.store(f, std::memory_order_relaxed);
     return f(p, end);
 }
+const char* choose_scan_tchars(const char* p, const char* end) {
+    const ScanFn f = avx2_supported() ? scan_tchars_avx2 : scan_tchars_scalar;
+    scan_tchars_best.store(f, std::memory_order_relaxed);
+    return f(p, end);
+}
 const char* choose_find_lf(const char* p, const char* end) {
     const ScanFn f = avx2_supported() ? find_lf_avx2 : find_lf_sse2;
     find_lf_best.store(f, std::memory_order_relaxed);
@@ -160,6 +201,7 @@ const char* choose_find_empty_line(const char* p, const char* end) {
 }  // namespace
 
 std::atomic<ScanFn> scan_field_value_best{choose_scan_field_value};
+std::atomic<ScanFn> scan_tchars_best{choose_scan_tchars};
 std::atomic<ScanFn> find_lf_best{choose_find_lf};
 std::atomic<ScanFn> find_empty_line_best{choose_find_empty_line};
 

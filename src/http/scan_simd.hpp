@@ -17,6 +17,12 @@ const char* scan_field_value_scalar(const char* p, const char* end);
 const char* scan_field_value_sse2(const char* p, const char* end);  // x86-64 only (scalar elsewhere)
 const char* scan_field_value_avx2(const char* p, const char* end);  // needs avx2_supported()
 
+// First byte in [p, end) that is not a token character (RFC 9110 §5.6.2
+// tchar: a field name's or a method's bytes), or end. (No SSE2 version:
+// classifying bytes by table needs PSHUFB, which SSE2 lacks.)
+const char* scan_tchars_scalar(const char* p, const char* end);
+const char* scan_tchars_avx2(const char* p, const char* end);
+
 // First LF in [p, end), or end (memchr's answer, without its call overhead
 // on short lines).
 const char* find_lf_scalar(const char* p, const char* end);
@@ -36,6 +42,7 @@ bool avx2_supported();
 // (Atomic so that two threads making the first call at once do not race;
 // a relaxed load is a plain load.)
 extern std::atomic<ScanFn> scan_field_value_best;
+extern std::atomic<ScanFn> scan_tchars_best;
 extern std::atomic<ScanFn> find_lf_best;
 extern std::atomic<ScanFn> find_empty_line_best;
 // Which one that is: "avx2", "sse2" or "scalar".

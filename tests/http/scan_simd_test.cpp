@@ -25,6 +25,7 @@ struct Versions {
 const Versions kAll[] = {
     {"scan_field_value", scan_field_value_scalar, scan_field_value_sse2, scan_field_value_avx2,
      &scan_field_value_best},
+    {"scan_tchars", scan_tchars_scalar, scan_tchars_scalar, scan_tchars_avx2, &scan_tchars_best},
     {"find_lf", find_lf_scalar, find_lf_sse2, find_lf_avx2, &find_lf_best},
     {"find_empty_line", find_empty_line_scalar, find_empty_line_sse2, find_empty_line_avx2, &find_empty_line_best},
 };
@@ -81,6 +82,8 @@ TEST_CASE("scan_simd: the answers are the right ones, not only the same ones") {
     CHECK(find_lf_scalar(b, e) - b == 8);
     CHECK(find_empty_line_scalar(b, e) - b == 14);           // the LF before CR LF
     CHECK(find_empty_line_scalar(b, b + 16) - b == 16);      // cut before the last LF: none
+    const std::string name = "Content-Type: x";
+    CHECK(scan_tchars_scalar(name.data(), name.data() + name.size()) - name.data() == 12);  // the colon
     const std::string tab = "a\tb\x7f";
     CHECK(scan_field_value_scalar(tab.data(), tab.data() + 4) - tab.data() == 3);  // HTAB passes, DEL stops
 }
