@@ -1,7 +1,7 @@
 // Character classes and small scanners shared by the HTTP parsers (internal to
 // src/http/). Table-driven so that the hot loops do one load and one test per
-// byte; field values and line ends are scanned 16 or 32 bytes at a time where
-// the CPU can (http/scan_simd.hpp).
+// byte; field values and the head's end are scanned 16 or 32 bytes at a time
+// (http/scan_simd.hpp).
 #pragma once
 
 #include <array>
@@ -76,12 +76,8 @@ inline const char* scan_class(const char* p, const char* end, std::uint8_t cls) 
 inline const char* scan_field_value(const char* p, const char* end) {
     return scan_field_value_best.load(std::memory_order_relaxed)(p, end);
 }
-// First LF in [p, end), or end.
-inline const char* find_lf(const char* p, const char* end) { return find_lf_best.load(std::memory_order_relaxed)(p, end); }
-// First LF followed by LF or CR LF in [p, end), or end.
-inline const char* find_empty_line(const char* p, const char* end) {
-    return find_empty_line_best.load(std::memory_order_relaxed)(p, end);
-}
+// First LF followed by LF or CR LF in [p, end), or end (SSE2 where there is SSE2).
+inline const char* find_empty_line(const char* p, const char* end) { return find_empty_line_sse2(p, end); }
 
 inline const char* scan_tchars(const char* p, const char* end) { return scan_class(p, end, kTchar); }
 inline const char* scan_target(const char* p, const char* end) { return scan_class(p, end, kTarget); }

@@ -76,7 +76,7 @@ void reset_head(MessageHead& head, MessageKind kind) {
 // a start line its checker passes). It gives exactly what the general
 // reading gives for such a head, and returns false at the first thing it
 // does not handle, leaving the head for the general reading, which then
-// reports every finding as it always has. tests/http/head_parser_test.cpp
+// reports every finding as it always has. tests/http/head_paths_test.cpp
 // and fuzz/fuzz_head_paths.cpp hold the two readings to the same result.
 bool parse_clean_head(std::string_view buf, MessageKind kind, const Limits& limits, MessageHead& head,
                       Violations& out) {
@@ -103,7 +103,7 @@ bool parse_clean_head(std::string_view buf, MessageKind kind, const Limits& limi
             break;  // the empty line
         }
         // name ":" OWS value OWS CR LF, the name all tchars, the value all field-value bytes.
-        const char* colon = scan_tchars_best.load(std::memory_order_relaxed)(p, e);
+        const char* colon = scan_tchars(p, e);
         if (colon == p || colon == e || *colon != ':') return false;
         const char* vb = colon + 1;
         while (vb < e && is_ows(static_cast<unsigned char>(*vb))) ++vb;
@@ -306,10 +306,6 @@ void parse_head_general(std::string_view buf, MessageKind kind, const Limits& li
         head.headers.push_back(f);
     }
 }
-
-}  // namespace detail
-
-namespace detail {
 
 bool read_field_line(std::string_view line, std::size_t offset, HeaderField& field, Violations& out) {
     const std::size_t colon = line.find(':');

@@ -1,10 +1,7 @@
-// The head parser's scanners, scalar / SSE2 / AVX2 (see scan_simd.hpp). The
-// AVX2 code is compiled for that target function by function, so the rest of
-// rawhttp keeps running on any x86-64; the choice is made at the first call.
+// The head parser's scanners, scalar / SSE2 / AVX2 (see scan_simd.hpp for
+// which are used and why). The AVX2 code is compiled for that target function
+// by function, so the rest of rawhttp keeps running on any x86-64.
 #include "http/scan_simd.hpp"
-
-#include <cstdint>
-#include <cstring>
 
 #include "http/chars.hpp"
 
@@ -16,13 +13,6 @@
 namespace rawhttp::http::detail {
 
 const char* scan_field_value_scalar(const char* p, const char* end) { return scan_class(p, end, kFieldValue); }
-
-const char* scan_tchars_scalar(const char* p, const char* end) { return scan_class(p, end, kTchar); }
-
-const char* find_lf_scalar(const char* p, const char* end) {
-    while (p < end && *p != '\n') ++p;
-    return p;
-}
 
 const char* find_empty_line_scalar(const char* p, const char* end) {
     for (; p < end; ++p) {
@@ -65,60 +55,6 @@ __attribute__((target("avx2"))) const char* scan_field_value_avx2(const char* p,
     return scan_field_value_sse2(p, end);
 }
 
-// tchar classification by nibbles: a byte is a tchar when the bit of its high
-// nibble (0-7; bytes >= 0x80 are never tchars) is set in its low nibble's
-// entry, both looked up with VPSHUFB; the entries come from the scalar table.
-struct TcharNibbles {
-    alignas(16) std::uint8_t lo[16] = {};
-    alignas(16) std::uint8_t hi[16] = {};
-    constexpr TcharNibbles() {
-        for (int c = 0; c < 0x80; ++c)
-            if (kChars[static_cast<std::size_t>(c)] & kTchar) lo[c & 15] |= static_cast<std::uint8_t>(1u << (c >> 4));
-        for (int h = 0; h < 8; ++h) hi[h] = static_cast<std::uint8_t>(1u << h);
-    }
-};
-constexpr TcharNibbles kTcharNibbles;
-
-__attribute__((target("avx2"))) const char* scan_tchars_avx2(const char* p, const char* end) {
-    const __m256i lo_table =
-        _mm256_broadcastsi128_si256(_mm_load_si128(reinterpret_cast<const __m128i*>(kTcharNibbles.lo)));
-    const __m256i hi_table =
-        _mm256_broadcastsi128_si256(_mm_load_si128(reinterpret_cast<const __m128i*>(kTcharNibbles.hi)));
-    const __m256i nibble = _mm256_set1_epi8(0x0f);
-    while (end - p >= 32) {
-        const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-        const __m256i lo = _mm256_shuffle_epi8(lo_table, _mm256_and_si256(x, nibble));
-        const __m256i hi = _mm256_shuffle_epi8(hi_table, _mm256_and_si256(_mm256_srli_epi16(x, 4), nibble));
-        const __m256i not_tchar = _mm256_cmpeq_epi8(_mm256_and_si256(lo, hi), _mm256_setzero_si256());
-        if (const unsigned mask = static_cast<unsigned>(_mm256_movemask_epi8(not_tchar)))
-            return p + __builtin_ctz(mask);
-        p += 32;
-    }
-    return scan_tchars_scalar(p, end);
-}
-
-const char* find_lf_sse2(const char* p, const char* end) {
-    const __m128i lf = _mm_set1_epi8('\n');
-    while (end - p >= 16) {
-        const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        if (const int mask = _mm_movemask_epi8(_mm_cmpeq_epi8(x, lf)))
-            return p + __builtin_ctz(static_cast<unsigned>(mask));
-        p += 16;
-    }
-    return find_lf_scalar(p, end);
-}
-
-__attribute__((target("avx2"))) const char* find_lf_avx2(const char* p, const char* end) {
-    const __m256i lf = _mm256_set1_epi8('\n');
-    while (end - p >= 32) {
-        const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-        if (const unsigned mask = static_cast<unsigned>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, lf))))
-            return p + __builtin_ctz(mask);
-        p += 32;
-    }
-    return find_lf_sse2(p, end);
-}
-
 // Each position's LF, and the LF or CR LF after it, tested for a block at
 // once: three overlapping loads, so a block needs two bytes past it.
 const char* find_empty_line_sse2(const char* p, const char* end) {
@@ -137,23 +73,6 @@ const char* find_empty_line_sse2(const char* p, const char* end) {
     return find_empty_line_scalar(p, end);
 }
 
-__attribute__((target("avx2"))) const char* find_empty_line_avx2(const char* p, const char* end) {
-    const __m256i lf = _mm256_set1_epi8('\n');
-    const __m256i cr = _mm256_set1_epi8('\r');
-    while (end - p >= 34) {
-        const __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-        const __m256i x1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 1));
-        const __m256i x2 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 2));
-        const __m256i next = _mm256_or_si256(_mm256_cmpeq_epi8(x1, lf),
-                                             _mm256_and_si256(_mm256_cmpeq_epi8(x1, cr), _mm256_cmpeq_epi8(x2, lf)));
-        if (const unsigned mask =
-                static_cast<unsigned>(_mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(x0, lf), next))))
-            return p + __builtin_ctz(mask);
-        p += 32;
-    }
-    return find_empty_line_sse2(p, end);
-}
-
 bool avx2_supported() {
     __builtin_cpu_init();  // may run before the runtime's own initialisation (static constructors)
     return __builtin_cpu_supports("avx2");
@@ -163,47 +82,24 @@ bool avx2_supported() {
 
 const char* scan_field_value_sse2(const char* p, const char* end) { return scan_field_value_scalar(p, end); }
 const char* scan_field_value_avx2(const char* p, const char* end) { return scan_field_value_scalar(p, end); }
-const char* scan_tchars_avx2(const char* p, const char* end) { return scan_tchars_scalar(p, end); }
-const char* find_lf_sse2(const char* p, const char* end) { return find_lf_scalar(p, end); }
-const char* find_lf_avx2(const char* p, const char* end) { return find_lf_scalar(p, end); }
 const char* find_empty_line_sse2(const char* p, const char* end) { return find_empty_line_scalar(p, end); }
-const char* find_empty_line_avx2(const char* p, const char* end) { return find_empty_line_scalar(p, end); }
 bool avx2_supported() { return false; }
 
 #endif
 
 namespace {
 
-// The first call of each pointer lands here, picks, and is never made again:
-// no guard on the hot path, and safe from any static constructor.
+// The first call lands here, picks, and is never made again: no guard on the
+// hot path, and safe from any static constructor.
 const char* choose_scan_field_value(const char* p, const char* end) {
     const ScanFn f = avx2_supported() ? scan_field_value_avx2 : scan_field_value_sse2;
     scan_field_value_best.store(f, std::memory_order_relaxed);
-    return f(p, end);
-}
-const char* choose_scan_tchars(const char* p, const char* end) {
-    const ScanFn f = avx2_supported() ? scan_tchars_avx2 : scan_tchars_scalar;
-    scan_tchars_best.store(f, std::memory_order_relaxed);
-    return f(p, end);
-}
-const char* choose_find_lf(const char* p, const char* end) {
-    const ScanFn f = avx2_supported() ? find_lf_avx2 : find_lf_sse2;
-    find_lf_best.store(f, std::memory_order_relaxed);
-    return f(p, end);
-}
-
-const char* choose_find_empty_line(const char* p, const char* end) {
-    const ScanFn f = avx2_supported() ? find_empty_line_avx2 : find_empty_line_sse2;
-    find_empty_line_best.store(f, std::memory_order_relaxed);
     return f(p, end);
 }
 
 }  // namespace
 
 std::atomic<ScanFn> scan_field_value_best{choose_scan_field_value};
-std::atomic<ScanFn> scan_tchars_best{choose_scan_tchars};
-std::atomic<ScanFn> find_lf_best{choose_find_lf};
-std::atomic<ScanFn> find_empty_line_best{choose_find_empty_line};
 
 const char* scan_level() {
 #if RAWHTTP_X86

@@ -25,9 +25,7 @@ struct Versions {
 const Versions kAll[] = {
     {"scan_field_value", scan_field_value_scalar, scan_field_value_sse2, scan_field_value_avx2,
      &scan_field_value_best},
-    {"scan_tchars", scan_tchars_scalar, scan_tchars_scalar, scan_tchars_avx2, &scan_tchars_best},
-    {"find_lf", find_lf_scalar, find_lf_sse2, find_lf_avx2, &find_lf_best},
-    {"find_empty_line", find_empty_line_scalar, find_empty_line_sse2, find_empty_line_avx2, &find_empty_line_best},
+    {"find_empty_line", find_empty_line_scalar, find_empty_line_sse2, nullptr, nullptr},
 };
 
 // Whether every version answers as the scalar one on `bytes`, copied into a
@@ -41,8 +39,8 @@ void check_same(const Versions& v, const std::string& bytes) {
     const char* b = buf.get();
     const char* e = b + bytes.size();
     const auto want = v.scalar(b, e) - b;
-    const bool same = v.sse2(b, e) - b == want && (!avx2_supported() || v.avx2(b, e) - b == want) &&
-                      v.best->load()(b, e) - b == want;
+    const bool same = v.sse2(b, e) - b == want && (!v.avx2 || !avx2_supported() || v.avx2(b, e) - b == want) &&
+                      (!v.best || v.best->load()(b, e) - b == want);
     ++compared;
     if (!same && first_disagreement.empty()) {
         first_disagreement = std::string(v.name) + " on " + std::to_string(bytes.size()) + " bytes:";
@@ -79,11 +77,8 @@ TEST_CASE("scan_simd: the answers are the right ones, not only the same ones") {
     const char* e = b + head.size();
     CHECK(scan_field_value_scalar(b, e) - b == 7);           // the CR
     CHECK(scan_field_value_scalar(b + 12, e) - b == 12);     // the 0x01
-    CHECK(find_lf_scalar(b, e) - b == 8);
     CHECK(find_empty_line_scalar(b, e) - b == 14);           // the LF before CR LF
     CHECK(find_empty_line_scalar(b, b + 16) - b == 16);      // cut before the last LF: none
-    const std::string name = "Content-Type: x";
-    CHECK(scan_tchars_scalar(name.data(), name.data() + name.size()) - name.data() == 12);  // the colon
     const std::string tab = "a\tb\x7f";
     CHECK(scan_field_value_scalar(tab.data(), tab.data() + 4) - tab.data() == 3);  // HTAB passes, DEL stops
 }
