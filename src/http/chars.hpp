@@ -1,6 +1,7 @@
 // Character classes and small scanners shared by the HTTP parsers (internal to
 // src/http/). Table-driven so that the hot loops do one load and one test per
-// byte; field values are scanned 16 bytes at a time where SSE2 is available.
+// byte; field values and the head's end are scanned 16 or 32 bytes at a time
+// (http/scan_simd.hpp).
 #pragma once
 
 #include <array>
@@ -9,9 +10,7 @@
 #include <string>
 #include <string_view>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "http/scan_simd.hpp"
 
 namespace rawhttp::http::detail {
 
@@ -20,6 +19,8 @@ enum : std::uint8_t {
     kFieldValue = 2,  // HTAB / SP / VCHAR / obs-text (RFC 9110 section 5.5)
     kTarget = 4,      // VCHAR: printable ASCII, no SP (request-target bytes)
     kDigit = 8,
+    kUri = 16,      // RFC 3986 characters a URI may hold: unreserved, reserved and %
+    kRegName = 32,  // a reg-name's characters (RFC 3986 §3.2.2, pct-encoding's %) and the port's digits
 };
 
 constexpr std::array<std::uint8_t, 256> make_char_table() {
@@ -39,6 +40,10 @@ constexpr std::array<std::uint8_t, 256> make_char_table() {
         if (c == '\t' || (c >= 0x20 && c != 0x7f)) f |= kFieldValue;
         if (c > 0x20 && c < 0x7f) f |= kTarget;
         if (digit) f |= kDigit;
+        if (alpha || digit || std::string_view("-._~:/?#[]@!$&'()*+,;=%").find(static_cast<char>(c)) != std::string_view::npos)
+            f |= kUri;
+        if (alpha || digit || std::string_view("-._~!$&'()*+,;=%").find(static_cast<char>(c)) != std::string_view::npos)
+            f |= kRegName;
         t[static_cast<std::size_t>(c)] = f;
     }
     return t;
@@ -49,6 +54,8 @@ inline constexpr std::array<std::uint8_t, 256> kChars = make_char_table();
 inline bool is_tchar(unsigned char c) { return kChars[c] & kTchar; }
 inline bool is_field_value_byte(unsigned char c) { return kChars[c] & kFieldValue; }
 inline bool is_target_byte(unsigned char c) { return kChars[c] & kTarget; }
+inline bool is_uri_char(unsigned char c) { return kChars[c] & kUri; }
+inline bool is_reg_name_char(unsigned char c) { return kChars[c] & kRegName; }
 inline bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 inline bool is_ows(unsigned char c) { return c == ' ' || c == '\t'; }
 
@@ -65,26 +72,12 @@ inline const char* scan_class(const char* p, const char* end, std::uint8_t cls) 
 }
 
 // First byte in [p, end) that is not a field-value byte (so CR, LF, NUL, other
-// CTLs and DEL stop it), or end.
+// CTLs and DEL stop it), or end: SIMD where the CPU has it (http/scan_simd.hpp).
 inline const char* scan_field_value(const char* p, const char* end) {
-#if defined(__SSE2__)
-    const __m128i k1f = _mm_set1_epi8(0x1f);
-    const __m128i ktab = _mm_set1_epi8('\t');
-    const __m128i kdel = _mm_set1_epi8(0x7f);
-    while (end - p >= 16) {
-        const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        // x <= 0x1f (unsigned) <=> max(x, 0x1f) == 0x1f
-        const __m128i ctl = _mm_cmpeq_epi8(_mm_max_epu8(x, k1f), k1f);
-        const __m128i tab = _mm_cmpeq_epi8(x, ktab);
-        const __m128i del = _mm_cmpeq_epi8(x, kdel);
-        const __m128i bad = _mm_or_si128(_mm_andnot_si128(tab, ctl), del);
-        const int mask = _mm_movemask_epi8(bad);
-        if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
-        p += 16;
-    }
-#endif
-    return scan_class(p, end, kFieldValue);
+    return scan_field_value_best.load(std::memory_order_relaxed)(p, end);
 }
+// First LF followed by LF or CR LF in [p, end), or end (SSE2 where there is SSE2).
+inline const char* find_empty_line(const char* p, const char* end) { return find_empty_line_sse2(p, end); }
 
 inline const char* scan_tchars(const char* p, const char* end) { return scan_class(p, end, kTchar); }
 inline const char* scan_target(const char* p, const char* end) { return scan_class(p, end, kTarget); }

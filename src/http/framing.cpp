@@ -32,7 +32,7 @@ ContentLength scan_content_length(const MessageHead& head, Violations& out) {
         if (++fields == 1) cl.first = &f;
         else if (fields == 2) second = &f;
         cl.present = true;
-        for (auto [m, at] : list_members(f.value)) {
+        for_each_list_member(f.value, [&](std::string_view m, std::size_t at) {
             ++members;
             const auto n = parse_content_length(m);
             if (!n) {
@@ -45,7 +45,7 @@ ContentLength scan_content_length(const MessageHead& head, Violations& out) {
                                      "' is not a decimal number of bytes (1*DIGIT, no sign, no spaces)";
                 out.push_back({Rule::content_length_invalid, f.value_offset + at, why, {}});
                 bad = true;
-                continue;
+                return;
             }
             if (have && cl.length != *n && !conflict) {
                 out.push_back({Rule::content_length_conflict, f.value_offset + at,
@@ -58,7 +58,7 @@ ContentLength scan_content_length(const MessageHead& head, Violations& out) {
                 cl.length = *n;
                 have = true;
             }
-        }
+        });
     }
     if (members > 1 && !bad && !conflict)
         out.push_back({Rule::content_length_repeated, second ? second->name_offset : cl.first->value_offset,
@@ -86,8 +86,9 @@ Codings scan_transfer_encoding(const MessageHead& head) {
         else if (tc.fields == 2) tc.second = &f;
         // "chunked;q=1" is not chunked: chunked takes no parameters, and
         // nginx (501) and Node (400) both refuse it.
-        for (auto [m, at] : list_members(f.value))
+        for_each_list_member(f.value, [&](std::string_view m, std::size_t at) {
             if (!m.empty()) tc.list.emplace_back(ascii_lower(m), f.value_offset + at);
+        });
     }
     return tc;
 }

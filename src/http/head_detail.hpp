@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "http/chars.hpp"
 #include "http/message.hpp"
 
 namespace rawhttp::http::detail {
@@ -18,9 +19,22 @@ struct Line {
     std::size_t lf = std::string_view::npos;
 };
 
+// parse_head's general reading, for any bytes (parse_head tries a one-pass
+// reading of a clean head first and falls back to this one; both give the
+// same result wherever the first succeeds). Exposed for the tests and the
+// fuzz target that compare the two.
+void parse_head_general(std::string_view buf, MessageKind kind, const Limits& limits, MessageHead& head,
+                        Violations& out);
+
 // The request line: method, target, version, and every rule they break.
 void check_request_line(std::string_view buf, const Line& line, const Limits& limits, MessageHead& head,
                         Violations& out);
+// The common request line, read in one pass: a known method other than
+// CONNECT, an origin-form target of URI characters without %-escapes,
+// HTTP/1.1 or HTTP/1.0, single spaces. True (and head's method, target and
+// version set) when the line is one check_request_line passes without a
+// finding; false when check_request_line must judge it.
+bool clean_request_line(std::string_view line, const Limits& limits, MessageHead& head);
 // The status line of a response.
 void check_status_line(std::string_view buf, const Line& line, MessageHead& head, Violations& out);
 
@@ -31,5 +45,19 @@ bool read_field_line(std::string_view line, std::size_t offset, HeaderField& fie
 
 // Comma-separated list members, OWS trimmed, with their offsets in `v`.
 std::vector<std::pair<std::string_view, std::size_t>> list_members(std::string_view v);
+// The same members handed to fn(member, offset) one by one, with no list
+// built (the framing reads a field or two of every message).
+template <class Fn>
+void for_each_list_member(std::string_view v, Fn&& fn) {
+    std::size_t start = 0;
+    while (start <= v.size()) {
+        std::size_t comma = v.find(',', start);
+        if (comma == std::string_view::npos) comma = v.size();
+        const std::string_view raw = v.substr(start, comma - start);
+        const std::string_view t = trim_ows(raw);
+        fn(t, start + static_cast<std::size_t>(t.data() - raw.data()));
+        start = comma + 1;
+    }
+}
 
 }  // namespace rawhttp::http::detail

@@ -3,6 +3,7 @@
 // nowhere else) and Expect. Each message says what the recorded real servers
 // answer when they differ from the rule's usual status.
 #include <algorithm>
+#include <span>
 
 #include "http/chars.hpp"
 #include "http/head_detail.hpp"
@@ -29,10 +30,7 @@ bool known_method(std::string_view m) {
 
 // RFC 3986 characters a URI may hold (unreserved, reserved, and % for
 // pct-encoding); other VCHARs ("<>\^`{|}) are not URI characters.
-bool uri_char(unsigned char c) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-    return std::string_view("-._~:/?#[]@!$&'()*+,;=%").find(static_cast<char>(c)) != std::string_view::npos;
-}
+bool uri_char(unsigned char c) { return is_uri_char(c); }
 
 // The end of `scheme ":"` at the start of `t` (RFC 3986 §3.1), or npos.
 std::size_t scheme_end(std::string_view t) {
@@ -61,10 +59,7 @@ std::size_t bad_host_byte(std::string_view v) {
         i = close + 1;
     } else {
         for (; i < v.size() && v[i] != ':'; ++i) {
-            const auto c = static_cast<unsigned char>(v[i]);
-            const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                            std::string_view("-._~!$&'()*+,;=%").find(static_cast<char>(c)) != std::string_view::npos;
-            if (!ok) return i;
+            if (!is_reg_name_char(static_cast<unsigned char>(v[i]))) return i;
         }
     }
     if (i == v.size()) return std::string_view::npos;
@@ -105,7 +100,8 @@ void check_method(std::string_view m, std::size_t off, Violations& out) {
 }
 
 bool check_target_bytes(std::string_view t, std::size_t off, Violations& out) {
-    for (std::size_t i = 0; i < t.size(); ++i) {
+    const std::size_t clean = static_cast<std::size_t>(scan_target(t.data(), t.data() + t.size()) - t.data());
+    for (std::size_t i = clean; i < t.size(); ++i) {
         const auto c = static_cast<unsigned char>(t[i]);
         if (c == '\r') continue;  // reported as bare-cr
         if (!is_target_byte(c)) {
@@ -121,13 +117,14 @@ bool check_target_bytes(std::string_view t, std::size_t off, Violations& out) {
 void check_target(std::string_view method, std::string_view t, std::size_t off, std::size_t method_off,
                   Violations& out) {
     if (!check_target_bytes(t, off, out)) return;
-    for (std::size_t i = 0; i < t.size(); ++i) {
-        if (t[i] == '%' && !(i + 2 < t.size() && is_hex(t[i + 1]) && is_hex(t[i + 2]))) {
+    for (std::size_t i = t.find('%'); i < t.size(); i = t.find('%', i + 1)) {
+        if (!(i + 2 < t.size() && is_hex(t[i + 1]) && is_hex(t[i + 2]))) {
             out.push_back({Rule::target_bad_percent, off + i, "a % in the target that does not start a %XX escape", {}});
             break;
         }
     }
-    for (std::size_t i = 0; i < t.size(); ++i) {
+    for (std::size_t i = static_cast<std::size_t>(scan_class(t.data(), t.data() + t.size(), kUri) - t.data());
+         i < t.size(); ++i) {
         const auto c = static_cast<unsigned char>(t[i]);
         if (!uri_char(c)) {
             out.push_back({Rule::target_uri_char, off + i,
@@ -204,6 +201,30 @@ void check_version(std::string_view v, std::size_t off, MessageHead& head, Viola
 
 namespace detail {
 
+bool clean_request_line(std::string_view rl, const Limits& limits, MessageHead& head) {
+    if (rl.size() > limits.max_request_line) return false;
+    const char* const b = rl.data();
+    const char* const e = b + rl.size();
+    const char* sp = scan_tchars(b, e);
+    if (sp == b || sp == e || *sp != ' ') return false;
+    const std::string_view method(b, static_cast<std::size_t>(sp - b));
+    if (!known_method(method) || method == "CONNECT") return false;
+    const char* t = sp + 1;
+    if (t == e || *t != '/') return false;  // origin-form only
+    const char* te = scan_class(t, e, kUri);
+    if (e - te != 9 || *te != ' ') return false;
+    const std::string_view target(t, static_cast<std::size_t>(te - t));
+    if (target.find('%') != std::string_view::npos) return false;  // escapes: the full check
+    const std::string_view version(te + 1, 8);
+    if (version != "HTTP/1.1" && version != "HTTP/1.0") return false;
+    head.method = method;
+    head.target = target;
+    head.version = version;
+    head.major = 1;
+    head.minor = version[7] - '0';
+    return true;
+}
+
 void check_request_line(std::string_view buf, const Line& l, const Limits& limits, MessageHead& head,
                         Violations& out) {
     const std::string_view rl = buf.substr(l.start, l.end - l.start);
@@ -216,7 +237,9 @@ void check_request_line(std::string_view buf, const Line& l, const Limits& limit
     if (!rl.empty() && is_ows(static_cast<unsigned char>(rl[0])))
         out.push_back({Rule::request_line_leading_whitespace, base, "the request line starts with whitespace", {}});
     // Words separated by SP; runs of SP are tolerated here and reported once.
-    std::vector<Word> words;
+    // (The list is kept from call to call: no allocation per request.)
+    thread_local std::vector<Word> words;
+    words.clear();
     bool extra_space = false;
     std::size_t extra_at = 0;
     std::size_t i = 0;
@@ -273,9 +296,22 @@ void check_request_line(std::string_view buf, const Line& l, const Limits& limit
 
 void check_request_head(const MessageHead& head, Violations& out) {
     if (head.major >= 2) return;  // not HTTP/1.x: see check_request_line
-    std::vector<const HeaderField*> hosts;
+    // Host fields: one, nearly always; a list is built only for more.
+    const HeaderField* one_host = nullptr;
+    std::vector<const HeaderField*> more;
     for (const auto& f : head.headers)
-        if (iequals(f.name, "Host")) hosts.push_back(&f);
+        if (iequals(f.name, "Host")) {
+            if (!one_host) {
+                one_host = &f;
+                continue;
+            }
+            if (more.empty()) more.push_back(one_host);
+            more.push_back(&f);
+        }
+    const std::span<const HeaderField* const> hosts =
+        !more.empty() ? std::span<const HeaderField* const>(more)
+        : one_host    ? std::span<const HeaderField* const>(&one_host, 1)
+                      : std::span<const HeaderField* const>();
     const bool http11 = head.major == 1 && head.minor >= 1;
     if (http11 && hosts.empty())
         out.push_back({Rule::host_missing, head.empty_line,

@@ -10,11 +10,9 @@ namespace rawhttp::http {
 using namespace detail;
 
 bool list_has_token(std::string_view list, std::string_view token) {
-    for (auto [m, at] : list_members(list)) {
-        (void)at;
-        if (iequals(m, token)) return true;
-    }
-    return false;
+    bool found = false;
+    for_each_list_member(list, [&](std::string_view m, std::size_t) { found = found || iequals(m, token); });
+    return found;
 }
 
 bool keeps_alive(const MessageHead& head) {
