@@ -529,7 +529,7 @@ private:
         req.target = target_;
         req.tls = tls_;
         if (opt_.eol && file_eol_ && *opt_.eol != *file_eol_)
-            req.notes.push_back("--eol " + std::string(eol_name(*opt_.eol)) + " wins over '@eol = " +
+            req.notes.push_back(opt_.eol_origin + " " + std::string(eol_name(*opt_.eol)) + " wins over '@eol = " +
                                 std::string(eol_name(*file_eol_)) + "' (line " + std::to_string(file_eol_line_) + ")");
 
         // Head.

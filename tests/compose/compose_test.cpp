@@ -382,7 +382,12 @@ TEST_CASE("--eol wins over @eol, and a note says so") {
     auto r = f.one("@eol = keep\nGET / HTTP/1.1\nHost: a\n\n");
     CHECK(r.bytes == "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
     CHECK(r.eol == Eol::crlf);
-    CHECK_NOTE(r, "--eol crlf wins over '@eol = keep' (line 1)");
+    CHECK_NOTE(r, "the line endings asked for: crlf wins over '@eol = keep' (line 1)");
+    // The caller names the origin (the command line: its option).
+    Fixture n;
+    n.options.eol = Eol::crlf;
+    n.options.eol_origin = "--eol";
+    CHECK_NOTE(n.one("@eol = keep\nGET / HTTP/1.1\nHost: a\n\n"), "--eol crlf wins over '@eol = keep' (line 1)");
     // The same mode on both sides changes nothing and is not noted.
     Fixture g;
     g.options.eol = Eol::keep;
