@@ -260,7 +260,9 @@ Result<ComposeOptions> compose_options(const LoadedReq& loaded, const ReqInputOp
         opts.vars[v.substr(0, eq)] = v.substr(eq + 1);
     }
     if (!in.eol.empty()) opts.eol = parse_eol(in.eol);
-    opts.eol_origin = "--eol";  // for the note that it wins over the file's @eol
+    // The options' names, for the composer's notes and messages.
+    opts.eol_origin = "--eol";
+    opts.var_origin = "--var";
     opts.file_name = loaded.display_name;
     opts.base_dir = loaded.base_dir;
     return opts;

@@ -155,10 +155,7 @@ struct ProbeCmd {
         base.answer_timeout = std::chrono::milliseconds(idle);
         base.connect_timeout = std::chrono::milliseconds(cto);
         base.parallel = static_cast<std::size_t>(parallel);
-        if (auto chosen = probe::select_tests(base); !chosen) {
-            print_error("probe: " + chosen.error().message);
-            return 2;
-        }
+        if (auto chosen = probe::select_tests(base); !chosen) return selection_error(base);
         std::vector<probe::ProbeOptions> each;
         for (const auto& t : targets) {
             auto hp = net::parse_host_port(t);
@@ -221,12 +218,19 @@ struct ProbeCmd {
         return any_fail ? 1 : 0;
     }
 
+    // Nothing selected: said with the options that selected nothing.
+    static int selection_error(const probe::ProbeOptions& o) {
+        std::string what, cats;
+        for (const auto& p : o.only) what += (what.empty() ? "" : ",") + p;
+        for (const auto& c : o.categories) cats += (cats.empty() ? "" : ",") + c;
+        print_error("probe: no probe test matches" + (what.empty() ? "" : " --only " + what) +
+                    (cats.empty() ? "" : " --category " + cats) + " (rawhttp probe --list names them all)");
+        return 2;
+    }
+
     int print_list(const probe::ProbeOptions& o) {
         auto chosen = probe::select_tests(o);
-        if (!chosen) {
-            print_error("probe: " + chosen.error().message);
-            return 2;
-        }
+        if (!chosen) return selection_error(o);
         std::string out;
         for (const auto* t : *chosen)
             out += pad(t->id, 48) + pad(t->category, 9) +

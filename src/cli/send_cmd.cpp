@@ -336,7 +336,7 @@ int SendCmd::run() {
     render::ReportOptions report;
     if (!show.empty()) {
         if (auto err = render::parse_sections(show, report.sections)) {
-            print_error(*err);
+            print_error("--show: " + *err);
             return 2;
         }
     }

@@ -26,6 +26,10 @@ std::string_view eol_name(Eol eol);
 struct ComposeOptions {
     // --var name=value: wins over @name in the file.
     std::map<std::string, std::string, std::less<>> vars;
+    // How the caller names its way of giving a variable, for the messages
+    // that say how to define one (the command line: its option, "--var");
+    // empty: only @name = value is suggested.
+    std::string var_origin;
     // The caller's line endings: win over @eol in the file. Default crlf.
     std::optional<Eol> eol;
     // How the caller names where `eol` came from, in the note that says it

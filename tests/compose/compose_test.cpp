@@ -1005,9 +1005,13 @@ TEST_CASE("undefined variable: line, column and a message that says how to fix i
     auto e = f.error("POST / HTTP/1.1\nHost: x.test\n\nvalue={{missing_value}}\n");
     CHECK(e.line == 4);
     CHECK(e.column == 7);
-    CHECK(e.message ==
-          "undefined variable 'missing_value': define it with '@missing_value = ...' or '--var missing_value=...'");
+    CHECK(e.message == "undefined variable 'missing_value': define it with '@missing_value = ...'");
     CHECK(e.to_string() == "t.req:4:7: " + e.message);
+    // The caller names its own way of giving a variable (the command line: --var).
+    Fixture g;
+    g.options.var_origin = "--var";
+    CHECK(g.error("POST / HTTP/1.1\nHost: x.test\n\nvalue={{missing_value}}\n").message ==
+          "undefined variable 'missing_value': define it with '@missing_value = ...' or '--var missing_value=...'");
 }
 
 TEST_CASE("a lower-case escape name hints at the upper-case escape") {
