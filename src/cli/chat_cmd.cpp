@@ -10,12 +10,16 @@
 #include <memory>
 
 #include "cli/common.hpp"
+#include "cli/options_input.hpp"
+#include "cli/options_output.hpp"
+#include "cli/options_tls.hpp"
 #include "core/wording.hpp"
 #include "net/transport.hpp"
 #include "render/escape.hpp"
 #include "render/trace.hpp"
 #include "tls/tls_transport.hpp"
-#include "server/conversation.hpp"
+#include "client/conversation.hpp"
+#include "render/stream_view.hpp"
 
 namespace rawhttp::cli {
 
@@ -27,19 +31,18 @@ extern "C" void on_chat_signal(int) { g_chat_stop.store(true); }
 struct ChatCmd {
     std::string host;
     int port = 0;
-    std::string eol = "crlf";
+    std::string eol;  // add_typed_eol: crlf
     bool hex = false;
     bool verbose = false;
     bool trace = false;
     bool quiet = false;
-    double connect_timeout = 10;
-    double max_time = 0;
+    double connect_timeout{}, max_time{};  // defaults: at their add_ calls
     bool tls = false;       // as ncat --ssl
     bool insecure = false;
     std::string cacert;
 
     int run() {
-        long long cto = seconds_to_ms(connect_timeout), mt = seconds_to_ms(max_time);
+        long long cto = seconds_to_ms(connect_timeout);
         if (port < 1 || port > 65535) {
             print_error("chat: PORT must be 1-65535, not " + std::to_string(port));
             return 2;
@@ -50,10 +53,10 @@ struct ChatCmd {
         co.host = h;
         co.port = port;
         co.connect_timeout = std::chrono::milliseconds(cto);
-        co.deadline = mt > 0 ? net::Deadline::after(std::chrono::milliseconds(mt)) : net::Deadline::never();
+        co.deadline = max_time_deadline(max_time);
         auto conn = net::connect(co);
         if (!conn) {
-            print_error("chat: " + conn.error().message);
+            print_error("chat: " + worded_error(conn.error(), TlsChoice::opt_in));
             return exit_code(conn.error().kind);
         }
         if (tls) {
@@ -61,7 +64,7 @@ struct ChatCmd {
             net::TlsOptions to{h, !insecure, cacert.empty() ? std::nullopt : std::optional<std::string>(cacert)};
             conn = net::start_tls(std::move(*conn), to, co.deadline);
             if (!conn) {
-                print_error("chat: " + conn.error().message);
+                print_error("chat: " + worded_error(conn.error(), TlsChoice::opt_in));
                 return exit_code(conn.error().kind);
             }
         }
@@ -83,26 +86,26 @@ struct ChatCmd {
                                      note_style)
                       << "\n";
         }
-        server::ConversationPrinting p;
+        render::ConversationPrinting p;
         p.style = render::Style{render::want_color(1)};
         p.note_style = note_style;
         p.hex = hex;
         p.show_sent = verbose;
         if (quiet) p.note_fd = -1;
-        server::PrintingHooks hooks(p);
+        render::PrintingHooks hooks(p);
         render::TraceWriter tracer(2, hex, note_style);
         if (trace) t.set_observer(&tracer);
-        server::ConversationOptions o;
+        client::ConversationOptions o;
         o.bare_lf = eol == "lf";
         o.send_partial_lines = tty_in;
         o.deadline = co.deadline;
-        auto end = server::converse(t, o, hooks, g_chat_stop);
+        auto end = client::converse(t, o, hooks, g_chat_stop);
         hooks.finish();
         if (!end) {
-            print_error("chat: " + end.error().message);
+            print_error("chat: " + worded_error(end.error(), TlsChoice::opt_in));
             return exit_code(end.error().kind);
         }
-        if (*end == server::ConversationEnd::stopped) {
+        if (*end == client::ConversationEnd::stopped) {
             if (!quiet) std::cerr << render::dim("left the conversation (Ctrl-C)", note_style) << "\n";
             return 130;
         }
@@ -133,16 +136,15 @@ void add_chat_command(CLI::App& app, int& exit_code) {
         "  rawhttp chat 127.0.0.1 3000           # Alice, while Bob runs: rawhttp listen 3000 --chat");
     sub->add_option("HOST", cmd->host, "host name or address to connect to")->required();
     sub->add_option("PORT", cmd->port, "port")->required();
-    sub->add_option("--eol", cmd->eol, "end each line with crlf (default) or lf")->check(CLI::IsMember({"crlf", "lf"}));
-    sub->add_flag("--hex", cmd->hex, "show what arrives as a hexdump");
-    sub->add_flag("-v,--verbose", cmd->verbose, "also show each line sent, CR/LF visible (> lines)");
-    sub->add_flag("--trace", cmd->trace, "show every socket read and write on stderr: time, direction, size and the bytes (escaped, or --hex)");
-    sub->add_flag("-q,--quiet", cmd->quiet, "no notes on stderr (connected, closed)");
-    auto* tls = sub->add_flag("--tls", cmd->tls, "speak TLS on the connection, as ncat --ssl (SNI and the certificate name: HOST)");
-    sub->add_flag("-k,--insecure", cmd->insecure, "TLS: do not verify the server's certificate and name")->needs(tls);
-    sub->add_option("--cacert", cmd->cacert, "TLS: trust the CA certificates in this PEM file")->check(ca_file())->needs(tls);
-    sub->add_option("--connect-timeout", cmd->connect_timeout, "seconds allowed for connecting (default 10)")->check(seconds_value());
-    sub->add_option("--max-time", cmd->max_time, "seconds for the whole conversation, then exit 28 (default: no limit)")->check(seconds_value());
+    add_typed_eol(*sub, cmd->eol);
+    add_hex(*sub, cmd->hex, "what arrives");
+    add_verbose(*sub, cmd->verbose, "also show each line sent, CR/LF visible (> lines)");
+    add_trace(*sub, cmd->trace);
+    add_quiet(*sub, cmd->quiet, "no notes on stderr (connected, closed)");
+    auto* tls = add_tls(*sub, cmd->tls, "speak TLS on the connection, as ncat --ssl (SNI and the certificate name: HOST)");
+    add_tls_verify(*sub, cmd->insecure, cmd->cacert, "server", tls);
+    add_connect_timeout(*sub, cmd->connect_timeout, 10, "connecting");
+    add_max_time(*sub, cmd->max_time, "the whole conversation");
     sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });
 }
 

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <optional>
 #include "cli/common.hpp"
+#include "cli/options_tls.hpp"
 #include "compose/wire_bytes.hpp"
 
 #include <unistd.h>
@@ -21,50 +22,10 @@
 #include "intake/curl_args.hpp"
 #include "intake/url.hpp"
 #include "render/escape.hpp"
-#include "tls/pem_file.hpp"
 
 namespace fs = std::filesystem;
 
 namespace rawhttp::cli {
-
-CLI::Validator ca_file() {
-    return CLI::Validator(
-        [](std::string& s) {
-            if (s.empty()) return std::string("the value is empty");
-            return tls::ca_file_problem(s);
-        },
-        "");
-}
-
-void ReqInputOptions::add_to(CLI::App& cmd, const std::string& json_help) {
-    cmd_ = &cmd;
-    // Not ->required(): `--json FILE` takes FILE as --json's value, and resolve() gives it back.
-    cmd.add_option("FILE", file,
-                   "the .req file: a path, - for standard input, a name from 'rawhttp gallery', or a URL "
-                   "(http://, https://) with curl's flags -X -H -d --data-binary --json -A -e -u -b; a .http or "
-                   ".rest file (VS Code REST Client, JetBrains) is read as those editors read it");
-    cmd.add_option("--var", vars, "set a variable: --var name=value (wins over @name in the file); repeatable");
-    cmd.add_option("--eol", eol, "line endings of the head: crlf (default), lf, keep (wins over @eol)")
-        ->check(CLI::IsMember({"crlf", "lf", "keep"}));
-    cmd.add_option("--json", json_values,
-                   json_help + "; --json DATA with a URL: send DATA as a JSON body, as curl --json does")
-        ->expected(0, 1)
-        ->allow_extra_args(false)  // one value an occurrence; and "[1,2]" is data, not CLI11's list syntax
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    const std::string g = "curl's flags (with a URL)";
-    cmd.add_option("-X,--request", method, "with a URL: the method (as curl -X)")->group(g)->check(non_empty());
-    cmd.add_option("-H,--header", headers, "with a URL: a header line 'Name: value', repeatable, in order ('Name:' removes one, 'Name;' sends it empty)")->group(g)->allow_extra_args(false);
-    cmd.add_option("-d,--data", data, "with a URL: form data, POST; @FILE reads a file without its CR and LF; several are joined with &")->group(g)->allow_extra_args(false);
-    cmd.add_option("--data-binary", data_binary, "with a URL: data sent as it is (@FILE: the file's exact bytes)")->group(g)->allow_extra_args(false);
-    cmd.add_option("--data-raw", data_raw, "with a URL: data, an @ is not a file")->group(g)->allow_extra_args(false);
-    cmd.add_option("-A,--user-agent", user_agent, "with a URL: the User-Agent ('' sends none)")->group(g);
-    cmd.add_option("-e,--referer", referer, "with a URL: the Referer")->group(g);
-    cmd.add_option("-u,--user", user, "with a URL: user:password, sent as Basic authorization")->group(g);
-    cmd.add_option("-b,--cookie", cookie, "with a URL: a Cookie header 'name=value; ...'")->group(g);
-    cmd.add_option("--save-req", save_req, "with a URL: write the composed .req to FILE, for editing")
-        ->group(g)
-        ->check(non_empty());
-}
 
 bool ReqInputOptions::is_url() const { return intake::looks_like_url(file); }
 
@@ -173,8 +134,7 @@ void TargetOptions::add_to(CLI::App& cmd, bool many) {
         cmd.add_option("--to", to, "connect to HOST[:PORT] (else @target, else the Host header; port 80)")
             ->check(non_empty());
     cmd.add_option("--unix-socket", unix_socket, "connect to this Unix socket instead of TCP")->check(non_empty());
-    auto* t = cmd.add_flag("--tls", tls, "use TLS (default when the port is 443)");
-    cmd.add_flag("--no-tls", no_tls, "never use TLS, even on port 443")->excludes(t);
+    add_no_tls(cmd, no_tls, add_tls(cmd, tls, "use TLS (default when the port is 443)"));
 }
 
 client::DestinationOverrides TargetOptions::overrides() const {
@@ -300,6 +260,9 @@ Result<ComposeOptions> compose_options(const LoadedReq& loaded, const ReqInputOp
         opts.vars[v.substr(0, eq)] = v.substr(eq + 1);
     }
     if (!in.eol.empty()) opts.eol = parse_eol(in.eol);
+    // The options' names, for the composer's notes and messages.
+    opts.eol_origin = "--eol";
+    opts.var_origin = "--var";
     opts.file_name = loaded.display_name;
     opts.base_dir = loaded.base_dir;
     return opts;
@@ -393,11 +356,6 @@ void print_error(const std::string& message) {
 void print_note(const std::string& message) {
     render::Style s{render::want_color(2)};
     write_all_fd(2, render::dim("note: " + render::escape_message(message), s) + "\n");
-}
-
-long long seconds_to_ms(double seconds) {
-    if (!(seconds >= 0) || seconds > 1e7) return -1;
-    return static_cast<long long>(seconds * 1000.0 + 0.5);
 }
 
 namespace {

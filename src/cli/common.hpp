@@ -14,6 +14,7 @@
 #include "compose/compose.hpp"
 #include "compose/http_file.hpp"
 
+#include "cli/options_timeouts.hpp"
 #include "core/error.hpp"
 #include "lint/lint.hpp"
 
@@ -23,22 +24,6 @@ namespace rawhttp::cli {
 inline CLI::Validator non_empty() {
     return CLI::Validator(
         [](std::string& s) { return s.empty() ? std::string("the value is empty") : std::string(); }, "");
-}
-
-// A duration in seconds, the one check of every timeout option: a decimal
-// number, 0 or more (or, `above_zero`, more than 0), at most 10^7 (115 days).
-inline CLI::Validator seconds_value(bool above_zero = false) {
-    return CLI::Validator(
-        [above_zero](std::string& s) {
-            char* end = nullptr;
-            const double v = s.empty() ? -1 : std::strtod(s.c_str(), &end);
-            const bool number = !s.empty() && end && *end == '\0' && v == v;  // v == v: not NaN
-            if (!number || v < 0 || v > 1e7 || (above_zero && v == 0))
-                return "'" + s + "' is not a number of seconds " + (above_zero ? "above 0" : "of 0 or more") +
-                       " (such as 2 or 0.5)";
-            return std::string();
-        },
-        "SECONDS");
 }
 
 // A count or a size: digits only ("-1" would wrap around to a huge unsigned value).
@@ -51,9 +36,6 @@ inline CLI::Validator whole_number() {
         },
         "");
 }
-
-// --cacert: a readable file of PEM certificates, checked before anything is sent.
-CLI::Validator ca_file();
 
 struct LoadedReq {
     std::string text;
@@ -73,7 +55,8 @@ struct ReqInputOptions {
     std::vector<std::string> headers, data, data_binary, data_raw, json_values;
     std::string user_agent, referer, user, cookie, save_req;
     bool keep_curl_headers = false;  // --curl-headers (the command declares it)
-    void add_to(CLI::App& cmd, const std::string& json_help);
+    // Declared in options_input.cpp; `json_document` says what --json prints.
+    void add_to(CLI::App& cmd, const std::string& json_document);
     // After parsing: sorts --json's values into JSON output and body pieces,
     // takes a URL or FILE --json swallowed. False: the error was printed.
     bool resolve(bool& json_output);
@@ -148,9 +131,6 @@ bool write_curl_body_files(const std::vector<compare::CurlCommand>& commands);
 void print_error(const std::string& message);
 // "note: message" on stderr (dim on a terminal).
 void print_note(const std::string& message);
-
-// Seconds from the command line ("2", "0.5") to milliseconds; -1 when invalid.
-long long seconds_to_ms(double seconds);
 
 // Writes all bytes to a file descriptor (stdout), retrying short writes.
 bool write_all_fd(int fd, std::string_view bytes);

@@ -5,6 +5,9 @@
 #include <memory>
 
 #include "cli/common.hpp"
+#include "cli/options_curl.hpp"
+#include "cli/options_output.hpp"
+#include "cli/options_tls.hpp"
 #include "cli/report_page.hpp"
 #include "compare/compare.hpp"
 #include "render/comparison_json.hpp"
@@ -23,9 +26,7 @@ struct CompareCmd {
     bool curl_default = false;
     bool curl_headers = false;
     bool hex = false;
-    double connect_timeout = 10;
-    double max_time = 0;
-    double idle_timeout = 30;
+    double connect_timeout{}, max_time{}, idle_timeout{};  // defaults: at their add_ calls
     bool insecure = false;
     std::string cacert;
     std::string report_file;
@@ -67,6 +68,10 @@ struct CompareCmd {
             return exit_code(report.error().kind);
         }
         if (!write_curl_body_files(report->curl_commands)) return 2;
+        // The options that help (--insecure, --max-time...), worded here: the library names no flags.
+        for (auto& e : report->exchanges)
+            for (compare::SideSummary* side : {&e.rawhttp, &e.curl})
+                if (side->error) side->error->message = worded_error(*side->error);
         // The composer's notes (LF sent as CRLF...) concern both sides alike.
         std::vector<std::string> notes;
         for (std::size_t i = 0; i < reqs->size(); ++i)
@@ -138,25 +143,19 @@ void add_compare_command(CLI::App& app, int& exit_code) {
         "  rawhttp compare post-json.req --json | jq .match\n"
         "  rawhttp compare get-local.req --report compare.html  # the two sides in two columns, for a browser\n"
         "  rawhttp compare http://127.0.0.1:8080/echo -d name=alice   # a URL and curl's flags");
-    cmd->in.add_to(*sub, "print one JSON document on stdout");
+    cmd->in.add_to(*sub, "the comparison (one document on stdout)");
     cmd->target.add_to(*sub);
     sub->add_flag("--strict", cmd->strict, "count volatile response headers (Date, Set-Cookie...) as differences");
-    auto* d = sub->add_flag("--curl-default", cmd->curl_default,
-                            "curl side: what a plain `curl URL` sends for the same target (curl's own headers)");
-    sub->add_flag("--curl-headers", cmd->curl_headers,
-                  "curl side: the file's headers plus what curl adds to them (User-Agent, Accept...)")
-        ->excludes(d);
-    sub->add_flag("--hex", cmd->hex, "also show both requests as hexdumps");
-    sub->add_option("--report", cmd->report_file,
-                    "also write FILE.html: one self-contained page with the two sides in two columns (sequence "
-                    "diagram, timing waterfall, request and response line by line, findings)")
-        ->check(non_empty());
-    sub->add_option("--connect-timeout", cmd->connect_timeout, "seconds allowed for each connection attempt (default 10)")->check(seconds_value());
-    sub->add_option("--max-time", cmd->max_time, "seconds allowed for each side's whole run (default: no limit)")->check(seconds_value());
-    sub->add_option("--idle-timeout", cmd->idle_timeout,
-                    "seconds to wait for the next byte before giving up (default 30; 0: no limit)")->check(seconds_value());
-    sub->add_flag("-k,--insecure", cmd->insecure, "TLS: do not verify the server's certificate and name");
-    sub->add_option("--cacert", cmd->cacert, "TLS: trust the CA certificates in this PEM file")->check(ca_file());
+    add_curl_header_choice(*sub, cmd->curl_default, cmd->curl_headers, "curl side");
+    add_hex(*sub, cmd->hex, "both requests");
+    add_report(*sub, cmd->report_file,
+               "the two sides in two columns (sequence diagram, timing waterfall, request and response line by "
+               "line, findings)");
+    add_connect_timeout(*sub, cmd->connect_timeout, 10, "each connection attempt");
+    // A side that runs out is a difference; exit 28 only when both do.
+    add_max_time(*sub, cmd->max_time, "each side's whole run", /*exits_28=*/false);
+    add_idle_timeout(*sub, cmd->idle_timeout, 30, "seconds to wait for the next byte before giving up", {"no limit"});
+    add_tls_verify(*sub, cmd->insecure, cmd->cacert, "server");
     sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });
 }
 

@@ -4,6 +4,8 @@
 #include <memory>
 
 #include "cli/common.hpp"
+#include "cli/options_curl.hpp"
+#include "cli/options_output.hpp"
 #include "client/proxy_tunnel.hpp"
 #include "compose/wire_bytes.hpp"
 #include "render/escape.hpp"
@@ -144,10 +146,10 @@ void add_compose_command(CLI::App& app, int& exit_code) {
         "  rawhttp compose get-google.req --eol lf --hex\n"
         "  rawhttp compose post-json.req --curl-command --to 127.0.0.1:8080   # the same request, for curl\n"
         "  rawhttp compose http://127.0.0.1:8080/ -X PUT -d a=1 --save-req put.req");
-    cmd->in.add_to(*sub, "print {\"requests\": [...]} as JSON");
-    sub->add_flag("--curl-headers", cmd->in.keep_curl_headers, "with a URL: keep curl's own User-Agent and Accept: */*");
+    cmd->in.add_to(*sub, "{\"requests\": [...]}");
+    add_curl_headers(*sub, cmd->in.keep_curl_headers);
     cmd->target.add_to(*sub);
-    sub->add_flag("--hex", cmd->hex, "show the bytes as a hexdump");
+    add_hex(*sub, cmd->hex, "the bytes");
     sub->add_flag("--raw", cmd->raw, "write exact bytes even on a terminal");
     sub->add_flag("--curl-command", cmd->curl_command,
                   "print a curl command that sends exactly these bytes (a long or binary body is written to a file next "

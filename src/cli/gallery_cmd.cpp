@@ -8,6 +8,7 @@
 #include <set>
 
 #include "cli/common.hpp"
+#include "cli/options_output.hpp"
 #include "render/escape.hpp"
 #include "render/json_output.hpp"
 
@@ -93,7 +94,7 @@ void add_gallery_command(CLI::App& app, int& exit_code) {
         "Example:\n"
         "  rawhttp gallery\n"
         "  rawhttp compose get-google.req");
-    sub->add_flag("--json", cmd->json, "print the list as JSON");
+    add_json(*sub, cmd->json, "the list");
     sub->add_flag("--paths", cmd->paths, "show full paths");
     sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });
 }

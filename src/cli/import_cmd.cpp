@@ -10,6 +10,8 @@
 #include <memory>
 
 #include "cli/common.hpp"
+#include "cli/options_curl.hpp"
+#include "cli/options_output.hpp"
 #include "compose/hurl_import.hpp"
 #include "intake/curl_args.hpp"
 #include "intake/curl_command_line.hpp"
@@ -116,8 +118,8 @@ void add_import_command(CLI::App& app, int& exit_code) {
         "  rawhttp import login.hurl -o login.req && rawhttp send login.req");
     sub->add_option("WHAT", cmd->what, "what to import: curl (then the command), or a Hurl file (a path, or -)")->required();
     sub->add_option("COMMAND", cmd->args, "the curl command: one quoted string, or its words after --");
-    sub->add_option("-o,--output", cmd->output, "write the .req to FILE (default: standard output)")->check(non_empty());
-    sub->add_flag("--curl-headers", cmd->curl_headers, "keep curl's own User-Agent: curl/VERSION and Accept: */*");
+    add_output_file(*sub, cmd->output, "the .req to FILE (default: standard output)");
+    add_curl_headers(*sub, cmd->curl_headers, "from the curl command");
     sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });
 }
 

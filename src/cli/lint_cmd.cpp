@@ -8,6 +8,8 @@
 #include <sstream>
 
 #include "cli/common.hpp"
+#include "cli/options_curl.hpp"
+#include "cli/options_output.hpp"
 #include "lint/lint.hpp"
 #include "render/escape.hpp"
 #include "render/json_output.hpp"
@@ -157,9 +159,9 @@ void add_lint_command(CLI::App& app, int& exit_code) {
         "  rawhttp lint my.req --json | jq '.findings[].id'\n"
         "  rawhttp lint http://127.0.0.1:8080/ -H 'X-Bad : 1'         # a URL and curl's flags\n"
         "  printf 'GET / HTTP/1.1\\n\\n' | rawhttp lint - --eol keep");
-    cmd->in.add_to(*sub, "print {\"findings\": [...]} as JSON");
-    sub->add_flag("--curl-headers", cmd->in.keep_curl_headers, "with a URL: keep curl's own User-Agent and Accept: */*");
-    sub->add_flag("-q,--quiet", cmd->quiet, "print only the summary line (the exit status tells)");
+    cmd->in.add_to(*sub, "{\"findings\": [...]}");
+    add_curl_headers(*sub, cmd->in.keep_curl_headers);
+    add_quiet(*sub, cmd->quiet, "print only the summary line (the exit status tells)");
     sub->add_flag("--strict", cmd->strict, "count warnings as errors: what 'serve --strict' rejects");
     sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });
 }

@@ -31,6 +31,9 @@
 #include <vector>
 
 #include "cli/common.hpp"
+#include "cli/options_input.hpp"
+#include "cli/options_output.hpp"
+#include "cli/options_tls.hpp"
 #include "cli/stop_signals.hpp"
 #include "compose/req_writer.hpp"
 #include "core/file_read.hpp"
@@ -41,7 +44,8 @@
 #include "render/terminal_report.hpp"
 #include "render/trace.hpp"
 #include "render/lint_report.hpp"
-#include "server/conversation.hpp"
+#include "client/conversation.hpp"
+#include "render/stream_view.hpp"
 #include "server/listen_session.hpp"
 
 namespace rawhttp::cli {
@@ -119,11 +123,10 @@ struct ListenCmd {
     bool chat = false;
     std::string save;
     std::string port_file;
-    std::string eol = "crlf";
+    std::string eol;  // add_typed_eol: crlf
     bool verbose = false;
     bool trace = false;
-    double idle_timeout = 30;
-    double max_time = 0;
+    double idle_timeout{}, max_time{};  // defaults: at their add_ calls
     double linger = 2;
     int max_clients = kDefaultMaxClients;
 
@@ -231,7 +234,7 @@ public:
             out(view_.finish());
             out("\n" + render::bold("more bytes from the client, after the request", s_) + "\n");
             after_heading_ = true;
-            view_ = server::StreamView(s_, "  > ", cmd_.hex);
+            view_ = render::StreamView(s_, "  > ", cmd_.hex);
         } else if (!after_request && !heading_) {
             out(render::bold(cmd_.hex ? "received (hexdump)" : "received (CR and LF shown as \\r \\n)", s_) + "\n");
             heading_ = true;
@@ -319,7 +322,8 @@ public:
         out(tail);
         flush_hidden();
         if (after_heading_) out("\n");
-        out(render::dim("client " + rep.connection.remote + ": " + (rep.closed.empty() ? "closed" : rep.closed) + " (" +
+        out(render::dim("client " + rep.connection.remote + ": " +
+                            (rep.closed.empty() ? "closed" : rep.closed + timeout_hint(rep.closed_by)) + " (" +
                             plural(rep.received, "byte") + " received in " + fmt_ms(rep.duration_ms) + ")",
                         s_) +
             "\n");
@@ -333,9 +337,9 @@ private:
     static std::string describe_end(const server::ClientReport& rep) {
         if (rep.ended == "client closed") return "the client closed the connection";
         if (rep.ended == "idle") return "the client went quiet (--idle-timeout)";
-        if (rep.ended == "deadline") return "--max-time was reached";
+        if (rep.ended == "deadline") return "the time allowed ran out" + timeout_hint(Limit::max_time);
         if (rep.ended == "stopped") return "listen was stopped";
-        if (rep.ended == "error") return rep.error ? rep.error->message : "receiving failed";
+        if (rep.ended == "error") return rep.error ? worded_error(*rep.error) : "receiving failed";
         return rep.ended;
     }
     void flush_hidden() {
@@ -347,7 +351,7 @@ private:
     const ListenCmd& cmd_;
     render::Style s_;
     std::string mode_;
-    server::StreamView view_;
+    render::StreamView view_;
     Screen& screen_;
     Screen::View& screen_view_;
     ReqFileWriter* saver_;
@@ -391,7 +395,7 @@ int ListenCmd::run() {
         print_error("listen: '" + where + "' is not [HOST:]PORT (for example 3000, 127.0.0.1:3000 or [::1]:3000)");
         return 2;
     }
-    long long idle = seconds_to_ms(idle_timeout), mt = seconds_to_ms(max_time), lg = seconds_to_ms(linger);
+    long long idle = seconds_to_ms(idle_timeout), lg = seconds_to_ms(linger);
     server::ListenOptions opts;
     if (respond == "ok") {
         opts.respond = server::RespondMode::ok;
@@ -432,7 +436,7 @@ int ListenCmd::run() {
     }
     opts.idle_timeout = std::chrono::milliseconds(idle);
     opts.linger = std::chrono::milliseconds(lg);
-    net::Deadline deadline = mt > 0 ? net::Deadline::after(std::chrono::milliseconds(mt)) : net::Deadline::never();
+    net::Deadline deadline = max_time_deadline(max_time);
     opts.deadline = deadline;
 
     if (max_clients < 1) {
@@ -468,7 +472,7 @@ int ListenCmd::run() {
         // One client, in this thread; later ones wait in the backlog and go when listen exits.
         auto client = server::accept_client(*listener, deadline, stop_flag());
         if (!client) {
-            print_error("listen: " + client.error().message);
+            print_error("listen: " + worded_error(client.error()));
             code = exit_code(client.error().kind);
         } else if (*client) {
             code = serve_client(**client, 1, opts, screen, listener->address, mode, false);
@@ -506,7 +510,7 @@ int ListenCmd::run() {
         if (stop_flag().load()) break;
         auto client = server::accept_client(*listener, deadline, stop_flag());
         if (!client) {
-            print_error("listen: " + client.error().message);
+            print_error("listen: " + worded_error(client.error()));
             std::lock_guard<std::mutex> lock(m);
             if (code == 0) code = exit_code(client.error().kind);
             // At --max-time the clients stop by themselves; otherwise tell them.
@@ -596,7 +600,7 @@ int ListenCmd::serve_client(net::Transport& client, std::size_t number, const se
         print_note(kept + (saver && code == 0 ? " (shown and linted); --save wrote them all" : ""));
     }
     if (rep.error && rep.error->kind == ErrorKind::timeout) {
-        print_error("listen: " + rep.error->message);
+        print_error("listen: " + worded_error(*rep.error));
         code = 28;
     }
     screen.detach(view, separator);
@@ -609,7 +613,7 @@ int ListenCmd::run_chat(net::Listener& listener, const net::Deadline& deadline) 
               << "; Ctrl-D half-closes, Ctrl-C leaves)\n";
     auto client = server::accept_client(listener, deadline, stop_flag());
     if (!client) {
-        print_error("listen: " + client.error().message);
+        print_error("listen: " + worded_error(client.error()));
         return exit_code(client.error().kind);
     }
     if (!*client) return 130;
@@ -624,25 +628,25 @@ int ListenCmd::run_chat(net::Listener& listener, const net::Deadline& deadline) 
               << render::dim("  (to " + t.info().local + "; type to answer, what the client sends shows as < lines)",
                              note_style)
               << "\n";
-    server::ConversationPrinting p;
+    render::ConversationPrinting p;
     p.style = style;
     p.note_style = note_style;
     p.hex = hex;
     p.show_sent = verbose;
-    server::PrintingHooks hooks(p);
+    render::PrintingHooks hooks(p);
     if (!save.empty()) hooks.capture_cap = 16u << 20;
-    server::ConversationOptions co;
+    client::ConversationOptions co;
     co.bare_lf = eol == "lf";
     co.send_partial_lines = ::isatty(0) == 1;
     co.deadline = deadline;
     co.end_on_peer_close = false;  // a client's FIN is a half-close: Bob may still answer
-    auto end = server::converse(t, co, hooks, stop_flag());
+    auto end = client::converse(t, co, hooks, stop_flag());
     hooks.finish();
     int code = 0;
     if (!end) {
-        print_error("listen: " + end.error().message);
+        print_error("listen: " + worded_error(end.error()));
         code = exit_code(end.error().kind);
-    } else if (*end == server::ConversationEnd::peer_closed) {
+    } else if (*end == client::ConversationEnd::peer_closed) {
         std::cerr << render::dim("client " + t.info().remote + " closed the connection (" +
                                      plural(hooks.received(), "byte") + " received, " + plural(hooks.sent(), "byte") +
                                      " sent)",
@@ -697,21 +701,19 @@ void add_listen_command(CLI::App& app, int& exit_code) {
     sub->add_option("--respond", cmd->respond, "what to answer: ok (default), echo, none, or FILE (its bytes, verbatim)")
         ->check(non_empty());
     sub->add_flag("--once", cmd->once, "exit after the first client");
-    sub->add_flag("--hex", cmd->hex, "show the bytes as a hexdump");
+    add_hex(*sub, cmd->hex, "the bytes");
     sub->add_option("--save", cmd->save, "write the capture as a .req that send replays byte for byte (then FILE-2.req, ...; a body past 1 MiB in FILE.body)")
         ->check(non_empty());
     sub->add_flag("--chat", cmd->chat, "a two-way conversation with the first client (Bob's side of the netcat lesson)");
-    sub->add_option("--eol", cmd->eol, "--chat: end each typed line with crlf (default) or lf")
-        ->check(CLI::IsMember({"crlf", "lf"}));
-    sub->add_flag("-v,--verbose", cmd->verbose, "--chat: also show each line sent, CR/LF visible");
-    sub->add_flag("--trace", cmd->trace,
-                  "show every socket read and write on stderr: time, direction, size and the bytes (escaped, or --hex)");
+    add_typed_eol(*sub, cmd->eol, "--chat");
+    add_verbose(*sub, cmd->verbose, "--chat: also show each line sent, CR/LF visible");
+    add_trace(*sub, cmd->trace);
     sub->add_option("--port-file", cmd->port_file, "write the port it listens on to this file (handy with port 0)")
         ->check(non_empty());
-    sub->add_option("--idle-timeout", cmd->idle_timeout,
-                    "seconds of silence after which an incomplete request is taken as ended (default 30; 0: wait)")->check(seconds_value());
+    add_idle_timeout(*sub, cmd->idle_timeout, 30, "seconds of silence after which an incomplete request is taken as ended",
+                     {"wait"});
     sub->add_option("--linger", cmd->linger, "seconds to wait for the client to close after the response (default 2)")->check(seconds_value());
-    sub->add_option("--max-time", cmd->max_time, "seconds for the whole run, then exit 28 (default: no limit)")->check(seconds_value());
+    add_max_time(*sub, cmd->max_time, "the whole run");
     sub->add_option("--max-clients", cmd->max_clients,
                     "clients served at once (default 64); more wait in the kernel's queue until one ends");
     // What only one mode uses is refused in the other, rather than silently ignored.

@@ -7,6 +7,9 @@
 #include <sstream>
 
 #include "cli/common.hpp"
+#include "cli/options_input.hpp"
+#include "cli/options_output.hpp"
+#include "cli/options_tls.hpp"
 #include "http/rules.hpp"
 #include "lint/lint.hpp"
 #include "net/transport.hpp"
@@ -119,7 +122,7 @@ struct ProbeCmd {
     std::vector<std::string> only, categories;
     bool json = false, tls = false, insecure = false, list = false, verbose = false;
     std::string cacert;
-    double idle_timeout = 5, connect_timeout = 5;
+    double idle_timeout{}, connect_timeout{};  // defaults: at their add_ calls
     int parallel = 8;
 
     int run() {
@@ -152,10 +155,7 @@ struct ProbeCmd {
         base.answer_timeout = std::chrono::milliseconds(idle);
         base.connect_timeout = std::chrono::milliseconds(cto);
         base.parallel = static_cast<std::size_t>(parallel);
-        if (auto chosen = probe::select_tests(base); !chosen) {
-            print_error("probe: " + chosen.error().message);
-            return 2;
-        }
+        if (auto chosen = probe::select_tests(base); !chosen) return selection_error(base);
         std::vector<probe::ProbeOptions> each;
         for (const auto& t : targets) {
             auto hp = net::parse_host_port(t);
@@ -186,7 +186,7 @@ struct ProbeCmd {
             co.deadline = net::Deadline::after(o.connect_timeout);
             if (auto c = net::connect(co); !c) {
                 print_error("probe: cannot reach " + std::string(o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host) +
-                            ":" + std::to_string(o.port) + ": " + c.error().message + "; nothing was sent");
+                            ":" + std::to_string(o.port) + ": " + worded_error(c.error(), TlsChoice::opt_in) + "; nothing was sent");
                 return exit_code(c.error().kind);
             }
         }
@@ -218,12 +218,19 @@ struct ProbeCmd {
         return any_fail ? 1 : 0;
     }
 
+    // Nothing selected: said with the options that selected nothing.
+    static int selection_error(const probe::ProbeOptions& o) {
+        std::string what, cats;
+        for (const auto& p : o.only) what += (what.empty() ? "" : ",") + p;
+        for (const auto& c : o.categories) cats += (cats.empty() ? "" : ",") + c;
+        print_error("probe: no probe test matches" + (what.empty() ? "" : " --only " + what) +
+                    (cats.empty() ? "" : " --category " + cats) + " (rawhttp probe --list names them all)");
+        return 2;
+    }
+
     int print_list(const probe::ProbeOptions& o) {
         auto chosen = probe::select_tests(o);
-        if (!chosen) {
-            print_error("probe: " + chosen.error().message);
-            return 2;
-        }
+        if (!chosen) return selection_error(o);
         std::string out;
         for (const auto* t : *chosen)
             out += pad(t->id, 48) + pad(t->category, 9) +
@@ -304,18 +311,17 @@ void add_probe_command(CLI::App& app, int& exit_code) {
                     "also probe this .req file (repeatable; a gallery name works): composed with {{port}} set to "
                     "each target's port, judged by the first rule it breaks, else as a valid request; "
                     "alone (no --only/--category), only the files and the controls run");
-    sub->add_option("--var", cmd->vars, "set a variable of the --req files: --var name=value; repeatable");
+    add_vars(*sub, cmd->vars, "of the --req files");
     sub->add_flag("--list", cmd->list, "list the tests (id, category, rule, what the bytes do) and send nothing");
-    sub->add_flag("--json", cmd->json,
-                  "print {\"target\", \"tests\": [{\"id\", \"rule\", \"level\", \"status\", \"verdict\"}], \"score\"}; "
-                  "{\"targets\": [...]} for several");
-    sub->add_flag("-v,--verbose", cmd->verbose, "say why for every test, not only the failures");
-    sub->add_flag("--tls", cmd->tls, "speak TLS to the servers");
-    sub->add_flag("-k,--insecure", cmd->insecure, "TLS: do not verify the server's certificate and name");
-    sub->add_option("--cacert", cmd->cacert, "TLS: trust the CA certificates in this PEM file")->check(ca_file());
-    sub->add_option("--idle-timeout", cmd->idle_timeout,
-                    "seconds each test waits for an answer; a server still silent then 'waited' (default 5)")->check(seconds_value(true));
-    sub->add_option("--connect-timeout", cmd->connect_timeout, "seconds allowed for each connection (default 5)")->check(seconds_value(true));
+    add_json(*sub, cmd->json,
+             "{\"target\", \"tests\": [{\"id\", \"rule\", \"level\", \"status\", \"verdict\"}], \"score\"} "
+             "({\"targets\": [...]} for several)");
+    add_verbose(*sub, cmd->verbose, "say why for every test, not only the failures");
+    add_tls(*sub, cmd->tls, "speak TLS to the servers");
+    add_tls_verify(*sub, cmd->insecure, cmd->cacert, "server");
+    add_idle_timeout(*sub, cmd->idle_timeout, 5, "seconds each test waits for an answer; a server still silent then 'waited'",
+                     ZeroMeans{ZeroMeans::refused});
+    add_connect_timeout(*sub, cmd->connect_timeout, 5, "each connection", ZeroMeans{ZeroMeans::refused});
     sub->add_option("--parallel", cmd->parallel, "tests in flight at once, each on its own connection (default 8)");
     sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });
 }

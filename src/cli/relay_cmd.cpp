@@ -18,6 +18,8 @@
 #include <mutex>
 
 #include "cli/common.hpp"
+#include "cli/options_output.hpp"
+#include "cli/options_tls.hpp"
 #include "cli/stop_signals.hpp"
 #include "compose/req_writer.hpp"
 #include "core/wording.hpp"
@@ -108,9 +110,7 @@ struct RelayCmd {
     std::string har;
     std::string report_file;
     std::string port_file;
-    double idle_timeout = 30;
-    double connect_timeout = 10;
-    double max_time = 0;
+    double idle_timeout{}, connect_timeout{}, max_time{};  // defaults: at their add_ calls
     int max_clients = kDefaultMaxClients;
 
     int run();
@@ -173,7 +173,7 @@ public:
     }
     void on_closed(const relay::ConnectionReport& c) override {
         report_step([&](std::string& err) { return report->closed(c, err); });
-        std::string line = "connection " + std::to_string(c.number) + " closed: " + render::escape_message(c.ended, s_) +
+        std::string line = "connection " + std::to_string(c.number) + " closed: " + render::escape_message(relay_end_words(c), s_) +
                            " (" + plural(c.exchanges, "exchange") + "; " + plural(c.from_client, "byte") +
                            " from the client, " + plural(c.from_upstream, "byte") + " from the upstream; " +
                            fmt_ms(c.duration_ms) + ")";
@@ -337,14 +337,14 @@ int RelayCmd::run() {
         print_error("relay: --insecure and --cacert go with --tls");
         return 2;
     }
-    long long idle = seconds_to_ms(idle_timeout), ct = seconds_to_ms(connect_timeout), mt = seconds_to_ms(max_time);
+    long long idle = seconds_to_ms(idle_timeout), ct = seconds_to_ms(connect_timeout);
     if (max_clients < 1) {
         print_error("relay: --max-clients takes a number of clients, 1 or more");
         return 2;
     }
     o.idle_timeout = std::chrono::milliseconds(idle);
     o.connect_timeout = std::chrono::milliseconds(ct);
-    o.deadline = mt > 0 ? net::Deadline::after(std::chrono::milliseconds(mt)) : net::Deadline::never();
+    o.deadline = max_time_deadline(max_time);
     o.show_cap = kShowCap;
     if (!save.empty()) {
         std::error_code ec;
@@ -439,26 +439,24 @@ void add_relay_command(CLI::App& app, int& exit_code) {
     sub->add_option("WHERE", cmd->where, "[HOST:]PORT to listen on (a bare number: 127.0.0.1:PORT; port 0: any free port)")
         ->required();
     sub->add_option("--to", cmd->to, "UPSTREAM[:PORT] the bytes go to (port 80, or 443 with --tls)")->check(non_empty());
-    sub->add_flag("--tls", cmd->tls, "speak TLS to the upstream (clients still speak plain HTTP to the relay)");
-    sub->add_flag("-k,--insecure", cmd->insecure, "TLS: do not verify the upstream's certificate and host name");
-    sub->add_option("--cacert", cmd->cacert, "TLS: trust the CA certificates in FILE (else the system store)")
-        ->check(ca_file());
+    add_tls(*sub, cmd->tls, "speak TLS to the upstream (clients still speak plain HTTP to the relay)");
+    add_tls_verify(*sub, cmd->insecure, cmd->cacert, "upstream");
     sub->add_flag("--as-proxy", cmd->as_proxy, "be a forward proxy: each request names its upstream (http_proxy, CONNECT)");
     sub->add_flag("--no-via", cmd->no_via, "--as-proxy: do not add a Via field");
     sub->add_option("--save", cmd->save, "write each exchange as DIR/NNNN.req (replayable by send) and DIR/NNNN.response")
         ->check(non_empty());
     sub->add_option("--har", cmd->har, "write an HTTP Archive (HAR 1.2) of the exchanges to FILE")->check(non_empty());
-    sub->add_option("--report", cmd->report_file,
-                    "write FILE.html, rewritten after each exchange: one self-contained page with a diagram per "
-                    "client connection (an arrow per request and response), each exchange's timing, and both "
-                    "messages line by line with their findings")
-        ->check(non_empty());
+    add_report(*sub, cmd->report_file,
+               "a diagram per client connection (an arrow per request and response), each exchange's timing, and "
+               "both messages line by line with their findings",
+               /*rewritten=*/true);
     sub->add_option("--port-file", cmd->port_file, "write the port it listens on to this file (handy with port 0)")
         ->check(non_empty());
-    sub->add_option("--idle-timeout", cmd->idle_timeout,
-                    "seconds any read or write may wait, and of silence both ways before a connection ends (default 30)")->check(seconds_value(true));
-    sub->add_option("--connect-timeout", cmd->connect_timeout, "seconds to connect to the upstream (default 10)")->check(seconds_value(true));
-    sub->add_option("--max-time", cmd->max_time, "seconds for the whole run, then exit 28 (default: no limit)")->check(seconds_value());
+    add_idle_timeout(*sub, cmd->idle_timeout, 30,
+                     "seconds any read or write may wait, and of silence both ways before a connection ends",
+                     ZeroMeans{ZeroMeans::refused});
+    add_connect_timeout(*sub, cmd->connect_timeout, 10, "connecting to the upstream", ZeroMeans{ZeroMeans::refused});
+    add_max_time(*sub, cmd->max_time, "the whole run");
     sub->add_option("--max-clients", cmd->max_clients,
                     "client connections relayed at once (default 128); more wait in the kernel's queue");
     sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });

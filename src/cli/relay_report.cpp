@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "cli/common.hpp"
+#include "cli/options_tls.hpp"
 #include "cli/report_page.hpp"
 #include "client/session.hpp"
 #include "render/report_exchange.hpp"
@@ -143,12 +144,16 @@ bool RelayReport::exchange(const relay::Exchange& ex, std::string& error) {
     return write(error);
 }
 
+std::string relay_end_words(const relay::ConnectionReport& c) {
+    return c.ended + tls_hint(c.tls_failure, TlsChoice::opt_in) + timeout_hint(c.ended_by);
+}
+
 bool RelayReport::closed(const relay::ConnectionReport& c, std::string& error) {
     std::lock_guard<std::mutex> lock(m_);
     Conn& k = conn(c.number);
     if (c.upstream) k.diagram.server = c.upstream->remote;
     auto s = step(c.duration_ms, render::StepSide::both, render::ConvKind::note,
-                  "closed: " + render::ascii_escaped(c.ended));
+                  "closed: " + render::ascii_escaped(relay_end_words(c)));
     s.alarm = c.error;
     k.diagram.steps.push_back(std::move(s));
     k.diagram.summary = std::to_string(c.exchanges) + (c.exchanges == 1 ? " exchange; " : " exchanges; ") +

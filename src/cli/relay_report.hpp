@@ -16,6 +16,10 @@
 
 namespace rawhttp::cli {
 
+// How a relayed connection ended, with the options that help named: the
+// limit that ended it (" (--idle-timeout)"), the TLS advice for the upstream.
+std::string relay_end_words(const relay::ConnectionReport& c);
+
 class RelayReport {
 public:
     RelayReport(std::string path, std::string upstream) : path_(std::move(path)), upstream_(std::move(upstream)) {}

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/common.hpp"
+#include "cli/options_output.hpp"
 #include "http/rules.hpp"
 #include "render/escape.hpp"
 #include "render/json_output.hpp"
@@ -112,7 +113,7 @@ void add_rules_command(CLI::App& app, int& exit_code) {
         "  rawhttp rules bare-lf\n"
         "  rawhttp rules --json | jq '.rules[] | select(.request == \"error\") | .id'");
     sub->add_option("ID", cmd->id, "show one rule in full (an id from the list, e.g. host-missing)");
-    sub->add_flag("--json", cmd->json, "print {\"rules\": [...], \"limits\": {...}} as JSON");
+    add_json(*sub, cmd->json, "{\"rules\": [...], \"limits\": {...}}");
     sub->callback([cmd, &exit_code] { exit_code = cmd->run(); });
 }
 

@@ -14,6 +14,9 @@
 #include <memory>
 
 #include "cli/common.hpp"
+#include "cli/options_output.hpp"
+#include "cli/options_curl.hpp"
+#include "cli/options_tls.hpp"
 #include "cli/send_fanout.hpp"
 #include "cli/report_page.hpp"
 #include "cli/http_refs.hpp"
@@ -51,10 +54,7 @@ struct SendCmd {
     std::string show;
     std::string output;
     std::string report_file;
-    double connect_timeout = 10;
-    double max_time = 0;
-    double idle_timeout = 30;
-    double head_timeout = 30;
+    double connect_timeout{}, max_time{}, idle_timeout{}, head_timeout{};  // defaults: at their add_ calls
     std::size_t max_head = 1 << 20;
     std::size_t max_headers = 1000;
     std::size_t max_interim = 100;
@@ -237,7 +237,8 @@ private:
     // The error's message with what the command line adds: which option raises
     // a limit, how to start the practice server.
     static std::string worded_error(const client::ExchangeResult& ex) {
-        std::string msg = ex.error->message;
+        // The TLS advice and the timeout that fired, as every command words them.
+        std::string msg = cli::worded_error(*ex.error);
         const auto& d = ex.destination;
         bool loopback = !d.unix_socket && (d.host == "127.0.0.1" || d.host == "localhost" || d.host == "::1");
         if (ex.error->kind == ErrorKind::connect && loopback && msg.ends_with("is the server running?"))
@@ -246,10 +247,7 @@ private:
             case Limit::head_size: msg += " (--max-head-size raises the limit)"; break;
             case Limit::header_count: msg += " (--max-headers raises the limit)"; break;
             case Limit::interim_count: msg += " (--max-interim raises the limit)"; break;
-            case Limit::max_time: msg += " (--max-time)"; break;
-            case Limit::head_timeout: msg += " (--head-timeout)"; break;
-            case Limit::idle_timeout: msg += " (--idle-timeout)"; break;
-            case Limit::none: break;
+            default: break;  // the timeouts: worded above
         }
         return msg;
     }
@@ -375,7 +373,7 @@ int SendCmd::run() {
     render::ReportOptions report;
     if (!show.empty()) {
         if (auto err = render::parse_sections(show, report.sections)) {
-            print_error(*err);
+            print_error("--show: " + *err);
             return 2;
         }
     }
@@ -632,7 +630,7 @@ void add_send_command(CLI::App& app, int& exit_code) {
         "  rawhttp send http://127.0.0.1:8080/echo -H 'X-Trace: 1' -d name=alice   # a URL and curl's flags\n"
         "  rawhttp send https://example.com/api --json '{\"a\":1}' -u me:secret --save-req api.req\n"
         "  rawhttp send api.http                               # a REST Client / JetBrains file, # @name chains too");
-    cmd->in.add_to(*sub, "print one JSON document on stdout (see the README)");
+    cmd->in.add_to(*sub, "the exchanges (one document on stdout, see the README)");
     cmd->target.add_to(*sub, /*many=*/true);
     sub->add_option("--show", cmd->show,
                     "sections to show, comma-separated: request,connection,raw,parsed,body,timing,why,findings,"
@@ -641,19 +639,14 @@ void add_send_command(CLI::App& app, int& exit_code) {
                     "sequence diagram after the run (resolve, SYN, TLS, every write and read with its size and first "
                     "bytes, the end of the head, FIN and RST, who closed first; not with --json)")
         ->check(non_empty());
-    sub->add_option("--report", cmd->report_file,
-                    "also write FILE.html: one self-contained page (nothing loaded from the network) with the "
-                    "sequence diagram, the timing waterfall, the request and the response line by line beside their "
-                    "meaning (hex on a click) and the findings linked to their lines; prints well")
-        ->check(non_empty());
-    sub->add_flag("-v,--verbose", cmd->verbose, "also show the request as sent");
+    add_report(*sub, cmd->report_file,
+               "the sequence diagram, the timing waterfall, the request and the response line by line beside their "
+               "meaning (hex on a click) and the findings linked to their lines; prints well");
+    add_verbose(*sub, cmd->verbose, "also show the request as sent");
     sub->add_flag("--timing", cmd->timing, "show DNS, connect, TLS, written, first byte and total times");
-    sub->add_flag("--trace", cmd->trace,
-                  "show every socket read and write on stderr: time, direction, size and the bytes (escaped, or --hex), "
-                  "and the TCP/TLS events (connect, TLS handshake, FIN, RST, close)");
-    sub->add_flag("--hex", cmd->hex, "show bytes as a hexdump");
-    sub->add_option("-o,--output", cmd->output, "write the body (decoded from chunked) to FILE, streamed")
-        ->check(non_empty());
+    add_trace(*sub, cmd->trace, ", and the TCP/TLS events (connect, TLS handshake, FIN, RST, close)");
+    add_hex(*sub, cmd->hex, "the bytes");
+    add_output_file(*sub, cmd->output, "the body (decoded from chunked) to FILE, streamed");
     sub->add_flag("--fail", cmd->fail, "exit 22 when a status is 400 or more");
     sub->add_flag("--pipeline", cmd->pipeline, "write every request before reading any response");
     sub->add_flag("--no-progress", cmd->no_progress,
@@ -664,28 +657,21 @@ void add_send_command(CLI::App& app, int& exit_code) {
     sub->add_option("--upgrade-wait", cmd->upgrade_wait,
                     "after 101 Switching Protocols, seconds of silence that end the reading of what the server sends "
                     "in the new protocol (default 1)")->check(seconds_value());
-    sub->add_option("--connect-timeout", cmd->connect_timeout, "seconds allowed for each connection attempt (default 10)")->check(seconds_value());
-    sub->add_option("--max-time", cmd->max_time, "seconds allowed for the whole run (default: no limit)")->check(seconds_value());
-    sub->add_option("--idle-timeout", cmd->idle_timeout,
-                    "seconds to wait for the next byte before giving up (default 30; 0: no limit)")->check(seconds_value());
-    sub->add_option("--head-timeout", cmd->head_timeout,
-                    "seconds a response head may take to arrive whole, however steadily it drips (default 30; 0: no limit)")->check(seconds_value());
+    add_connect_timeout(*sub, cmd->connect_timeout, 10, "each connection attempt");
+    add_max_time(*sub, cmd->max_time, "the whole run");
+    add_idle_timeout(*sub, cmd->idle_timeout, 30, "seconds to wait for the next byte before giving up", {"no limit"});
+    add_head_timeout(*sub, cmd->head_timeout, 30,
+                     "seconds a response head may take to arrive whole, however steadily it drips", {"no limit"});
     sub->add_option("--max-headers", cmd->max_headers, "most header fields accepted in a response head (default 1000)")
         ->check(whole_number());
-    sub->add_flag("-k,--insecure", cmd->insecure, "TLS: do not verify the server's certificate and name");
-    sub->add_option("--cacert", cmd->cacert, "TLS: trust the CA certificates in this PEM file")->check(ca_file());
+    add_tls_verify(*sub, cmd->insecure, cmd->cacert, "server");
     sub->add_option("--proxy", cmd->proxy,
                     "connect through the forward proxy HOST:PORT (TLS requests: CONNECT, then TLS inside the tunnel)")
         ->check(non_empty());
     sub->add_option("--via", cmd->via,
                     "send through rawhttp's own socket (default) or through libcurl (what libcurl wrote is shown)")
         ->check(CLI::IsMember({"rawhttp", "curl"}));
-    auto* cd = sub->add_flag("--curl-default", cmd->curl_default,
-                             "with --via curl: send what a plain `curl URL` sends for the same target");
-    sub->add_flag("--curl-headers", cmd->curl_headers,
-                  "with --via curl: keep the headers curl adds to the file's (User-Agent, Accept...); with a URL: "
-                  "keep curl's own User-Agent and Accept: */*")
-        ->excludes(cd);
+    add_curl_header_choice(*sub, cmd->curl_default, cmd->curl_headers, "with --via curl");
     sub->add_option("--max-head-size", cmd->max_head, "largest response head accepted, in bytes (default 1048576)")
         ->check(whole_number());
     sub->add_option("--max-interim", cmd->max_interim,

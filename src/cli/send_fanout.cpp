@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "cli/options_tls.hpp"
 #include "core/sha1.hpp"
 #include "render/fanout_grid.hpp"
 #include "render/json_output.hpp"
@@ -57,7 +58,10 @@ int run_fan_out(const std::vector<ComposedRequest>& requests, const TargetOption
     int code = 0;
     for (std::size_t t = 0; t < dests.size(); ++t) {
         FanOutHooks hooks;
-        const auto results = client::run_session(requests, dests[t], options, hooks);
+        auto results = client::run_session(requests, dests[t], options, hooks);
+        // The options that help (--insecure, --max-time...), worded here: the library names no flags.
+        for (auto& ex : results)
+            if (ex.error) ex.error->message = worded_error(*ex.error);
         render::FanoutTarget col{target.fan_out[t], {}};
         render::json exchanges = render::json::array();
         for (const auto& ex : results) {

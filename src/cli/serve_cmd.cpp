@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "cli/common.hpp"
+#include "cli/options_output.hpp"
 #include "cli/stop_signals.hpp"
 #include "net/transport.hpp"
 #include "server/practice_server.hpp"
@@ -24,8 +25,7 @@ namespace {
 
 struct ServeCmd {
     std::string where = "127.0.0.1:8080";
-    double idle_timeout = 10;
-    double head_timeout = 30;  // a person typing into nc needs more than a pause's 10
+    double idle_timeout{}, head_timeout{};  // defaults: at their add_ calls
     double body_timeout = 30;
     std::uint64_t min_body_rate = 1024;
     std::size_t max_connections = 0;
@@ -101,11 +101,12 @@ void add_serve_command(CLI::App& app, int& exit_code) {
         "  rawhttp serve 8080 --strict                # bare LF, double spaces, unknown Expect: rejected\n"
         "  rawhttp serve 8080 --head-timeout 2 --max-connections 500 --max-per-client 50");
     sub->add_option("WHERE", cmd->where, "[HOST:]PORT to listen on (default 127.0.0.1:8080; port 0 = any free port)");
-    sub->add_option("--idle-timeout", cmd->idle_timeout,
-                    "seconds a client may pause mid-request before 408 Request Timeout (default 10)")->check(seconds_value(true));
-    sub->add_option("--head-timeout", cmd->head_timeout,
-                    "seconds a whole request head may take from its first byte, however steady, "
-                    "before 408 (default 30)")->check(seconds_value(true));
+    add_idle_timeout(*sub, cmd->idle_timeout, 10, "seconds a client may pause mid-request before 408 Request Timeout",
+                     ZeroMeans{ZeroMeans::refused});
+    // A person typing into nc needs more for a whole head than a pause's 10.
+    add_head_timeout(*sub, cmd->head_timeout, 30,
+                     "seconds a whole request head may take from its first byte, however steady, before 408",
+                     ZeroMeans{ZeroMeans::refused});
     sub->add_option("--body-timeout", cmd->body_timeout,
                     "seconds a request body may take, plus one per --min-body-rate bytes received, "
                     "before 408 (default 30)")->check(seconds_value(true));
@@ -117,7 +118,7 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                     "(default 0: the descriptor limit minus 64, which also caps N)");
     sub->add_option("--max-per-client", cmd->max_per_client,
                     "connections from one client address at once, beyond which 503 (default 0: no limit)");
-    sub->add_flag("-q,--quiet", cmd->quiet, "do not log each request on stderr");
+    add_quiet(*sub, cmd->quiet, "do not log each request on stderr");
     sub->add_flag("--strict", cmd->strict,
                   "reject what the rule book calls a warning too (stricter than any one real server; lint --strict predicts it)");
     sub->add_option("--port-file", cmd->port_file, "write the port it listens on to this file (handy with port 0)")

@@ -365,7 +365,7 @@ Result<CurlRun> run_curl_session(const std::vector<ComposedRequest>& requests,
     if (!loaded) return loaded.error();
     const CurlApi& api = **loaded;
     if (options.pipeline)
-        return make_error(ErrorKind::usage, "libcurl does not pipeline HTTP/1.1 requests: --pipeline works only with --via rawhttp");
+        return make_error(ErrorKind::usage, "libcurl does not pipeline HTTP/1.1 requests; rawhttp's own socket does");
 
     CurlRun run;
     run.curl_version = api.version;
@@ -493,7 +493,8 @@ Result<CurlRun> run_curl_session(const std::vector<ComposedRequest>& requests,
         if (reader.failed()) {
             ex.error = reader.error();
         } else if (out_of_time) {
-            ex.error = make_error(ErrorKind::timeout, "--max-time ran out before this request was sent");
+            ex.error = make_error(ErrorKind::timeout, "the time allowed for the whole run ran out before this request was sent");
+            ex.error->limit = Limit::max_time;  // the command line names its option
         } else if (code != CURLE_OK) {
             std::string msg = errbuf[0] ? std::string(errbuf) : std::string(api.easy_strerror(code));
             while (!msg.empty() && (msg.back() == '\n' || msg.back() == '\r')) msg.pop_back();

@@ -398,10 +398,11 @@ private:
         std::string name = show(inner);
         if (defining_ && inner == *defining_)
             return fail(line, col,
-                        "'@" + name + "' refers to itself, and no earlier definition or --var gives '" + name +
+                        "'@" + name + "' refers to itself, and no earlier definition" +
+                            (opt_.var_origin.empty() ? std::string() : " or " + opt_.var_origin) + " gives '" + name +
                             "' a value: a definition sees only the definitions before it");
-        std::string msg = "undefined variable '" + name + "': define it with '@" + name + " = ...' or '--var " + name +
-                          "=...'";
+        std::string msg = "undefined variable '" + name + "': define it with '@" + name + " = ...'" +
+                          (opt_.var_origin.empty() ? std::string() : " or '" + opt_.var_origin + " " + name + "=...'");
         std::string upper(inner);
         for (char& ch : upper)
             if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
@@ -439,8 +440,9 @@ private:
         auto v = getenv_(std::string(name));
         if (!v)
             return fail(line, col,
-                        "environment variable '" + show(name) + "' is not set: export it, or use a variable "
-                        "('--var name=...') instead");
+                        "environment variable '" + show(name) + "' is not set: export it, or use a variable" +
+                            (opt_.var_origin.empty() ? std::string() : " ('" + opt_.var_origin + " name=...')") +
+                            " instead");
         return emit(out, *v, line, col, inner);
     }
 
@@ -519,7 +521,7 @@ private:
         req.target = target_;
         req.tls = tls_;
         if (opt_.eol && file_eol_ && *opt_.eol != *file_eol_)
-            req.notes.push_back("--eol " + std::string(eol_name(*opt_.eol)) + " wins over '@eol = " +
+            req.notes.push_back(opt_.eol_origin + " " + std::string(eol_name(*opt_.eol)) + " wins over '@eol = " +
                                 std::string(eol_name(*file_eol_)) + "' (line " + std::to_string(file_eol_line_) + ")");
 
         // Head.

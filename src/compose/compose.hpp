@@ -26,8 +26,15 @@ std::string_view eol_name(Eol eol);
 struct ComposeOptions {
     // --var name=value: wins over @name in the file.
     std::map<std::string, std::string, std::less<>> vars;
-    // --eol: wins over @eol in the file. Default crlf.
+    // How the caller names its way of giving a variable, for the messages
+    // that say how to define one (the command line: its option, "--var");
+    // empty: only @name = value is suggested.
+    std::string var_origin;
+    // The caller's line endings: win over @eol in the file. Default crlf.
     std::optional<Eol> eol;
+    // How the caller names where `eol` came from, in the note that says it
+    // won over the file's @eol (the command line: its option's name).
+    std::string eol_origin = "the line endings asked for:";
     // Shown in error messages as FILE:LINE:COLUMN ("-" for stdin shows "<stdin>").
     std::string file_name;
     // Folder that {{file:PATH}} is relative to (the .req file's folder).

@@ -144,7 +144,8 @@ public:
                     emit("", ln);
                 } else if (t.starts_with("<") && t.find("{%") != std::string_view::npos) {
                     fail(ln.number, 1, "a JetBrains pre-request script ('< {% ... %}') is JavaScript, which rawhttp does "
-                                       "not run: remove it and set the variables with @name = value or --var");
+                                       "not run: remove it and set the variables with @name = value" +
+                                           (opt_.var_origin.empty() ? std::string() : " or " + opt_.var_origin));
                     return;
                 } else if (is_comment(ln.content)) {
                     if (auto nm = name_comment(ln.content); !nm.empty()) name = nm;

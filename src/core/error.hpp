@@ -32,11 +32,17 @@ enum class ErrorKind {
 // say which option raises it (the library words no flag names).
 enum class Limit { none, head_size, header_count, interim_count, max_time, head_timeout, idle_timeout };
 
+// What a failed TLS handshake points at, so that the command line can say
+// which option helps: a certificate no trusted CA signed, one for other
+// names, or a peer that answered the handshake in plain text.
+enum class TlsFailure { none, untrusted, name_mismatch, not_tls };
+
 struct Error {
     ErrorKind kind;
     std::string message;
     Limit limit = Limit::none;
     std::string rule{};  // the rule book's id when a broken rule is the error ("content-length-conflict")
+    TlsFailure tls_failure = TlsFailure::none;
 };
 
 // Exit code of SPEC.md for an error of this kind.

@@ -372,7 +372,7 @@ void check_status_line(std::string_view buf, const Line& l, MessageHead& head, V
             const auto c0 = s.empty() ? 0 : static_cast<unsigned char>(s[0]);
             if (c0 == 0x15 || c0 == 0x16)
                 bad(i, "expected a status line starting with \"HTTP/\", got bytes that look like TLS "
-                       "(is this an HTTPS port? try --tls)");
+                       "(is this an HTTPS port?)");  // send's hints name the option
             else if (i < s.size() && (s[i] & ~0x20) == proto[i])
                 bad(i, "expected a status line starting with \"HTTP/\" in upper case (the protocol name is "
                        "case-sensitive)");

@@ -271,9 +271,10 @@ Result<std::vector<const ProbeTest*>> select_tests(const ProbeOptions& options) 
         for (const auto& p : options.only) what += (what.empty() ? "" : ",") + p;
         std::string cats;
         for (const auto& c : options.categories) cats += (cats.empty() ? "" : ",") + c;
-        return make_error(ErrorKind::usage, "no probe test matches" + (what.empty() ? "" : " --only " + what) +
-                                                (cats.empty() ? "" : " --category " + cats) +
-                                                " (rawhttp probe --list names them all)");
+        // The command line names its options (probe_cmd.cpp's selection_error).
+        return make_error(ErrorKind::usage, "no probe test matches" + (what.empty() ? "" : " the patterns " + what) +
+                                                (what.empty() || cats.empty() ? "" : " and") +
+                                                (cats.empty() ? "" : " the categories " + cats));
     }
     return out;
 }

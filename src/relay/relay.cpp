@@ -141,11 +141,12 @@ struct Conn {
     Clock::duration quiet() const { return Clock::now() - Clock::time_point(Clock::duration(last_activity.load())); }
 
     // Ends the connection for both threads: a side misbehaved, or the run stops.
-    void abort(const std::string& why, bool error) {
+    void abort(const std::string& why, bool error, Limit limit = Limit::none) {
         {
             std::lock_guard<std::mutex> lock(m);
             if (aborted.load()) return;
             abort_reason = why;
+            rep.ended_by = limit;
             rep.error = rep.error || error;
             aborted = true;
         }
@@ -206,7 +207,7 @@ Got read_from(Conn& c, Endpoint& e, char* buf, bool is_client) {
     for (;;) {
         if (c.aborted.load() || c.stop.load() || (quit_on_retire && c.retiring.load())) return {Got::stopped, 0, {}};
         if (c.o.deadline.passed()) {
-            c.abort("the relay's run time ran out (--max-time)", false);
+            c.abort("the relay's run time ran out", false, Limit::max_time);
             return {Got::stopped, 0, {}};
         }
         // The wait sees what OpenSSL already holds, which a poll() of the socket cannot.
@@ -400,10 +401,9 @@ void pump_down(Conn& c) {
                 std::lock_guard<std::mutex> lock(c.m);
                 due = !c.awaiting.empty() || cur;
             }
-            c.abort(due ? "the upstream sent nothing for " + seconds_text(c.o.idle_timeout) +
-                              " while a response was due (--idle-timeout)"
-                        : "the connection was idle for " + seconds_text(c.o.idle_timeout) + " (--idle-timeout)",
-                    due);
+            c.abort(due ? "the upstream sent nothing for " + seconds_text(c.o.idle_timeout) + " while a response was due"
+                        : "the connection was idle for " + seconds_text(c.o.idle_timeout),
+                    due, Limit::idle_timeout);
             break;
         }
         c.abort("receiving from the upstream failed: " + g.why, true);
@@ -713,15 +713,13 @@ void UpPump::run() {
                 due = !c_.awaiting.empty();
             }
             if (mid)
-                c_.abort("the client sent nothing for " + seconds_text(c_.o.idle_timeout) +
-                             " in the middle of a request (--idle-timeout)",
-                         true);
+                c_.abort("the client sent nothing for " + seconds_text(c_.o.idle_timeout) + " in the middle of a request",
+                         true, Limit::idle_timeout);
             else if (due)
-                c_.abort("the upstream sent nothing for " + seconds_text(c_.o.idle_timeout) +
-                             " while a response was due (--idle-timeout)",
-                         true);
+                c_.abort("the upstream sent nothing for " + seconds_text(c_.o.idle_timeout) + " while a response was due",
+                         true, Limit::idle_timeout);
             else
-                c_.abort("the connection was idle for " + seconds_text(c_.o.idle_timeout) + " (--idle-timeout)", false);
+                c_.abort("the connection was idle for " + seconds_text(c_.o.idle_timeout), false, Limit::idle_timeout);
             break;
         }
         c_.abort("receiving from the client failed: " + g.why, true);
@@ -758,6 +756,7 @@ ConnectionReport relay_connection(std::unique_ptr<net::Transport> client, std::s
             c.rep.error = true;
             c.rep.ended = "cannot reach the upstream " + o.upstream.host + ":" + std::to_string(o.upstream.port) +
                           ": " + up.error().message + " (the client's connection is closed)";
+            c.rep.tls_failure = up.error().tls_failure;
         } else {
             c.upstream.t = std::move(*up);
             c.upstream.tls = o.upstream.tls;

@@ -120,6 +120,10 @@ struct ConnectionReport {
     std::uint64_t tunnel_up = 0, tunnel_down = 0;      // bytes through the tunnel, each way
     std::uint64_t unparsed_up = 0, unparsed_down = 0;  // bytes forwarded that could not be read as HTTP
     std::string ended;     // how it ended, in words
+    // What the command line can name an option for: the limit that ended it,
+    // the kind of a failed TLS handshake with the upstream.
+    Limit ended_by = Limit::none;
+    TlsFailure tls_failure = TlsFailure::none;
     bool error = false;    // it ended because a side misbehaved (reset, stall, garbage, unreachable)
     double duration_ms = 0;
 };

@@ -63,7 +63,7 @@ std::optional<std::string> parse_sections(std::string_view list, Sections& out) 
         else if (name == "all") out = Sections::all();
         else if (!name.empty())
             return "unknown section '" + std::string(name) +
-                   "' in --show: use request, connection, raw, parsed, body, timing, why, findings, timeline (or all)";
+                   "': use request, connection, raw, parsed, body, timing, why, findings, timeline (or all)";
         pos = comma + 1;
     }
     return std::nullopt;

@@ -23,7 +23,8 @@ struct Sections {
     static Sections all() { return Sections{true, true, true, true, true, true, true, true, true}; }
 };
 
-// Parses "--show request,raw,..." into sections. Returns an error message for an unknown name.
+// Parses a list of section names ("request,raw,...") into sections. Returns an
+// error message for an unknown name (the command line adds its option's name).
 std::optional<std::string> parse_sections(std::string_view list, Sections& out);
 
 struct ReportOptions {

@@ -99,7 +99,11 @@ Result<std::unique_ptr<net::Transport>> accept_client(const net::Listener& liste
                                                       const std::atomic<bool>& stop) {
     for (;;) {
         if (stop.load()) return std::unique_ptr<net::Transport>();
-        if (deadline.passed()) return make_error(ErrorKind::timeout, "no client connected before --max-time");
+        if (deadline.passed()) {
+            Error e = make_error(ErrorKind::timeout, "no client connected in the time allowed");
+            e.limit = Limit::max_time;  // the command line names its option
+            return e;
+        }
         net::Deadline slice = net::Deadline::earliest(deadline, net::Deadline::after(kTick));
         pollfd p{listener.fd, POLLIN, 0};
         int r = ::poll(&p, 1, slice.poll_timeout_ms());
@@ -213,11 +217,12 @@ ClientReport handle_client(net::Transport& client, const ListenOptions& o, Liste
         } else if (r.kind == ReadOutcome::timeout) {
             if (o.deadline.passed()) {
                 rep.ended = "deadline";
-                rep.error = make_error(ErrorKind::timeout, "--max-time reached while the client was sending");
-                tracker.finish("--max-time was reached");
+                rep.error = make_error(ErrorKind::timeout, "the time allowed ran out while the client was sending");
+                rep.error->limit = Limit::max_time;
+                tracker.finish("the time allowed ran out");
             } else {
-                rep.ended = "idle";
-                tracker.finish("nothing more arrived for " + seconds_text(o.idle_timeout) + " (--idle-timeout)");
+                rep.ended = "idle";  // the command line words it with its option
+                tracker.finish("nothing more arrived for " + seconds_text(o.idle_timeout));
             }
         } else if (r.kind == ReadOutcome::stopped) {
             stopped = true;
@@ -292,8 +297,10 @@ ClientReport handle_client(net::Transport& client, const ListenOptions& o, Liste
             if (r.kind == ReadOutcome::eof) {
                 rep.closed = "the client closed the connection";
             } else if (r.kind == ReadOutcome::timeout) {
-                rep.closed = "--max-time reached";
-                rep.error = make_error(ErrorKind::timeout, "--max-time reached while waiting for the client to close");
+                rep.closed = "the time allowed ran out";
+                rep.closed_by = Limit::max_time;
+                rep.error = make_error(ErrorKind::timeout, "the time allowed ran out while waiting for the client to close");
+                rep.error->limit = Limit::max_time;
             } else if (r.kind == ReadOutcome::stopped) {
                 rep.closed = "listen was stopped";
             } else {

@@ -108,6 +108,7 @@ struct ClientReport {
     std::string response;        // the bytes sent back
     std::string ended;           // how the request ended: "complete", "client closed", "idle", ...
     std::string closed;          // how the connection ended
+    Limit closed_by = Limit::none;  // the limit that ended it, for the command line to name
     std::optional<Error> error;  // a receive/send failure, or the deadline
     double duration_ms = 0;
     bool captured_truncated() const { return received > captured.size(); }

@@ -307,19 +307,21 @@ Result<std::unique_ptr<Transport>> start_tls(std::unique_ptr<Transport> tcp, con
                 if (names.empty() && shown.cert_subject) names = "no subjectAltName; subject " + *shown.cert_subject;
                 what += ": rawhttp checked '" + o.server_name + "' (the Host header's host, else the target), the certificate is for " +
                         (names.empty() ? std::string("no names rawhttp could read") : names);
-                return make_error(ErrorKind::tls_verify, "the server's certificate could not be verified: " + what +
-                                                             " (use --insecure to skip the check, or a Host header with one of its names)");
+                Error e = make_error(ErrorKind::tls_verify, "the server's certificate could not be verified: " + what);
+                e.tls_failure = TlsFailure::name_mismatch;
+                return e;
             }
-            return make_error(ErrorKind::tls_verify,
-                              "the server's certificate could not be verified: " + what +
-                                  " (use --cacert FILE to trust its CA, or --insecure to skip the check)");
+            Error e = make_error(ErrorKind::tls_verify, "the server's certificate could not be verified: " + what);
+            e.tls_failure = TlsFailure::untrusted;
+            return e;
         }
         std::string why = openssl_errors();
         if (why.empty() && transport->transport_error()) why = transport->transport_error()->message;
         if (why.empty()) why = err == SSL_ERROR_SYSCALL ? "the connection closed during the handshake" : "handshake failed";
+        Error e = make_error(ErrorKind::tls, "the TLS handshake with " + o.server_name + " failed: " + why);
         if (why.find("wrong version number") != std::string::npos || why.find("packet length too long") != std::string::npos)
-            why += " (is the server speaking plain HTTP on this port? try --no-tls)";
-        return make_error(ErrorKind::tls, "the TLS handshake with " + o.server_name + " failed: " + why);
+            e.tls_failure = TlsFailure::not_tls;
+        return e;
     }
     auto& info = transport->mutable_info();
     info.tls_version = ossl->SSL_get_version(ssl);

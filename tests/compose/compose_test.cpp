@@ -382,7 +382,12 @@ TEST_CASE("--eol wins over @eol, and a note says so") {
     auto r = f.one("@eol = keep\nGET / HTTP/1.1\nHost: a\n\n");
     CHECK(r.bytes == "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
     CHECK(r.eol == Eol::crlf);
-    CHECK_NOTE(r, "--eol crlf wins over '@eol = keep' (line 1)");
+    CHECK_NOTE(r, "the line endings asked for: crlf wins over '@eol = keep' (line 1)");
+    // The caller names the origin (the command line: its option).
+    Fixture n;
+    n.options.eol = Eol::crlf;
+    n.options.eol_origin = "--eol";
+    CHECK_NOTE(n.one("@eol = keep\nGET / HTTP/1.1\nHost: a\n\n"), "--eol crlf wins over '@eol = keep' (line 1)");
     // The same mode on both sides changes nothing and is not noted.
     Fixture g;
     g.options.eol = Eol::keep;
@@ -1000,9 +1005,13 @@ TEST_CASE("undefined variable: line, column and a message that says how to fix i
     auto e = f.error("POST / HTTP/1.1\nHost: x.test\n\nvalue={{missing_value}}\n");
     CHECK(e.line == 4);
     CHECK(e.column == 7);
-    CHECK(e.message ==
-          "undefined variable 'missing_value': define it with '@missing_value = ...' or '--var missing_value=...'");
+    CHECK(e.message == "undefined variable 'missing_value': define it with '@missing_value = ...'");
     CHECK(e.to_string() == "t.req:4:7: " + e.message);
+    // The caller names its own way of giving a variable (the command line: --var).
+    Fixture g;
+    g.options.var_origin = "--var";
+    CHECK(g.error("POST / HTTP/1.1\nHost: x.test\n\nvalue={{missing_value}}\n").message ==
+          "undefined variable 'missing_value': define it with '@missing_value = ...' or '--var missing_value=...'");
 }
 
 TEST_CASE("a lower-case escape name hints at the upper-case escape") {

@@ -62,6 +62,8 @@ def test_tls_wrong_name_is_60(tmp):
     # The message names the name checked and the names the certificate holds.
     h.check(b"checked 'not-the-cert-name.test'" in err, "the checked name: %r" % err)
     h.check(b"DNS:localhost" in err and b"IP:127.0.0.1" in err, "the certificate's names: %r" % err)
+    # The library says the kind (a name mismatch); the command line names the options that help.
+    h.check(b"(use --insecure to skip the check, or a Host header with one of its names)" in err, "advice: %r" % err)
 
 
 def test_tls_certificate_details_in_view_json_and_trace(tmp):
@@ -92,6 +94,7 @@ def test_chat_tls_like_ncat_ssl(tmp):
     h.check(b"over TLS" in err and b"certificate /CN=localhost" in err, "the note names TLS: %r" % err)
     rc, out, err = h.run(["chat", "localhost", str(n.tls_port), "--tls"], stdin=typed)
     h.eq(rc, 60, "unknown CA: exit 60 (%r)" % err)
+    h.check(b"(use --cacert FILE to trust its CA, or --insecure to skip the check)" in err, "chat's advice: %r" % err)
     rc, out, err = h.run(["chat", "localhost", str(n.tls_port), "--tls", "--insecure"], stdin=typed)
     h.eq(rc, 0, "--insecure: exit (%r)" % err)
     h.check(b"hello over tls" in out, "--insecure answer: %r" % out)
@@ -111,6 +114,12 @@ def test_tls_against_plain_port_is_35(tmp):
     rc, doc, err = h.run_json(["send", req, "--to", "127.0.0.1:%d" % n.port, "--tls", "--insecure"], timeout=20)
     h.eq(rc, 35, "exit (%r)" % err)
     h.eq(doc["exchanges"][0]["error"]["kind"], "tls", "kind")
+    # send takes TLS by the port, so the way out is --no-tls; in the JSON too.
+    h.check("try --no-tls" in doc["exchanges"][0]["error"]["message"], "advice: %r" % doc["exchanges"][0]["error"])
+    # chat speaks TLS only when told: the way out is to leave --tls out.
+    rc, _, err = h.run(["chat", "127.0.0.1", str(n.port), "--tls", "--insecure"], stdin=b"", timeout=20)
+    h.eq(rc, 35, "chat exit (%r)" % err)
+    h.check(b"leave out --tls" in err and b"--no-tls" not in err, "chat's advice: %r" % err)
 
 
 def test_failed_handshake_connection_is_numbered_and_timed(tmp):

@@ -114,4 +114,6 @@ TEST_CASE("probe select: globs on ids and rule ids, categories; nothing selected
     got = probe::select_tests(o);
     REQUIRE_FALSE(got.ok());
     CHECK(got.error().kind == ErrorKind::usage);
+    // No flag names: the command line words them (probe_cmd.cpp).
+    CHECK(got.error().message == "no probe test matches the patterns zzz and the categories limits");
 }

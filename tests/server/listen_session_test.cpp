@@ -1,18 +1,9 @@
-// The library parts of listen and chat: RequestTracker (when is the first
-// request complete), StreamView (bytes shown as they arrive) and converse()
-// over a socketpair. Every socket operation has a deadline.
+// The library part of listen: RequestTracker (when is the first request
+// complete). StreamView is tested in render/, converse() in client/.
 #include <doctest/doctest.h>
 
-#include <fcntl.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <atomic>
 #include <string>
-#include <thread>
 
-#include "server/conversation.hpp"
 #include "server/listen_session.hpp"
 
 using namespace rawhttp;
@@ -89,114 +80,4 @@ TEST_CASE("RequestTracker: a request cut short says what was missing") {
         REQUIRE_FALSE(t.findings().empty());
         CHECK(t.findings().back().message.find("announces 10 bytes but the body has 3") != std::string::npos);
     }
-}
-
-TEST_CASE("StreamView: escapes as bytes arrive, keeps a UTF-8 character split between reads whole") {
-    server::StreamView v({}, "< ");
-    std::string out = v.feed("caf\xc3");
-    out += v.feed("\xa9\r\nnext\x1b[2J");
-    out += v.finish();
-    CHECK(out == "< caf\xc3\xa9\\r\\n\n< next\\e[2J\n");
-    server::StreamView hex({}, "", true);
-    std::string h = hex.feed(std::string(16, 'a'));
-    h += hex.feed("b");
-    CHECK(h.find("00000010  62 ") != std::string::npos);  // offsets run on from read to read
-}
-
-namespace {
-
-struct Pair {
-    std::unique_ptr<net::Transport> mine;
-    int peer = -1;
-    Pair() {
-        int fds[2];
-        REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == 0);
-        mine = net::adopt_socket(fds[0]);
-        peer = fds[1];
-    }
-    ~Pair() {
-        if (peer >= 0) ::close(peer);
-    }
-    // Everything the peer can read until EOF or 2 s.
-    std::string drain() {
-        std::string got;
-        char buf[4096];
-        for (;;) {
-            pollfd p{peer, POLLIN, 0};
-            if (::poll(&p, 1, 2000) <= 0) break;
-            ssize_t n = ::read(peer, buf, sizeof buf);
-            if (n <= 0) break;
-            got.append(buf, static_cast<std::size_t>(n));
-        }
-        return got;
-    }
-};
-
-struct Recorded : server::ConversationHooks {
-    std::string received, sent;
-    bool input_closed = false;
-    void on_received(std::string_view b) override { received.append(b); }
-    void on_sent(std::string_view b) override { sent.append(b); }
-    void on_input_closed() override { input_closed = true; }
-};
-
-}  // namespace
-
-TEST_CASE("converse: piped lines go out with CRLF (or LF), the end of input half-closes") {
-    for (bool bare_lf : {false, true}) {
-        CAPTURE(bare_lf);
-        Pair pair;
-        int in[2];
-        REQUIRE(::pipe(in) == 0);
-        std::string typed = "GET / HTTP/1.1\nHost: x\r\n\nno newline at the end";
-        REQUIRE(::write(in[1], typed.data(), typed.size()) == static_cast<ssize_t>(typed.size()));
-        ::close(in[1]);
-        REQUIRE(::write(pair.peer, "HTTP/1.1 200 OK\r\n", 17) == 17);
-        server::ConversationOptions o;
-        o.input_fd = in[0];
-        o.bare_lf = bare_lf;
-        o.deadline = net::Deadline::after(5s);
-        Recorded hooks;
-        std::atomic<bool> stop{false};
-        // The peer closes once it has read everything (our FIN): then converse ends.
-        std::string got;
-        std::thread peer([&] {
-            got = pair.drain();
-            ::shutdown(pair.peer, SHUT_WR);
-        });
-        auto end = server::converse(*pair.mine, o, hooks, stop);
-        peer.join();
-        ::close(in[0]);
-        REQUIRE(end.ok());
-        CHECK(*end == server::ConversationEnd::peer_closed);
-        std::string eol = bare_lf ? "\n" : "\r\n";
-        CHECK(got == "GET / HTTP/1.1" + eol + "Host: x" + eol + eol + "no newline at the end");
-        CHECK(hooks.sent == got);
-        CHECK(hooks.received == "HTTP/1.1 200 OK\r\n");
-        CHECK(hooks.input_closed);
-    }
-}
-
-TEST_CASE("converse: stop (Ctrl-C) ends it; the deadline is a timeout") {
-    Pair pair;
-    int in[2];
-    REQUIRE(::pipe(in) == 0);  // input that stays open and silent
-    server::ConversationOptions o;
-    o.input_fd = in[0];
-    Recorded hooks;
-    SUBCASE("stop") {
-        std::atomic<bool> stop{true};
-        auto end = server::converse(*pair.mine, o, hooks, stop);
-        REQUIRE(end.ok());
-        CHECK(*end == server::ConversationEnd::stopped);
-    }
-    SUBCASE("deadline") {
-        std::atomic<bool> stop{false};
-        o.deadline = net::Deadline::after(200ms);
-        auto end = server::converse(*pair.mine, o, hooks, stop);
-        REQUIRE_FALSE(end.ok());
-        CHECK(end.error().kind == ErrorKind::timeout);
-    }
-    ::close(in[0]);
-    ::close(in[1]);
 }
