@@ -1,3 +1,10 @@
+// The client session: a file's requests over rawhttp's own connections, in
+// order or pipelined, with keep-alive, reconnection of a closed kept-alive
+// connection, CONNECT tunnels, 100-continue and 101 upgrades, each exchange
+// told to the hooks as it happens.
+//
+// One job, hence the length: every path shares the connection, its receive
+// buffer and the deadlines, and reads through the one response reader.
 #include "client/session.hpp"
 
 #include "client/proxy_tunnel.hpp"
