@@ -291,33 +291,6 @@ Result<std::vector<ComposedRequest>> compose_loaded(const LoadedReq& loaded, con
     return std::move(out.requests);
 }
 
-std::vector<std::size_t> wire_lines_to_file_lines(std::string_view text, std::size_t first) {
-    std::vector<std::size_t> map;
-    std::size_t line = 1, pos = 0;
-    while (pos <= text.size()) {
-        std::size_t nl = text.find('\n', pos);
-        std::string_view l = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-        if (line >= first) {
-            if (line > first && l.starts_with("###")) break;
-            std::size_t breaks = 1;
-            for (std::string_view esc : {"{{LF}}", "{{CRLF}}"})
-                for (std::size_t at = l.find(esc); at != std::string_view::npos; at = l.find(esc, at + 1)) ++breaks;
-            map.insert(map.end(), breaks, line);
-        }
-        if (nl == std::string_view::npos) break;
-        pos = nl + 1;
-        ++line;
-    }
-    return map;
-}
-
-std::size_t file_line_of(std::string_view text, std::size_t first, std::size_t wire_line) {
-    auto map = wire_lines_to_file_lines(text, first);
-    if (wire_line >= 1 && wire_line <= map.size()) return map[wire_line - 1];
-    // Past the map's end, counted on.
-    return (map.empty() ? first : map.back()) + wire_line - map.size();
-}
-
 std::string curl_body_file(const std::string& file, std::size_t index, std::size_t count) {
     std::string base;
     std::error_code ec;

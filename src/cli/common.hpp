@@ -106,15 +106,6 @@ Result<ComposeOptions> compose_options(const LoadedReq& loaded, const ReqInputOp
 Result<HttpFileOutput> compose_http_loaded(const LoadedReq& loaded, const ReqInputOptions& in,
                                            const HttpFileOptions& http);
 
-// For each line on the wire of the request whose request line is file line
-// `first` (1-based), the file line it comes from: one per file line, plus one
-// for each {{LF}} or {{CRLF}} the line writes. Exact unless a variable or a
-// {{file:...}} brings line breaks of its own.
-std::vector<std::size_t> wire_lines_to_file_lines(std::string_view text, std::size_t first);
-
-// The file line of a request's wire line `wire_line` (1-based), as lint reports it.
-std::size_t file_line_of(std::string_view text, std::size_t first, std::size_t wire_line);
-
 // --proxy HOST:PORT (send, compose): the port is required. nullopt: the
 // error was printed, naming `command`.
 std::optional<net::HostPort> parse_proxy(const std::string& text, const std::string& command);

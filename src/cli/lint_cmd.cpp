@@ -68,18 +68,13 @@ struct LintCmd {
             print_error(reqs.error().message);
             return exit_code(reqs.error().kind);
         }
-        // A .http file's lines are not the composed request's: the front end says which is which.
-        std::vector<HttpRequestInfo> http_info;
-        if (detect_dialect(loaded->display_name, loaded->text) == Dialect::http)
-            if (auto h = compose_http_loaded(*loaded, in, {}); h && h->requests.size() == reqs->size())
-                http_info = std::move(h->requests);
         bool any_error = false;
         render::Style s{render::want_color(1)};
         render::json findings = render::json::array();
         std::string out;
         std::size_t errors = 0, warnings = 0;
         const std::string& name = loaded->display_name;
-        const bool http_file = !http_info.empty();
+        const bool http_file = detect_dialect(loaded->display_name, loaded->text) == Dialect::http;
         for (std::size_t i = 0; i < reqs->size(); ++i) {
             const auto& r = (*reqs)[i];
             lint::LintOptions lo;
@@ -90,7 +85,6 @@ struct LintCmd {
                 return 2;
             }
             const std::vector<lint::Finding>& found = *linted;
-            auto file_lines = http_info.empty() ? wire_lines_to_file_lines(loaded->text, r.line) : http_info[i].wire_lines;
             any_error = any_error || lint::has_error(found);
             if (reqs->size() > 1 && !json && !quiet)
                 out += render::bold("request " + std::to_string(i + 1) + " (line " + std::to_string(r.line) + ")", s) +
@@ -100,12 +94,8 @@ struct LintCmd {
             if (http_file && !json && !quiet)
                 for (const auto& n : r.notes) out += render::dim("note: " + render::escape_inline(n, s), s) + "\n";
             for (const auto& f : found) {
-                // The composed bytes start at the request line: their line N is
-                // the file line it was written on (past the map's end, counted on).
-                std::size_t file_line = f.line <= file_lines.size()
-                                            ? file_lines[f.line - 1]
-                                            : (file_lines.empty() ? r.line : file_lines.back()) + f.line -
-                                                  file_lines.size();
+                // The composer recorded which line of the file each wire line was written on.
+                std::size_t file_line = r.source_line(f.line);
                 (f.severity == lint::Severity::error ? errors : warnings)++;
                 if (json) {
                     findings.push_back(render::lint_finding_json(f, file_line));

@@ -93,7 +93,6 @@ public:
     }
 
     int out_fd = -1;  // -o FILE
-    std::string file_text;  // the .req, for the file lines of "why" findings
     bool write_failed = false;
     // --json: the document, an exchange at a time, closed after the run (finish_json).
     render::ExchangesDocWriter json_doc{[this](std::string_view s) { buffer_json(s); }, ::isatty(1) == 1};
@@ -316,7 +315,7 @@ private:
 
     void append_finding(std::vector<std::string>& lines, const client::ExchangeResult& ex, const lint::Finding& f) const {
         // Lines of the .req file, as `lint` gives them (the request line's line + lines on the wire).
-        std::size_t file_line = file_line_of(file_text, ex.request->line, f.line);
+        std::size_t file_line = ex.request->source_line(f.line);
         std::string text = render::finding_text(
             f, report_.style, "line " + std::to_string(file_line) + ", column " + std::to_string(f.column));
         std::size_t start = 0;
@@ -439,7 +438,6 @@ int SendCmd::run() {
     }
 
     SendHooks hooks(*this, report, reqs->size());
-    hooks.file_text = loaded->text;
     render::ConversationRecorder recorder(hooks);  // the conversation, for --show timeline and --report
     // Recording every read and write costs time and memory: only for the views that draw them.
     const bool recording = report.sections.timeline || !report_file.empty();

@@ -203,6 +203,8 @@ private:
     std::optional<ComposeError> error_;
     // While a body is expanded: where its too-large {{file:}}s are recorded.
     std::vector<StreamedFile>* streamed_ = nullptr;
+    // While a request is expanded: where each line break it writes was written.
+    std::vector<SourcePos>* wire_lines_ = nullptr;
 
     bool fail(std::size_t line, std::size_t column, std::string message) {
         if (!error_) error_ = ComposeError{opt_.file_name, line, column, std::move(message)};
@@ -224,13 +226,19 @@ private:
                             size_name(lim_.composed_bytes) + ", the most one .req may compose");
         produced_ += bytes.size();
         out.append(bytes);
+        // A definition's line breaks are recorded where it is used, not where it is defined.
+        if (wire_lines_ && !defining_)
+            for (std::size_t at = bytes.find('\n'); at != std::string_view::npos; at = bytes.find('\n', at + 1))
+                wire_lines_->push_back(SourcePos{line, col});
         return true;
     }
 
-    // A line break the composer writes itself: bounded by the file's size, counted all the same.
-    void emit_break(std::string& out, std::string_view br) {
+    // A line break the composer writes itself: bounded by the file's size,
+    // counted all the same. `next`: where the line it starts was written.
+    void emit_break(std::string& out, std::string_view br, SourcePos next) {
         produced_ += br.size();
         out.append(br);
+        if (wire_lines_ && br.find('\n') != std::string_view::npos) wire_lines_->push_back(next);
     }
 
     ComposeOutput failed() {
@@ -529,19 +537,27 @@ private:
         std::vector<std::size_t> marks;
         std::size_t converted = 0;
         std::string_view dropped_head_term;
-        auto write_break = [&](std::string_view term) {
+        // The line after lines_[idx] starts there (past the file's end: the line after the last).
+        auto next_line = [&](std::size_t idx) {
+            return SourcePos{idx + 1 < n ? lines_[idx + 1].number : lines_[idx].number + 1, 1};
+        };
+        auto write_break = [&](std::string_view term, SourcePos next) {
             switch (mode) {
                 case Eol::crlf:
-                    emit_break(head, "\r\n");
+                    emit_break(head, "\r\n", next);
                     if (term == "\n") ++converted;
                     break;
                 case Eol::lf:
-                    emit_break(head, "\n");
+                    emit_break(head, "\n", next);
                     if (term == "\r\n") ++converted;
                     break;
-                case Eol::keep: emit_break(head, term); break;
+                case Eol::keep: emit_break(head, term, next); break;
             }
         };
+        // The head's line breaks, then the body's: the body is composed
+        // before the head's missing empty line is added.
+        std::vector<SourcePos> head_lines{SourcePos{lines_[first].number, 1}}, body_lines;
+        wire_lines_ = &head_lines;
         for (std::size_t idx = first; idx < head_end; ++idx) {
             const Line ln = lines_[idx];
             if (!expand(ln.content, 0, ln.number, Where::head, head, &marks)) return false;
@@ -549,9 +565,10 @@ private:
                 dropped_head_term = ln.term;
                 continue;
             }
-            write_break(ln.term);
+            write_break(ln.term, next_line(idx));
         }
-        if (has_blank) write_break(lines_[head_end].term);
+        if (has_blank) write_break(lines_[head_end].term, next_line(head_end));
+        wire_lines_ = &body_lines;
 
         // Body: its own bytes, minus the last line break before ### or the end.
         std::string body;
@@ -565,9 +582,10 @@ private:
                 return false;
             }
             if (idx + 1 == body_end) dropped_body_term = ln.term;
-            else emit_break(body, ln.term);
+            else emit_break(body, ln.term, next_line(idx));
         }
         streamed_ = nullptr;
+        wire_lines_ = nullptr;
         std::uint64_t body_size = body.size();
         for (const auto& f : streamed) {
             body_size += f.size;
@@ -612,7 +630,12 @@ private:
                 std::string_view brn = mode == Eol::crlf ? "CRLF" : "LF";
                 if (ends < 2) {
                     int add = 2 - ends;
-                    for (int k = 0; k < add; ++k) head.append(br);
+                    // Written at the end of the head's last line.
+                    const Line& last = lines_[head_end - 1];
+                    for (int k = 0; k < add; ++k) {
+                        head.append(br);
+                        head_lines.push_back(SourcePos{last.number, last.content.size() + 1});
+                    }
                     std::string what = add == 2 ? std::string(brn) + " " + std::string(brn) : std::string(brn);
                     req.notes.push_back("no empty line ends the head: added " + what +
                                         (add == 2 ? " (ending the last line, then the empty line)" : " (the empty line)"));
@@ -639,6 +662,8 @@ private:
         head.reserve(head.size() + body.size());
         head.append(body);
         req.bytes = std::move(head);
+        head_lines.insert(head_lines.end(), body_lines.begin(), body_lines.end());
+        req.wire_lines = std::move(head_lines);
         return true;
     }
 
@@ -674,6 +699,13 @@ private:
 };
 
 }  // namespace
+
+std::size_t ComposedRequest::source_line(std::size_t wire_line) const {
+    if (wire_line == 0) return line;
+    if (wire_line <= wire_lines.size()) return wire_lines[wire_line - 1].line;
+    const std::size_t last = wire_lines.empty() ? line : wire_lines.back().line;
+    return last + wire_line - std::max<std::size_t>(wire_lines.size(), 1);
+}
 
 ComposeOutput compose_requests(std::string_view text, const ComposeOptions& options) {
     Composer composer(text, options);

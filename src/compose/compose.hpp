@@ -62,6 +62,15 @@ struct StreamedFile {
     std::uint64_t size = 0;   // measured when composed; a file that changes since is an error
 };
 
+// Where in the file a line of the composed bytes was written, as Hurl's
+// SourceInfo: so lint and send name the file's line for a finding on the
+// wire, even when an escape ({{LF}}), a variable or a {{file:}} brought the
+// line break.
+struct SourcePos {
+    std::size_t line = 0;    // 1-based line of the file
+    std::size_t column = 0;  // 1-based byte column: 1, or the expression that brought the line break
+};
+
 struct ComposedRequest {
     // Exactly what goes on the wire, apart from the files in `streamed`,
     // whose bytes go in between (none for almost every request).
@@ -75,6 +84,13 @@ struct ComposedRequest {
     std::optional<bool> tls;                 // @tls in effect for this request
     Eol eol = Eol::crlf;                     // line-ending mode used
     std::size_t head_bytes = 0;              // bytes of the head, including its empty line if any
+    // Where each line of `bytes` (lines end at LF; [0] is the request line)
+    // was written. A streamed file's line breaks are not counted.
+    std::vector<SourcePos> wire_lines;
+
+    // The file's line that the composed bytes' 1-based `wire_line` was
+    // written on; past the recorded lines, counted on from the last.
+    std::size_t source_line(std::size_t wire_line) const;
 };
 
 // A template error: FILE:LINE:COLUMN, columns count bytes from 1.

@@ -527,7 +527,6 @@ private:
             }
             return o;
         };
-        const std::size_t first_out = out.size();
         emit(safe(method) + " " + safe(target) + " " + safe(version), rl);
 
         // The head: comment lines are the editor's, not the request's.
@@ -605,7 +604,6 @@ private:
                                "' ends this request's body: the editors start the next request there");
         }
         refs_out_ = nullptr;
-        for (std::size_t k = first_out; k < out.size(); ++k) info.wire_lines.push_back(out[k].source);
 
         // Every reference the request needs: to an earlier request, filled when it is due.
         for (auto& r : refs) {
@@ -684,6 +682,8 @@ HttpFileOutput compose_http_file(std::string_view text, const ComposeOptions& op
     for (std::size_t k = 0; k < tr.requests.size(); ++k) {
         auto& r = result.composed.requests[k];
         r.line = source(r.line);
+        // The .req text's lines are this file's: say which of its lines each wire line came from.
+        for (auto& w : r.wire_lines) w.line = source(w.line);
         if (tr.requests[k].tls) r.tls = tr.requests[k].tls;
         std::vector<std::string> notes = tr.notes[k];
         for (const auto& w : tr.requests[k].waits)

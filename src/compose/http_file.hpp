@@ -55,10 +55,6 @@ struct HttpRequestInfo {
     std::size_t line = 0;             // the request line in the .http file
     std::optional<bool> tls;          // from the URL's scheme, when it had one
     std::vector<ResponseWait> waits;  // references it needs filled before it is sent
-    // For each line of the request as composed (request line, head, body), the
-    // .http line it comes from: an added Host or Content-Length line is the
-    // request line's, a dropped comment is skipped (for lint's line numbers).
-    std::vector<std::size_t> wire_lines;
 };
 
 struct HttpFileOutput {

@@ -1335,3 +1335,49 @@ TEST_CASE("limits: a file of nothing but line breaks composes, CR LF and LF alik
     auto r = f.one("GET / HTTP/1.1\r\n\r\n" + std::string(100000, '\n') + "\r\nx\r");
     CHECK(r.bytes == "GET / HTTP/1.1\r\n\r\n" + std::string(100000, '\n') + "\r\nx\r");
 }
+
+// ---------------------------------------------------------------- where each wire line was written
+
+namespace {
+// "line:column" of each wire line, and a check that there is one per line of the bytes.
+std::string sources(const ComposedRequest& r) {
+    std::size_t breaks = 0;
+    for (char c : r.bytes) breaks += c == '\n';
+    CHECK(r.wire_lines.size() == breaks + 1);
+    std::string s;
+    for (const auto& w : r.wire_lines) s += (s.empty() ? "" : " ") + std::to_string(w.line) + ":" + std::to_string(w.column);
+    return s;
+}
+}  // namespace
+
+TEST_CASE("wire lines: a plain request's lines are the file's, from its request line on") {
+    Fixture f;
+    auto r = f.one("# a comment\n@x = 1\nPOST /a HTTP/1.1\nHost: h\n\nline one\nline two\n");
+    CHECK(r.line == 3);
+    // Request line, Host, the empty line, two body lines (the last LF is the editor's, not sent).
+    CHECK(sources(r) == "3:1 4:1 5:1 6:1 7:1");
+    CHECK(r.source_line(4) == 6);
+    CHECK(r.source_line(9) == 11);  // past the recorded lines (line 7 was the 5th): counted on
+    CHECK(r.source_line(0) == 3);
+}
+
+TEST_CASE("wire lines: a line break from an escape, a variable or a file is the expression's") {
+    Fixture f;
+    f.files["/req/two.txt"] = "a\nb\n";
+    f.env["E"] = "x\ny";
+    auto r = f.one("@v = p{{LF}}q\nGET / HTTP/1.1\nX: 1{{CRLF}}Y: 2\nZ: {{v}}\n\n{{file:two.txt}}W: {{env:E}}\nend\n");
+    // Request line 2; line 3 brings one break at column 5 ({{CRLF}}); line 4 one
+    // at column 4 ({{v}}, whose definition's break counts where it is used);
+    // the empty line 5; the body: the file's two breaks at 1, the env's at 20, then line 7.
+    CHECK(sources(r) == "2:1 3:1 3:5 4:1 4:4 5:1 6:1 6:1 6:1 6:20 7:1");
+}
+
+TEST_CASE("wire lines: the empty line the composer adds is the head's last line's") {
+    Fixture f;
+    auto r = f.one("GET / HTTP/1.1\nHost: h");
+    CHECK(r.bytes == "GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+    CHECK(sources(r) == "1:1 2:1 2:8 2:8");
+    auto two = f.compose("GET /1 HTTP/1.1\n\n###\n\nGET /2 HTTP/1.1\nA: b\n\n");
+    REQUIRE(two.requests.size() == 2);
+    CHECK(sources(two.requests[1]) == "5:1 6:1 7:1 8:1");
+}

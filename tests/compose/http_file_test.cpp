@@ -220,9 +220,11 @@ TEST_CASE("http file: a reference to no request, a later one or with bad syntax 
 TEST_CASE("http file: each composed line knows its .http line") {
     Http h;
     auto out = h.run("\nGET https://x.test/a\n# a comment\nAccept: x\n\nbody\n");
-    REQUIRE(out.requests.size() == 1);
+    REQUIRE(out.composed.requests.size() == 1);
+    std::vector<std::size_t> lines;
+    for (const auto& w : out.composed.requests[0].wire_lines) lines.push_back(w.line);
     // Request line, the added Host, Accept, the added Content-Length, the empty line, the body.
-    CHECK(out.requests[0].wire_lines == std::vector<std::size_t>{2, 2, 4, 2, 5, 6});
+    CHECK(lines == std::vector<std::size_t>{2, 2, 4, 2, 5, 6});
 }
 
 TEST_CASE("http file: composer errors point into the .http file") {
