@@ -15,16 +15,20 @@ namespace {
 // Bytes under `key` when valid UTF-8, else under `key_base64` (put_bytes).
 void bytes_member(JsonWriter& w, std::string_view key, std::string_view bytes) {
     if (is_valid_utf8(bytes)) {
-        w.key(key).string(bytes);
+        w.key(key).valid_string(bytes);
     } else {
-        w.key(std::string(key) + "_base64").string(base64_encode(bytes));
+        w.key(std::string(key) + "_base64").valid_string(base64_encode(bytes));
     }
 }
 
 // Text under `key` always, and the exact bytes under `key_base64` when not valid UTF-8 (put_text).
 void text_member(JsonWriter& w, std::string_view key, std::string_view bytes) {
-    w.key(key).string(bytes);  // the writer makes ill-formed bytes U+FFFD
-    if (!utf8::is_valid(bytes)) w.key(std::string(key) + "_base64").string(base64_encode(bytes));
+    if (utf8::is_valid(bytes)) {
+        w.key(key).valid_string(bytes);
+    } else {
+        w.key(key).string(bytes);  // the writer makes ill-formed bytes U+FFFD
+        w.key(std::string(key) + "_base64").valid_string(base64_encode(bytes));
+    }
 }
 
 void optional_ms(JsonWriter& w, std::string_view key, const std::optional<double>& v) {

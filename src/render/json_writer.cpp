@@ -1,11 +1,48 @@
 #include "render/json_writer.hpp"
 
+#include <array>
 #include <charconv>
 #include <cmath>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "core/utf8.hpp"
 
 namespace rawhttp::render {
+
+namespace {
+
+constexpr auto kEscaped = [] {  // the bytes a JSON string escapes: ", \\ and C0
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 0x20; ++c) t[static_cast<std::size_t>(c)] = true;
+    t['"'] = t['\\'] = true;
+    return t;
+}();
+
+// The first byte at or after `i` that a JSON string must escape (", \ or a
+// C0 control), or n. Sixteen bytes at a time where SSE2 is (every x86-64):
+// the exchange reports are mostly long runs of plain text.
+std::size_t next_to_escape(const char* p, std::size_t i, std::size_t n) {
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), c0 = _mm_set1_epi8(0x1f);
+    for (; i + 16 <= n; i += 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+        // v <= 0x1f, unsigned: max(v, 0x1f) is 0x1f.
+        const __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(v, c0), c0);
+        const __m128i hit =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)), control);
+        if (const int mask = _mm_movemask_epi8(hit)) return i + static_cast<std::size_t>(__builtin_ctz(mask));
+    }
+#endif
+    while (i < n && !kEscaped[static_cast<unsigned char>(p[i])]) ++i;
+    return i;
+}
+
+// ",\n" and the indentation of the deepest line written in one append.
+constexpr std::string_view kBreak =
+    ",\n                                                                ";
+}  // namespace
 
 void JsonWriter::indent(int depth) { out_.append(static_cast<std::size_t>(depth) * 2, ' '); }
 
@@ -15,9 +52,15 @@ void JsonWriter::element() {
         return;
     }
     if (levels_.empty()) return;  // the document's one value
-    out_ += levels_.back().empty ? "\n" : ",\n";
+    const std::size_t first = levels_.back().empty ? 1 : 0;  // no comma before the first
     levels_.back().empty = false;
-    indent(depth_ + static_cast<int>(levels_.size()));
+    const std::size_t spaces = static_cast<std::size_t>(depth_ + static_cast<int>(levels_.size())) * 2;
+    if (spaces <= kBreak.size() - 2) {
+        out_.append(kBreak.data() + first, 2 - first + spaces);
+    } else {
+        out_.append(kBreak.data() + first, 2 - first);
+        out_.append(spaces, ' ');
+    }
 }
 
 JsonWriter& JsonWriter::begin_object() {
@@ -51,8 +94,16 @@ JsonWriter& JsonWriter::end_array() { return close(']'); }
 
 JsonWriter& JsonWriter::key(std::string_view name) {
     element();
-    append_json_string(out_, name);
-    out_ += ": ";
+    // Keys are the program's own words: almost never anything to escape.
+    if (next_to_escape(name.data(), 0, name.size()) == name.size()) {
+        out_.reserve(out_.size() + name.size() + 4);
+        out_ += '"';
+        out_.append(name);
+        out_.append("\": ", 3);
+    } else {
+        append_json_string(out_, name);
+        out_.append(": ", 2);
+    }
     after_key_ = true;
     return *this;
 }
@@ -61,6 +112,12 @@ JsonWriter& JsonWriter::string(std::string_view s) {
     element();
     if (utf8::is_valid(s)) append_json_string(out_, s);
     else append_json_string(out_, utf8::lossy(s));
+    return *this;
+}
+
+JsonWriter& JsonWriter::valid_string(std::string_view s) {
+    element();
+    append_json_string(out_, s);
     return *this;
 }
 
@@ -104,11 +161,12 @@ JsonWriter& JsonWriter::strings(const std::vector<std::string>& v) {
 
 void append_json_string(std::string& out, std::string_view s) {
     static constexpr char hex[] = "0123456789abcdef";
+    out.reserve(out.size() + s.size() + 2);
     out += '"';
     std::size_t plain = 0;  // start of the run of bytes copied as they are
-    for (std::size_t i = 0; i < s.size(); ++i) {
+    for (std::size_t i = next_to_escape(s.data(), 0, s.size()); i < s.size();
+         i = next_to_escape(s.data(), i + 1, s.size())) {
         const unsigned char c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
         out.append(s.data() + plain, i - plain);
         plain = i + 1;
         switch (c) {

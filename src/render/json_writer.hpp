@@ -28,6 +28,7 @@ public:
     JsonWriter& key(std::string_view name);
 
     JsonWriter& string(std::string_view s);  // invalid UTF-8 becomes U+FFFD
+    JsonWriter& valid_string(std::string_view s);  // s is known to be valid UTF-8: not checked again
     JsonWriter& number(std::uint64_t v);
     JsonWriter& number(std::int64_t v);
     JsonWriter& number(int v) { return number(static_cast<std::int64_t>(v)); }

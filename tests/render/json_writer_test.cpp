@@ -23,6 +23,21 @@ TEST_CASE("every byte value in a string is escaped as nlohmann escapes it") {
     CHECK(out == json("caf\xc3\xa9 \xf0\x9f\x98\x80 \xe2\x80\xae").dump());
 }
 
+TEST_CASE("an escape is found at every place in a long string (the 16-byte scan and its tail)") {
+    for (char special : {'"', '\\', '\n', '\x01', '\x1f'})
+        for (std::size_t len = 0; len < 40; ++len)
+            for (std::size_t at = 0; at < len; ++at) {
+                CAPTURE(len);
+                CAPTURE(at);
+                std::string s(len, 'x');
+                s[at] = special;
+                if (at + 1 < len) s[len - 1] = '\x7f';  // DEL is not escaped
+                std::string out;
+                render::append_json_string(out, s);
+                CHECK(out == json(s).dump());
+            }
+}
+
 TEST_CASE("ill-formed UTF-8 is written as U+FFFD, never raw") {
     std::string out;
     render::JsonWriter(out).string("a\xff" "b");
