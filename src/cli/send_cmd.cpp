@@ -492,6 +492,9 @@ int SendCmd::run() {
     so.upgrade_wait = std::chrono::milliseconds(uw);
     // Ctrl-C ends the waits and shows what happened so far; a second one kills.
     so.cancel = &g_interrupted;
+    // Each view is written as its exchange ends; only the fan-out grid,
+    // --report's page and a .http file's references read responses after that.
+    so.keep_responses = fan_out || refs || page_file.is_open();
     if (refs)
         so.before_request = [&](std::size_t i, const std::vector<client::ExchangeResult>& done) {
             return refs->before_request(i, done, *reqs, *dests, target.overrides());

@@ -154,6 +154,7 @@ public:
     std::vector<ExchangeResult> run(const std::vector<ComposedRequest>& requests,
                                     const std::vector<Destination>& destinations) {
         std::vector<ExchangeResult> results;
+        results.reserve(requests.size());  // a result is large: never moved as the vector grows
         std::size_t i = 0;
         while (i < requests.size()) {
             if (options_.pipeline) {
@@ -166,7 +167,7 @@ public:
                 if (options_.before_request && !options_.before_request(i, results)) break;
                 results.push_back(run_one(requests[i], destinations[i], i));
                 bool failed = results.back().error.has_value();
-                hooks_.on_exchange_done(results.back());
+                done(results.back());
                 ++i;
                 if (failed && options_.stop_on_error) break;
             }
@@ -370,6 +371,19 @@ private:
     }
 
     // Writes requests [i, j) back to back, then reads their responses in order.
+    // The hooks see the exchange; then it keeps only its outcome unless the caller keeps responses.
+    void done(ExchangeResult& ex) {
+        hooks_.on_exchange_done(ex);
+        if (options_.keep_responses || !ex.response) return;
+        Response& r = *ex.response;
+        r.headers = {};
+        r.trailers = {};
+        r.interim = {};
+        r.raw_head = {};
+        r.violations = {};
+        ex.notes = {};
+    }
+
     bool run_pipelined(const std::vector<ComposedRequest>& requests, const std::vector<Destination>& dests,
                        std::size_t i, std::size_t j, std::vector<ExchangeResult>& results) {
         auto t0 = Clock::now();
@@ -384,7 +398,7 @@ private:
         if (!attach(group.front())) {
             group.front().timing.total_ms = ms_since(t0);
             results.push_back(std::move(group.front()));
-            hooks_.on_exchange_done(results.back());
+            done(results.back());
             return false;
         }
         for (std::size_t k = 0; k < group.size(); ++k) {
@@ -397,7 +411,7 @@ private:
             if (!write_request(ex, WirePart{&requests[i + k], 0, wire_size(requests[i + k])}, t0)) {
                 ex.timing.total_ms = ms_since(t0);
                 results.push_back(std::move(ex));
-                hooks_.on_exchange_done(results.back());
+                done(results.back());
                 return false;
             }
         }
@@ -408,14 +422,14 @@ private:
                                       "the connection ended before this pipelined request was answered");
                 ex.timing.total_ms = ms_since(t0);
                 results.push_back(std::move(ex));
-                hooks_.on_exchange_done(results.back());
+                done(results.back());
                 return false;
             }
             read_response(ex, requests[i + k], t0, false, {}, /*more_due=*/k + 1 < group.size());
             ex.timing.total_ms = ms_since(t0);
             bool failed = ex.error.has_value();
             results.push_back(std::move(ex));
-            hooks_.on_exchange_done(results.back());
+            done(results.back());
             if (failed) return false;
         }
         return true;

@@ -146,6 +146,12 @@ struct SessionOptions {
     // destinations[index] (a .http request filled from an earlier response).
     // false ends the run there, that request unsent.
     std::function<bool(std::size_t index, const std::vector<ExchangeResult>& done)> before_request;
+    // false: once the hooks have seen an exchange (on_exchange_done), the
+    // result keeps only its outcome (status, framing, sizes, timing, error):
+    // its head, fields and findings are let go, so thousands of exchanges on
+    // one connection run in flat memory. For callers whose hooks show each
+    // exchange as it ends and need no earlier one afterwards.
+    bool keep_responses = true;
 };
 
 // Sends each request to its destination and reads its response.

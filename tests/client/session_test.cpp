@@ -115,6 +115,34 @@ TEST_CASE("session: keep-alive reuses one connection") {
     CHECK(srv.connections == 1);
 }
 
+TEST_CASE("session: keep_responses = false lets each response's head go once the hooks have seen it") {
+    struct Seen : SessionHooks {
+        std::vector<std::size_t> fields;
+        void on_exchange_done(const ExchangeResult& ex) override { fields.push_back(ex.response->headers.size()); }
+    };
+    for (bool pipeline : {false, true}) {
+        CAPTURE(pipeline);
+        ScriptedServer srv({ok3, ok3}, 0);
+        auto reqs = requests({"GET /1", "GET /2"});
+        std::vector<Destination> dests(reqs.size(), Destination{"127.0.0.1", srv.port(), false, {}, "127.0.0.1"});
+        SessionOptions o;
+        o.max_time = std::chrono::milliseconds(5000);
+        o.pipeline = pipeline;
+        o.keep_responses = false;
+        Seen hooks;
+        auto res = run_session(reqs, dests, o, hooks);
+        REQUIRE(res.size() == 2);
+        CHECK(hooks.fields == std::vector<std::size_t>{1, 1});  // the hooks saw the whole response
+        for (const auto& ex : res) {
+            REQUIRE(ex.response.has_value());
+            CHECK(ex.response->status == 200);  // the outcome stays
+            CHECK(ex.response->body_bytes == 3);
+            CHECK(ex.response->headers.empty());  // the head is gone
+            CHECK(ex.response->raw_head.empty());
+        }
+    }
+}
+
 TEST_CASE("session: a server that closes a kept-alive connection gets the request again on a new one") {
     // The server answers one request per connection, without saying Connection: close.
     ScriptedServer srv({ok3, ok3}, 1);
