@@ -183,7 +183,7 @@ public:
     bool body_only() const { return stream_body_; }
 
     // Ends the --json document with the run's notes and writes what is left of it.
-    void finish_json(const render::json& notes) {
+    void finish_json(const std::vector<std::string>& notes) {
         write_pending_json();
         json_doc.finish(notes);
         write_all_fd(1, json_out_);
@@ -557,7 +557,7 @@ int SendCmd::run() {
         hooks.out(render::timeline_text(recorder.conversation(), t));
     }
     if (json) {
-        render::json notes = render::json::array();
+        std::vector<std::string> notes;
         for (std::size_t i = 0; i < reqs->size(); ++i)
             for (const auto& n : (*reqs)[i].notes)
                 notes.push_back((reqs->size() > 1 ? "request " + std::to_string(i + 1) + ": " : std::string()) + n);

@@ -36,12 +36,12 @@ void ExchangesDocWriter::add(const client::ExchangeResult& ex, std::string_view 
     write(std::move(text));
 }
 
-void ExchangesDocWriter::finish(const json& notes) {
+void ExchangesDocWriter::finish(const std::vector<std::string>& notes) {
     if (finished_) return;
     finished_ = true;
     std::string text = started_ ? "" : "{\n  \"exchanges\": [";
     text += any_ ? "\n  ],\n  \"notes\": " : "],\n  \"notes\": ";
-    text += dump_nested(notes, 1);
+    JsonWriter(text, 1).strings(notes);
     text += "\n}\n";
     write(std::move(text));
 }

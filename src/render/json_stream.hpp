@@ -21,7 +21,7 @@ public:
     void add(const client::ExchangeResult& ex, std::string_view body, bool body_truncated,
              const ExchangeWording& wording);
     // Closes the exchanges and writes the notes: the document is complete.
-    void finish(const json& notes);
+    void finish(const std::vector<std::string>& notes);
     bool finished() const { return finished_; }
 
 private:

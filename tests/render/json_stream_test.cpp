@@ -38,7 +38,7 @@ std::string streamed(const std::vector<client::ExchangeResult>& exchanges, const
     std::string out;
     render::ExchangesDocWriter w([&](std::string_view s) { out.append(s); }, terminal);
     for (const auto& e : exchanges) w.add(e, "ok", false, wording);
-    w.finish(notes);
+    w.finish(notes.get<std::vector<std::string>>());
     return out;
 }
 
@@ -77,9 +77,9 @@ TEST_CASE("the command line's wording of an exchange replaces its error message 
 TEST_CASE("finish writes the document once") {
     std::string out;
     render::ExchangesDocWriter w([&](std::string_view s) { out.append(s); }, false);
-    w.finish(json::array());
+    w.finish({});
     const std::string once = out;
-    w.finish(json::array({"late"}));
+    w.finish({"late"});
     CHECK(out == once);
     CHECK(w.finished());
 }
