@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/byte_escape.hpp"
+
 namespace rawhttp::client {
 
 namespace {
@@ -17,14 +19,9 @@ std::string quote_start(std::string_view v) {
     std::string out = "\"";
     for (char c : v.substr(0, 24)) {
         const auto u = static_cast<unsigned char>(c);
-        if (u >= 0x20 && u < 0x7f && c != '"' && c != '\\') {
-            out += c;
-        } else {
-            static const char* hex = "0123456789abcdef";
-            out += "\\x";
-            out += hex[u >> 4];
-            out += hex[u & 15];
-        }
+        if (u >= 0x20 && u < 0x7f && c != '"' && c != '\\') out += c;
+        else if (c == '"') byte_escape::append_hex(out, u);  // inside the quotes
+        else byte_escape::append(out, u);
     }
     out += v.size() > 24 ? "...\"" : "\"";
     return out;

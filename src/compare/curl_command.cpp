@@ -3,6 +3,7 @@
 #include <cctype>
 #include <vector>
 
+#include "core/byte_escape.hpp"
 #include "http/request_line.hpp"
 #include "intake/url.hpp"
 
@@ -23,7 +24,6 @@ bool printable_text(std::string_view s) {
 }
 
 std::string dollar_quote(std::string_view s) {
-    static constexpr char kHex[] = "0123456789abcdef";
     std::string out = "$'";
     for (char c : s) {
         auto u = static_cast<unsigned char>(c);
@@ -32,11 +32,8 @@ std::string dollar_quote(std::string_view s) {
         else if (c == '\r') out += "\\r";
         else if (c == '\n') out += "\\n";
         else if (c == '\t') out += "\\t";
-        else if (u < 0x20 || u >= 0x7f) {
-            out += "\\x";
-            out += kHex[u >> 4];
-            out += kHex[u & 15];
-        } else out += c;
+        else if (u < 0x20 || u >= 0x7f) byte_escape::append_hex(out, u);
+        else out += c;
     }
     return out + "'";
 }

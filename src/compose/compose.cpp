@@ -205,6 +205,7 @@ private:
     std::vector<StreamedFile>* streamed_ = nullptr;
     // While a request is expanded: where each line break it writes was written.
     std::vector<SourcePos>* wire_lines_ = nullptr;
+    bool recording_cut_ = false;  // this request's head had more lines than are recorded
 
     bool fail(std::size_t line, std::size_t column, std::string message) {
         if (!error_) error_ = ComposeError{opt_.file_name, line, column, std::move(message)};
@@ -229,7 +230,7 @@ private:
         // A definition's line breaks are recorded where it is used, not where it is defined.
         if (wire_lines_ && !defining_)
             for (std::size_t at = bytes.find('\n'); at != std::string_view::npos; at = bytes.find('\n', at + 1))
-                wire_lines_->push_back(SourcePos{line, col});
+                record(SourcePos{line, col});
         return true;
     }
 
@@ -238,7 +239,16 @@ private:
     void emit_break(std::string& out, std::string_view br, SourcePos next) {
         produced_ += br.size();
         out.append(br);
-        if (wire_lines_ && br.find('\n') != std::string_view::npos) wire_lines_->push_back(next);
+        if (wire_lines_ && br.find('\n') != std::string_view::npos) record(next);
+    }
+
+    // Where a wire line was written, while fewer than kMaxRecordedLines are:
+    // a file of millions of line breaks must not take 16 bytes for each.
+    // Past the recorded ones, source_line() counts on, which plain lines do.
+    static constexpr std::size_t kMaxRecordedLines = 1u << 16;
+    void record(SourcePos at) {
+        if (wire_lines_->size() < kMaxRecordedLines) wire_lines_->push_back(at);
+        else recording_cut_ = true;
     }
 
     ComposeOutput failed() {
@@ -558,6 +568,7 @@ private:
         // before the head's missing empty line is added.
         std::vector<SourcePos> head_lines{SourcePos{lines_[first].number, 1}}, body_lines;
         wire_lines_ = &head_lines;
+        recording_cut_ = false;
         for (std::size_t idx = first; idx < head_end; ++idx) {
             const Line ln = lines_[idx];
             if (!expand(ln.content, 0, ln.number, Where::head, head, &marks)) return false;
@@ -568,6 +579,7 @@ private:
             write_break(ln.term, next_line(idx));
         }
         if (has_blank) write_break(lines_[head_end].term, next_line(head_end));
+        const bool head_cut = recording_cut_;
         wire_lines_ = &body_lines;
 
         // Body: its own bytes, minus the last line break before ### or the end.
@@ -634,7 +646,7 @@ private:
                     const Line& last = lines_[head_end - 1];
                     for (int k = 0; k < add; ++k) {
                         head.append(br);
-                        head_lines.push_back(SourcePos{last.number, last.content.size() + 1});
+                        if (!head_cut) head_lines.push_back(SourcePos{last.number, last.content.size() + 1});
                     }
                     std::string what = add == 2 ? std::string(brn) + " " + std::string(brn) : std::string(brn);
                     req.notes.push_back("no empty line ends the head: added " + what +
@@ -662,7 +674,8 @@ private:
         head.reserve(head.size() + body.size());
         head.append(body);
         req.bytes = std::move(head);
-        head_lines.insert(head_lines.end(), body_lines.begin(), body_lines.end());
+        // The body's lines follow the head's only when every head line was recorded.
+        if (!head_cut) head_lines.insert(head_lines.end(), body_lines.begin(), body_lines.end());
         req.wire_lines = std::move(head_lines);
         return true;
     }

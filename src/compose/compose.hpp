@@ -85,7 +85,9 @@ struct ComposedRequest {
     Eol eol = Eol::crlf;                     // line-ending mode used
     std::size_t head_bytes = 0;              // bytes of the head, including its empty line if any
     // Where each line of `bytes` (lines end at LF; [0] is the request line)
-    // was written. A streamed file's line breaks are not counted.
+    // was written. A streamed file's line breaks are not counted, and at
+    // most 65536 lines of the head and 65536 of the body are recorded
+    // (source_line counts on past them).
     std::vector<SourcePos> wire_lines;
 
     // The file's line that the composed bytes' 1-based `wire_line` was

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/byte_escape.hpp"
+
 namespace rawhttp::compose_text {
 
 inline bool is_ws(char c) { return c == ' ' || c == '\t'; }
@@ -85,13 +87,8 @@ inline std::vector<SourceLine> source_lines(std::string_view text) {
 // Bytes as a {{hex:...}} expression, which the composer writes back exactly:
 // how the front ends carry bytes a .req cannot hold literally.
 inline std::string hex_expr(std::string_view bytes) {
-    static const char digits[] = "0123456789abcdef";
     std::string out = "{{hex:";
-    for (char ch : bytes) {
-        auto c = static_cast<unsigned char>(ch);
-        out += digits[c >> 4];
-        out += digits[c & 15];
-    }
+    for (char ch : bytes) byte_escape::append_hex_digits(out, static_cast<unsigned char>(ch));
     return out + "}}";
 }
 
@@ -99,7 +96,6 @@ inline std::string hex_expr(std::string_view bytes) {
 // escaped (and bytes past ASCII too, unless `keep_non_ascii`: UTF-8 text of
 // an editor's file), cut after `limit` bytes.
 inline std::string show(std::string_view s, std::size_t limit = 60, bool keep_non_ascii = false) {
-    static const char digits[] = "0123456789abcdef";
     std::string out;
     std::size_t n = 0;
     for (char ch : s) {
@@ -108,16 +104,8 @@ inline std::string show(std::string_view s, std::size_t limit = 60, bool keep_no
             break;
         }
         auto c = static_cast<unsigned char>(ch);
-        if (c == '\r') out += "\\r";
-        else if (c == '\n') out += "\\n";
-        else if (c == '\t') out += "\\t";
-        else if (c < 0x20 || c == 0x7f || (c >= 0x80 && !keep_non_ascii)) {
-            out += "\\x";
-            out += digits[c >> 4];
-            out += digits[c & 15];
-        } else {
-            out += ch;
-        }
+        if (c < 0x20 || c == 0x7f || (c >= 0x80 && !keep_non_ascii)) byte_escape::append(out, c);
+        else out += ch;  // a backslash too: the message is prose
     }
     return out;
 }

@@ -6,29 +6,14 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/byte_escape.hpp"
 #include "core/utf8.hpp"
 
 namespace rawhttp::render {
 
 namespace {
 
-constexpr char kHex[] = "0123456789abcdef";
-
-
-void append_escape(std::string& out, unsigned char c) {
-    switch (c) {
-        case '\r': out += "\\r"; return;
-        case '\n': out += "\\n"; return;
-        case '\t': out += "\\t"; return;
-        case '\0': out += "\\0"; return;
-        case 0x1b: out += "\\e"; return;
-        case '\\': out += "\\\\"; return;
-        default:
-            out += "\\x";
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-    }
-}
+void append_escape(std::string& out, unsigned char c) { byte_escape::append(out, c); }
 
 // Appends bytes, escaping what is unsafe; markers coloured when asked.
 void escape_into(std::string& out, std::string_view s, const Style& style, bool lines, std::string_view prefix,
@@ -112,9 +97,7 @@ std::string ascii_escaped(std::string_view bytes) {
         if (c >= 0x20 && c < 0x7f) {
             out += static_cast<char>(c);
         } else {
-            out += "\\x";
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
+            byte_escape::append_hex(out, c);
         }
     }
     return out;
@@ -145,8 +128,7 @@ std::string hexdump(std::string_view bytes, std::string_view prefix, std::size_t
         for (std::size_t k = 0; k < 16; ++k) {
             if (off + k < bytes.size()) {
                 unsigned char c = static_cast<unsigned char>(bytes[off + k]);
-                out += kHex[c >> 4];
-                out += kHex[c & 15];
+                byte_escape::append_hex_digits(out, c);
                 out += ' ';
             } else {
                 out += "   ";

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdio>
 
+#include "core/byte_escape.hpp"
 #include "http/message.hpp"
 #include "server/practice_server.hpp"
 
@@ -14,25 +15,11 @@ bool no_body_status(int status) { return (status >= 100 && status < 200) || stat
 // Bytes from the network made safe to show: CR, LF, TAB and anything not
 // printable ASCII become escapes.
 std::string escape(std::string_view s) {
-    static const char* hex = "0123456789abcdef";
     std::string out;
     out.reserve(s.size());
     for (unsigned char c : s) {
-        if (c == '\r') {
-            out += "\\r";
-        } else if (c == '\n') {
-            out += "\\n";
-        } else if (c == '\t') {
-            out += "\\t";
-        } else if (c == '\\') {
-            out += "\\\\";
-        } else if (c < 0x20 || c >= 0x7f) {
-            out += "\\x";
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        } else {
-            out += static_cast<char>(c);
-        }
+        if (c < 0x20 || c >= 0x7f || c == '\\') byte_escape::append(out, c);
+        else out += static_cast<char>(c);
     }
     return out;
 }

@@ -1381,3 +1381,11 @@ TEST_CASE("wire lines: the empty line the composer adds is the head's last line'
     REQUIRE(two.requests.size() == 2);
     CHECK(sources(two.requests[1]) == "5:1 6:1 7:1 8:1");
 }
+
+TEST_CASE("wire lines: a body of many line breaks records a bounded number of lines, and counts on past them") {
+    Fixture f;
+    auto r = f.one("POST / HTTP/1.1\n\n" + std::string(100000, '\n'));
+    CHECK(r.wire_lines.size() == 3 + 65536);  // the head's three lines, the body's first 65536
+    CHECK(r.source_line(65536) == 65536);
+    CHECK(r.source_line(70000) == 70000);  // each file line is a wire line here
+}
