@@ -5,10 +5,10 @@
 // capture as a .req that `send` replays byte for byte (a large body in a side
 // file). --chat: Bob's side of a two-way conversation.
 //
-// Long because its printer (Printer, Screen) is here: it prints server/'s
-// ClientReport and StreamView, and render/ is below server/ in the module
-// graph, so it cannot move to render/ until those shapes do; its parts that
-// other views share are render's (header_table, finding_text, escape).
+// The command line only: parses the options, runs the accept loop, and hands
+// each client to a thin adapter (ListenPrinter) that takes its text from
+// render::ListenView (worded with listen's flag names) and writes it to the
+// Screen (cli/listen_screen), stdout shared by the client threads.
 #include <unistd.h>
 
 #include <atomic>
@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "cli/common.hpp"
+#include "cli/listen_screen.hpp"
 #include "cli/options_input.hpp"
 #include "cli/options_output.hpp"
 #include "cli/options_tls.hpp"
@@ -38,22 +39,18 @@
 #include "compose/req_writer.hpp"
 #include "core/file_read.hpp"
 #include "core/wording.hpp"
-#include "lint/lint.hpp"
 #include "net/transport.hpp"
 #include "render/escape.hpp"
 #include "render/terminal_report.hpp"
 #include "render/trace.hpp"
-#include "render/lint_report.hpp"
 #include "client/conversation.hpp"
-#include "render/stream_view.hpp"
+#include "render/listen_view.hpp"
 #include "server/listen_session.hpp"
 
 namespace rawhttp::cli {
 
 namespace {
 
-
-constexpr std::size_t kShowCap = 64 * 1024;  // bytes of one client's stream shown on screen
 constexpr std::size_t kMaxRespondFileBytes = std::size_t{64} << 20;  // --respond FILE, held in memory
 // Bytes of one client's stream kept in memory (linted, echoed by --respond
 // echo); --save streams all of them to disk. Small, since up to --max-clients
@@ -83,38 +80,6 @@ std::string numbered(const std::string& path, std::size_t n) {
     return path.substr(0, dot) + "-" + std::to_string(n) + path.substr(dot);
 }
 
-// ---------------------------------------------------------------- lint
-// What lint (src/lint/) finds in the captured request, one finding per entry,
-// formatted as everywhere else (render/lint_report).
-std::vector<std::string> lint_lines(std::string_view request_bytes, const render::Style& s, bool check_body = true) {
-    std::vector<std::string> lines;
-    lint::LintOptions lo;
-    lo.check_body = check_body;
-    for (const auto& f : lint::lint_request(request_bytes, lo)) {
-        std::string text = render::finding_text(f, s);
-        if (!text.empty() && text.back() == '\n') text.pop_back();
-        // The caller indents the first line; indent the others alike.
-        for (std::size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 3))
-            text.replace(at, 1, "\n  ");
-        lines.push_back(text);
-    }
-    return lines;
-}
-
-std::string framing_words(const server::ParsedRequest& r) {
-    switch (r.framing) {
-        case http::Framing::content_length:
-            return "Content-Length: " + plural(r.content_length, "byte") + " (" + std::to_string(r.body_bytes) +
-                   " received)";
-        case http::Framing::chunked: return "chunked (Transfer-Encoding), " + plural(r.body_bytes, "byte") + " received";
-        case http::Framing::close:
-        case http::Framing::none: return "none (no Content-Length, not chunked)";
-    }
-    return "";
-}
-
-class Screen;
-
 struct ListenCmd {
     std::string where;
     std::string respond = "ok";
@@ -139,225 +104,32 @@ struct ListenCmd {
                      const std::string& listener_address, const std::string& mode, bool separator);
 };
 
-// stdout, shared by the clients. A client alone is shown live, byte by byte
-// as today; once several are connected, each view is collected and printed
-// whole when its client ends, so no two views ever interleave.
-class Screen {
+// Each step of a client: its bytes to the saver, their text from the view
+// (render::ListenView) to the screen.
+class ListenPrinter : public server::ListenHooks {
 public:
-    struct View {
-        std::string remote;
-        bool live = false;
-        bool continued = false;  // it was live, then others came: the rest is a block
-        bool cut_mid_line = false;  // ... and a line of it was half shown then
-        std::string buffer;
-    };
+    ListenPrinter(render::ListenView view, Screen& screen, Screen::View& screen_view, ReqFileWriter* saver)
+        : view_(std::move(view)), screen_(screen), screen_view_(screen_view), saver_(saver) {}
 
-    void attach(View& v) {
-        std::lock_guard<std::mutex> lock(m_);
-        ++attached_;
-        if (attached_ == 1) {
-            v.live = true;
-            live_ = &v;
-            return;
-        }
-        if (live_) {
-            live_->live = false;
-            live_->continued = true;
-            live_->cut_mid_line = mid_line_;
-            std::string note = "  (more clients connected: the rest of client " + live_->remote +
-                               "'s view is shown when it ends)";
-            write_all_fd(1, std::string(mid_line_ ? "\n" : "") + render::dim(note, style_) + "\n\n");
-            live_ = nullptr;
-        }
-    }
-    void write(View& v, const std::string& s) {
-        if (s.empty()) return;
-        std::lock_guard<std::mutex> lock(m_);
-        if (v.live) {
-            write_all_fd(1, s);
-            mid_line_ = s.back() != '\n';
-        } else {
-            v.buffer += s;
-        }
-    }
-    // Prints what the client's view collected, and a blank line after it.
-    void detach(View& v, bool separator) {
-        std::lock_guard<std::mutex> lock(m_);
-        std::string block;
-        if (v.continued)
-            block = render::bold("client " + v.remote + ", continued", style_) +
-                    render::dim("  (its view stopped above when other clients connected)", style_) + "\n" +
-                    (v.cut_mid_line ? render::dim("  ...", style_) : "");
-        block += v.buffer;
-        if (separator) block += "\n";
-        write_all_fd(1, block);
-        v.buffer.clear();
-        v.live = false;
-        if (live_ == &v) {
-            live_ = nullptr;
-            mid_line_ = false;
-        }
-        --attached_;
-    }
-    render::Style style_;
-
-private:
-    std::mutex m_;
-    std::size_t attached_ = 0;
-    View* live_ = nullptr;
-    bool mid_line_ = false;  // the live view's last line is not finished yet
-};
-
-// Prints each step of a client, as it happens.
-class Printer : public server::ListenHooks {
-public:
-    Printer(const ListenCmd& cmd, render::Style style, std::string mode, Screen& screen, Screen::View& screen_view,
-            ReqFileWriter* saver)
-        : cmd_(cmd),
-          s_(style),
-          mode_(std::move(mode)),
-          view_(style, "  > ", cmd.hex),
-          screen_(screen),
-          screen_view_(screen_view),
-          saver_(saver) {}
-
-    void on_connected(const net::ConnectionInfo& info) override {
-        out(render::bold("client " + info.remote + " connected", s_) +
-            render::dim("  (to " + info.local + "; " + info.remote + " is its address and ephemeral port)", s_) +
-            "\n\n");
-    }
-
+    void on_connected(const net::ConnectionInfo& info) override { out(view_.connected(info)); }
     void on_bytes(std::string_view bytes, bool after_request) override {
         // Every byte the client sent passes here, in order: the saver gets them all.
         if (saver_) saver_->append(bytes);
-        if (after_request && !after_heading_) {
-            out(view_.finish());
-            out("\n" + render::bold("more bytes from the client, after the request", s_) + "\n");
-            after_heading_ = true;
-            view_ = render::StreamView(s_, "  > ", cmd_.hex);
-        } else if (!after_request && !heading_) {
-            out(render::bold(cmd_.hex ? "received (hexdump)" : "received (CR and LF shown as \\r \\n)", s_) + "\n");
-            heading_ = true;
-        }
-        heading_ = true;
-        if (shown_ >= kShowCap) {
-            hidden_ += bytes.size();
-            return;
-        }
-        std::string_view part = bytes.substr(0, std::min<std::size_t>(bytes.size(), kShowCap - shown_));
-        shown_ += part.size();
-        hidden_ += bytes.size() - part.size();
-        out(view_.feed(part));
+        out(view_.bytes(bytes, after_request));
     }
-
-    void on_request(const server::ClientReport& rep) override {
-        out(view_.finish());
-        flush_hidden();
-        if (rep.received == 0) {
-            out(render::dim("  (nothing received: " + describe_end(rep) + ")", s_) + "\n\n");
-            return;
-        }
-        out("\n");
-        const auto& r = rep.request;
-        std::string state = rep.request_complete ? "complete" : render::yellow("incomplete", s_) + ": " + describe_end(rep);
-        std::string how = r.strict ? "" : ", read leniently: a strict server rejects it";
-        out(render::bold("request", s_) + " (" + plural(rep.request_bytes, "byte") + ", " + state + how + ")\n");
-        if (r.has_head) {
-            auto field = [&](const char* name, const std::string& v) {
-                std::string shown = v.empty() ? render::dim("(none)", s_) : render::escape_inline(v, s_);
-                out(std::string("  ") + name + std::string(12 - std::char_traits<char>::length(name), ' ') + shown + "\n");
-            };
-            field("method", r.method);
-            field("target", r.target);
-            field("version", r.version);
-            out("  headers     " + std::to_string(r.headers.size()) + "\n");
-            out(render::header_table(r.headers, s_));
-            if (r.head_complete) out("  body        " + framing_words(r) + "\n");
-            else out("  body        " + render::dim("(the head never ended)", s_) + "\n");
-        } else {
-            out("  " + render::dim("no request line: only empty lines arrived", s_) + "\n");
-        }
-        out("\n" + render::bold("findings", s_) + "\n");
-        std::size_t count = 0;
-        for (const auto& f : rep.findings) {
-            std::string where = f.line ? "line " + std::to_string(f.line) + ", column " + std::to_string(f.column)
-                                       : "byte " + std::to_string(f.offset + 1);
-            out("  " + render::yellow("note", s_) + "   " + where + ": " + render::escape_inline(f.message, s_) + "\n");
-            ++count;
-        }
-        std::string_view request_bytes(rep.captured);
-        request_bytes = request_bytes.substr(0, std::min<std::uint64_t>(rep.request_bytes, request_bytes.size()));
-        // A body longer than what is kept in memory: lint sees only its start,
-        // so the body's length is judged by what arrived (the body line above).
-        const bool cut = request_bytes.size() < rep.request_bytes;
-        for (const auto& line : lint_lines(request_bytes, s_, !cut)) {
-            out("  " + line + "\n");
-            ++count;
-        }
-        if (cut)
-            out(render::dim("  (lint read the head and the first " + plural(request_bytes.size(), "byte") +
-                                ", what is kept in memory; the body's length is checked above)",
-                            s_) +
-                "\n");
-        if (count == 0) {
-            out("  " + render::green("none", s_) + ": a strict HTTP/1.1 parser accepts this request, and lint finds nothing\n");
-        }
-        out("\n");
-    }
-
-    void on_response(std::string_view bytes) override {
-        out(view_.finish());
-        flush_hidden();
-        out(render::bold("response sent", s_) + " (--respond " + mode_ + ", " + plural(bytes.size(), "byte") + ")\n");
-        std::string_view part = bytes.substr(0, std::min<std::size_t>(bytes.size(), kShowCap));
-        if (cmd_.hex) out(render::hexdump(part, "  "));
-        else out(render::escape_lines(part, s_, "  < "));
-        if (part.size() < bytes.size())
-            out(render::dim("  ... " + std::to_string(bytes.size() - part.size()) + " more bytes not shown", s_) + "\n");
-        out("\n");
-    }
-
-    void on_closed(const server::ClientReport& rep) override {
-        std::string tail = view_.finish();
-        out(tail);
-        flush_hidden();
-        if (after_heading_) out("\n");
-        out(render::dim("client " + rep.connection.remote + ": " +
-                            (rep.closed.empty() ? "closed" : rep.closed + timeout_hint(rep.closed_by)) + " (" +
-                            plural(rep.received, "byte") + " received in " + fmt_ms(rep.duration_ms) + ")",
-                        s_) +
-            "\n");
-    }
+    void on_request(const capture::ClientReport& rep) override { out(view_.request(rep)); }
+    void on_response(std::string_view bytes) override { out(view_.response(bytes)); }
+    void on_closed(const capture::ClientReport& rep) override { out(view_.closed(rep)); }
 
     void out(const std::string& s) {
         if (!s.empty()) screen_.write(screen_view_, s);
     }
 
 private:
-    static std::string describe_end(const server::ClientReport& rep) {
-        if (rep.ended == "client closed") return "the client closed the connection";
-        if (rep.ended == "idle") return "the client went quiet (--idle-timeout)";
-        if (rep.ended == "deadline") return "the time allowed ran out" + timeout_hint(Limit::max_time);
-        if (rep.ended == "stopped") return "listen was stopped";
-        if (rep.ended == "error") return rep.error ? worded_error(*rep.error) : "receiving failed";
-        return rep.ended;
-    }
-    void flush_hidden() {
-        if (hidden_ == 0) return;
-        out(render::dim("  ... " + std::to_string(hidden_) + " more bytes not shown (--save FILE keeps them all)", s_) +
-            "\n");
-        hidden_ = 0;
-    }
-    const ListenCmd& cmd_;
-    render::Style s_;
-    std::string mode_;
-    render::StreamView view_;
+    render::ListenView view_;
     Screen& screen_;
     Screen::View& screen_view_;
     ReqFileWriter* saver_;
-    bool heading_ = false, after_heading_ = false;
-    std::size_t shown_ = 0;
-    std::uint64_t hidden_ = 0;
 };
 
 bool ListenCmd::save_capture(std::string_view bytes, const std::string& peer, const std::string& listener_address,
@@ -567,13 +339,20 @@ int ListenCmd::serve_client(net::Transport& client, std::size_t number, const se
         saver.emplace(numbered(save, number), wo);
     }
     render::Style style = screen.style_;
-    Printer printer(*this, style, mode, screen, view, saver ? &*saver : nullptr);
+    render::ListenWording wording;
+    wording.respond_label = "--respond " + mode;
+    wording.hidden_hint = "--save FILE keeps them all";
+    wording.idle_hint = "(--idle-timeout)";
+    wording.timeout_hint = [](Limit limit) { return timeout_hint(limit); };
+    wording.worded_error = [](const Error& e) { return worded_error(e); };
+    ListenPrinter printer(render::ListenView(style, hex, std::move(wording)), screen, view,
+                          saver ? &*saver : nullptr);
     render::TraceWriter tracer(2, hex, render::Style{render::want_color(2)});
     if (trace) {
         tracer.set_label("#" + std::to_string(number));  // the n-th client, as send numbers connections
         client.set_observer(&tracer);
     }
-    server::ClientReport rep = server::handle_client(client, opts, printer, stop_flag());
+    capture::ClientReport rep = server::handle_client(client, opts, printer, stop_flag());
     client.set_observer(nullptr);
     int code = 0;
     if (saver) {

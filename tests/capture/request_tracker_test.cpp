@@ -1,16 +1,15 @@
-// The library part of listen: RequestTracker (when is the first request
-// complete). StreamView is tested in render/, converse() in client/.
+// RequestTracker: when is the first request of a client's stream complete,
+// and what was read of it. StreamView is tested in render/, converse() in client/.
 #include <doctest/doctest.h>
 
 #include <string>
 
-#include "server/listen_session.hpp"
+#include "capture/request_tracker.hpp"
 
 using namespace rawhttp;
-using namespace std::chrono_literals;
 
 TEST_CASE("RequestTracker: a GET is complete at its empty line; later bytes are not the request's") {
-    server::RequestTracker t;
+    capture::RequestTracker t;
     CHECK(t.feed("GET / HTTP/1.1\r\nHo") == 18);
     CHECK_FALSE(t.complete());
     // The rest of the head and the start of a second, pipelined request.
@@ -26,7 +25,7 @@ TEST_CASE("RequestTracker: a GET is complete at its empty line; later bytes are 
 
 TEST_CASE("RequestTracker: Content-Length and chunked bodies, in pieces") {
     SUBCASE("Content-Length") {
-        server::RequestTracker t;
+        capture::RequestTracker t;
         t.feed("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhe");
         CHECK_FALSE(t.complete());
         CHECK(t.feed("llo!!") == 3);
@@ -35,7 +34,7 @@ TEST_CASE("RequestTracker: Content-Length and chunked bodies, in pieces") {
         CHECK(t.request().framing == http::Framing::content_length);
     }
     SUBCASE("chunked") {
-        server::RequestTracker t;
+        capture::RequestTracker t;
         t.feed("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nab");
         CHECK_FALSE(t.complete());
         t.feed("c\r\n0\r");
@@ -47,7 +46,7 @@ TEST_CASE("RequestTracker: Content-Length and chunked bodies, in pieces") {
 }
 
 TEST_CASE("RequestTracker: bare LF completes the request; the rule book calls it a warning, not a rejection") {
-    server::RequestTracker t;
+    capture::RequestTracker t;
     t.feed("GET / HTTP/1.1\nHost: a\n\n");
     REQUIRE(t.complete());
     CHECK(t.request().strict);  // only a warning: what the rule says is lint's to show
@@ -57,7 +56,7 @@ TEST_CASE("RequestTracker: bare LF completes the request; the rule book calls it
     REQUIRE(t.request().headers.size() == 1);
     CHECK(t.request().headers[0].second == "a");
     CHECK(t.findings().empty());  // one finding per byte: lint's, not a second one from the tracker
-    server::RequestTracker bad;
+    capture::RequestTracker bad;
     bad.feed("GET / HTTP/1.1\r\nHost: a b\r\n\r\n");
     REQUIRE(bad.complete());
     CHECK_FALSE(bad.request().strict);  // host-invalid: an error a strict server rejects
@@ -65,7 +64,7 @@ TEST_CASE("RequestTracker: bare LF completes the request; the rule book calls it
 
 TEST_CASE("RequestTracker: a request cut short says what was missing") {
     SUBCASE("no empty line") {
-        server::RequestTracker t;
+        capture::RequestTracker t;
         t.feed("GET / HTTP/1.1\r\nHost: a\r\n");
         t.finish("the client closed the connection");
         CHECK_FALSE(t.complete());
@@ -74,7 +73,7 @@ TEST_CASE("RequestTracker: a request cut short says what was missing") {
         CHECK(t.request().method == "GET");
     }
     SUBCASE("short body") {
-        server::RequestTracker t;
+        capture::RequestTracker t;
         t.feed("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc");
         t.finish("the client closed the connection");
         REQUIRE_FALSE(t.findings().empty());
