@@ -41,7 +41,6 @@
 #include "core/wording.hpp"
 #include "net/transport.hpp"
 #include "render/escape.hpp"
-#include "render/terminal_report.hpp"
 #include "render/trace.hpp"
 #include "client/conversation.hpp"
 #include "render/listen_view.hpp"
