@@ -193,9 +193,12 @@ Result<CurlRequest> curl_request(const CurlArgs& a, const DataFileReader& reader
         else if (h.find(':') == std::string::npos && h.find(';') == std::string::npos)
             out.notes.push_back("the header '" + h + "' has no ':' and was left out, as curl leaves it out");
     }
+    // curl chunks only for "Transfer-Encoding:" with "chunked" after the colon
+    // (Curl_compareheader); "Transfer-Encoding;..." is sent but does not chunk.
     bool chunked = false;
-    if (const std::string* te = custom_header(headers, "Transfer-Encoding"))
-        for (std::size_t i = 0; i + 7 <= te->size(); ++i)
+    constexpr std::string_view te_name = "Transfer-Encoding:";
+    if (const std::string* te = custom_header(headers, "Transfer-Encoding"); te && iequal_prefix(*te, te_name))
+        for (std::size_t i = te_name.size(); i + 7 <= te->size(); ++i)
             if (iequal_prefix(std::string_view(*te).substr(i), "chunked")) chunked = true;
     if (has_body) {
         if (!chunked && !custom_header(headers, "Content-Length"))

@@ -121,6 +121,11 @@ TEST_CASE("curl args: chunked, Expect past 1 MiB, HEAD, HTTP/1.0, https") {
     a.data = {{DataKind::form, "abc"}};
     CHECK(bytes_of(a) == "GET /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n"
                          "Content-Type: application/x-www-form-urlencoded\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
+    // As curl 7.88 does (checked against it over loopback): a ';' after the
+    // name sends the line as written but does not chunk the body.
+    a.headers = {"Transfer-Encoding; chunked: x"};
+    CHECK(bytes_of(a) == "GET /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding; chunked: x\r\n"
+                         "Content-Length: 3\r\nContent-Type: application/x-www-form-urlencoded\r\n\r\nabc");
     CurlArgs big;
     big.url = "http://h/";
     big.data = {{DataKind::raw, std::string(kCurlExpectThreshold + 1, 'x')}};
