@@ -29,16 +29,13 @@ std::optional<std::size_t> find_head_end(std::string_view buf, MessageKind kind,
     // Resume two bytes back: the previous call may have ended inside "\n\r\n".
     std::size_t p = std::max(start, from > 2 ? from - 2 : 0);
     const char* base = buf.data();
-    while (p < buf.size()) {
-        // An LF followed by an empty line; it must end a line of the head (not
-        // be the first byte of a response).
-        const char* hit = find_empty_line(base + p, base + buf.size());
-        if (hit == base + buf.size()) return std::nullopt;
-        const std::size_t lf = static_cast<std::size_t>(hit - base);
-        if (lf > start) return buf[lf + 1] == '\n' ? lf + 2 : lf + 3;
-        p = lf + 1;
-    }
-    return std::nullopt;
+    // An LF followed by an empty line. A response's first byte may be that LF:
+    // its start line is then empty (and wrong), and the empty line after it
+    // ends the head, as the general reading (parse_head_general) has it.
+    const char* hit = find_empty_line(base + p, base + buf.size());
+    if (hit == base + buf.size()) return std::nullopt;
+    const std::size_t lf = static_cast<std::size_t>(hit - base);
+    return buf[lf + 1] == '\n' ? lf + 2 : lf + 3;
 }
 
 bool hopeless_start(std::string_view buf, MessageKind kind) {

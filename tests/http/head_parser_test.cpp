@@ -606,6 +606,10 @@ TEST_CASE("find_head_end: exact offsets") {
         {"HTTP/1.1 200 OK\r\n\r\n", RES, 19},
         {"HTTP/1.1 200 OK\n\n", RES, 17},
         {"HTTP/1.1 200 OK\r\nA: b\r\n", RES, std::nullopt},
+        // A response's first line may be empty (and wrong): the empty line
+        // after it ends the head there, as parse_head reads it (found by fuzz_head_paths).
+        {"\n\nT\r\n\r\n", RES, 2},
+        {"\n\r\nHTTP/1.1 200 OK\r\n\r\n", RES, 3},
     };
     for (const Row& r : rows) {
         CAPTURE(http_test::printable(r.bytes));
