@@ -370,7 +370,6 @@ private:
         }
     }
 
-    // Writes requests [i, j) back to back, then reads their responses in order.
     // The hooks see the exchange; then it keeps only its outcome unless the caller keeps responses.
     void done(ExchangeResult& ex) {
         hooks_.on_exchange_done(ex);
@@ -384,55 +383,143 @@ private:
         ex.notes = {};
     }
 
+    // Keeps the exchanges [base, base + keep) of a pipelined group in results
+    // (the one at `failed` moved to the end of them when it is not among them)
+    // and drops the rest, which were never answered.
+    static void keep_group(std::vector<ExchangeResult>& results, std::size_t base, std::size_t keep,
+                           std::size_t failed) {
+        if (failed >= keep) {
+            results[base + keep] = std::move(results[base + failed]);
+            ++keep;
+        }
+        results.erase(results.begin() + static_cast<std::ptrdiff_t>(base + keep), results.end());
+    }
+
+    // Writes requests [i, j) back to back, then reads their responses in order.
     bool run_pipelined(const std::vector<ComposedRequest>& requests, const std::vector<Destination>& dests,
                        std::size_t i, std::size_t j, std::vector<ExchangeResult>& results) {
         auto t0 = Clock::now();
-        std::vector<ExchangeResult> group;
+        // Built in place: the caller reserved a result for every request.
+        const std::size_t base = results.size();
         for (std::size_t k = i; k < j; ++k) {
-            ExchangeResult ex;
+            ExchangeResult& ex = results.emplace_back();
             ex.index = k;
             ex.request = &requests[k];
             ex.destination = dests[k];
-            group.push_back(std::move(ex));
         }
-        if (!attach(group.front())) {
-            group.front().timing.total_ms = ms_since(t0);
-            results.push_back(std::move(group.front()));
+        const std::size_t n = j - i;
+        if (!attach(results[base])) {
+            results[base].timing.total_ms = ms_since(t0);
+            keep_group(results, base, 1, 0);
             done(results.back());
             return false;
         }
-        for (std::size_t k = 0; k < group.size(); ++k) {
-            auto& ex = group[k];
-            if (k > 0) {
-                ex.connection = conn_->transport->info();
-                ex.connection_number = conn_->number;
-                ex.reused_connection = true;
-            }
-            if (!write_request(ex, WirePart{&requests[i + k], 0, wire_size(requests[i + k])}, t0)) {
-                ex.timing.total_ms = ms_since(t0);
-                results.push_back(std::move(ex));
-                done(results.back());
-                return false;
-            }
+        for (std::size_t k = 1; k < n; ++k) {
+            auto& ex = results[base + k];
+            ex.connection = conn_->transport->info();
+            ex.connection_number = conn_->number;
+            ex.reused_connection = true;
         }
-        for (std::size_t k = 0; k < group.size(); ++k) {
-            auto& ex = group[k];
+        if (auto failed = write_pipelined(requests, i, results, base, n, t0)) {
+            results[base + *failed].timing.total_ms = ms_since(t0);
+            keep_group(results, base, 0, *failed);
+            done(results.back());
+            return false;
+        }
+        for (std::size_t k = 0; k < n; ++k) {
+            auto& ex = results[base + k];
             if (!conn_ || !conn_->usable) {
                 ex.error = make_error(ErrorKind::empty_reply,
                                       "the connection ended before this pipelined request was answered");
                 ex.timing.total_ms = ms_since(t0);
-                results.push_back(std::move(ex));
+                keep_group(results, base, k + 1, k);
                 done(results.back());
                 return false;
             }
-            read_response(ex, requests[i + k], t0, false, {}, /*more_due=*/k + 1 < group.size());
+            read_response(ex, requests[i + k], t0, false, {}, /*more_due=*/k + 1 < n);
             ex.timing.total_ms = ms_since(t0);
-            bool failed = ex.error.has_value();
-            results.push_back(std::move(ex));
-            done(results.back());
-            if (failed) return false;
+            const bool failed = ex.error.has_value();
+            done(ex);
+            if (failed) {
+                keep_group(results, base, k + 1, k);
+                return false;
+            }
         }
         return true;
+    }
+
+    // Writes the n pipelined requests from requests[i] back to back, gathered
+    // into writes of up to kPipelineBatch bytes: one write per small request
+    // was most of the time of thousands of pipelined GETs. A piece that large
+    // goes out on its own, uncopied. Each exchange is told written when the
+    // write holding its last byte is out. Returns the group index of the
+    // exchange a failure is charged to (its error set), or nothing.
+    std::optional<std::size_t> write_pipelined(const std::vector<ComposedRequest>& requests, std::size_t i,
+                                               std::vector<ExchangeResult>& results, std::size_t base,
+                                               std::size_t n, Clock::time_point t0) {
+        static constexpr std::size_t kPipelineBatch = 64 * 1024;
+        struct Share {
+            std::size_t k;      // group index
+            std::size_t bytes;  // of its request, in the batch
+            bool last;          // the batch ends its request
+        };
+        std::string batch;
+        std::vector<Share> shares;
+        std::optional<Error> failed;
+        auto out = [&](std::string_view bytes) {
+            auto st = conn_->transport->write_all(bytes, io_deadline());
+            if (!st) failed = explain(st.error());
+            return st.ok();
+        };
+        auto flush = [&] {
+            if (!batch.empty() && !out(batch)) return false;
+            const double at = ms_since(t0);
+            for (const Share& sh : shares) {
+                ExchangeResult& ex = results[base + sh.k];
+                ex.bytes_written += sh.bytes;
+                if (!sh.last) continue;
+                ex.timing.written_ms = at;
+                hooks_.on_request_written(ex);
+            }
+            batch.clear();
+            shares.clear();
+            return true;
+        };
+        for (std::size_t k = 0; k < n; ++k) {
+            const ComposedRequest& req = requests[i + k];
+            shares.push_back({k, 0, false});
+            auto file_error = for_each_wire_piece(req, 0, wire_size(req), [&](std::string_view piece) {
+                if (piece.size() >= kPipelineBatch) {
+                    if (!flush()) return false;
+                    if (!out(piece)) return false;
+                    results[base + k].bytes_written += piece.size();
+                    shares.push_back({k, 0, false});
+                    return true;
+                }
+                batch.append(piece);
+                shares.back().bytes += piece.size();
+                if (batch.size() < kPipelineBatch) return true;
+                if (!flush()) return false;
+                shares.push_back({k, 0, false});  // the rest of this request, if any
+                return true;
+            });
+            if (failed || file_error) {
+                // A failed write is charged to the first exchange whose bytes
+                // were not all out; a body file that could not be read, to its own.
+                const std::size_t at = failed && !shares.empty() ? shares.front().k : k;
+                results[base + at].error = failed ? std::move(*failed) : std::move(*file_error);
+                conn_->usable = false;
+                return at;
+            }
+            shares.back().last = true;
+        }
+        if (!flush()) {
+            const std::size_t at = shares.empty() ? n - 1 : shares.front().k;
+            results[base + at].error = std::move(*failed);
+            conn_->usable = false;
+            return at;
+        }
+        return std::nullopt;
     }
 
     // Reads into the connection buffer, until `until` at the latest. Returns

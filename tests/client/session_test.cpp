@@ -174,6 +174,53 @@ TEST_CASE("session: pipelining writes every request before the first answer") {
     CHECK(srv.connections == 1);
 }
 
+TEST_CASE("session: pipelined requests go out gathered, every byte once and in order, each told written") {
+    // 1500 small requests (about 40 KiB each side of a 64 KiB gathering),
+    // and one in the middle whose 100 KiB body is a piece written on its own.
+    std::vector<ComposedRequest> reqs;
+    for (int i = 0; i < 1500; ++i) {
+        ComposedRequest r;
+        r.method = "GET";
+        r.bytes = "GET /" + std::to_string(i) + " HTTP/1.1\r\nHost: t\r\n\r\n";
+        r.head_bytes = r.bytes.size();
+        if (i == 700) {
+            r.method = "POST";
+            r.bytes = "POST /big HTTP/1.1\r\nHost: t\r\nContent-Length: 102400\r\n\r\n";
+            r.head_bytes = r.bytes.size();
+            r.bytes += std::string(102400, 'b');
+        }
+        reqs.push_back(r);
+    }
+    std::string all;
+    for (const auto& r : reqs) all += r.bytes;
+    ScriptedServer srv(std::vector<std::string>(reqs.size(), ok3), 0);
+    struct Written : SessionHooks {
+        std::vector<std::size_t> order;
+        void on_request_written(const ExchangeResult& ex) override {
+            CHECK(ex.bytes_written == ex.request->bytes.size());
+            order.push_back(ex.index);
+        }
+    } hooks;
+    std::vector<Destination> dests(reqs.size(), Destination{"127.0.0.1", srv.port(), false, {}, "127.0.0.1"});
+    SessionOptions o;
+    o.max_time = std::chrono::milliseconds(10000);
+    o.pipeline = true;
+    auto res = run_session(reqs, dests, o, hooks);
+    REQUIRE(res.size() == reqs.size());
+    for (std::size_t i = 0; i < res.size(); ++i) {
+        CAPTURE(i);
+        REQUIRE_FALSE(res[i].error.has_value());
+        CHECK(res[i].index == i);
+        CHECK(res[i].response->body_bytes == 3);
+        CHECK(res[i].bytes_written == reqs[i].bytes.size());
+        CHECK(res[i].timing.written_ms.has_value());
+    }
+    REQUIRE(hooks.order.size() == reqs.size());
+    for (std::size_t i = 0; i < hooks.order.size(); ++i) CHECK(hooks.order[i] == i);
+    CHECK(srv.received == all);
+    CHECK(srv.connections == 1);
+}
+
 TEST_CASE("session: HEAD's Content-Length does not swallow the next response") {
     ScriptedServer srv({"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n", ok3}, 0);
     auto res = run(srv, requests({"HEAD /", "GET /"}));
