@@ -12,7 +12,6 @@ using namespace detail;
 
 namespace {
 
-constexpr char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
 struct ContentLength {
     bool present = false;
@@ -106,13 +105,6 @@ bool chunked_misplaced(const Codings& tc, Violations& out) {
 }
 
 }  // namespace
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (lower(a[i]) != lower(b[i])) return false;
-    return true;
-}
 
 std::string_view framing_name(Framing f) {
     switch (f) {

@@ -109,8 +109,18 @@ bool list_has_token(std::string_view list, std::string_view token);
 // Parses a Content-Length value: 1*DIGIT, no sign, no overflow.
 std::optional<std::uint64_t> parse_content_length(std::string_view value);
 
-// Case-insensitive ASCII comparison of field names.
-bool iequals(std::string_view a, std::string_view b);
+// Case-insensitive ASCII comparison of field names. Inline: the rules call
+// it for every field against each name they look for, and most calls end at
+// the length.
+inline bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const char x = a[i], y = b[i];
+        if (x != y && ((x | 0x20) != (y | 0x20) || static_cast<unsigned char>((x | 0x20) - 'a') > 'z' - 'a'))
+            return false;
+    }
+    return true;
+}
 
 // Incremental chunked-body decoder (RFC 9112 §7.1). Feed it any split of the
 // bytes; decoded data comes back as views into the fed buffer (zero-copy).

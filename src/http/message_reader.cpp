@@ -81,14 +81,15 @@ std::size_t MessageReader::put(std::string_view bytes) {
         // Never hold more than the limit (plus the byte that proves it passed).
         const std::size_t room = opt_.limits.max_head + 1 - std::min(head_buf_.size(), opt_.limits.max_head + 1);
         std::size_t take = std::min(in.size(), room);
+        std::optional<std::size_t> end;
         if (head_buf_.empty()) {
             // The usual case, a head that starts in this buffer: look for its end
             // there first, so that only the head is copied, not what follows it
-            // (pipelined responses, a body).
-            if (const auto in_end = find_head_end(in.substr(0, take), opt_.kind)) take = *in_end;
+            // (pipelined responses, a body); found, it is not looked for again.
+            if ((end = find_head_end(in.substr(0, take), opt_.kind))) take = *end;
         }
         head_buf_.append(in.data(), take);
-        const auto end = find_head_end(head_buf_, opt_.kind, scanned_);
+        if (!end) end = find_head_end(head_buf_, opt_.kind, scanned_);
         scanned_ = head_buf_.size();
         if (end) {
             take -= head_buf_.size() - *end;

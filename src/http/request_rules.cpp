@@ -58,9 +58,9 @@ std::size_t bad_host_byte(std::string_view v) {
         }
         i = close + 1;
     } else {
-        for (; i < v.size() && v[i] != ':'; ++i) {
-            if (!is_reg_name_char(static_cast<unsigned char>(v[i]))) return i;
-        }
+        // Up to the first byte that is no reg-name's (':' is none): the port's
+        // colon, a bad byte, or the end.
+        i = static_cast<std::size_t>(scan_class(v.data(), v.data() + v.size(), kRegName) - v.data());
     }
     if (i == v.size()) return std::string_view::npos;
     if (v[i] != ':') return i;
