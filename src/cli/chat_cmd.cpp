@@ -122,7 +122,7 @@ struct ChatCmd {
 
 void add_chat_command(CLI::App& app, int& exit_code) {
     auto cmd = std::make_shared<ChatCmd>();
-    CLI::App* sub = app.add_subcommand("chat", "the interactive netcat/telnet role: type lines, they go out with CRLF, see what arrives");
+    Command* sub = add_command(app, "chat", "the interactive netcat/telnet role: type lines, they go out with CRLF, see what arrives");
     sub->footer(
         "Like `nc -C HOST PORT` or telnet: each line you type goes out with CRLF (--eol lf:\n"
         "a bare LF, like nc without -C); the bytes that arrive are shown as they arrive, with\n"

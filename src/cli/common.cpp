@@ -119,7 +119,7 @@ Result<LoadedReq> load_input(const ReqInputOptions& in) {
     return r;
 }
 
-void TargetOptions::add_to(CLI::App& cmd, bool many) {
+void TargetOptions::add_to(Command& cmd, bool many) {
     if (many)
         cmd.add_option("--to", fan_out,
                        "connect to HOST[:PORT] (else @target, else the Host header; port 80); given twice or more, "

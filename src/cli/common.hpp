@@ -4,11 +4,11 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "cli/command.hpp"
 #include "client/session.hpp"
 #include "compare/curl_command.hpp"
 #include "compose/compose.hpp"
@@ -56,7 +56,7 @@ struct ReqInputOptions {
     std::string user_agent, referer, user, cookie, save_req;
     bool keep_curl_headers = false;  // --curl-headers (the command declares it)
     // Declared in options_input.cpp; `json_document` says what --json prints.
-    void add_to(CLI::App& cmd, const std::string& json_document);
+    void add_to(Command& cmd, const std::string& json_document);
     // After parsing: sorts --json's values into JSON output and body pieces,
     // takes a URL or FILE --json swallowed. False: the error was printed.
     bool resolve(bool& json_output);
@@ -78,7 +78,7 @@ struct TargetOptions {
     bool tls = false;
     bool no_tls = false;
     // `many`: --to may be repeated (send's fan-out); the first fills `to`.
-    void add_to(CLI::App& cmd, bool many = false);
+    void add_to(Command& cmd, bool many = false);
     client::DestinationOverrides overrides() const;
     // Where each request goes. Errors: usage (exit 2), naming the bad value.
     Result<std::vector<client::Destination>> destinations(const std::vector<ComposedRequest>& requests) const;

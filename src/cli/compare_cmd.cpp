@@ -119,7 +119,7 @@ struct CompareCmd {
 
 void add_compare_command(CLI::App& app, int& exit_code) {
     auto cmd = std::make_shared<CompareCmd>();
-    CLI::App* sub = app.add_subcommand(
+    Command* sub = add_command(app, 
         "compare", "send FILE.req through rawhttp's socket and through libcurl; diff what was sent and what came back");
     sub->footer(
         "Send the same request through rawhttp's own socket and through the real libcurl,\n"

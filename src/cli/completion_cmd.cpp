@@ -218,7 +218,7 @@ struct CompletionCmd {
 void add_completion_command(CLI::App& app, int& exit_code) {
     auto cmd = std::make_shared<CompletionCmd>();
     cmd->app = &app;
-    CLI::App* sub = app.add_subcommand("completion", "print a shell completion script: bash, zsh or fish");
+    Command* sub = add_command(app, "completion", "print a shell completion script: bash, zsh or fish");
     sub->footer(
         "Print a completion script for the shell, made from rawhttp's own help text:\n"
         "commands, options (with their values where they have a fixed set) and, for\n"

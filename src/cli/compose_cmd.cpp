@@ -137,7 +137,7 @@ struct ComposeCmd {
 
 void add_compose_command(CLI::App& app, int& exit_code) {
     auto cmd = std::make_shared<ComposeCmd>();
-    CLI::App* sub = app.add_subcommand("compose", "print the exact bytes send would write; nothing goes on the network");
+    Command* sub = add_command(app, "compose", "print the exact bytes send would write; nothing goes on the network");
     sub->footer(
         "Print the exact bytes 'send' would write; nothing goes on the network.\n"
         "On a terminal CR and LF are shown as \\r \\n; piped, the bytes are exact.\n\n"

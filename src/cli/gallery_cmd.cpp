@@ -87,7 +87,7 @@ struct GalleryCmd {
 
 void add_gallery_command(CLI::App& app, int& exit_code) {
     auto cmd = std::make_shared<GalleryCmd>();
-    CLI::App* sub = app.add_subcommand("gallery", "list the bundled .req files and the lesson each teaches");
+    Command* sub = add_command(app, "gallery", "list the bundled .req files and the lesson each teaches");
     sub->footer(
         "List the bundled .req files with the lesson each teaches.\n"
         "Any command that takes FILE.req also accepts a gallery name.\n\n"

@@ -97,7 +97,7 @@ struct ImportCmd {
 
 void add_import_command(CLI::App& app, int& exit_code) {
     auto cmd = std::make_shared<ImportCmd>();
-    CLI::App* sub = app.add_subcommand("import", "turn a curl command or a Hurl file into a .req");
+    Command* sub = add_command(app, "import", "turn a curl command or a Hurl file into a .req");
     sub->footer(
         "import curl 'curl ...': write the .req of the request a curl command sends, byte for byte as curl 7.88 sends it,\n"
         "without the two headers curl adds on its own (User-Agent: curl/..., Accept: */*) unless\n"

@@ -129,7 +129,7 @@ struct LintCmd {
 
 void add_lint_command(CLI::App& app, int& exit_code) {
     auto cmd = std::make_shared<LintCmd>();
-    CLI::App* sub = app.add_subcommand("lint", "explain what a strict server would reject, and with which status");
+    Command* sub = add_command(app, "lint", "explain what a strict server would reject, and with which status");
     sub->footer(
         "Compose FILE.req exactly as 'send' would, and check the bytes against RFC 9110/9112:\n"
         "each finding gives FILE:LINE:COLUMN, error or warning, a rule id, the RFC section,\n"

@@ -442,7 +442,7 @@ int ListenCmd::run_chat(net::Listener& listener, const net::Deadline& deadline) 
 
 void add_listen_command(CLI::App& app, int& exit_code) {
     auto cmd = std::make_shared<ListenCmd>();
-    CLI::App* sub = app.add_subcommand("listen", "the nc -l role: accept clients, show exactly what each sent, parsed; answer; save it as a .req");
+    Command* sub = add_command(app, "listen", "the nc -l role: accept clients, show exactly what each sent, parsed; answer; save it as a .req");
     sub->footer(
         "Like `nc -l PORT`, but it shows what each client sent: its address and ephemeral\n"
         "port, the exact bytes with CR and LF visible, the parsed request, and what a strict\n"

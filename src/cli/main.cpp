@@ -103,6 +103,8 @@ int main(int argc, char** argv) {
                                          [&](const auto& c) { return c.first == named; });
     for (const auto& [name, add] : kCommands)
         if (whole_tree || name == named) add(app, exit_code);
+    for (const auto* sub : app.get_subcommands({}))
+        if (const auto* command = dynamic_cast<const rawhttp::cli::Command*>(sub)) command->check_unique_names();
 
     // `rawhttp help` and `rawhttp help send`, as git and go allow.
     std::vector<std::string> help_args;

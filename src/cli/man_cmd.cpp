@@ -75,7 +75,7 @@ std::string man_page(const CLI::App& app) {
 
 void add_man_command(CLI::App& app, int& exit_code) {
     const CLI::App* root = &app;
-    CLI::App* sub = app.add_subcommand("man", "print the man page rawhttp(1), made from this help text");
+    Command* sub = add_command(app, "man", "print the man page rawhttp(1), made from this help text");
     sub->footer(
         "Print the man page rawhttp(1) in roff, made from the same help text as --help.\n"
         "cmake --install puts it in PREFIX/share/man/man1.\n\n"

@@ -6,7 +6,7 @@
 
 namespace rawhttp::cli {
 
-void add_curl_flags(CLI::App& cmd, ReqInputOptions& in) {
+void add_curl_flags(Command& cmd, ReqInputOptions& in) {
     const std::string g = "curl's flags (with a URL)";
     cmd.add_option("-X,--request", in.method, "with a URL: the method (as curl -X)")->group(g)->check(non_empty());
     cmd.add_option("-H,--header", in.headers, "with a URL: a header line 'Name: value', repeatable, in order ('Name:' removes one, 'Name;' sends it empty)")->group(g)->allow_extra_args(false);
@@ -26,11 +26,11 @@ namespace {
 const std::string kOwnHeaders = "keep curl's own User-Agent: curl/VERSION and Accept: */*";
 }  // namespace
 
-CLI::Option* add_curl_headers(CLI::App& cmd, bool& keep, std::string_view when) {
+CLI::Option* add_curl_headers(Command& cmd, bool& keep, std::string_view when) {
     return cmd.add_flag("--curl-headers", keep, std::string(when) + ": " + kOwnHeaders);
 }
 
-void add_curl_header_choice(CLI::App& cmd, bool& curl_default, bool& curl_headers, std::string_view side) {
+void add_curl_header_choice(Command& cmd, bool& curl_default, bool& curl_headers, std::string_view side) {
     const std::string s(side);
     auto* d = cmd.add_flag("--curl-default", curl_default,
                            s + ": send what a plain `curl URL` sends for the same target (curl's own headers)");

@@ -6,7 +6,7 @@
 
 namespace rawhttp::cli {
 
-CLI::Option* add_vars(CLI::App& cmd, std::vector<std::string>& vars, std::string_view of) {
+CLI::Option* add_vars(Command& cmd, std::vector<std::string>& vars, std::string_view of) {
     return cmd.add_option("--var", vars,
                           "set a variable" + (of.empty() ? std::string() : " " + std::string(of)) +
                               ": --var name=value (wins over @name in the file); repeatable");
@@ -16,12 +16,12 @@ namespace {
 const char* const kEol = "--eol";
 }  // namespace
 
-CLI::Option* add_req_eol(CLI::App& cmd, std::string& eol) {
+CLI::Option* add_req_eol(Command& cmd, std::string& eol) {
     return cmd.add_option(kEol, eol, "line endings of the head: crlf (default), lf, keep (wins over @eol)")
         ->check(CLI::IsMember({"crlf", "lf", "keep"}));
 }
 
-CLI::Option* add_typed_eol(CLI::App& cmd, std::string& eol, std::string_view when) {
+CLI::Option* add_typed_eol(Command& cmd, std::string& eol, std::string_view when) {
     eol = "crlf";
     return cmd
         .add_option(kEol, eol,
@@ -30,7 +30,7 @@ CLI::Option* add_typed_eol(CLI::App& cmd, std::string& eol, std::string_view whe
         ->check(CLI::IsMember({"crlf", "lf"}));
 }
 
-void ReqInputOptions::add_to(CLI::App& cmd, const std::string& json_document) {
+void ReqInputOptions::add_to(Command& cmd, const std::string& json_document) {
     cmd_ = &cmd;
     // Not ->required(): `--json FILE` takes FILE as --json's value, and resolve() gives it back.
     cmd.add_option("FILE", file,

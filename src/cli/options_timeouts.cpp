@@ -34,7 +34,7 @@ std::string default_tail(double default_seconds, ZeroMeans zero) {
     return t + ")";
 }
 
-CLI::Option* add_seconds(CLI::App& cmd, const std::string& name, double& seconds, double default_seconds,
+CLI::Option* add_seconds(Command& cmd, const std::string& name, double& seconds, double default_seconds,
                          const std::string& help, ZeroMeans zero) {
     seconds = default_seconds;
     return cmd.add_option(name, seconds, help + default_tail(default_seconds, zero))
@@ -43,13 +43,13 @@ CLI::Option* add_seconds(CLI::App& cmd, const std::string& name, double& seconds
 
 }  // namespace
 
-CLI::Option* add_connect_timeout(CLI::App& cmd, double& seconds, double default_seconds, std::string_view each,
+CLI::Option* add_connect_timeout(Command& cmd, double& seconds, double default_seconds, std::string_view each,
                                  ZeroMeans zero) {
     return add_seconds(cmd, "--connect-timeout", seconds, default_seconds,
                        "seconds allowed for " + std::string(each), zero);
 }
 
-CLI::Option* add_max_time(CLI::App& cmd, double& seconds, std::string_view scope, bool exits_28) {
+CLI::Option* add_max_time(Command& cmd, double& seconds, std::string_view scope, bool exits_28) {
     seconds = 0;
     return cmd
         .add_option("--max-time", seconds,
@@ -58,12 +58,12 @@ CLI::Option* add_max_time(CLI::App& cmd, double& seconds, std::string_view scope
         ->check(seconds_value());
 }
 
-CLI::Option* add_idle_timeout(CLI::App& cmd, double& seconds, double default_seconds, std::string_view meaning,
+CLI::Option* add_idle_timeout(Command& cmd, double& seconds, double default_seconds, std::string_view meaning,
                               ZeroMeans zero) {
     return add_seconds(cmd, "--idle-timeout", seconds, default_seconds, std::string(meaning), zero);
 }
 
-CLI::Option* add_head_timeout(CLI::App& cmd, double& seconds, double default_seconds, std::string_view meaning,
+CLI::Option* add_head_timeout(Command& cmd, double& seconds, double default_seconds, std::string_view meaning,
                               ZeroMeans zero) {
     return add_seconds(cmd, "--head-timeout", seconds, default_seconds, std::string(meaning), zero);
 }

@@ -6,10 +6,10 @@
 #pragma once
 
 #include <chrono>
-#include <CLI/CLI.hpp>
 #include <string>
 #include <string_view>
 
+#include "cli/command.hpp"
 #include "core/error.hpp"
 #include "net/transport.hpp"
 
@@ -27,19 +27,19 @@ struct ZeroMeans {
 };
 
 // --connect-timeout SECONDS: the time allowed for `each` ("each connection attempt").
-CLI::Option* add_connect_timeout(CLI::App& cmd, double& seconds, double default_seconds, std::string_view each,
+CLI::Option* add_connect_timeout(Command& cmd, double& seconds, double default_seconds, std::string_view each,
                                  ZeroMeans zero = {"no limit"});
 
 // --max-time SECONDS: the time allowed for `scope` ("the whole run"); no limit
 // by default. `exits_28`: running out ends the command with exit 28.
-CLI::Option* add_max_time(CLI::App& cmd, double& seconds, std::string_view scope, bool exits_28 = true);
+CLI::Option* add_max_time(Command& cmd, double& seconds, std::string_view scope, bool exits_28 = true);
 
 // --idle-timeout SECONDS: `meaning` says what a silence that long does.
-CLI::Option* add_idle_timeout(CLI::App& cmd, double& seconds, double default_seconds, std::string_view meaning,
+CLI::Option* add_idle_timeout(Command& cmd, double& seconds, double default_seconds, std::string_view meaning,
                               ZeroMeans zero);
 
 // --head-timeout SECONDS: `meaning` says what a head that slow does.
-CLI::Option* add_head_timeout(CLI::App& cmd, double& seconds, double default_seconds, std::string_view meaning,
+CLI::Option* add_head_timeout(Command& cmd, double& seconds, double default_seconds, std::string_view meaning,
                               ZeroMeans zero);
 
 // Seconds from the command line ("2", "0.5") to milliseconds; -1 when invalid

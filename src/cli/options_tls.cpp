@@ -14,15 +14,15 @@ CLI::Validator ca_file() {
         "");
 }
 
-CLI::Option* add_tls(CLI::App& cmd, bool& tls, std::string_view what) {
+CLI::Option* add_tls(Command& cmd, bool& tls, std::string_view what) {
     return cmd.add_flag("--tls", tls, std::string(what));
 }
 
-CLI::Option* add_no_tls(CLI::App& cmd, bool& no_tls, CLI::Option* tls_flag) {
+CLI::Option* add_no_tls(Command& cmd, bool& no_tls, CLI::Option* tls_flag) {
     return cmd.add_flag("--no-tls", no_tls, "never use TLS, even on port 443")->excludes(tls_flag);
 }
 
-void add_tls_verify(CLI::App& cmd, bool& insecure, std::string& cacert, std::string_view peer, CLI::Option* needs) {
+void add_tls_verify(Command& cmd, bool& insecure, std::string& cacert, std::string_view peer, CLI::Option* needs) {
     const std::string p(peer);
     auto* k = cmd.add_flag("-k,--insecure", insecure, "TLS: do not verify the " + p + "'s certificate and name");
     auto* ca = cmd.add_option("--cacert", cacert,

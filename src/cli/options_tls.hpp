@@ -3,10 +3,10 @@
 // library's TLS failure kinds into advice naming these options.
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <string>
 #include <string_view>
 
+#include "cli/command.hpp"
 #include "core/error.hpp"
 
 namespace rawhttp::cli {
@@ -15,14 +15,14 @@ namespace rawhttp::cli {
 CLI::Validator ca_file();
 
 // --tls: `what` says what speaks TLS ("use TLS (default when the port is 443)").
-CLI::Option* add_tls(CLI::App& cmd, bool& tls, std::string_view what);
+CLI::Option* add_tls(Command& cmd, bool& tls, std::string_view what);
 
 // --no-tls: never TLS, even on port 443; excludes `tls_flag`.
-CLI::Option* add_no_tls(CLI::App& cmd, bool& no_tls, CLI::Option* tls_flag);
+CLI::Option* add_no_tls(Command& cmd, bool& no_tls, CLI::Option* tls_flag);
 
 // -k/--insecure and --cacert FILE, about the certificate of `peer` ("server",
 // "upstream"). `needs`: the --tls they go with, when TLS is not the default.
-void add_tls_verify(CLI::App& cmd, bool& insecure, std::string& cacert, std::string_view peer,
+void add_tls_verify(Command& cmd, bool& insecure, std::string& cacert, std::string_view peer,
                     CLI::Option* needs = nullptr);
 
 // How a command comes to speak TLS: by the port (443) unless --no-tls, as

@@ -283,7 +283,7 @@ struct ProbeCmd {
 
 void add_probe_command(CLI::App& app, int& exit_code) {
     auto cmd = std::make_shared<ProbeCmd>();
-    CLI::App* sub = app.add_subcommand("probe", "how strict is a server: the rule book's battery of broken requests, judged");
+    Command* sub = add_command(app, "probe", "how strict is a server: the rule book's battery of broken requests, judged");
     sub->footer(
         "Sends the battery (rawhttp probe --list: over 100 requests, each breaking one rule of\n"
         "the rule book, plus valid controls) to each server, every test on a fresh connection,\n"

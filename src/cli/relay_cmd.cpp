@@ -401,7 +401,7 @@ int RelayCmd::run() {
 
 void add_relay_command(CLI::App& app, int& exit_code) {
     auto cmd = std::make_shared<RelayCmd>();
-    CLI::App* sub = app.add_subcommand(
+    Command* sub = add_command(app, 
         "relay", "sit between a client and a server: forward bytes unchanged both ways, show and lint both sides");
     sub->footer(
         "Accepts clients on [HOST:]PORT (a bare number: 127.0.0.1:PORT; port 0: any free\n"

@@ -99,7 +99,7 @@ struct RulesCmd {
 
 void add_rules_command(CLI::App& app, int& exit_code) {
     auto cmd = std::make_shared<RulesCmd>();
-    CLI::App* sub = app.add_subcommand("rules", "the rule book lint and serve judge by: ids, severities, statuses, RFC sections");
+    Command* sub = add_command(app, "rules", "the rule book lint and serve judge by: ids, severities, statuses, RFC sections");
     sub->footer(
         "Every rule of HTTP/1.1 syntax, framing and limits that rawhttp applies, once:\n"
         "lint reports these ids, serve answers the first error's status, listen and send's\n"

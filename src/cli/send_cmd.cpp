@@ -606,7 +606,7 @@ int SendCmd::run() {
 
 void add_send_command(CLI::App& app, int& exit_code) {
     auto cmd = std::make_shared<SendCmd>();
-    CLI::App* sub = app.add_subcommand("send", "compose FILE.req, send it over rawhttp's own socket, show the raw and parsed response");
+    Command* sub = add_command(app, "send", "compose FILE.req, send it over rawhttp's own socket, show the raw and parsed response");
     sub->footer(
         "Compose FILE.req, connect, send it over rawhttp's own socket, read the response,\n"
         "and show the connection, the raw response (CR/LF visible) and the parsed view.\n"

@@ -84,7 +84,7 @@ struct ServeCmd {
 
 void add_serve_command(CLI::App& app, int& exit_code) {
     auto cmd = std::make_shared<ServeCmd>();
-    CLI::App* sub = app.add_subcommand("serve", "the practice server: offline, strict, and its 400s explain themselves");
+    Command* sub = add_command(app, "serve", "the practice server: offline, strict, and its 400s explain themselves");
     sub->footer(
         "The embedded practice server: works offline, parses strictly, and its 400s say\n"
         "which rule the request broke. Binds 127.0.0.1 unless told otherwise.\n"
