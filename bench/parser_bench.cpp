@@ -1,6 +1,7 @@
-// The head parser alone, for responses and for requests: rawhttp (find_head_end
-// + parse_head + the framing + the head's own rules, every rule of the rule
-// book checked, as MessageReader does it) against three C parsers linked into
+// The head parser alone, for responses and for requests: rawhttp (the
+// one-pass reading of a clean head, else find_head_end + parse_head; then the
+// framing and the head's own rules, every rule of the rule book checked, as
+// MessageReader does it) against three C parsers linked into
 // this same binary (bench/peers.hpp), on the same realistic heads
 // (bench/heads.hpp): llhttp, picohttpparser and http_parser.
 //

@@ -1,8 +1,8 @@
 // libFuzzer target for parse_head's one-pass reading of a clean head (and the
-// SIMD scanners under it): on any bytes, parse_head gives exactly what the
-// general reading (detail::parse_head_general) gives, the same head and the
-// same rules at the same offsets with the same text; and the scalar, SSE2 and
-// AVX2 scanners answer alike at every start position.
+// SIMD scanners under it): on any bytes, parse_head and read_clean_head give
+// exactly what the general reading (detail::parse_head_general) gives, the
+// same head and the same rules at the same offsets with the same text; and
+// the scalar, SSE2 and AVX2 scanners answer alike at every start position.
 #include "fuzz_support.hpp"
 #include "http/head_detail.hpp"
 #include "http/message.hpp"
@@ -86,6 +86,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // find_head_end agrees with where the general reading ended the head.
     const auto end = find_head_end(in, kind);
     if (end && *end <= limits.max_head) FUZZ_CHECK(b.terminated && b.head_bytes == *end);
+    // read_clean_head, which readers try before any find_head_end: when it
+    // takes a head, that is the general reading's head, with no finding, ending
+    // where find_head_end says.
+    MessageHead c;
+    if (read_clean_head(in, kind, limits, c)) {
+        FUZZ_CHECK(same_head(c, b));
+        FUZZ_CHECK(vb.empty());
+        FUZZ_CHECK(end && *end == c.head_bytes);
+    }
     same_scans(in);
     return 0;
 }

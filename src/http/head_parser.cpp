@@ -125,6 +125,12 @@ bool parse_clean_head(std::string_view buf, MessageKind kind, const Limits& limi
 
 }  // namespace
 
+bool read_clean_head(std::string_view buf, MessageKind kind, const Limits& limits, MessageHead& head) {
+    reset_head(head, kind);
+    Violations found;  // stays empty (no allocation) on a clean head
+    return parse_clean_head(buf, kind, limits, head, found) && found.empty();
+}
+
 void parse_head(std::string_view buf, MessageKind kind, const Limits& limits, MessageHead& head, Violations& out) {
     reset_head(head, kind);
     const std::size_t before = out.size();

@@ -63,6 +63,14 @@ std::optional<std::size_t> find_head_end(std::string_view buf, MessageKind kind,
 // reading there. Appends to `out` every rule broken, unsorted.
 void parse_head(std::string_view buf, MessageKind kind, const Limits& limits, MessageHead& head, Violations& out);
 
+// The usual case of parse_head alone: when `buf` starts with a whole head
+// that breaks no rule parse_head checks (every line CR LF, nothing out of
+// place, no limit reached), parses it into `head` and returns true; its
+// length is head.head_bytes, and bytes after it are not looked at. Else
+// false, and `head` is to be read again by parse_head. A reader given a
+// whole head at once so needs no find_head_end first (MessageReader::put).
+bool read_clean_head(std::string_view buf, MessageKind kind, const Limits& limits, MessageHead& head);
+
 // Whether the first bytes of a message can never start a valid one, so a
 // reader need not wait for the line's end: a request whose first byte is
 // not a token character (a TLS handshake, binary), a response that does not

@@ -83,9 +83,23 @@ std::size_t MessageReader::put(std::string_view bytes) {
         std::size_t take = std::min(in.size(), room);
         std::optional<std::size_t> end;
         if (head_buf_.empty()) {
-            // The usual case, a head that starts in this buffer: look for its end
-            // there first, so that only the head is copied, not what follows it
-            // (pipelined responses, a body); found, it is not looked for again.
+            // The usual case, a whole clean head at the start of this buffer:
+            // read in one pass, with no scan for its end first; only the head
+            // is copied, and the parsed head is moved onto the copy.
+            if (read_clean_head(in.substr(0, take), opt_.kind, opt_.limits, head_)) {
+                const std::size_t n = head_.head_bytes;
+                head_buf_.assign(in.data(), n);
+                move_head_onto_copy(in.data());
+                scanned_ = n;
+                used += n;
+                consumed_ += n;
+                judge_head(true, /*parsed=*/true);
+                if (head_complete_) break;
+                continue;
+            }
+            // Else look for its end there first, so that only the head is
+            // copied, not what follows it (pipelined responses, a body);
+            // found, it is not looked for again.
             if ((end = find_head_end(in.substr(0, take), opt_.kind))) take = *end;
         }
         head_buf_.append(in.data(), take);
@@ -142,9 +156,26 @@ std::size_t MessageReader::put(std::string_view bytes) {
     return used;
 }
 
-void MessageReader::judge_head(bool complete) {
+// head_ was read from bytes at `from` that head_buf_ now holds a copy of:
+// its views are pointed at the copy, at the same offsets.
+void MessageReader::move_head_onto_copy(const char* from) {
+    const char* to = head_buf_.data();
+    auto onto = [&](std::string_view& v) {
+        if (v.data() != nullptr) v = std::string_view(to + (v.data() - from), v.size());
+    };
+    onto(head_.method);
+    onto(head_.target);
+    onto(head_.version);
+    onto(head_.reason);
+    for (HeaderField& f : head_.headers) {
+        onto(f.name);
+        onto(f.value);
+    }
+}
+
+void MessageReader::judge_head(bool complete, bool parsed) {
     Violations v;
-    parse_head(head_buf_, opt_.kind, opt_.limits, head_, v);
+    if (!parsed) parse_head(head_buf_, opt_.kind, opt_.limits, head_, v);
     if (!complete) {
         // At the limit, or at put_eof: the head never ended.
         const bool over = head_buf_.size() > opt_.limits.max_head;

@@ -93,7 +93,9 @@ public:
     bool truncated() const { return truncated_; }
 
 private:
-    void judge_head(bool complete);
+    // `parsed`: head_ already holds head_buf_ read (read_clean_head), no finding.
+    void judge_head(bool complete, bool parsed = false);
+    void move_head_onto_copy(const char* from);
     void start_body();
     std::size_t put_body(std::string_view bytes);
     void fail(const Violation* v);

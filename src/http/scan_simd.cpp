@@ -8,8 +8,10 @@
 #if defined(__x86_64__) || defined(__i386__)
 #define RAWHTTP_X86 1
 #include <immintrin.h>
-#if __has_include(<sys/platform/x86.h>)
-#include <sys/platform/x86.h>  // glibc 2.33+: the loader's own CPU survey
+// glibc 2.33+: the loader's own CPU survey. Its header uses C's _Bool, which
+// clang refuses in C++ (the fuzz builds): those ask the compiler's runtime.
+#if __has_include(<sys/platform/x86.h>) && !defined(__clang__)
+#include <sys/platform/x86.h>
 #endif
 #endif
 

@@ -8,6 +8,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -212,6 +213,50 @@ TEST_CASE("reader: a request without a body") {
     CHECK(m.violations().empty());
     CHECK(m.put(in) == in.size());
     CHECK(m.done());
+}
+
+TEST_CASE("reader: a head read whole in one put is the reader's own copy") {
+    // The clean one-pass reading parses the caller's buffer; the head it keeps
+    // must point into the reader's copy, since that buffer is gone after put.
+    for (const bool request : {true, false}) {
+        std::string in = request ? "POST /up?x=1 HTTP/1.1\r\nHost: a.example\r\nContent-Length: 3\r\n\r\nabc"s
+                                 : "HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\nX-A: b c\r\n\r\nabc"s;
+        const std::string head_text = in.substr(0, in.find("\r\n\r\n") + 4);
+        Recorder rec;
+        MessageReader m(request ? req_opts() : res_opts(), &rec);
+        CHECK(m.put(in) == head_text.size());
+        REQUIRE(m.head_complete());
+        std::fill(in.begin(), in.end(), '#');  // the caller reuses its buffer
+        const auto inside = [&](std::string_view v) {
+            return v.data() >= m.raw_head().data() && v.data() + v.size() <= m.raw_head().data() + m.raw_head().size();
+        };
+        CHECK(m.raw_head() == head_text);
+        const MessageHead& h = m.head();
+        if (request) {
+            CHECK(h.method == "POST");
+            CHECK(h.target == "/up?x=1");
+            CHECK(inside(h.method));
+            CHECK(inside(h.target));
+        } else {
+            CHECK(h.status == 404);
+            CHECK(h.reason == "Not Found");
+            CHECK(inside(h.reason));
+        }
+        CHECK(h.version == "HTTP/1.1");
+        CHECK(inside(h.version));
+        REQUIRE(h.headers.size() == 2);
+        for (const HeaderField& f : h.headers) {
+            CHECK(inside(f.name));
+            CHECK(inside(f.value));
+            CHECK(m.raw_head().substr(f.name_offset, f.name.size()) == f.name);
+            CHECK(m.raw_head().substr(f.value_offset, f.value.size()) == f.value);
+        }
+        CHECK(h.headers[request ? 0 : 1].value == (request ? "a.example" : "b c"));
+        CHECK(m.framing().framing == Framing::content_length);
+        CHECK(m.put("abc") == 3);
+        CHECK(m.done());
+        CHECK(rec.body == "abc");
+    }
 }
 
 TEST_CASE("reader: Content-Length and chunked request bodies") {
