@@ -17,17 +17,31 @@ using namespace rawhttp::http;
 
 namespace {
 
+// The tags by plain case-blind comparison, to hold known_field's word
+// compares to.
+KnownField reference_tag(std::string_view name) {
+    for (const KnownField k : kKnownFields)
+        if (iequals(name, known_field_name(k))) return k;
+    return KnownField::other;
+}
+
 bool same_head(const MessageHead& a, const MessageHead& b) {
     if (a.method != b.method || a.target != b.target || a.version != b.version || a.status != b.status ||
         a.reason != b.reason || a.major != b.major || a.minor != b.minor || a.terminated != b.terminated ||
         a.line_offset != b.line_offset || a.line_end != b.line_end || a.empty_line != b.empty_line ||
-        a.head_bytes != b.head_bytes || a.headers.size() != b.headers.size() || a.folded != b.folded)
+        a.head_bytes != b.head_bytes || a.headers.size() != b.headers.size() || a.folded != b.folded ||
+        a.known_fields != b.known_fields)
         return false;
+    std::uint32_t seen = 0;
     for (std::size_t i = 0; i < a.headers.size(); ++i) {
         const HeaderField &x = a.headers[i], &y = b.headers[i];
-        if (x.name != y.name || x.value != y.value || x.name_offset != y.name_offset || x.value_offset != y.value_offset)
+        if (x.name != y.name || x.value != y.value || x.name_offset != y.name_offset ||
+            x.value_offset != y.value_offset || x.known != y.known)
             return false;
+        if (x.known != reference_tag(x.name)) __builtin_trap();  // a tag that is not its name's
+        seen |= 1u << static_cast<unsigned>(x.known);
     }
+    if (seen != a.known_fields) __builtin_trap();  // the head's set is its fields' tags
     return true;
 }
 

@@ -21,6 +21,7 @@ enum : std::uint8_t {
     kDigit = 8,
     kUri = 16,      // RFC 3986 characters a URI may hold: unreserved, reserved and %
     kRegName = 32,  // a reg-name's characters (RFC 3986 §3.2.2, pct-encoding's %) and the port's digits
+    kUriPlain = 64,  // kUri without %: a target that needs no %-escape check
 };
 
 constexpr std::array<std::uint8_t, 256> make_char_table() {
@@ -41,7 +42,7 @@ constexpr std::array<std::uint8_t, 256> make_char_table() {
         if (c > 0x20 && c < 0x7f) f |= kTarget;
         if (digit) f |= kDigit;
         if (alpha || digit || std::string_view("-._~:/?#[]@!$&'()*+,;=%").find(static_cast<char>(c)) != std::string_view::npos)
-            f |= kUri;
+            f |= c == '%' ? kUri : kUri | kUriPlain;
         if (alpha || digit || std::string_view("-._~!$&'()*+,;=%").find(static_cast<char>(c)) != std::string_view::npos)
             f |= kRegName;
         t[static_cast<std::size_t>(c)] = f;

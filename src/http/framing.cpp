@@ -28,8 +28,9 @@ ContentLength scan_content_length(const MessageHead& head, Violations& out) {
     std::size_t members = 0, fields = 0;
     bool bad = false, conflict = false, have = false;
     const HeaderField* second = nullptr;
+    if (!head.has(KnownField::content_length)) return cl;
     for (const auto& f : head.headers) {
-        if (!iequals(f.name, "Content-Length")) continue;
+        if (f.known != KnownField::content_length) continue;
         if (++fields == 1) cl.first = &f;
         else if (fields == 2) second = &f;
         cl.present = true;
@@ -99,8 +100,9 @@ struct Codings {
 
 Codings scan_transfer_encoding(const MessageHead& head) {
     Codings tc;
+    if (!head.has(KnownField::transfer_encoding)) return tc;
     for (const auto& f : head.headers) {
-        if (!iequals(f.name, "Transfer-Encoding")) continue;
+        if (f.known != KnownField::transfer_encoding) continue;
         if (++tc.fields == 1) tc.first = &f;
         else if (tc.fields == 2) tc.second = &f;
         // "chunked;q=1" is not chunked: chunked takes no parameters, and
@@ -150,6 +152,9 @@ std::optional<std::uint64_t> parse_content_length(std::string_view value) {
 }
 
 BodyFraming request_framing(const MessageHead& head, Violations& out) {
+    // Most requests have neither field: nothing to read.
+    if (!head.has(KnownField::content_length) && !head.has(KnownField::transfer_encoding))
+        return {Framing::none, 0, true};
     const ContentLength cl = scan_content_length(head, out);
     const Codings tc = scan_transfer_encoding(head);
     if (tc.fields > 1)
@@ -204,12 +209,14 @@ BodyFraming response_framing(const MessageHead& head, std::string_view request_m
         return {Framing::none, 0, true};
     if (request_method == "CONNECT" && head.status >= 200 && head.status < 300)
         return {Framing::none, 0, true};  // the connection becomes a tunnel
+    if (!head.has(KnownField::content_length) && !head.has(KnownField::transfer_encoding))
+        return {Framing::close, 0, true};  // rule 8
     const Codings tc = scan_transfer_encoding(head);
     if (tc.present()) {
         // Rule 3: Transfer-Encoding overrides Content-Length (reported: a
         // response with both may be an attempt at response splitting).
         for (const auto& f : head.headers)
-            if (iequals(f.name, "Content-Length")) {
+            if (f.known == KnownField::content_length) {
                 out.push_back({Rule::content_length_with_transfer_encoding, f.name_offset,
                                "Content-Length and Transfer-Encoding together: Transfer-Encoding wins (RFC 9112 §6.3), "
                                "a proxy between may read the other",

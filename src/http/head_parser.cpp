@@ -5,6 +5,7 @@
 // reading there, so lint, which sees the whole file, judges what a server
 // would have read.
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 #include "http/chars.hpp"
@@ -56,12 +57,110 @@ bool hopeless_start(std::string_view buf, MessageKind kind) {
 
 namespace {
 
+// A known name, lower case, as the words an unaligned load of a field name
+// of its length gives, with 0x20 at its letters: (word | mask) == lower then
+// holds exactly when the name matches without regard to case, for any byte
+// (0x20 is set only where the known name has a letter, so "\r" never passes
+// for "-"). Overlapping words cover lengths 4 to 24.
+struct NameKey {
+    std::size_t width = 0;  // 4 or 8 bytes per word
+    std::size_t at[3] = {};
+    std::uint64_t lower[3] = {}, mask[3] = {};
+    std::size_t words = 0;
+};
+
+constexpr std::uint64_t pack(std::string_view s, std::size_t at, std::size_t width, bool letters_only) {
+    std::uint64_t w = 0;
+    for (std::size_t i = 0; i < width; ++i) {
+        const char c = s[at + i];
+        const bool letter = c >= 'a' && c <= 'z';
+        const std::uint64_t byte = letters_only ? (letter ? 0x20u : 0u) : static_cast<unsigned char>(c);
+        w |= byte << (8 * (std::endian::native == std::endian::little ? i : width - 1 - i));
+    }
+    return w;
+}
+
+constexpr NameKey name_key(std::string_view lower) {
+    NameKey k;
+    const std::size_t n = lower.size();
+    k.width = n >= 8 ? 8 : 4;
+    k.at[k.words++] = 0;
+    if (n > 16) k.at[k.words++] = 8;
+    if (n > k.width) k.at[k.words++] = n - k.width;
+    for (std::size_t i = 0; i < k.words; ++i) {
+        k.lower[i] = pack(lower, k.at[i], k.width, false);
+        k.mask[i] = pack(lower, k.at[i], k.width, true);
+    }
+    return k;
+}
+
+// `name` is as long as the key's name.
+inline bool matches(std::string_view name, const NameKey& k) {
+    for (std::size_t i = 0; i < k.words; ++i) {
+        std::uint64_t w = 0;
+        if (k.width == 8) std::memcpy(&w, name.data() + k.at[i], 8);
+        else {
+            std::uint32_t h;
+            std::memcpy(&h, name.data() + k.at[i], 4);
+            w = h;
+        }
+        if ((w | k.mask[i]) != k.lower[i]) return false;
+    }
+    return true;
+}
+
+constexpr NameKey kHost = name_key("host"), kDate = name_key("date"), kExpect = name_key("expect"),
+                  kConnection = name_key("connection"), kContentLength = name_key("content-length"),
+                  kTransferEncoding = name_key("transfer-encoding");
+
+}  // namespace
+
+std::string_view known_field_name(KnownField k) {
+    switch (k) {
+        case KnownField::host: return "Host";
+        case KnownField::content_length: return "Content-Length";
+        case KnownField::transfer_encoding: return "Transfer-Encoding";
+        case KnownField::connection: return "Connection";
+        case KnownField::expect: return "Expect";
+        case KnownField::date: return "Date";
+        case KnownField::other: break;
+    }
+    return "";
+}
+
+KnownField detail::known_field_of_length(std::string_view name) {
+    // A name of one of the known lengths (known_field has checked).
+    switch (name.size()) {
+        case 4:
+            if (matches(name, kHost)) return KnownField::host;
+            if (matches(name, kDate)) return KnownField::date;
+            break;
+        case 6:
+            if (matches(name, kExpect)) return KnownField::expect;
+            break;
+        case 10:
+            if (matches(name, kConnection)) return KnownField::connection;
+            break;
+        case 14:
+            if (matches(name, kContentLength)) return KnownField::content_length;
+            break;
+        case 17:
+            if (matches(name, kTransferEncoding)) return KnownField::transfer_encoding;
+            break;
+        default: break;
+    }
+    return KnownField::other;
+}
+
+namespace {
+
 void reset_head(MessageHead& head, MessageKind kind) {
     head.kind = kind;
     head.method = head.target = head.version = head.reason = {};
     head.status = 0;
     head.major = head.minor = -1;
     head.headers.clear();
+    head.known_fields = 0;
     if (!head.folded.empty()) head.folded.clear();
     head.terminated = false;
     head.head_bytes = 0;
@@ -110,11 +209,9 @@ bool parse_clean_head(std::string_view buf, MessageKind kind, const Limits& limi
             return false;
         const char* ve = cr;
         while (ve > vb && is_ows(static_cast<unsigned char>(ve[-1]))) --ve;
-        HeaderField& f = head.headers.emplace_back();
-        f.name = std::string_view(p, static_cast<std::size_t>(colon - p));
-        f.value = std::string_view(vb, static_cast<std::size_t>(ve - vb));
-        f.name_offset = static_cast<std::size_t>(p - b);
-        f.value_offset = static_cast<std::size_t>(vb - b);
+        head.add_field(std::string_view(p, static_cast<std::size_t>(colon - p)),
+                       std::string_view(vb, static_cast<std::size_t>(ve - vb)), static_cast<std::size_t>(p - b),
+                       static_cast<std::size_t>(vb - b));
         p = cr + 2;
     }
     head.terminated = true;
@@ -306,7 +403,7 @@ void parse_head_general(std::string_view buf, MessageKind kind, const Limits& li
             out.push_back({Rule::too_many_fields, l.start,
                            "more than " + std::to_string(limits.max_fields) + " header fields", {}});
         }
-        head.headers.push_back(f);
+        head.add_field(f.name, f.value, f.name_offset, f.value_offset);
     }
 }
 

@@ -19,11 +19,26 @@
 
 namespace rawhttp::http {
 
+// The fields the rule book reads by name. The parser tags each field as it
+// reads it and notes in the head which of them appear, so that every check
+// after it finds its fields, or their absence, without comparing names again
+// (most heads have no Content-Length, Transfer-Encoding or Expect at all).
+enum class KnownField : std::uint8_t { other, host, content_length, transfer_encoding, connection, expect, date };
+// The tag of a field name, compared without regard to case (inline: it is
+// asked of every field of every head, and most names end at their length).
+inline KnownField known_field(std::string_view name);
+// The field's name as RFC 9110 writes it ("Content-Length"); "" for other.
+std::string_view known_field_name(KnownField k);
+inline constexpr KnownField kKnownFields[] = {KnownField::host,       KnownField::content_length,
+                                              KnownField::transfer_encoding, KnownField::connection,
+                                              KnownField::expect,     KnownField::date};
+
 struct HeaderField {
     std::string_view name;   // as received
     std::string_view value;  // leading/trailing SP/HTAB trimmed (obs-fold joined with SP in responses)
     std::size_t name_offset = 0;
     std::size_t value_offset = 0;
+    KnownField known = KnownField::other;  // known_field(name)
 };
 
 // A request or response head, parsed leniently: every fault is a Violation,
@@ -46,6 +61,16 @@ struct MessageHead {
     std::size_t empty_line = 0;   // where that empty line starts (or the end of the bytes looked at)
     std::size_t head_bytes = 0;   // bytes through the empty line (or all bytes looked at)
     std::deque<std::string> folded;  // storage for obs-fold-joined values (responses)
+    std::uint32_t known_fields = 0;  // a bit for each KnownField among the headers
+
+    // Fields are added with add_field, which keeps their tags and known_fields true.
+    HeaderField& add_field(std::string_view name, std::string_view value, std::size_t name_offset,
+                           std::size_t value_offset) {
+        const KnownField k = known_field(name);
+        known_fields |= 1u << static_cast<unsigned>(k);
+        return headers.emplace_back(HeaderField{name, value, name_offset, value_offset, k});
+    }
+    bool has(KnownField k) const { return (known_fields >> static_cast<unsigned>(k)) & 1u; }
 };
 using RequestHead = MessageHead;
 using ResponseHead = MessageHead;
@@ -128,6 +153,16 @@ inline bool iequals(std::string_view a, std::string_view b) {
             return false;
     }
     return true;
+}
+
+namespace detail {
+KnownField known_field_of_length(std::string_view name);  // http/head_parser.cpp
+}
+
+inline KnownField known_field(std::string_view name) {
+    constexpr std::uint32_t kLengths = 1u << 4 | 1u << 6 | 1u << 10 | 1u << 14 | 1u << 17;
+    if (name.size() > 17 || !((kLengths >> name.size()) & 1u)) return KnownField::other;
+    return detail::known_field_of_length(name);
 }
 
 // Incremental chunked-body decoder (RFC 9112 §7.1). Feed it any split of the

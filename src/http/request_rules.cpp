@@ -46,8 +46,9 @@ std::size_t scheme_end(std::string_view t) {
 }
 
 // uri-host [ ":" port ] (RFC 9110 §7.2): reg-name, IPv4 or [IP-literal].
-// Returns the offset of the first bad byte within `v`, or npos.
-std::size_t bad_host_byte(std::string_view v) {
+// Returns the offset of the first bad byte within `v`, or npos; `name_end`
+// gets where the host ends (the port's colon, or the end).
+std::size_t bad_host_byte(std::string_view v, std::size_t* name_end = nullptr) {
     std::size_t i = 0;
     if (!v.empty() && v[0] == '[') {
         const std::size_t close = v.find(']');
@@ -62,11 +63,20 @@ std::size_t bad_host_byte(std::string_view v) {
         // colon, a bad byte, or the end.
         i = static_cast<std::size_t>(scan_class(v.data(), v.data() + v.size(), kRegName) - v.data());
     }
+    if (name_end) *name_end = i;
     if (i == v.size()) return std::string_view::npos;
     if (v[i] != ':') return i;
     for (std::size_t j = i + 1; j < v.size(); ++j)
         if (!is_digit(static_cast<unsigned char>(v[j]))) return j;
     return std::string_view::npos;
+}
+
+// Two dots in a row: a host name's empty label. A loop, not find(".."):
+// host names are short, and find calls memchr at every dot.
+bool has_double_dot(std::string_view name) {
+    for (std::size_t i = 1; i < name.size(); ++i)
+        if (name[i] == '.' && name[i - 1] == '.') return true;
+    return false;
 }
 
 struct Word {
@@ -211,10 +221,9 @@ bool clean_request_line(std::string_view rl, const Limits& limits, MessageHead& 
     if (!known_method(method) || method == "CONNECT") return false;
     const char* t = sp + 1;
     if (t == e || *t != '/') return false;  // origin-form only
-    const char* te = scan_class(t, e, kUri);
+    const char* te = scan_class(t, e, kUriPlain);  // stops at a %: escapes get the full check
     if (e - te != 9 || *te != ' ') return false;
     const std::string_view target(t, static_cast<std::size_t>(te - t));
-    if (target.find('%') != std::string_view::npos) return false;  // escapes: the full check
     const std::string_view version(te + 1, 8);
     if (version != "HTTP/1.1" && version != "HTTP/1.0") return false;
     head.method = method;
@@ -299,8 +308,9 @@ void check_request_head(const MessageHead& head, Violations& out) {
     // Host fields: one, nearly always; a list is built only for more.
     const HeaderField* one_host = nullptr;
     std::vector<const HeaderField*> more;
-    for (const auto& f : head.headers)
-        if (iequals(f.name, "Host")) {
+    if (head.has(KnownField::host))
+        for (const auto& f : head.headers) {
+            if (f.known != KnownField::host) continue;
             if (!one_host) {
                 one_host = &f;
                 continue;
@@ -321,12 +331,13 @@ void check_request_head(const MessageHead& head, Violations& out) {
                        std::to_string(hosts.size()) + " Host fields: a server cannot tell which one is meant", {}});
     for (const HeaderField* h : hosts) {
         if (h->value.empty() && http11) out.push_back({Rule::host_empty, h->value_offset, "the Host field is empty", {}});
-        const std::size_t bad = bad_host_byte(h->value);
+        std::size_t name_end = 0;
+        const std::size_t bad = bad_host_byte(h->value, &name_end);
         if (bad == std::string_view::npos && !h->value.empty() && h->value[0] != '[') {
-            const std::string_view name = h->value.substr(0, h->value.find(':'));
+            const std::string_view name = h->value.substr(0, name_end);
             if (name.empty())
                 out.push_back({Rule::host_unusual, h->value_offset, "the Host value has a port but no host name", {}});
-            else if (name.front() == '.' || name.find("..") != std::string_view::npos)
+            else if (name.front() == '.' || has_double_dot(name))
                 out.push_back({Rule::host_unusual, h->value_offset,
                                "the host name '" + std::string(name.substr(0, 60)) +
                                    "' has an empty label (two dots, or a leading dot)",
@@ -343,8 +354,9 @@ void check_request_head(const MessageHead& head, Violations& out) {
                            nginx_rejects ? "" : "nginx and Node accept it, though RFC 9112 requires a 400"});
         }
     }
+    if (!head.has(KnownField::expect)) return;
     for (const auto& f : head.headers)
-        if (iequals(f.name, "Expect") && ascii_lower(f.value) != "100-continue")
+        if (f.known == KnownField::expect && !iequals(f.value, "100-continue"))
             out.push_back({Rule::expect_unknown, f.value_offset,
                            "Expect: " + std::string(f.value.substr(0, 40)) + " is not an expectation any server knows",
                            {}});

@@ -17,11 +17,12 @@ bool list_has_token(std::string_view list, std::string_view token) {
 
 bool keeps_alive(const MessageHead& head) {
     bool close = false, keep_alive = false;
-    for (const auto& f : head.headers) {
-        if (!iequals(f.name, "Connection")) continue;
-        close = close || list_has_token(f.value, "close");
-        keep_alive = keep_alive || list_has_token(f.value, "keep-alive");
-    }
+    if (head.has(KnownField::connection))
+        for (const auto& f : head.headers) {
+            if (f.known != KnownField::connection) continue;
+            close = close || list_has_token(f.value, "close");
+            keep_alive = keep_alive || list_has_token(f.value, "keep-alive");
+        }
     return keeps_alive(head.major, head.minor, close, keep_alive);
 }
 
@@ -34,20 +35,21 @@ bool keeps_alive(int major, int minor, bool close_token, bool keep_alive_token) 
 void check_response_head(const MessageHead& head, std::string_view request_method, const BodyFraming* framing,
                          Violations& out) {
     const int s = head.status;
-    const std::string status = std::to_string(s);
     const bool tunnel = request_method == "CONNECT" && s >= 200 && s < 300;
-    if ((s >= 100 && s < 200) || s == 204 || tunnel) {
+    if (((s >= 100 && s < 200) || s == 204 || tunnel) &&
+        (head.has(KnownField::content_length) || head.has(KnownField::transfer_encoding))) {
+        const std::string status = std::to_string(s);
         const std::string what = tunnel ? "a " + status + " to CONNECT" : "a " + status + " response";
         bool cl = false, te = false;
         for (const auto& f : head.headers) {
-            if (!cl && iequals(f.name, "Content-Length")) {
+            if (!cl && f.known == KnownField::content_length) {
                 cl = true;
                 out.push_back({Rule::content_length_forbidden, f.name_offset,
                                what + " has no body, yet it has Content-Length: " + std::string(f.value.substr(0, 40)) +
                                    "; a client or proxy that believes it reads the next response as this body",
                                {}});
             }
-            if (!te && iequals(f.name, "Transfer-Encoding")) {
+            if (!te && f.known == KnownField::transfer_encoding) {
                 te = true;
                 out.push_back({Rule::transfer_encoding_forbidden, f.name_offset,
                                what + " has no body, yet it has Transfer-Encoding: " +
@@ -58,14 +60,12 @@ void check_response_head(const MessageHead& head, std::string_view request_metho
         }
     }
     if (!framing) return;  // an interim head: no Date is asked of it, and it has no body
-    if (s >= 200 && s < 500 && !tunnel) {
-        bool date = false;
-        for (const auto& f : head.headers) date = date || iequals(f.name, "Date");
-        if (!date)
-            out.push_back({Rule::date_missing, head.line_offset,
-                           "a " + status + " response without a Date field (an origin server with a clock must send "
-                                           "one; a proxy adds it when it forwards)",
-                           {}});
+    if (s >= 200 && s < 500 && !tunnel && !head.has(KnownField::date)) {
+        out.push_back({Rule::date_missing, head.line_offset,
+                       "a " + std::to_string(s) +
+                           " response without a Date field (an origin server with a clock must send one; a proxy "
+                           "adds it when it forwards)",
+                       {}});
     }
     if (framing->framing == Framing::close && framing->decidable && keeps_alive(head))
         out.push_back({Rule::body_close_delimited, head.line_offset,

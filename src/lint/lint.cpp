@@ -94,9 +94,8 @@ std::vector<Finding> RequestLint::finish(std::string_view shown) {
     const std::size_t used = static_cast<std::size_t>(st.used);
     const bool lone_break = st.rest <= 2 && only_line_break(st.rest_start);
     if (options.check_body && reader.done() && reader.framing().decidable && st.rest > 0 && !lone_break) {
-        bool framed = false;
-        for (const auto& h : reader.head().headers)
-            framed = framed || http::iequals(h.name, "Content-Length") || http::iequals(h.name, "Transfer-Encoding");
+        const bool framed = reader.head().has(http::KnownField::content_length) ||
+                            reader.head().has(http::KnownField::transfer_encoding);
         if (reader.framing().framing == http::Framing::none && !framed)
             v.push_back({http::Rule::body_without_framing, used,
                          "a body of " + std::to_string(st.rest) +

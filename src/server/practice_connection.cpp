@@ -258,13 +258,13 @@ bool read_request_head(const http::MessageReader& reader, pages::Request& r) {
     r.minor = head.minor;
     bool conn_close = false, conn_keep_alive = false, expect = false;
     for (const auto& f : head.headers) {
-        if (http::iequals(f.name, "Connection")) {
+        if (f.known == http::KnownField::connection) {
             for (const auto& t : list_tokens(f.value)) {
                 if (t == "close") conn_close = true;
                 if (t == "keep-alive") conn_keep_alive = true;
             }
         }
-        if (http::iequals(f.name, "Expect") && http::iequals(http::detail::trim_ows(f.value), "100-continue"))
+        if (f.known == http::KnownField::expect && http::iequals(http::detail::trim_ows(f.value), "100-continue"))
             expect = true;
     }
     r.keep_alive = head.minor >= 1 ? !conn_close : (conn_keep_alive && !conn_close);

@@ -246,7 +246,7 @@ TEST_CASE("response framing: a hand-built head (views not into one buffer) still
     head.kind = MessageKind::response;
     head.status = 200;
     head.major = head.minor = 1;
-    head.headers.push_back({"Content-Length", "x", 0, 0});
+    head.add_field("Content-Length", "x", 0, 0);
     Violations v;
     const BodyFraming f = response_framing(head, "GET", v);
     CHECK_FALSE(f.decidable);

@@ -4,6 +4,7 @@
 // with their offsets where the case pins them) and the fields parsed. Every
 // case is also parsed at every prefix: shorter than the head, it is not
 // terminated; from the head's end on, the result is the same.
+#include "http/chars.hpp"
 #include "http/message.hpp"
 #include "http/test_support.hpp"
 
@@ -656,4 +657,62 @@ TEST_CASE("head parser: obs-fold edge cases in responses") {
     CHECK(headers_of(a.head) == "X: b");  // RFC 9110 §5.5: no leading whitespace after the join
     const Parsed b = parse("HTTP/1.1 200 OK\r\nX: a\r\n \r\n\r\n", RES, response_limits());
     CHECK(headers_of(b.head) == "X: a");  // nor trailing
+}
+
+TEST_CASE("head parser: the fields the rules read by name are tagged, in any case") {
+    CHECK(known_field("Host") == KnownField::host);
+    CHECK(known_field("hOST") == KnownField::host);
+    CHECK(known_field("date") == KnownField::date);
+    CHECK(known_field("EXPECT") == KnownField::expect);
+    CHECK(known_field("connection") == KnownField::connection);
+    CHECK(known_field("content-length") == KnownField::content_length);
+    CHECK(known_field("Transfer-encoding") == KnownField::transfer_encoding);
+    // Same lengths, other names; near misses.
+    CHECK(known_field("Hose") == KnownField::other);
+    CHECK(known_field("Accept") == KnownField::other);
+    CHECK(known_field("User-Agent") == KnownField::other);
+    CHECK(known_field("Content-Type") == KnownField::other);
+    CHECK(known_field("Content_Length") == KnownField::other);
+    CHECK(known_field("Host ") == KnownField::other);
+    CHECK(known_field("") == KnownField::other);
+
+    // Every byte value at every position of every known name, in either case:
+    // the tag is the one a plain case-blind comparison gives.
+    std::size_t wrong = 0;
+    for (const KnownField tag : kKnownFields)
+        for (int upper = 0; upper < 2; ++upper) {
+            const std::string lower = detail::ascii_lower(known_field_name(tag));
+            std::string name = lower;
+            if (upper)
+                for (char& c : name) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+            for (std::size_t i = 0; i < name.size(); ++i)
+                for (int byte = 0; byte < 256; ++byte) {
+                    std::string changed = name;
+                    changed[i] = static_cast<char>(byte);
+                    const KnownField expected = iequals(changed, lower) ? tag : KnownField::other;
+                    if (known_field(changed) != expected) ++wrong;
+                }
+        }
+    CHECK(wrong == 0);
+
+    // Both readings (clean, and general with a bare LF) tag the fields and the head.
+    for (const char* text : {"GET / HTTP/1.1\r\nhost: a\r\nX: 1\r\ncontent-LENGTH: 0\r\n\r\n",
+                             "GET / HTTP/1.1\nhost: a\r\nX: 1\r\ncontent-LENGTH: 0\r\n\r\n"}) {
+        const Parsed p = parse(text, REQ, Limits{});
+        REQUIRE(p.head.headers.size() == 3);
+        CHECK(p.head.headers[0].known == KnownField::host);
+        CHECK(p.head.headers[1].known == KnownField::other);
+        CHECK(p.head.headers[2].known == KnownField::content_length);
+        CHECK(p.head.has(KnownField::host));
+        CHECK(p.head.has(KnownField::content_length));
+        CHECK_FALSE(p.head.has(KnownField::transfer_encoding));
+        CHECK_FALSE(p.head.has(KnownField::date));
+    }
+    // A head read again starts with no fields known.
+    MessageHead head;
+    Violations v;
+    parse_head("HTTP/1.1 200 OK\r\nDate: x\r\n\r\n", RES, response_limits(), head, v);
+    CHECK(head.has(KnownField::date));
+    parse_head("HTTP/1.1 200 OK\r\nServer: x\r\n\r\n", RES, response_limits(), head, v);
+    CHECK_FALSE(head.has(KnownField::date));
 }

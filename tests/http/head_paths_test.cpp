@@ -24,7 +24,8 @@ std::string describe(const MessageHead& h, const Violations& v) {
                     std::to_string(h.empty_line) + "," + std::to_string(h.head_bytes) + "\n";
     for (const auto& f : h.headers)
         s += std::string(f.name) + "@" + std::to_string(f.name_offset) + "=" + std::string(f.value) + "@" +
-             std::to_string(f.value_offset) + "\n";
+             std::to_string(f.value_offset) + " known " + std::to_string(static_cast<int>(f.known)) + "\n";
+    s += "known fields " + std::to_string(h.known_fields) + "\n";
     for (const auto& f : h.folded) s += "folded " + f + "\n";
     for (const auto& x : v) s += std::string(rule_info(x.rule).id) + "@" + std::to_string(x.offset) + " " + x.detail + "\n";
     return s;
