@@ -74,7 +74,7 @@ ContentLength scan_content_length(const MessageHead& head, Violations& out) {
 // A transfer coding as written (any case), and its offset.
 struct Coding {
     std::string_view name;
-    std::size_t at = 0;
+    std::size_t at;
     bool is_chunked() const { return iequals(name, "chunked"); }
 };
 
@@ -84,8 +84,10 @@ struct Codings {
     const HeaderField* second = nullptr;
     // The codings in order. Nearly always one, chunked: a few are held in
     // place, so that judging a head allocates nothing (it was a fifth of a
-    // chunked head's instructions); more go on the heap.
-    std::array<Coding, 4> few{};
+    // chunked head's instructions); more go on the heap. Left uninitialised
+    // (only the first `size` are read): zeroing them was a `rep stos` whose
+    // stores the next loads could not be forwarded from, a stall on every head.
+    std::array<Coding, 4> few;
     std::vector<Coding> more;
     std::size_t size = 0;
     void add(Coding c) {
@@ -211,8 +213,8 @@ BodyFraming response_framing(const MessageHead& head, std::string_view request_m
         return {Framing::none, 0, true};  // the connection becomes a tunnel
     if (!head.has(KnownField::content_length) && !head.has(KnownField::transfer_encoding))
         return {Framing::close, 0, true};  // rule 8
-    const Codings tc = scan_transfer_encoding(head);
-    if (tc.present()) {
+    if (head.has(KnownField::transfer_encoding)) {
+        const Codings tc = scan_transfer_encoding(head);
         // Rule 3: Transfer-Encoding overrides Content-Length (reported: a
         // response with both may be an attempt at response splitting).
         for (const auto& f : head.headers)

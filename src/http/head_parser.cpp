@@ -156,7 +156,12 @@ namespace {
 
 void reset_head(MessageHead& head, MessageKind kind) {
     head.kind = kind;
-    head.method = head.target = head.version = head.reason = {};
+    // One by one: a chained assignment reads each view back in one 16-byte
+    // load from the two 8-byte stores just made, which the CPU cannot forward.
+    head.method = {};
+    head.target = {};
+    head.version = {};
+    head.reason = {};
     head.status = 0;
     head.major = head.minor = -1;
     head.headers.clear();

@@ -51,7 +51,7 @@ std::string host_port(const ProbeOptions& o) {
 
 bool says_close(const http::MessageHead& head) {
     for (const auto& f : head.headers)
-        if (http::iequals(f.name, "Connection") && f.value.find("close") != std::string_view::npos) return true;
+        if (f.known == http::KnownField::connection && f.value.find("close") != std::string_view::npos) return true;
     return false;
 }
 

@@ -92,7 +92,7 @@ std::string rewrite_head(std::string_view raw_head, const http::MessageHead& hea
     // The fields the Connection field names are this hop's only (RFC 9110 §7.6.1).
     std::vector<std::string> drop = {"connection", "proxy-connection", "keep-alive", "te"};
     for (const auto& f : head.headers) {
-        if (!http::iequals(f.name, "connection")) continue;
+        if (f.known != http::KnownField::connection) continue;
         std::string_view v = f.value;
         while (!v.empty()) {
             std::size_t comma = v.find(',');
