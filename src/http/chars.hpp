@@ -22,6 +22,7 @@ enum : std::uint8_t {
     kUri = 16,      // RFC 3986 characters a URI may hold: unreserved, reserved and %
     kRegName = 32,  // a reg-name's characters (RFC 3986 §3.2.2, pct-encoding's %) and the port's digits
     kUriPlain = 64,  // kUri without %: a target that needs no %-escape check
+    kHostLabel = 128,  // kRegName without '.': the bytes of one label of a host name
 };
 
 constexpr std::array<std::uint8_t, 256> make_char_table() {
@@ -44,7 +45,7 @@ constexpr std::array<std::uint8_t, 256> make_char_table() {
         if (alpha || digit || std::string_view("-._~:/?#[]@!$&'()*+,;=%").find(static_cast<char>(c)) != std::string_view::npos)
             f |= c == '%' ? kUri : kUri | kUriPlain;
         if (alpha || digit || std::string_view("-._~!$&'()*+,;=%").find(static_cast<char>(c)) != std::string_view::npos)
-            f |= kRegName;
+            f |= c == '.' ? kRegName : kRegName | kHostLabel;
         t[static_cast<std::size_t>(c)] = f;
     }
     return t;

@@ -34,6 +34,25 @@ ContentLength scan_content_length(const MessageHead& head, Violations& out) {
         if (++fields == 1) cl.first = &f;
         else if (fields == 2) second = &f;
         cl.present = true;
+        const auto take = [&](std::uint64_t n, std::size_t at) {
+            if (have && cl.length != n && !conflict) {
+                out.push_back({Rule::content_length_conflict, f.value_offset + at,
+                               "Content-Length says both " + std::to_string(cl.length) + " and " + std::to_string(n) +
+                                   " bytes: where the body ends is ambiguous",
+                               {}});
+                conflict = true;
+            }
+            if (!have) {
+                cl.length = n;
+                have = true;
+            }
+        };
+        // Nearly always the value is one number: the list is read only when it is not.
+        if (const auto n = parse_content_length(f.value)) {
+            ++members;
+            take(*n, 0);
+            continue;
+        }
         for_each_list_member(f.value, [&](std::string_view m, std::size_t at) {
             ++members;
             const auto n = parse_content_length(m);
@@ -49,17 +68,7 @@ ContentLength scan_content_length(const MessageHead& head, Violations& out) {
                 bad = true;
                 return;
             }
-            if (have && cl.length != *n && !conflict) {
-                out.push_back({Rule::content_length_conflict, f.value_offset + at,
-                               "Content-Length says both " + std::to_string(cl.length) + " and " + std::to_string(*n) +
-                                   " bytes: where the body ends is ambiguous",
-                               {}});
-                conflict = true;
-            }
-            if (!have) {
-                cl.length = *n;
-                have = true;
-            }
+            take(*n, at);
         });
     }
     if (members > 1 && !bad && !conflict)
@@ -143,11 +152,13 @@ std::string_view framing_name(Framing f) {
 std::optional<std::uint64_t> parse_content_length(std::string_view value) {
     if (value.empty()) return std::nullopt;
     std::uint64_t n = 0;
+    // Nineteen digits or fewer cannot overflow 64 bits: no check per digit.
+    const bool may_overflow = value.size() > 19;
     for (char ch : value) {
         const auto c = static_cast<unsigned char>(ch);
         if (!is_digit(c)) return std::nullopt;
         const std::uint64_t d = c - '0';
-        if (n > (UINT64_MAX - d) / 10) return std::nullopt;
+        if (may_overflow && n > (UINT64_MAX - d) / 10) return std::nullopt;
         n = n * 10 + d;
     }
     return n;

@@ -26,17 +26,33 @@ struct Line {
 void parse_head_general(std::string_view buf, MessageKind kind, const Limits& limits, MessageHead& head,
                         Violations& out);
 
+// The one-pass reading (read_clean_head) in each of its builds: `portable`
+// runs on any CPU (its value scan the one scan_field_value picks), `avx2` is
+// compiled for AVX2 with the scans inlined and runs where avx2_supported()
+// (elsewhere it is the portable one); `chosen` is the one parse_head uses.
+// For the tests and the fuzz target, which hold each to the general reading.
+enum class CleanReading { chosen, portable, avx2 };
+bool read_clean_head_as(CleanReading as, std::string_view buf, MessageKind kind, const Limits& limits,
+                        MessageHead& head);
+
 // The request line: method, target, version, and every rule they break.
 void check_request_line(std::string_view buf, const Line& line, const Limits& limits, MessageHead& head,
                         Violations& out);
-// The common request line, read in one pass: a known method other than
-// CONNECT, an origin-form target of URI characters without %-escapes,
-// HTTP/1.1 or HTTP/1.0, single spaces. True (and head's method, target and
-// version set) when the line is one check_request_line passes without a
-// finding; false when check_request_line must judge it.
-bool clean_request_line(std::string_view line, const Limits& limits, MessageHead& head);
+// The common request line at the start of [b, e), read in one pass: a known
+// method other than CONNECT, an origin-form target of URI characters without
+// %-escapes, HTTP/1.1 or HTTP/1.0, single spaces, then CR. Returns that CR
+// (and sets head's method, target and version) when the line is one
+// check_request_line passes without a finding; null, touching nothing, when
+// check_request_line must judge it.
+const char* clean_request_line(const char* b, const char* e, const Limits& limits, MessageHead& head);
 // The status line of a response.
 void check_status_line(std::string_view buf, const Line& line, MessageHead& head, Violations& out);
+// The common status line at the start of [b, e), in one pass: HTTP/1.1 or
+// HTTP/1.0, a status of 100-599, no reason or a reason of field-value bytes,
+// then CR. Returns that CR (and sets what check_status_line sets) when
+// check_status_line would pass the line without a finding; null, touching
+// nothing, otherwise.
+const char* clean_status_line(const char* b, const char* e, MessageHead& head);
 
 // One field line (name ":" OWS value OWS) at `offset`, its CR LF excluded:
 // the one field-line routine, for heads and chunked trailers alike. Returns

@@ -12,6 +12,11 @@
 #include "http/head_detail.hpp"
 #include "http/message.hpp"
 
+#if defined(__x86_64__)
+#define RAWHTTP_CLEAN_AVX2 1
+#include <immintrin.h>
+#endif
+
 namespace rawhttp::http {
 
 using namespace detail;
@@ -172,6 +177,57 @@ void reset_head(MessageHead& head, MessageKind kind) {
     head.line_offset = head.line_end = head.empty_line = 0;
 }
 
+// How the one-pass reading finds the end of a field value: the first byte
+// in [p, e) that is no field-value byte, where [b, e) is readable.
+struct ScanInUse {
+    static const char* field_value(const char*, const char* p, const char* e) { return scan_field_value(p, e); }
+};
+
+#if RAWHTTP_CLEAN_AVX2
+// The same in AVX2, inlined into the reading compiled for it: a value is
+// nearly always settled by one 32-byte load. Near the end of the bytes the
+// last 32 of them are loaded instead and the ones before p ignored.
+struct ScanAvx2 {
+    [[gnu::target("avx2")]] static unsigned bad_bytes(const char* at) {
+        const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(at));
+        const __m256i k1f = _mm256_set1_epi8(0x1f);
+        const __m256i ctl = _mm256_cmpeq_epi8(_mm256_max_epu8(x, k1f), k1f);  // x <= 0x1f
+        const __m256i bad = _mm256_or_si256(_mm256_andnot_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('\t')), ctl),
+                                            _mm256_cmpeq_epi8(x, _mm256_set1_epi8(0x7f)));
+        return static_cast<unsigned>(_mm256_movemask_epi8(bad));
+    }
+    [[gnu::target("avx2")]] static const char* field_value(const char* b, const char* p, const char* e) {
+        for (; e - p >= 32; p += 32)
+            if (const unsigned m = bad_bytes(p)) return p + __builtin_ctz(m);
+        if (p == e) return e;
+        if (e - b < 32) return scan_field_value_sse2(p, e);
+        const unsigned m = bad_bytes(e - 32) >> (32 - (e - p));
+        return m ? p + __builtin_ctz(m) : e;
+    }
+};
+#endif
+
+template <class Scan>
+const char* clean_status_line_with(const char* b, const char* e, MessageHead& head) {
+    if (e - b < 13 || std::memcmp(b, "HTTP/1.", 7) != 0 || (b[7] != '1' && b[7] != '0') || b[8] != ' ')
+        return nullptr;
+    if (b[9] < '1' || b[9] > '5' || !is_digit(static_cast<unsigned char>(b[10])) ||
+        !is_digit(static_cast<unsigned char>(b[11])))
+        return nullptr;
+    const char* cr = b + 12;
+    if (*cr == ' ') {
+        cr = Scan::field_value(b, b + 13, e);
+        if (cr == e) return nullptr;
+    }
+    if (*cr != '\r') return nullptr;
+    head.version = std::string_view(b, 8);
+    head.major = 1;
+    head.minor = b[7] - '0';
+    head.status = (b[9] - '0') * 100 + (b[10] - '0') * 10 + (b[11] - '0');
+    if (cr - b > 13) head.reason = std::string_view(b + 13, static_cast<std::size_t>(cr - b - 13));
+    return cr;
+}
+
 // The common case in one pass: a head that breaks no rule parse_head itself
 // checks (every line ends in CR LF, no byte out of place, no limit reached,
 // a start line its checker passes). It gives exactly what the general
@@ -179,23 +235,28 @@ void reset_head(MessageHead& head, MessageKind kind) {
 // does not handle, leaving the head for the general reading, which then
 // reports every finding as it always has. tests/http/head_paths_test.cpp
 // and fuzz/fuzz_head_paths.cpp hold the two readings to the same result.
-bool parse_clean_head(std::string_view buf, MessageKind kind, const Limits& limits, MessageHead& head,
-                      Violations& out) {
+template <class Scan>
+inline bool parse_clean_head_with(std::string_view buf, MessageKind kind, const Limits& limits, MessageHead& head,
+                                  Violations& out) {
     const std::string_view v = buf.substr(0, std::min(buf.size(), limits.max_head));
     const char* const b = v.data();
     const char* const e = b + v.size();
     if (v.empty() || *b == '\r' || *b == '\n') return false;  // empty lines first: the general reading's
-    const char* cr = scan_field_value(b, e);
-    if (e - cr < 2 || cr[0] != '\r' || cr[1] != '\n') return false;
-    const Line start{0, static_cast<std::size_t>(cr - b), static_cast<std::size_t>(cr - b) + 1};
-    const std::size_t before = out.size();
-    if (kind == MessageKind::request) {
-        if (!clean_request_line(v.substr(0, start.end), limits, head)) check_request_line(v, start, limits, head, out);
-    } else {
-        check_status_line(v, start, head, out);
+    // The usual start line is read in one pass that also finds its end; any
+    // other is found by its CR and judged by the full check.
+    const char* cr = kind == MessageKind::request ? clean_request_line(b, e, limits, head) : clean_status_line_with<Scan>(b, e, head);
+    if (!cr) {
+        cr = scan_field_value(b, e);
+        if (e - cr < 2 || cr[0] != '\r' || cr[1] != '\n') return false;
+        const Line start{0, static_cast<std::size_t>(cr - b), static_cast<std::size_t>(cr - b) + 1};
+        const std::size_t before = out.size();
+        if (kind == MessageKind::request) check_request_line(v, start, limits, head, out);
+        else check_status_line(v, start, head, out);
+        if (out.size() != before) return false;
+    } else if (e - cr < 2 || cr[1] != '\n') {
+        return false;
     }
-    if (out.size() != before) return false;
-    head.line_end = start.end;
+    head.line_end = static_cast<std::size_t>(cr - b);
     const char* p = cr + 2;
     for (;;) {
         if (e - p < 2) return false;
@@ -208,7 +269,7 @@ bool parse_clean_head(std::string_view buf, MessageKind kind, const Limits& limi
         if (colon == p || colon == e || *colon != ':') return false;
         const char* vb = colon + 1;
         while (vb < e && is_ows(static_cast<unsigned char>(*vb))) ++vb;
-        cr = scan_field_value(vb, e);
+        cr = Scan::field_value(b, vb, e);
         if (e - cr < 2 || cr[0] != '\r' || cr[1] != '\n') return false;
         if (static_cast<std::size_t>(cr - p) > limits.max_field_line || head.headers.size() == limits.max_fields)
             return false;
@@ -225,12 +286,39 @@ bool parse_clean_head(std::string_view buf, MessageKind kind, const Limits& limi
     return !(head.head_bytes > limits.large_head && limits.large_head < limits.max_head);
 }
 
+
+#if RAWHTTP_CLEAN_AVX2
+// The whole reading compiled for AVX2 (flatten: the scans inline into it),
+// chosen once per head rather than once per line.
+[[gnu::target("avx2"), gnu::flatten]] bool parse_clean_head_avx2(std::string_view buf, MessageKind kind,
+                                                                 const Limits& limits, MessageHead& head,
+                                                                 Violations& out) {
+    return parse_clean_head_with<ScanAvx2>(buf, kind, limits, head, out);
+}
+#endif
+
+bool parse_clean_head(std::string_view buf, MessageKind kind, const Limits& limits, MessageHead& head,
+                      Violations& out, CleanReading as = CleanReading::chosen) {
+#if RAWHTTP_CLEAN_AVX2
+    static const bool avx2 = avx2_supported();
+    if (avx2 && as != CleanReading::portable) return parse_clean_head_avx2(buf, kind, limits, head, out);
+#endif
+    return parse_clean_head_with<ScanInUse>(buf, kind, limits, head, out);
+}
+
 }  // namespace
 
 bool read_clean_head(std::string_view buf, MessageKind kind, const Limits& limits, MessageHead& head) {
     reset_head(head, kind);
     Violations found;  // stays empty (no allocation) on a clean head
     return parse_clean_head(buf, kind, limits, head, found) && found.empty();
+}
+
+bool detail::read_clean_head_as(CleanReading as, std::string_view buf, MessageKind kind, const Limits& limits,
+                                MessageHead& head) {
+    reset_head(head, kind);
+    Violations found;
+    return parse_clean_head(buf, kind, limits, head, found, as) && found.empty();
 }
 
 void parse_head(std::string_view buf, MessageKind kind, const Limits& limits, MessageHead& head, Violations& out) {
@@ -465,7 +553,13 @@ std::vector<std::pair<std::string_view, std::size_t>> list_members(std::string_v
     return out;
 }
 
-void check_status_line(std::string_view buf, const Line& l, MessageHead& head, Violations& out) {
+const char* clean_status_line(const char* b, const char* e, MessageHead& head) {
+    return clean_status_line_with<ScanInUse>(b, e, head);
+}
+
+// Not inlined into the one-pass readings: it runs only for a status line
+// they do not read themselves.
+[[gnu::noinline]] void check_status_line(std::string_view buf, const Line& l, MessageHead& head, Violations& out) {
     const std::string_view s = buf.substr(l.start, l.end - l.start);
     auto bad = [&](std::size_t at, std::string why) {
         out.push_back({Rule::status_line_invalid, l.start + at, std::move(why), {}});

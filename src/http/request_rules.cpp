@@ -47,8 +47,9 @@ std::size_t scheme_end(std::string_view t) {
 
 // uri-host [ ":" port ] (RFC 9110 §7.2): reg-name, IPv4 or [IP-literal].
 // Returns the offset of the first bad byte within `v`, or npos; `name_end`
-// gets where the host ends (the port's colon, or the end).
-std::size_t bad_host_byte(std::string_view v, std::size_t* name_end = nullptr) {
+// gets where the host ends (the port's colon, or the end), and
+// `empty_label` whether a reg-name has two dots in a row or a leading dot.
+std::size_t bad_host_byte(std::string_view v, std::size_t* name_end = nullptr, bool* empty_label = nullptr) {
     std::size_t i = 0;
     if (!v.empty() && v[0] == '[') {
         const std::size_t close = v.find(']');
@@ -59,9 +60,19 @@ std::size_t bad_host_byte(std::string_view v, std::size_t* name_end = nullptr) {
         }
         i = close + 1;
     } else {
-        // Up to the first byte that is no reg-name's (':' is none): the port's
-        // colon, a bad byte, or the end.
-        i = static_cast<std::size_t>(scan_class(v.data(), v.data() + v.size(), kRegName) - v.data());
+        // Label by label up to the first byte that is no reg-name's (':' is
+        // none): the port's colon, a bad byte, or the end. The dots between
+        // labels are where an empty one shows.
+        const char* const b = v.data();
+        const char* const e = b + v.size();
+        const char* p = scan_class(b, e, kHostLabel);
+        bool empty = false;
+        while (p < e && *p == '.') {
+            empty = empty || p == b || p[-1] == '.';
+            p = scan_class(p + 1, e, kHostLabel);
+        }
+        if (empty_label) *empty_label = empty;
+        i = static_cast<std::size_t>(p - b);
     }
     if (name_end) *name_end = i;
     if (i == v.size()) return std::string_view::npos;
@@ -69,14 +80,6 @@ std::size_t bad_host_byte(std::string_view v, std::size_t* name_end = nullptr) {
     for (std::size_t j = i + 1; j < v.size(); ++j)
         if (!is_digit(static_cast<unsigned char>(v[j]))) return j;
     return std::string_view::npos;
-}
-
-// Two dots in a row: a host name's empty label. A loop, not find(".."):
-// host names are short, and find calls memchr at every dot.
-bool has_double_dot(std::string_view name) {
-    for (std::size_t i = 1; i < name.size(); ++i)
-        if (name[i] == '.' && name[i - 1] == '.') return true;
-    return false;
 }
 
 struct Word {
@@ -211,27 +214,25 @@ void check_version(std::string_view v, std::size_t off, MessageHead& head, Viola
 
 namespace detail {
 
-bool clean_request_line(std::string_view rl, const Limits& limits, MessageHead& head) {
-    if (rl.size() > limits.max_request_line) return false;
-    const char* const b = rl.data();
-    const char* const e = b + rl.size();
+const char* clean_request_line(const char* b, const char* e, const Limits& limits, MessageHead& head) {
     const char* sp = scan_tchars(b, e);
-    if (sp == b || sp == e || *sp != ' ') return false;
+    if (sp == b || sp == e || *sp != ' ') return nullptr;
     const std::string_view method(b, static_cast<std::size_t>(sp - b));
-    if (!known_method(method) || method == "CONNECT") return false;
+    if (!known_method(method) || method == "CONNECT") return nullptr;
     const char* t = sp + 1;
-    if (t == e || *t != '/') return false;  // origin-form only
+    if (t == e || *t != '/') return nullptr;  // origin-form only
     const char* te = scan_class(t, e, kUriPlain);  // stops at a %: escapes get the full check
-    if (e - te != 9 || *te != ' ') return false;
-    const std::string_view target(t, static_cast<std::size_t>(te - t));
+    if (e - te < 10 || *te != ' ' || te[9] != '\r') return nullptr;  // SP, the version, CR
+    const char* cr = te + 9;
+    if (static_cast<std::size_t>(cr - b) > limits.max_request_line) return nullptr;
     const std::string_view version(te + 1, 8);
-    if (version != "HTTP/1.1" && version != "HTTP/1.0") return false;
+    if (version != "HTTP/1.1" && version != "HTTP/1.0") return nullptr;
     head.method = method;
-    head.target = target;
+    head.target = std::string_view(t, static_cast<std::size_t>(te - t));
     head.version = version;
     head.major = 1;
     head.minor = version[7] - '0';
-    return true;
+    return cr;
 }
 
 void check_request_line(std::string_view buf, const Line& l, const Limits& limits, MessageHead& head,
@@ -332,12 +333,13 @@ void check_request_head(const MessageHead& head, Violations& out) {
     for (const HeaderField* h : hosts) {
         if (h->value.empty() && http11) out.push_back({Rule::host_empty, h->value_offset, "the Host field is empty", {}});
         std::size_t name_end = 0;
-        const std::size_t bad = bad_host_byte(h->value, &name_end);
+        bool empty_label = false;
+        const std::size_t bad = bad_host_byte(h->value, &name_end, &empty_label);
         if (bad == std::string_view::npos && !h->value.empty() && h->value[0] != '[') {
             const std::string_view name = h->value.substr(0, name_end);
             if (name.empty())
                 out.push_back({Rule::host_unusual, h->value_offset, "the Host value has a port but no host name", {}});
-            else if (name.front() == '.' || has_double_dot(name))
+            else if (empty_label)
                 out.push_back({Rule::host_unusual, h->value_offset,
                                "the host name '" + std::string(name.substr(0, 60)) +
                                    "' has an empty label (two dots, or a leading dot)",

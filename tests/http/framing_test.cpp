@@ -67,6 +67,8 @@ TEST_CASE("parse_content_length") {
     CHECK(parse_content_length("0") == 0u);
     CHECK(parse_content_length("5") == 5u);
     CHECK(parse_content_length("005") == 5u);
+    CHECK(parse_content_length("9999999999999999999") == 9999999999999999999u);  // 19 digits: no overflow check
+    CHECK(parse_content_length("00000000000000000005") == 5u);  // 20 digits, checked
     CHECK(parse_content_length("18446744073709551615") == UINT64_MAX);
     CHECK_FALSE(parse_content_length("18446744073709551616"));
     CHECK_FALSE(parse_content_length("999999999999999999999999999999"));

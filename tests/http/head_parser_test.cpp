@@ -269,6 +269,16 @@ const std::vector<HeadCase>& cases() {
          .first = "none"},
         {.name = "an empty label", .bytes = "GET / HTTP/1.1\r\nHost: a..b\r\n\r\n", .rules = "host-unusual@22",
          .first = "none"},
+        {.name = "a leading dot", .bytes = "GET / HTTP/1.1\r\nHost: .a:80\r\n\r\n", .rules = "host-unusual@22",
+         .first = "none"},
+        {.name = "an empty label at the end", .bytes = "GET / HTTP/1.1\r\nHost: a.b..\r\n\r\n",
+         .rules = "host-unusual@22", .first = "none"},
+        {.name = "a trailing dot is a full name", .bytes = "GET / HTTP/1.1\r\nHost: a.example.\r\n\r\n",
+         .rules = "", .first = "none"},
+        {.name = "an IPv4 address and port", .bytes = "GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n",
+         .rules = "", .first = "none"},
+        {.name = "a bad byte after a dot", .bytes = "GET / HTTP/1.1\r\nHost: a.b/c\r\n\r\n",
+         .rules = "host-invalid@25", .first = "host-invalid@25"},
 
         // ---- requests: framing
         {.name = "Content-Length not a number", .bytes = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",

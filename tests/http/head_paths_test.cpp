@@ -44,6 +44,16 @@ void same_readings(const std::string& bytes, MessageKind kind, const Limits& lim
         INFO("bytes: " << bytes);
         CHECK(da == db);
     }
+    // Both builds of the one-pass reading take the same heads, as the general reading reads them.
+    MessageHead p, x;
+    const bool took = detail::read_clean_head_as(detail::CleanReading::portable, bytes, kind, limits, p);
+    const bool took_avx2 = detail::read_clean_head_as(detail::CleanReading::avx2, bytes, kind, limits, x);
+    if (took != took_avx2 || (took && (describe(p, {}) != db || describe(x, {}) != db))) {
+        INFO("bytes: " << bytes);
+        CHECK(took == took_avx2);
+        if (took) CHECK(describe(p, {}) == db);
+        if (took_avx2) CHECK(describe(x, {}) == db);
+    }
 }
 
 Limits tight() {
@@ -59,16 +69,22 @@ Limits tight() {
 const std::string kRequest =
     "GET /search?q=a+b&x=%41 HTTP/1.1\r\nHost: example.com:8080\r\nUser-Agent: curl/7.88.1\r\n"
     "Accept: */*\r\nContent-Length: 5\r\nX-Empty:\r\nX-Tab: a\tb \r\n\r\nhello";
+// Without a %-escape, so that its request line is the one-pass reading's own.
+const std::string kRequestPlain =
+    "POST /api/v1/items?id=7 HTTP/1.0\r\nHost: 127.0.0.1:8080\r\nContent-Length: 2\r\n\r\n{}";
 const std::string kResponse =
     "HTTP/1.1 200 OK\r\nDate: Sat, 22 Nov 2025 18:46:10 GMT\r\nContent-Type: text/html\r\n"
     "Transfer-Encoding: chunked\r\nX-Obs: caf\xc3\xa9\r\nVary:  Accept-Encoding  \r\n\r\n5\r\nhello";
+// A status line with no reason phrase.
+const std::string kResponseBare = "HTTP/1.0 404\r\nContent-Length: 0\r\n\r\n";
 
 }  // namespace
 
 TEST_CASE("head paths: the one-pass and the general reading agree on every one-byte change") {
     const Limits limits[] = {Limits{}, response_limits(), tight()};
     for (MessageKind kind : {MessageKind::request, MessageKind::response}) {
-        const std::string& base = kind == MessageKind::request ? kRequest : kResponse;
+      for (const std::string& base : kind == MessageKind::request ? std::vector<std::string>{kRequest, kRequestPlain}
+                                                                  : std::vector<std::string>{kResponse, kResponseBare})
         for (const Limits& l : limits) {
             same_readings(base, kind, l);
             for (std::size_t at = 0; at < base.size(); ++at)
@@ -90,5 +106,57 @@ TEST_CASE("head paths: request lines the one-pass reading hands to the full chec
                              "GET / HTTP/1.2", "GET / http/1.1", "GET /<> HTTP/1.1", "GET / HTTP/1.0", "GET /"}) {
         same_readings(std::string(line) + "\r\nHost: a\r\n\r\n", MessageKind::request, Limits{});
         same_readings(std::string(line) + "\nHost: a\n\n", MessageKind::request, Limits{});
+    }
+}
+
+TEST_CASE("head paths: status lines the one-pass reading hands to the full check") {
+    for (const char* line : {"HTTP/1.1 200 OK", "HTTP/1.1 200", "HTTP/1.1 200 ", "HTTP/1.0 599 x", "HTTP/1.1 600 x",
+                             "HTTP/1.1 099 x", "HTTP/1.1 100 Continue", "HTTP/1.2 200 OK", "HTTP/2 200", "HTTP/2.0 200 OK",
+                             "HTTP/1.1 2000 OK", "HTTP/1.1 20 OK", "HTTP/1.1 200\tOK", "HTTP/1.1  200 OK",
+                             "http/1.1 200 OK", "HTTP/1.1 200 O\x01K", "HTTP/1.1 200 caf\xc3\xa9", "HTTP/1.1 200 OK ",
+                             "HTTP/1.1 20a OK", "HTTP/1.1 200 OK\x7f", "HTTP/1.1", "HTTP/1.1 "}) {
+        same_readings(std::string(line) + "\r\nContent-Length: 0\r\n\r\n", MessageKind::response, response_limits());
+        same_readings(std::string(line) + "\nContent-Length: 0\n\n", MessageKind::response, response_limits());
+        same_readings(std::string(line) + "\r\n", MessageKind::response, response_limits());
+    }
+}
+
+TEST_CASE("head paths: the usual start lines are read in one pass, at the request line's limit too") {
+    // The one-pass readings of a start line take what they say they take, and
+    // give what the full checks give.
+    for (const char* line : {"HTTP/1.1 200 OK", "HTTP/1.1 200", "HTTP/1.1 200 ", "HTTP/1.0 599 Whatever it is",
+                             "HTTP/1.1 101 Switching Protocols", "HTTP/1.1 200 caf\xc3\xa9\tok"}) {
+        const std::string head = std::string(line) + "\r\n\r\n";
+        MessageHead a, b;
+        const char* cr = detail::clean_status_line(head.data(), head.data() + head.size(), a);
+        REQUIRE(cr == head.data() + std::string_view(line).size());
+        Violations v;
+        detail::check_status_line(head, detail::Line{0, std::string_view(line).size(), std::string_view(line).size() + 1},
+                                  b, v);
+        CHECK(v.empty());
+        CHECK(describe(a, {}) == describe(b, {}));
+    }
+    for (const char* line : {"HTTP/1.1 600 x", "HTTP/1.1 099 x", "HTTP/1.2 200 OK", "HTTP/1.1 200\tOK", "HTTP/1.1 20"}) {
+        const std::string head = std::string(line) + "\r\n\r\n";
+        MessageHead a;
+        CHECK(detail::clean_status_line(head.data(), head.data() + head.size(), a) == nullptr);
+        CHECK(a.status == 0);
+    }
+    Limits l = tight();  // a request line of at most 40 bytes
+    for (std::size_t len : {std::size_t{39}, std::size_t{40}, std::size_t{41}}) {
+        const std::string line = "GET /" + std::string(len - 14, 'a') + " HTTP/1.1";
+        REQUIRE(line.size() == len);
+        const std::string head = line + "\r\nHost: a\r\n\r\n";
+        MessageHead h;
+        const char* cr = detail::clean_request_line(head.data(), head.data() + head.size(), l, h);
+        CHECK((cr != nullptr) == (len <= 40));
+        if (cr) CHECK(h.target.size() == len - 13);
+        same_readings(head, MessageKind::request, l);
+    }
+    for (const char* line : {"GET / HTTP/1.1", "HEAD /a?b=c HTTP/1.0", "DELETE /x/y HTTP/1.1"}) {
+        const std::string head = std::string(line) + "\r\nHost: a\r\n\r\n";
+        MessageHead h;
+        CHECK(detail::clean_request_line(head.data(), head.data() + head.size(), Limits{}, h) ==
+              head.data() + std::string_view(line).size());
     }
 }
