@@ -50,7 +50,12 @@ ContentLength scan_content_length(const MessageHead& head, Violations& out) {
         // Nearly always the value is one number: the list is read only when it is not.
         if (const auto n = parse_content_length(f.value)) {
             ++members;
-            take(*n, 0);
+            if (have) {
+                take(*n, 0);
+            } else {
+                cl.length = *n;
+                have = true;
+            }
             continue;
         }
         for_each_list_member(f.value, [&](std::string_view m, std::size_t at) {

@@ -159,7 +159,7 @@ KnownField detail::known_field_of_length(std::string_view name) {
 
 namespace {
 
-void reset_head(MessageHead& head, MessageKind kind) {
+[[gnu::always_inline]] inline void reset_head(MessageHead& head, MessageKind kind) {
     head.kind = kind;
     // One by one: a chained assignment reads each view back in one 16-byte
     // load from the two 8-byte stores just made, which the CPU cannot forward.
@@ -178,17 +178,38 @@ void reset_head(MessageHead& head, MessageKind kind) {
 }
 
 // How the one-pass reading finds the end of a field value: the first byte
-// in [p, e) that is no field-value byte, where [b, e) is readable.
+// in [p, e) that is no field-value byte, for p in [b, e), all readable. A
+// scanner is made once per head and asked for values in order.
 struct ScanInUse {
-    static const char* field_value(const char*, const char* p, const char* e) { return scan_field_value(p, e); }
+    ScanInUse(const char*, const char* e) : e_(e) {}
+    const char* field_value(const char* p) const { return scan_field_value(p, e_); }
+    const char* e_;
 };
 
 #if RAWHTTP_CLEAN_AVX2
-// The same in AVX2, inlined into the reading compiled for it: a value is
-// nearly always settled by one 32-byte load. Near the end of the bytes the
-// last 32 of them are loaded instead and the ones before p ignored.
-struct ScanAvx2 {
-    [[gnu::target("avx2")]] static unsigned bad_bytes(const char* at) {
+// The same in AVX2, inlined into the reading compiled for it. It keeps the
+// stop bytes of 64 bytes at a time as one bit mask, so the next values in
+// those bytes are found with a shift and a bit count: the loads and compares
+// do not wait on where the last line ended, and most lines need none. Near
+// the end the last 64 bytes are loaded instead, the ones before ignored.
+class ScanAvx2 {
+public:
+    ScanAvx2(const char* b, const char* e) : b_(b), e_(e), blk_(e) {}
+    [[gnu::target("avx2")]] const char* field_value(const char* p) {
+        if (e_ - b_ < 64) return scan_field_value_sse2(p, e_);  // a head too short for a block
+        for (;;) {
+            if (static_cast<std::size_t>(p - blk_) < 64) {
+                if (const std::uint64_t m = mask_ >> (p - blk_)) return p + __builtin_ctzll(m);
+                if (e_ - blk_ <= 64) return e_;
+                p = blk_ + 64;
+            }
+            if (p == e_) return e_;
+            load(p);
+        }
+    }
+
+private:
+    [[gnu::target("avx2")]] static unsigned stops32(const char* at) {
         const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(at));
         const __m256i k1f = _mm256_set1_epi8(0x1f);
         const __m256i ctl = _mm256_cmpeq_epi8(_mm256_max_epu8(x, k1f), k1f);  // x <= 0x1f
@@ -196,19 +217,25 @@ struct ScanAvx2 {
                                             _mm256_cmpeq_epi8(x, _mm256_set1_epi8(0x7f)));
         return static_cast<unsigned>(_mm256_movemask_epi8(bad));
     }
-    [[gnu::target("avx2")]] static const char* field_value(const char* b, const char* p, const char* e) {
-        for (; e - p >= 32; p += 32)
-            if (const unsigned m = bad_bytes(p)) return p + __builtin_ctz(m);
-        if (p == e) return e;
-        if (e - b < 32) return scan_field_value_sse2(p, e);
-        const unsigned m = bad_bytes(e - 32) >> (32 - (e - p));
-        return m ? p + __builtin_ctz(m) : e;
+    [[gnu::target("avx2")]] static std::uint64_t stops64(const char* at) {
+        return stops32(at) | static_cast<std::uint64_t>(stops32(at + 32)) << 32;
     }
+    // The block at p: its 64 bytes, or, nearer the end than that, the bytes
+    // up to the end (the bits past it clear: the caller stops at e).
+    [[gnu::target("avx2")]] void load(const char* p) {
+        blk_ = p;
+        mask_ = e_ - p >= 64 ? stops64(p) : stops64(e_ - 64) >> (64 - (e_ - p));
+    }
+
+    const char* b_;
+    const char* e_;
+    const char* blk_;  // the block's start; e (so that no p is in it) until one is loaded
+    std::uint64_t mask_ = 0;
 };
 #endif
 
 template <class Scan>
-const char* clean_status_line_with(const char* b, const char* e, MessageHead& head) {
+const char* clean_status_line_with(const char* b, const char* e, MessageHead& head, Scan& scan) {
     if (e - b < 13 || std::memcmp(b, "HTTP/1.", 7) != 0 || (b[7] != '1' && b[7] != '0') || b[8] != ' ')
         return nullptr;
     if (b[9] < '1' || b[9] > '5' || !is_digit(static_cast<unsigned char>(b[10])) ||
@@ -216,7 +243,7 @@ const char* clean_status_line_with(const char* b, const char* e, MessageHead& he
         return nullptr;
     const char* cr = b + 12;
     if (*cr == ' ') {
-        cr = Scan::field_value(b, b + 13, e);
+        cr = scan.field_value(b + 13);
         if (cr == e) return nullptr;
     }
     if (*cr != '\r') return nullptr;
@@ -242,9 +269,10 @@ inline bool parse_clean_head_with(std::string_view buf, MessageKind kind, const 
     const char* const b = v.data();
     const char* const e = b + v.size();
     if (v.empty() || *b == '\r' || *b == '\n') return false;  // empty lines first: the general reading's
+    Scan scan(b, e);
     // The usual start line is read in one pass that also finds its end; any
     // other is found by its CR and judged by the full check.
-    const char* cr = kind == MessageKind::request ? clean_request_line(b, e, limits, head) : clean_status_line_with<Scan>(b, e, head);
+    const char* cr = kind == MessageKind::request ? clean_request_line(b, e, limits, head) : clean_status_line_with(b, e, head, scan);
     if (!cr) {
         cr = scan_field_value(b, e);
         if (e - cr < 2 || cr[0] != '\r' || cr[1] != '\n') return false;
@@ -269,7 +297,7 @@ inline bool parse_clean_head_with(std::string_view buf, MessageKind kind, const 
         if (colon == p || colon == e || *colon != ':') return false;
         const char* vb = colon + 1;
         while (vb < e && is_ows(static_cast<unsigned char>(*vb))) ++vb;
-        cr = Scan::field_value(b, vb, e);
+        cr = scan.field_value(vb);
         if (e - cr < 2 || cr[0] != '\r' || cr[1] != '\n') return false;
         if (static_cast<std::size_t>(cr - p) > limits.max_field_line || head.headers.size() == limits.max_fields)
             return false;
@@ -297,7 +325,7 @@ inline bool parse_clean_head_with(std::string_view buf, MessageKind kind, const 
 }
 #endif
 
-bool parse_clean_head(std::string_view buf, MessageKind kind, const Limits& limits, MessageHead& head,
+[[gnu::always_inline]] inline bool parse_clean_head(std::string_view buf, MessageKind kind, const Limits& limits, MessageHead& head,
                       Violations& out, CleanReading as = CleanReading::chosen) {
 #if RAWHTTP_CLEAN_AVX2
     static const bool avx2 = avx2_supported();
@@ -554,7 +582,8 @@ std::vector<std::pair<std::string_view, std::size_t>> list_members(std::string_v
 }
 
 const char* clean_status_line(const char* b, const char* e, MessageHead& head) {
-    return clean_status_line_with<ScanInUse>(b, e, head);
+    ScanInUse scan(b, e);
+    return clean_status_line_with(b, e, head, scan);
 }
 
 // Not inlined into the one-pass readings: it runs only for a status line

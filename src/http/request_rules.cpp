@@ -3,6 +3,9 @@
 // nowhere else) and Expect. Each message says what the recorded real servers
 // answer when they differ from the rule's usual status.
 #include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <cstring>
 #include <span>
 
 #include "http/chars.hpp"
@@ -214,11 +217,39 @@ void check_version(std::string_view v, std::size_t off, MessageHead& head, Viola
 
 namespace detail {
 
+namespace {
+
+// Four bytes as an unaligned load of them gives them.
+constexpr std::uint32_t word4(const char (&s)[5]) {
+    std::uint32_t w = 0;
+    for (int i = 0; i < 4; ++i)
+        w |= static_cast<std::uint32_t>(static_cast<unsigned char>(s[i]))
+             << (8 * (std::endian::native == std::endian::little ? i : 3 - i));
+    return w;
+}
+
+// The end of the usual methods (GET, PUT, POST, HEAD), each found by one
+// compare of its bytes and the space after it; null for any other.
+const char* usual_method_end(const char* b, const char* e) {
+    if (e - b < 5) return nullptr;
+    std::uint32_t w;
+    std::memcpy(&w, b, 4);
+    if (w == word4("GET ") || w == word4("PUT ")) return b + 3;
+    if ((w == word4("POST") || w == word4("HEAD")) && b[4] == ' ') return b + 4;
+    return nullptr;
+}
+
+}  // namespace
+
 const char* clean_request_line(const char* b, const char* e, const Limits& limits, MessageHead& head) {
-    const char* sp = scan_tchars(b, e);
-    if (sp == b || sp == e || *sp != ' ') return nullptr;
+    const char* sp = usual_method_end(b, e);
+    if (!sp) {
+        sp = scan_tchars(b, e);
+        if (sp == b || sp == e || *sp != ' ') return nullptr;
+        const std::string_view other(b, static_cast<std::size_t>(sp - b));
+        if (!known_method(other) || other == "CONNECT") return nullptr;
+    }
     const std::string_view method(b, static_cast<std::size_t>(sp - b));
-    if (!known_method(method) || method == "CONNECT") return nullptr;
     const char* t = sp + 1;
     if (t == e || *t != '/') return nullptr;  // origin-form only
     const char* te = scan_class(t, e, kUriPlain);  // stops at a %: escapes get the full check
