@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -52,6 +53,12 @@ constexpr std::array<std::uint8_t, 256> make_char_table() {
 }
 
 inline constexpr std::array<std::uint8_t, 256> kChars = make_char_table();
+
+// Where byte i of `width` bytes (at most 8) lands in the word an unaligned
+// load of them gives, as a shift: for comparing a few bytes as one word.
+constexpr unsigned loaded_byte_shift(std::size_t i, std::size_t width) {
+    return static_cast<unsigned>(8 * (std::endian::native == std::endian::little ? i : width - 1 - i));
+}
 
 inline bool is_tchar(unsigned char c) { return kChars[c] & kTchar; }
 inline bool is_field_value_byte(unsigned char c) { return kChars[c] & kFieldValue; }

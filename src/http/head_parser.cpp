@@ -80,7 +80,7 @@ constexpr std::uint64_t pack(std::string_view s, std::size_t at, std::size_t wid
         const char c = s[at + i];
         const bool letter = c >= 'a' && c <= 'z';
         const std::uint64_t byte = letters_only ? (letter ? 0x20u : 0u) : static_cast<unsigned char>(c);
-        w |= byte << (8 * (std::endian::native == std::endian::little ? i : width - 1 - i));
+        w |= byte << loaded_byte_shift(i, width);
     }
     return w;
 }
@@ -272,7 +272,8 @@ inline bool parse_clean_head_with(std::string_view buf, MessageKind kind, const 
     Scan scan(b, e);
     // The usual start line is read in one pass that also finds its end; any
     // other is found by its CR and judged by the full check.
-    const char* cr = kind == MessageKind::request ? clean_request_line(b, e, limits, head) : clean_status_line_with(b, e, head, scan);
+    const char* cr = kind == MessageKind::request ? clean_request_line(b, e, limits, head)
+                                                  : clean_status_line_with(b, e, head, scan);
     if (!cr) {
         cr = scan_field_value(b, e);
         if (e - cr < 2 || cr[0] != '\r' || cr[1] != '\n') return false;
@@ -314,10 +315,9 @@ inline bool parse_clean_head_with(std::string_view buf, MessageKind kind, const 
     return !(head.head_bytes > limits.large_head && limits.large_head < limits.max_head);
 }
 
-
 #if RAWHTTP_CLEAN_AVX2
 // The whole reading compiled for AVX2 (flatten: the scans inline into it),
-// chosen once per head rather than once per line.
+// picked once per process and entered once per head, not called per line.
 [[gnu::target("avx2"), gnu::flatten]] bool parse_clean_head_avx2(std::string_view buf, MessageKind kind,
                                                                  const Limits& limits, MessageHead& head,
                                                                  Violations& out) {
@@ -325,8 +325,9 @@ inline bool parse_clean_head_with(std::string_view buf, MessageKind kind, const 
 }
 #endif
 
-[[gnu::always_inline]] inline bool parse_clean_head(std::string_view buf, MessageKind kind, const Limits& limits, MessageHead& head,
-                      Violations& out, CleanReading as = CleanReading::chosen) {
+[[gnu::always_inline]] inline bool parse_clean_head(std::string_view buf, MessageKind kind, const Limits& limits,
+                                                    MessageHead& head, Violations& out,
+                                                    CleanReading as = CleanReading::chosen) {
 #if RAWHTTP_CLEAN_AVX2
     static const bool avx2 = avx2_supported();
     if (avx2 && as != CleanReading::portable) return parse_clean_head_avx2(buf, kind, limits, head, out);

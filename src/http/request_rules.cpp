@@ -3,7 +3,6 @@
 // nowhere else) and Expect. Each message says what the recorded real servers
 // answer when they differ from the rule's usual status.
 #include <algorithm>
-#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <span>
@@ -222,9 +221,8 @@ namespace {
 // Four bytes as an unaligned load of them gives them.
 constexpr std::uint32_t word4(const char (&s)[5]) {
     std::uint32_t w = 0;
-    for (int i = 0; i < 4; ++i)
-        w |= static_cast<std::uint32_t>(static_cast<unsigned char>(s[i]))
-             << (8 * (std::endian::native == std::endian::little ? i : 3 - i));
+    for (std::size_t i = 0; i < 4; ++i)
+        w |= static_cast<std::uint32_t>(static_cast<unsigned char>(s[i])) << loaded_byte_shift(i, 4);
     return w;
 }
 
